@@ -1,0 +1,100 @@
+"""The Python API: typed results, no Textual, a cache that is invalidated correctly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench import Claim, load_project
+from workbench import cache as claim_cache
+
+from .conftest import REPO, ProjectFactory, claim_toml
+
+
+def test_load_project_returns_typed_claims_and_problems(make_project: ProjectFactory) -> None:
+    root = make_project({"a.toml": claim_toml("a"), "b.toml": "broken ="})
+    project = load_project(root)
+    assert isinstance(project.claim("a"), Claim)
+    assert project.source_of(project.claim("a")).outlet == "Test Daily"  # type: ignore[union-attr]
+    assert [problem.code for problem in project.problems] == ["WB003"]
+
+
+def test_load_project_finds_the_root_from_a_subfolder(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project({"a.toml": claim_toml("a")})
+    monkeypatch.chdir(root / "claims")
+    assert load_project().root == root.resolve()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import workbench; workbench.load_project(sys.argv[1])",
+        "from workbench.cli import main; main(['check', '--root', sys.argv[1]])",
+        "from workbench.cli import main; main(['fmt', '--check', '--root', sys.argv[1]])",
+    ],
+)
+def test_headless_paths_never_import_textual(code: str) -> None:
+    script = f"import sys\n{code}\nassert 'textual' not in sys.modules, 'textual was imported'\n"
+    script += "assert 'rich' not in sys.modules, 'rich was imported'\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(REPO)], capture_output=True, text=True, check=False
+    )
+    assert "was imported" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_warm_load_reuses_the_cache_and_sees_every_change(make_project: ProjectFactory) -> None:
+    root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
+    load_project(root)
+    assert claim_cache.last_stats.parsed == 2
+    # Age the files past the racy window so the cache trusts size and mtime.
+    old = time.time() - 60
+    for path in (root / "claims").iterdir():
+        os.utime(path, (old, old))
+    load_project(root)
+    load_project(root)
+    assert (claim_cache.last_stats.reused, claim_cache.last_stats.parsed) == (2, 0)
+    path = root / "claims" / "a.toml"
+    path.write_text(claim_toml("a").replace('"cost"', '"race"'), encoding="utf-8")
+    project = load_project(root)
+    assert project.claim("a").topic == "race"
+    assert claim_cache.last_stats.parsed == 1
+
+
+def test_a_same_size_edit_within_the_same_second_is_seen(make_project: ProjectFactory) -> None:
+    """The racy-clean rule: a file as new as the cache is hashed, not trusted."""
+    root = make_project({"a.toml": claim_toml("a")})
+    path = root / "claims" / "a.toml"
+    load_project(root)
+    stat = path.stat()
+    path.write_text(claim_toml("a").replace('"cost"', '"race"'), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
+    assert load_project(root).claim("a").topic == "race"
+
+
+def test_a_corrupt_cache_means_a_cold_load(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "c"))
+    root = make_project({"a.toml": claim_toml("a")})
+    load_project(root)
+    cache_path = claim_cache.cache_file(root)
+    assert cache_path is not None and cache_path.exists()
+    cache_path.write_bytes(b"garbage")
+    assert list(load_project(root).claims) == ["a"]
+
+
+def test_cache_can_be_switched_off(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", "off")
+    root = make_project({"a.toml": claim_toml("a")})
+    assert claim_cache.cache_file(root) is None
+    assert list(load_project(root).claims) == ["a"]

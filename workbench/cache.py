@@ -1,0 +1,169 @@
+"""A cache of validated claims, so a warm start skips parsing and validation.
+
+An entry is reused when the file's size, mtime and inode are what they were and
+the file is older than the cache by more than `RACY_SECONDS`; a file modified
+within that window (where mtime granularity could hide a second edit) is hashed
+and reused only if its content hash matches.  This is git's "racy clean" rule.
+The cache is keyed by the model code and library versions, so a change to the
+schema invalidates it.  It lives in the user's cache folder, never in the
+project (`workbench check` writes nothing there); `WORKBENCH_CACHE_DIR` moves
+it and `WORKBENCH_CACHE_DIR=off` disables it.  Any failure to read or write it
+just means a cold load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pydantic
+
+from workbench.models import Claim
+from workbench.problems import Problem
+from workbench.storage import ClaimRecord, Fingerprint, read_document, validate_document
+
+RACY_SECONDS = 2.0
+
+
+@dataclass(slots=True)
+class _Entry:
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+    claim: Claim | None
+    problems: list[Problem]
+
+
+@dataclass(slots=True)
+class _Cache:
+    key: str
+    written_ns: int
+    entries: dict[str, _Entry]
+
+
+@dataclass(slots=True)
+class CacheStats:
+    """How the last load used the cache (for the benchmark and for tests)."""
+
+    reused: int = 0
+    parsed: int = 0
+
+
+last_stats = CacheStats()
+
+
+def _cache_key() -> str:
+    models_source = Path(__file__).with_name("models.py").read_bytes()
+    digest = hashlib.blake2b(models_source, digest_size=8).hexdigest()
+    return f"{digest}-{pydantic.VERSION}-{sys.version_info[:2]}"
+
+
+def cache_file(root: Path) -> Path | None:
+    """Where the cache of the project at `root` lives, or None when caching is off."""
+    setting = os.environ.get("WORKBENCH_CACHE_DIR", "")
+    if setting.lower() in {"off", "0", "none"}:
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "workbench"
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return folder / f"claims-{name}.pickle"
+
+
+def _read_cache(path: Path, key: str) -> _Cache | None:
+    try:
+        with path.open("rb") as handle:
+            cache = pickle.load(handle)
+    except Exception:
+        return None
+    if not isinstance(cache, _Cache) or cache.key != key:
+        return None
+    return cache
+
+
+def load_claims_cached(root: Path, paths: list[Path]) -> tuple[list[ClaimRecord], list[Problem]]:
+    """Load claims, reusing cached results for files that have not changed."""
+    global last_stats
+    stats = CacheStats()
+    cache_path = cache_file(root)
+    if cache_path is None:
+        from workbench.project import load_claims
+
+        last_stats = CacheStats(parsed=len(paths))
+        return load_claims(paths)
+    key = _cache_key()
+    cache = _read_cache(cache_path, key)
+    old_entries = cache.entries if cache else {}
+    racy_limit = (cache.written_ns if cache else 0) - int(RACY_SECONDS * 1e9)
+    entries: dict[str, _Entry] = {}
+    records: list[ClaimRecord] = []
+    problems: list[Problem] = []
+    changed = cache is None or len(old_entries) != len(paths)
+    for path in paths:
+        name = str(path)
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        entry = old_entries.get(name)
+        if entry is not None and stat is not None and _unchanged(entry, stat, path, racy_limit):
+            stats.reused += 1
+        else:
+            entry = _load_entry(path)
+            changed = True
+            stats.parsed += 1
+        entries[name] = entry
+        problems.extend(entry.problems)
+        if entry.claim is not None:
+            fingerprint = Fingerprint(entry.size, entry.mtime_ns, entry.digest)
+            records.append(ClaimRecord(entry.claim, path, fingerprint))
+    if changed:
+        _write_cache(cache_path, _Cache(key, time.time_ns(), entries))
+    last_stats = stats
+    return records, problems
+
+
+def _unchanged(entry: _Entry, stat: os.stat_result, path: Path, racy_limit: int) -> bool:
+    if (entry.size, entry.mtime_ns, entry.inode) != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+        return False
+    if stat.st_mtime_ns < racy_limit:
+        return True
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return hashlib.blake2b(data, digest_size=16).hexdigest() == entry.digest
+
+
+def _load_entry(path: Path) -> _Entry:
+    document = read_document(path)
+    claim, problems = validate_document(document, Claim)
+    fingerprint = document.fingerprint
+    try:
+        inode = path.stat().st_ino
+    except OSError:
+        inode = -1
+    if fingerprint is None:
+        return _Entry(-1, -1, inode, "", None, problems)
+    return _Entry(
+        fingerprint.size, fingerprint.mtime_ns, inode, fingerprint.digest, claim, problems
+    )
+
+
+def _write_cache(path: Path, cache: _Cache) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return

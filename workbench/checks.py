@@ -1,0 +1,310 @@
+"""`workbench check`: everything that can be wrong with a project, as problems.
+
+Loading already reports what stops a file from being read (syntax, schema,
+duplicate ids).  The checks here look across files: references, mirrored
+relations, quotes that must anchor in their source, quantities that must match
+a number in their quote, vocabularies, and canonical formatting.  Nothing here
+writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from workbench.anchoring import AnchorKind
+from workbench.locate import indexed_text, line_of
+from workbench.models import SYMMETRIC_RELATIONS, Claim, Quantity
+from workbench.numbers import find_quantity, format_value, parse_numbers
+from workbench.problems import Problem, Severity
+from workbench.project import Project
+from workbench.storage import model_text
+from workbench.tomlio import KeyPath
+from workbench.validation import suggest
+
+CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
+"""Below this, the "closest passage" is noise and would mislead more than help."""
+
+
+def check_project(project: Project, paths: Iterable[Path] | None = None) -> list[Problem]:
+    """Every problem in the project, sorted by file and line; limited to `paths` if given."""
+    problems = list(project.problems)
+    for record in project.claims.values():
+        problems.extend(check_claim(project, record.claim, record.path))
+    for source_record in project.sources.values():
+        problems.extend(
+            _check_vocabulary_value(
+                source_record.path,
+                ("view",),
+                source_record.source.view,
+                list(project.settings.stances),
+                "WB502",
+                "view",
+            )
+        )
+        problems.extend(_check_canonical(source_record.path, model_text(source_record.source)))
+    selected = [Path(path).resolve() for path in paths] if paths else None
+    if selected:
+        problems = [problem for problem in problems if _within(problem.path, selected)]
+    return sorted(
+        set(problems), key=lambda problem: (str(problem.path), problem.line, problem.code)
+    )
+
+
+def _within(path: Path, selected: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == choice or resolved.is_relative_to(choice) for choice in selected)
+
+
+def check_claim(project: Project, claim: Claim, path: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    if path.stem != claim.id:
+        problems.append(
+            Problem(
+                path,
+                line_of(path, ("id",)),
+                1,
+                "WB202",
+                f"id `{claim.id}` does not match the file name `{path.name}`: rename the file to "
+                f"`{claim.id}.toml` or change the id to `{path.stem}`",
+            )
+        )
+    problems.extend(_check_references(project, claim, path))
+    problems.extend(_check_anchor(project, claim, path))
+    if claim.quantity is not None:
+        problems.extend(_check_quantity(claim.source.quote, claim.quantity, path))
+    problems.extend(_check_vocabularies(project, claim, path))
+    problems.extend(_check_canonical(path, model_text(claim)))
+    return problems
+
+
+def _check_references(project: Project, claim: Claim, path: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    if claim.source.id not in project.sources:
+        known = list(project.sources)
+        hint = suggest(claim.source.id, known)
+        problems.append(
+            Problem(
+                path,
+                line_of(path, ("source", "id")),
+                1,
+                "WB203",
+                f"unknown source `{claim.source.id}`"
+                + (
+                    f"; did you mean `{hint}`?" if hint else f" (known: {', '.join(sorted(known))})"
+                ),
+            )
+        )
+    seen: set[tuple[str, str]] = set()
+    for index, relation in enumerate(claim.relations):
+        line = line_of(path, ("relations", index, "claim"))
+        if (relation.kind, relation.claim) in seen:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    "WB207",
+                    f"relation `{relation.kind}` to `{relation.claim}` is recorded twice: "
+                    "delete one",
+                )
+            )
+        seen.add((relation.kind, relation.claim))
+        if relation.claim == claim.id:
+            problems.append(Problem(path, line, 1, "WB206", "a claim cannot relate to itself"))
+            continue
+        other = project.claims.get(relation.claim)
+        if other is None:
+            hint = suggest(relation.claim, list(project.claims))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    "WB204",
+                    f"relation to unknown claim `{relation.claim}`"
+                    + (f"; did you mean `{hint}`?" if hint else ""),
+                )
+            )
+            continue
+        if relation.kind in SYMMETRIC_RELATIONS and not any(
+            back.kind == relation.kind and back.claim == claim.id for back in other.claim.relations
+        ):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    "WB205",
+                    f"`{relation.kind}` is mutual but {other.path.name} does not record it back: "
+                    f'add [[relations]] kind = "{relation.kind}", claim = "{claim.id}" there',
+                )
+            )
+        if relation.kind == "updates" and any(
+            back.kind == "updates" and back.claim == claim.id for back in other.claim.relations
+        ):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    1,
+                    "WB208",
+                    f"`{claim.id}` and `{relation.claim}` both say they update the other: "
+                    "`updates` points from the newer claim to the older; keep one",
+                )
+            )
+    for index, dismissal in enumerate(claim.dismissed):
+        if dismissal.claim not in project.claims:
+            problems.append(
+                Problem(
+                    path,
+                    line_of(path, ("dismissed", index, "claim")),
+                    1,
+                    "WB204",
+                    f"dismissed candidate names unknown claim `{dismissal.claim}`",
+                )
+            )
+    return problems
+
+
+def _check_anchor(project: Project, claim: Claim, path: Path) -> list[Problem]:
+    anchor = project.anchor(claim)
+    if anchor is None:
+        return []
+    line = line_of(path, ("source", "quote"))
+    if anchor.kind is AnchorKind.MISSING:
+        if anchor.closest and anchor.similarity >= CLOSEST_PASSAGE_MIN_SIMILARITY:
+            hint = (
+                f"; the closest passage ({anchor.similarity:.0f}% similar) is "
+                f"\u201c{anchor.closest}\u201d: copy it if that is what you meant"
+            )
+        else:
+            hint = "; nothing in it is close: is the source id right?"
+        return [
+            Problem(
+                path, line, 1, "WB301", f"quote does not occur in source `{claim.source.id}`{hint}"
+            )
+        ]
+    if anchor.kind is AnchorKind.SELECTOR_MISMATCH:
+        return [
+            Problem(
+                path,
+                line,
+                1,
+                "WB303",
+                f"quote occurs {len(anchor.spans)} times in `{claim.source.id}`, but none with "
+                "this prefix/suffix: copy the text just before (prefix) or after (suffix) the "
+                "one you mean",
+            )
+        ]
+    if anchor.kind is AnchorKind.AMBIGUOUS:
+        return [
+            Problem(
+                path,
+                line,
+                1,
+                "WB302",
+                f"quote occurs {len(anchor.spans)} times in `{claim.source.id}`: add `prefix` "
+                "(the text just before the one you mean) or `suffix` to pick one",
+                Severity.WARNING,
+            )
+        ]
+    return []
+
+
+def _check_quantity(quote: str, quantity: Quantity, path: Path) -> list[Problem]:
+    low, high = quantity.bounds
+    if find_quantity(quote, low, high, quantity.unit) is not None:
+        return []
+    shown = (
+        format_value(low, quantity.unit)
+        if low == high
+        else (f"{format_value(low, quantity.unit)} to {format_value(high, quantity.unit)}")
+    )
+    mentions = [
+        f"{mention.raw} = {format_value(mention.low, mention.unit)}"
+        if mention.low == mention.high
+        else f"{mention.raw} = {format_value(mention.low, mention.unit)}"
+        f" to {format_value(mention.high, mention.unit)}"
+        for mention in parse_numbers(quote)
+    ]
+    found = (
+        f"; numbers in the quote: {'; '.join(mentions)}"
+        if mentions
+        else ("; the quote holds no number")
+    )
+    key = "value" if quantity.value is not None else "low"
+    return [
+        Problem(
+            path,
+            line_of(path, ("quantity", key)),
+            1,
+            "WB401",
+            f"quantity {shown} does not match a number in the quote{found}: "
+            "correct the value or unit, or quote the sentence that states it",
+        )
+    ]
+
+
+def _check_vocabularies(project: Project, claim: Claim, path: Path) -> list[Problem]:
+    settings = project.settings
+    problems = [
+        *_check_vocabulary_value(
+            path, ("status",), claim.status, list(settings.statuses), "WB501", "status"
+        ),
+        *_check_vocabulary_value(
+            path, ("stance",), claim.stance, list(settings.stances), "WB502", "stance"
+        ),
+        *_check_vocabulary_value(
+            path, ("topic",), claim.topic, list(settings.topics), "WB503", "topic"
+        ),
+    ]
+    for index, entry in enumerate(claim.history):
+        for key, value in (("from", entry.from_status), ("to", entry.to_status)):
+            problems.extend(
+                _check_vocabulary_value(
+                    path, ("history", index, key), value, list(settings.statuses), "WB501", "status"
+                )
+            )
+    if claim.history and claim.history[-1].to_status != claim.status:
+        problems.append(
+            Problem(
+                path,
+                line_of(path, ("status",)),
+                1,
+                "WB504",
+                f"status is `{claim.status}` but the last review history entry set "
+                f"`{claim.history[-1].to_status}`: change status through `workbench mark` or "
+                "the app, which records the change",
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def _check_vocabulary_value(
+    path: Path, key_path: KeyPath, value: str, allowed: list[str], code: str, what: str
+) -> list[Problem]:
+    if value in allowed:
+        return []
+    hint = suggest(value, allowed)
+    message = f"unknown {what} `{value}`" + (f"; did you mean `{hint}`?" if hint else "")
+    message += f" (workbench.toml allows: {', '.join(allowed)})"
+    return [Problem(path, line_of(path, key_path), 1, code, message)]
+
+
+def _check_canonical(path: Path, canonical: str) -> list[Problem]:
+    found = indexed_text(path)
+    if found is None:
+        return []
+    text = found[1].removeprefix("\ufeff")
+    if text == canonical:
+        return []
+    written, expected = text.splitlines(), canonical.splitlines()
+    line = next(
+        (number for number, (a, b) in enumerate(zip(written, expected, strict=False), 1) if a != b),
+        min(len(written), len(expected)) + 1,
+    )
+    return [
+        Problem(path, line, 1, "WB601", "not in canonical form: run `workbench fmt` to rewrite it")
+    ]

@@ -1,0 +1,55 @@
+"""`workbench check [PATHS]`: report every problem, ruff style; exit 1 on any error."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.problems import Severity, problems_to_json
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        parents=[common],
+        help="check claims and sources; report problems as path:line:col: CODE message",
+        description="Check every claim and source file. Nothing is written.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, help="limit the report to these files")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json, or github workflow annotations",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from workbench.checks import check_project
+    from workbench.project import load_project
+
+    project = load_project(arguments.root)
+    problems = check_project(project, arguments.paths or None)
+    root = project.root
+    if arguments.format == "json":
+        print(problems_to_json(problems, root))
+    elif arguments.format == "github":
+        for problem in problems:
+            print(problem.render_github(root))
+    else:
+        for problem in problems:
+            print(problem.render(root))
+    errors = sum(problem.severity is Severity.ERROR for problem in problems)
+    warnings = len(problems) - errors
+    if arguments.format == "text":
+        checked = f"{len(project.claims)} claims and {len(project.sources)} sources"
+        if problems:
+            print(
+                f"Found {errors} error(s) and {warnings} warning(s) in {checked}.", file=sys.stderr
+            )
+        else:
+            print(f"All clear: {checked} checked.", file=sys.stderr)
+    return 1 if errors else 0

@@ -1,0 +1,40 @@
+"""`workbench fmt [PATHS] [--check]`: rewrite claims and sources in canonical form."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "fmt",
+        parents=[common],
+        help="rewrite claim and source files in canonical form",
+        description="Rewrite files in the one canonical form (idempotent). Files with "
+        "problems are left alone and reported.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: all)")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if any file would change"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root
+    from workbench.formatting import format_paths
+
+    root = find_root(override=arguments.root)
+    paths = arguments.paths or [root / CLAIMS_DIR, root / SOURCES_DIR]
+    result = format_paths(root, paths, write=not arguments.check)
+    for problem in result.problems:
+        print(problem.render(root))
+    verb = "would reformat" if arguments.check else "reformatted"
+    for path in result.changed:
+        print(f"{verb} {path.relative_to(root) if path.is_relative_to(root) else path}")
+    print(f"{len(result.changed)} file(s) {verb}, {result.unchanged} already canonical.")
+    if result.problems or (arguments.check and result.changed):
+        return 1
+    return 0

@@ -1,0 +1,131 @@
+"""Finding the project root and reading its vocabularies from `workbench.toml`.
+
+The root is found the way git finds its own: walk up from the working directory
+to the first folder holding `workbench.toml`.  Sections missing from the file
+fall back to defaults suited to fact-checking, so a new project needs only an
+empty `workbench.toml` to start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from workbench.models import ProjectSettings
+from workbench.problems import Problem, Severity
+from workbench.tomlio import KeyIndex, TomlSyntaxError, parse_toml
+
+CONFIG_NAME = "workbench.toml"
+CLAIMS_DIR = "claims"
+SOURCES_DIR = "seeds"
+
+DEFAULT_STATUSES: dict[str, dict[str, Any]] = {
+    "unreviewed": {"meaning": "Nobody has reviewed this claim yet.", "key": "0"},
+    "verified": {
+        "meaning": "Checked against reliable evidence and accurate as stated.",
+        "verified": True,
+        "key": "1",
+        "rating": 5,
+        "rating_name": "True",
+    },
+    "misleading": {
+        "meaning": "Accurate in part, but framed so that it gives a wrong impression.",
+        "key": "2",
+        "rating": 3,
+        "rating_name": "Misleading",
+    },
+    "disputed": {
+        "meaning": "Reliable sources disagree; the evidence does not settle it.",
+        "key": "3",
+        "rating": 3,
+        "rating_name": "Disputed",
+    },
+    "false": {
+        "meaning": "Contradicted by reliable evidence.",
+        "key": "4",
+        "rating": 1,
+        "rating_name": "False",
+    },
+    "unverifiable": {
+        "meaning": "Cannot be checked with the evidence available.",
+        "key": "5",
+        "rating_name": "Unverifiable",
+    },
+    "outdated": {
+        "meaning": "Was accurate when published, but later facts have overtaken it.",
+        "key": "6",
+        "rating": 2,
+        "rating_name": "Outdated",
+    },
+}
+DEFAULT_STANCES: dict[str, str] = {
+    "supports": "The claim supports the thesis under review.",
+    "opposes": "The claim opposes the thesis under review.",
+    "neutral": "A fact that takes no side.",
+}
+
+
+class ProjectNotFound(Exception):
+    """No `workbench.toml` here or above; the CLI turns this into one clear line."""
+
+
+def find_root(start: Path | None = None, override: Path | None = None) -> Path:
+    """The project root: `override` if given, else the nearest folder with `workbench.toml`."""
+    if override is not None:
+        root = Path(override).expanduser().resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise ProjectNotFound(
+                f"{root} has no {CONFIG_NAME}: pass the folder that holds it with --root"
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ProjectNotFound(
+        f"no {CONFIG_NAME} in {here} or any folder above it: run inside a workbench "
+        "project or pass --root DIR"
+    )
+
+
+def default_settings() -> ProjectSettings:
+    return ProjectSettings.model_validate(
+        {"statuses": DEFAULT_STATUSES, "stances": DEFAULT_STANCES, "topics": {}}
+    )
+
+
+def load_settings(root: Path) -> tuple[ProjectSettings, list[Problem]]:
+    """Read `workbench.toml`; on any problem, report it and fall back to the defaults."""
+    path = root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = parse_toml(text)
+    except TomlSyntaxError as error:
+        problem = Problem(path, error.line, error.column, "WB003", f"TOML syntax: {error.message}")
+        return default_settings(), [problem]
+    except (OSError, UnicodeDecodeError) as error:
+        return default_settings(), [Problem(path, 1, 1, "WB002", f"cannot read: {error}")]
+    data.setdefault("statuses", DEFAULT_STATUSES)
+    data.setdefault("stances", DEFAULT_STANCES)
+    data.setdefault("topics", {})
+    try:
+        return ProjectSettings.model_validate(data), []
+    except ValidationError as error:
+        from workbench.validation import problems_from_validation_error
+
+        problems = problems_from_validation_error(error, path, KeyIndex(text), ProjectSettings)
+        return default_settings(), problems
+
+
+__all__ = [
+    "CLAIMS_DIR",
+    "CONFIG_NAME",
+    "SOURCES_DIR",
+    "ProjectNotFound",
+    "Severity",
+    "default_settings",
+    "find_root",
+    "load_settings",
+]

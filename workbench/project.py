@@ -1,0 +1,193 @@
+"""A loaded project: settings, sources and claims, plus the problems found loading them.
+
+`load_project` is the entry point for the app, the CLI and scripts.  It never
+raises for bad data: a file that fails to load becomes a problem and the rest
+of the project loads.  It does not import Textual.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.anchoring import Anchor, FoldedText, anchor_quote, fold, nfc
+from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
+from workbench.locate import line_of
+from workbench.models import Claim, ProjectSettings, Relation, Source
+from workbench.problems import Problem
+from workbench.storage import (
+    ClaimRecord,
+    SourceRecord,
+    read_document,
+    source_text_path,
+    validate_document,
+)
+
+
+@dataclass(slots=True)
+class Project:
+    """Everything `workbench` knows about one project folder."""
+
+    root: Path
+    settings: ProjectSettings
+    sources: dict[str, SourceRecord]
+    claims: dict[str, ClaimRecord]
+    problems: list[Problem] = field(default_factory=list)
+    _folded_sources: dict[str, FoldedText] = field(default_factory=dict)
+
+    @property
+    def claims_dir(self) -> Path:
+        return self.root / CLAIMS_DIR
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / SOURCES_DIR
+
+    def claim(self, claim_id: str) -> Claim:
+        return self.claims[claim_id].claim
+
+    def source_of(self, claim: Claim) -> Source | None:
+        record = self.sources.get(claim.source.id)
+        return record.source if record else None
+
+    def iter_claims(self) -> Iterator[Claim]:
+        for record in self.claims.values():
+            yield record.claim
+
+    def folded_source(self, source_id: str) -> FoldedText | None:
+        """The source text folded for quote matching, computed once per source."""
+        if source_id not in self.sources:
+            return None
+        folded = self._folded_sources.get(source_id)
+        if folded is None:
+            folded = fold(self.sources[source_id].text)
+            self._folded_sources[source_id] = folded
+        return folded
+
+    def anchor(self, claim: Claim) -> Anchor | None:
+        """Where the claim's quote sits in its source text, or None for an unknown source."""
+        folded = self.folded_source(claim.source.id)
+        if folded is None:
+            return None
+        return anchor_quote(folded, claim.source.quote, claim.source.prefix, claim.source.suffix)
+
+    def relations_to(self, claim_id: str) -> list[tuple[str, Relation]]:
+        """Relations recorded in other claims' files that point at `claim_id`."""
+        return list(self._inbound().get(claim_id, ()))
+
+    def _inbound(self) -> dict[str, list[tuple[str, Relation]]]:
+        inbound: dict[str, list[tuple[str, Relation]]] = defaultdict(list)
+        for record in self.claims.values():
+            for relation in record.claim.relations:
+                inbound[relation.claim].append((record.claim.id, relation))
+        return inbound
+
+    def replace_record(self, record: ClaimRecord) -> None:
+        """Put a freshly saved or reloaded claim in place of the old one."""
+        self.claims[record.claim.id] = record
+
+
+def load_project(
+    root: Path | str | None = None, *, use_cache: bool = True, start: Path | None = None
+) -> Project:
+    """Load the project at `root` (or the one found above `start` / the working folder).
+
+    Raises `ProjectNotFound` only when there is no project at all; every problem
+    with the files inside it is reported in `Project.problems`.
+    """
+    resolved = find_root(start=start, override=Path(root) if root is not None else None)
+    settings, problems = load_settings(resolved)
+    sources, source_problems = load_sources(resolved / SOURCES_DIR)
+    problems.extend(source_problems)
+    claim_paths = sorted(claim_files(resolved / CLAIMS_DIR))
+    if use_cache:
+        from workbench.cache import load_claims_cached
+
+        records, claim_problems = load_claims_cached(resolved, claim_paths)
+    else:
+        records, claim_problems = load_claims(claim_paths)
+    problems.extend(claim_problems)
+    claims, index_problems = index_claims(records)
+    problems.extend(index_problems)
+    return Project(resolved, settings, sources, claims, problems)
+
+
+def claim_files(folder: Path) -> Iterable[Path]:
+    if not folder.is_dir():
+        return []
+    return (path for path in folder.rglob("*.toml") if not path.name.startswith("."))
+
+
+def load_claims(paths: Iterable[Path]) -> tuple[list[ClaimRecord], list[Problem]]:
+    records: list[ClaimRecord] = []
+    problems: list[Problem] = []
+    for path in paths:
+        document = read_document(path)
+        claim, found = validate_document(document, Claim)
+        problems.extend(found)
+        if claim is not None:
+            records.append(ClaimRecord(claim, path, document.fingerprint))
+    return records, problems
+
+
+def index_claims(records: list[ClaimRecord]) -> tuple[dict[str, ClaimRecord], list[Problem]]:
+    """Claims by id; the first file (by path) with an id wins, later ones are problems."""
+    claims: dict[str, ClaimRecord] = {}
+    problems: list[Problem] = []
+    for record in sorted(records, key=lambda item: item.path):
+        claim_id = record.claim.id
+        if claim_id in claims:
+            first = claims[claim_id].path
+            line = line_of(record.path, ("id",))
+            message = (
+                f"duplicate id `{claim_id}`: {first.name} already uses it; "
+                "give this claim a new id and rename the file to match"
+            )
+            problems.append(Problem(record.path, line, 1, "WB201", message))
+            continue
+        claims[claim_id] = record
+    return claims, problems
+
+
+def load_sources(folder: Path) -> tuple[dict[str, SourceRecord], list[Problem]]:
+    """Source metadata files and their texts; a text must sit beside its metadata."""
+    sources: dict[str, SourceRecord] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return sources, problems
+    for path in sorted(folder.glob("*.toml")):
+        document = read_document(path)
+        source, found = validate_document(document, Source)
+        problems.extend(found)
+        if source is None:
+            continue
+        if source.id in sources:
+            message = (
+                f"duplicate source id `{source.id}`: {sources[source.id].path.name} "
+                "already uses it; give this source a new id"
+            )
+            problems.append(Problem(path, line_of(path, ("id",)), 1, "WB201", message))
+            continue
+        text_path = source_text_path(path, source)
+        text = _read_source_text(text_path, folder)
+        if text is None:
+            message = (
+                f"source text `{source.file}` is not a readable UTF-8 file in {folder.name}/: "
+                "put the article text beside this file or correct `file`"
+            )
+            problems.append(Problem(path, line_of(path, ("file",)), 1, "WB701", message))
+            text = ""
+        sources[source.id] = SourceRecord(source, path, text, document.fingerprint)
+    return sources, problems
+
+
+def _read_source_text(path: Path, folder: Path) -> str | None:
+    try:
+        resolved = path.resolve()
+        if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
+            return None
+        return nfc(resolved.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,261 @@
+"""Claim and source files on disk: reading them safely, writing them canonically.
+
+This is the one path for every write (app, CLI, scripts): take a loaded record,
+change the model, `save_claim`.  A save refuses to overwrite a file that changed
+on disk since it was read (another reviewer, an editor, a `git pull`), because a
+reviewer's decision must never silently erase someone else's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from workbench.models import Claim, Source
+from workbench.problems import Problem
+from workbench.tomlio import KeyIndex, TomlSyntaxError, dumps_canonical, parse_toml, write_atomic
+from workbench.validation import problems_from_validation_error
+
+MAX_FILE_BYTES = 1_000_000
+"""Claims are a few hundred bytes; a megabyte is a mistake (a pasted article, a binary)."""
+
+ALWAYS_WRITTEN = frozenset({"status"})
+"""Keys written even when they hold their default, because a reader looks for them."""
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What a file looked like when it was read: enough to notice any later change."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+
+    @classmethod
+    def of(cls, data: bytes, stat: os.stat_result) -> Fingerprint:
+        return cls(
+            stat.st_size, stat.st_mtime_ns, hashlib.blake2b(data, digest_size=16).hexdigest()
+        )
+
+
+@dataclass(slots=True)
+class ClaimRecord:
+    """A claim as loaded from its file, with the fingerprint a save is checked against."""
+
+    claim: Claim
+    path: Path
+    fingerprint: Fingerprint | None
+
+
+@dataclass(slots=True)
+class SourceRecord:
+    """A source's metadata and its article text (NFC), as loaded from `seeds/`."""
+
+    source: Source
+    path: Path
+    text: str
+    fingerprint: Fingerprint | None
+
+
+class StaleFileError(Exception):
+    """The file changed on disk since it was loaded; the caller must reload first."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}; reload it and apply the change again")
+        self.path = path
+        self.reason = reason
+
+
+class ClaimExistsError(Exception):
+    """A new claim's id is already taken by a file on disk."""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """A TOML file read and parsed, or the problems that stopped it."""
+
+    path: Path
+    text: str | None
+    data: dict[str, Any] | None
+    fingerprint: Fingerprint | None
+    problems: list[Problem]
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read and parse one TOML file, turning every way it can be bad into a problem."""
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            size = f"{stat.st_size / 1_000_000:.1f} MB"
+            message = (
+                f"file is {size}; claim and source files are limited to "
+                f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?"
+            )
+            return RawDocument(path, None, None, None, [Problem(path, 1, 1, "WB001", message)])
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        problem = Problem(path, 1, 1, "WB002", f"cannot read the file: {reason}")
+        return RawDocument(path, None, None, None, [problem])
+    fingerprint = Fingerprint.of(data, stat)
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        message = "binary file (contains NUL bytes): claims and sources are UTF-8 TOML text"
+        return RawDocument(
+            path, None, None, fingerprint, [Problem(path, line, 1, "WB002", message)]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"not UTF-8 (byte 0x{data[error.start]:02x}): save the file as UTF-8"
+        return RawDocument(
+            path, None, None, fingerprint, [Problem(path, line, column, "WB002", message)]
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        parsed = parse_toml(text)
+    except TomlSyntaxError as error:
+        problem = Problem(
+            path, error.line, error.column, "WB003", f"TOML syntax error: {error.message}"
+        )
+        return RawDocument(path, text, None, fingerprint, [problem])
+    return RawDocument(path, text, parsed, fingerprint, [])
+
+
+def validate_document(
+    document: RawDocument, model: type[ModelT]
+) -> tuple[ModelT | None, list[Problem]]:
+    """Validate parsed data against a model, mapping errors to lines of the file."""
+    if document.data is None:
+        return None, document.problems
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        index = KeyIndex(document.text or "")
+        return None, problems_from_validation_error(error, document.path, index, model)
+
+
+def load_claim_file(path: Path) -> tuple[ClaimRecord | None, list[Problem]]:
+    document = read_document(path)
+    claim, problems = validate_document(document, Claim)
+    if claim is None:
+        return None, problems
+    return ClaimRecord(claim, path, document.fingerprint), problems
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def to_document(model: BaseModel) -> dict[str, Any]:
+    """A model as an ordered dict in the canonical key order, defaults left out.
+
+    Leaving out defaults keeps files small; `ALWAYS_WRITTEN` keys stay so that a
+    reviewer reading the file sees a claim's status even when it is the default.
+    """
+    document: dict[str, Any] = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        key = field.alias or name
+        if value is None:
+            continue
+        if name not in ALWAYS_WRITTEN and not field.is_required():
+            default = field.get_default(call_default_factory=True)
+            if value == default:
+                continue
+        document[key] = _plain(value)
+    return document
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return to_document(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def model_text(model: BaseModel) -> str:
+    """The canonical TOML text of a claim or source."""
+    return dumps_canonical(to_document(model))
+
+
+def current_fingerprint(path: Path) -> Fingerprint | None:
+    try:
+        stat = path.stat()
+        return Fingerprint.of(path.read_bytes(), stat)
+    except FileNotFoundError:
+        return None
+
+
+def ensure_unchanged(path: Path, expected: Fingerprint | None) -> None:
+    """Raise `StaleFileError` if the file is no longer what was loaded."""
+    now = current_fingerprint(path)
+    if now is None:
+        raise StaleFileError(path, "the file was deleted since it was loaded")
+    if expected is None or now.digest != expected.digest or now.size != expected.size:
+        raise StaleFileError(path, "the file changed on disk since it was loaded")
+
+
+def save_claim(record: ClaimRecord, claim: Claim) -> ClaimRecord:
+    """Write a changed claim over its file, unless the file changed under us.
+
+    Re-validates the model first (a model built with `model_copy(update=...)`
+    skips validation) so that nothing invalid is ever written.
+    """
+    claim = Claim.model_validate(claim.model_dump(by_alias=True))
+    ensure_unchanged(record.path, record.fingerprint)
+    text = model_text(claim)
+    write_atomic(record.path, text)
+    data = text.encode("utf-8")
+    return ClaimRecord(claim, record.path, Fingerprint.of(data, record.path.stat()))
+
+
+def create_claim(claims_dir: Path, claim: Claim) -> ClaimRecord:
+    """Write a new claim file; refuse if the id is taken."""
+    claim = Claim.model_validate(claim.model_dump(by_alias=True))
+    path = claims_dir / f"{claim.id}.toml"
+    if path.exists():
+        raise ClaimExistsError(f"{path} already exists: choose another id")
+    text = model_text(claim)
+    write_atomic(path, text)
+    return ClaimRecord(claim, path, Fingerprint.of(text.encode("utf-8"), path.stat()))
+
+
+def format_file(
+    path: Path, model: type[BaseModel], *, write: bool = True
+) -> tuple[bool, list[Problem]]:
+    """Rewrite a file in canonical form (if `write`); return whether it differs.
+
+    A file with problems is left alone: formatting must never turn a file that
+    a maintainer is still fixing into something else.
+    """
+    document = read_document(path)
+    parsed, problems = validate_document(document, model)
+    if parsed is None:
+        return False, problems
+    text = model_text(parsed)
+    if text == document.text:
+        return False, []
+    if write:
+        ensure_unchanged(path, document.fingerprint)
+        write_atomic(path, text)
+    return True, []
+
+
+def source_text_path(record_path: Path, source: Source) -> Path:
+    return record_path.parent / source.file

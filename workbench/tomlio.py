@@ -1,0 +1,315 @@
+"""Reading and writing TOML: the only module that touches TOML text.
+
+Reading uses `rtoml` (measured about 7x faster than `tomllib` on claim files,
+see `bench/bench_load.py`) with `tomllib` as the reference: on a syntax error
+the file is parsed again with `tomllib`, whose messages carry a line and column.
+
+Writing goes through `dumps_canonical` and `write_atomic` only, so that a claim
+written by the app, the CLI or a script is byte-identical for the same data and
+a crash never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rtoml
+import tomli_w
+
+KeyPath = tuple[str | int, ...]
+"""A path into parsed TOML, as pydantic reports it: ("relations", 0, "kind")."""
+
+
+class TomlSyntaxError(ValueError):
+    """A TOML file that does not parse, with the position `tomllib` reports."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_EOF_RE = re.compile(r"\s*\(at end of document\)$")
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """Parse TOML text; raise `TomlSyntaxError` with a line and column on bad syntax."""
+    try:
+        data: dict[str, Any] = rtoml.loads(text)
+        return data
+    except Exception:
+        pass
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = _POSITION_RE.search(message)
+        if match:
+            return_line, return_col = int(match.group(1)), int(match.group(2))
+            message = message[: match.start()]
+        else:
+            return_line = text.count("\n") + 1
+            return_col = 1
+            message = _EOF_RE.sub("", message)
+        raise TomlSyntaxError(message, return_line, return_col) from None
+
+
+# --------------------------------------------------------------------------- key positions
+
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_QUOTED_KEY = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
+_KEY_PART = rf"(?:{_BARE_KEY}|{_QUOTED_KEY})"
+_DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_KEY_LINE_RE = re.compile(rf"^(\s*)({_DOTTED_KEY})\s*=")
+_TABLE_RE = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED_KEY})\s*\]\]?")
+_KEY_PART_RE = re.compile(_KEY_PART)
+
+
+def _split_dotted(key: str) -> list[str]:
+    parts = []
+    for match in _KEY_PART_RE.finditer(key):
+        part = match.group()
+        if part[0] in "\"'":
+            part = part[1:-1]
+        parts.append(part)
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int
+    column: int
+
+
+class KeyIndex:
+    """Where each key of a TOML document is written, so errors can name a line.
+
+    A small line scanner rather than a full parser: it follows tables, arrays of
+    tables, dotted keys and multi-line strings and arrays, which is all our files
+    use.  Anything it cannot place falls back to the nearest enclosing table.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._positions: dict[KeyPath, Position] = {}
+        self._scan(text)
+
+    def _scan(self, text: str) -> None:
+        table: list[str | int] = []
+        array_counts: dict[tuple[str | int, ...], int] = {}
+        in_multiline: str | None = None
+        bracket_depth = 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            if in_multiline is not None:
+                if _closes_multiline(line, in_multiline):
+                    in_multiline = None
+                continue
+            if bracket_depth > 0:
+                bracket_depth += _bracket_balance(line)
+                continue
+            table_match = _TABLE_RE.match(line)
+            if table_match:
+                path = tuple(_split_dotted(table_match.group(2)))
+                column = line.index("[") + 1
+                if table_match.group(1) == "[[":
+                    index = array_counts.get(path, -1) + 1
+                    array_counts[path] = index
+                    self._positions.setdefault(path, Position(number, column))
+                    table = [*path, index]
+                else:
+                    table = list(path)
+                self._positions[tuple(table)] = Position(number, column)
+                continue
+            key_match = _KEY_LINE_RE.match(line)
+            if not key_match:
+                continue
+            parts = _split_dotted(key_match.group(2))
+            column = len(key_match.group(1)) + 1
+            for depth in range(1, len(parts) + 1):
+                self._positions.setdefault((*table, *parts[:depth]), Position(number, column))
+            value = line[key_match.end() :]
+            in_multiline = _opens_multiline(value)
+            if in_multiline is None:
+                bracket_depth = max(0, _bracket_balance(value))
+                if value.lstrip().startswith("{"):
+                    self._index_inline_table(value, (*table, *parts), number, key_match.end())
+
+    def _index_inline_table(self, value: str, base: KeyPath, line: int, offset: int) -> None:
+        for match in re.finditer(rf"[{{,]\s*({_DOTTED_KEY})\s*=", value):
+            key_path = (*base, *_split_dotted(match.group(1)))
+            self._positions.setdefault(key_path, Position(line, offset + match.start(1) + 1))
+
+    def find(self, path: KeyPath) -> Position | None:
+        """The position of the key at `path`, or of its nearest written ancestor."""
+        for length in range(len(path), 0, -1):
+            position = self._positions.get(tuple(path[:length]))
+            if position is not None:
+                return position
+        return None
+
+
+def _opens_multiline(value: str) -> str | None:
+    stripped = value.strip()
+    for quote in ('"""', "'''"):
+        if stripped.startswith(quote):
+            rest = stripped[3:]
+            return None if quote in rest else quote
+    return None
+
+
+def _closes_multiline(line: str, quote: str) -> bool:
+    if quote == "'''":
+        return "'''" in line
+    index = line.find('"""')
+    while index != -1:
+        backslashes = len(line[:index]) - len(line[:index].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return True
+        index = line.find('"""', index + 1)
+    return False
+
+
+def _bracket_balance(value: str) -> int:
+    """Net open `[` in a value, ignoring brackets inside strings and comments."""
+    depth = 0
+    quote: str | None = None
+    escaped = False
+    for char in value:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            break
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+    return depth
+
+
+# --------------------------------------------------------------------------- canonical writing
+
+
+def canonical_value(value: Any) -> Any:
+    """Normalise a value for writing: integral floats become ints, times lose microseconds.
+
+    `5600000.0` and `5600000` mean the same quantity; writing both forms would make
+    a no-op edit show up in a diff.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.replace(microsecond=0)
+    if isinstance(value, Mapping):
+        return {key: canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(item) for item in value]
+    return value
+
+
+def dumps_canonical(data: Mapping[str, Any]) -> str:
+    """TOML text for `data` in the project's one canonical form.
+
+    Key order is the order of `data`, except that TOML requires plain keys before
+    tables.  Tables are always written as `[table]` and lists of tables always as
+    `[[table]]` blocks, and non-empty arrays one item a line: tomli-w on its own
+    switches a list between inline and block form by its length, so adding a
+    short evidence entry would rewrite neighbouring lines in a diff.
+    """
+    return _dump_table(canonical_value(data), ())
+
+
+def _is_table_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def _dump_table(table: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    lines: list[str] = []
+    nested: list[str] = []
+    for key, value in table.items():
+        key_path = (*path, key)
+        header = ".".join(_format_key(part) for part in key_path)
+        if isinstance(value, Mapping):
+            nested.append(f"\n[{header}]\n" + _dump_table(value, key_path))
+        elif _is_table_list(value):
+            for item in value:
+                nested.append(f"\n[[{header}]]\n" + _dump_table(item, key_path))
+        else:
+            lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
+    body = "".join(lines) + "".join(nested)
+    return body.lstrip("\n") if not path else body
+
+
+_BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _format_key(key: str) -> str:
+    return key if _BARE_KEY_RE.match(key) else _format_value(key)
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        items = "".join(f"    {_format_value(item)},\n" for item in value)
+        return f"[\n{items}]"
+    if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    rendered: str = tomli_w.dumps({"v": value}, multiline_strings=True)
+    return rendered[len("v = ") : -1]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the new, never half.
+
+    The temporary file is created in the same folder (a rename across file systems
+    is not atomic), flushed and fsynced before the rename, and the folder is fsynced
+    after it so that the rename itself survives a power cut.
+    """
+    path = Path(path)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    try:
+        folder_descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - some platforms cannot open folders
+        return
+    try:
+        os.fsync(folder_descriptor)
+    finally:
+        os.close(folder_descriptor)
