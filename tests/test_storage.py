@@ -239,3 +239,13 @@ def test_dumps_canonical_writes_multiline_notes_as_blocks() -> None:
     text = dumps_canonical({"note": "first line\nsecond line"})
     assert '"""' in text
     assert parse_toml(text) == {"note": "first line\nsecond line"}
+
+
+@given(st.text())
+def test_fast_string_path_writes_what_tomli_w_writes(value: str) -> None:
+    import tomli_w
+
+    from workbench.tomlio import _format_value
+
+    expected = tomli_w.dumps({"v": value}, multiline_strings=True)[len("v = ") : -1]
+    assert _format_value(value) == expected

@@ -9,7 +9,7 @@ writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.anchoring import AnchorKind
@@ -18,7 +18,7 @@ from workbench.models import SYMMETRIC_RELATIONS, Claim, Quantity
 from workbench.numbers import find_quantity, format_value, parse_numbers
 from workbench.problems import Problem, Severity
 from workbench.project import Project
-from workbench.storage import model_text
+from workbench.storage import Fingerprint, model_text
 from workbench.tomlio import KeyPath
 from workbench.validation import suggest
 
@@ -30,7 +30,7 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
     """Every problem in the project, sorted by file and line; limited to `paths` if given."""
     problems = list(project.problems)
     for record in project.claims.values():
-        problems.extend(check_claim(project, record.claim, record.path))
+        problems.extend(check_claim(project, record.claim, record.path, record.fingerprint))
     for source_record in project.sources.values():
         problems.extend(
             _check_vocabulary_value(
@@ -42,7 +42,11 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
                 "view",
             )
         )
-        problems.extend(_check_canonical(source_record.path, model_text(source_record.source)))
+        problems.extend(
+            _check_canonical(
+                source_record.path, model_text(source_record.source), source_record.fingerprint
+            )
+        )
     selected = [Path(path).resolve() for path in paths] if paths else None
     if selected:
         problems = [problem for problem in problems if _within(problem.path, selected)]
@@ -56,7 +60,9 @@ def _within(path: Path, selected: list[Path]) -> bool:
     return any(resolved == choice or resolved.is_relative_to(choice) for choice in selected)
 
 
-def check_claim(project: Project, claim: Claim, path: Path) -> list[Problem]:
+def check_claim(
+    project: Project, claim: Claim, path: Path, fingerprint: Fingerprint | None = None
+) -> list[Problem]:
     problems: list[Problem] = []
     if path.stem != claim.id:
         problems.append(
@@ -74,7 +80,7 @@ def check_claim(project: Project, claim: Claim, path: Path) -> list[Problem]:
     if claim.quantity is not None:
         problems.extend(_check_quantity(claim.source.quote, claim.quantity, path))
     problems.extend(_check_vocabularies(project, claim, path))
-    problems.extend(_check_canonical(path, model_text(claim)))
+    problems.extend(_check_canonical(path, model_text(claim), fingerprint))
     return problems
 
 
@@ -97,12 +103,12 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
         )
     seen: set[tuple[str, str]] = set()
     for index, relation in enumerate(claim.relations):
-        line = line_of(path, ("relations", index, "claim"))
+        line = _line_getter(path, ("relations", index, "claim"))
         if (relation.kind, relation.claim) in seen:
             problems.append(
                 Problem(
                     path,
-                    line,
+                    line(),
                     1,
                     "WB207",
                     f"relation `{relation.kind}` to `{relation.claim}` is recorded twice: "
@@ -111,7 +117,7 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
             )
         seen.add((relation.kind, relation.claim))
         if relation.claim == claim.id:
-            problems.append(Problem(path, line, 1, "WB206", "a claim cannot relate to itself"))
+            problems.append(Problem(path, line(), 1, "WB206", "a claim cannot relate to itself"))
             continue
         other = project.claims.get(relation.claim)
         if other is None:
@@ -119,7 +125,7 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
             problems.append(
                 Problem(
                     path,
-                    line,
+                    line(),
                     1,
                     "WB204",
                     f"relation to unknown claim `{relation.claim}`"
@@ -133,7 +139,7 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
             problems.append(
                 Problem(
                     path,
-                    line,
+                    line(),
                     1,
                     "WB205",
                     f"`{relation.kind}` is mutual but {other.path.name} does not record it back: "
@@ -146,7 +152,7 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
             problems.append(
                 Problem(
                     path,
-                    line,
+                    line(),
                     1,
                     "WB208",
                     f"`{claim.id}` and `{relation.claim}` both say they update the other: "
@@ -171,7 +177,7 @@ def _check_anchor(project: Project, claim: Claim, path: Path) -> list[Problem]:
     anchor = project.anchor(claim)
     if anchor is None:
         return []
-    line = line_of(path, ("source", "quote"))
+    line = _line_getter(path, ("source", "quote"))
     if anchor.kind is AnchorKind.MISSING:
         if anchor.closest and anchor.similarity >= CLOSEST_PASSAGE_MIN_SIMILARITY:
             hint = (
@@ -182,14 +188,18 @@ def _check_anchor(project: Project, claim: Claim, path: Path) -> list[Problem]:
             hint = "; nothing in it is close: is the source id right?"
         return [
             Problem(
-                path, line, 1, "WB301", f"quote does not occur in source `{claim.source.id}`{hint}"
+                path,
+                line(),
+                1,
+                "WB301",
+                f"quote does not occur in source `{claim.source.id}`{hint}",
             )
         ]
     if anchor.kind is AnchorKind.SELECTOR_MISMATCH:
         return [
             Problem(
                 path,
-                line,
+                line(),
                 1,
                 "WB303",
                 f"quote occurs {len(anchor.spans)} times in `{claim.source.id}`, but none with "
@@ -201,7 +211,7 @@ def _check_anchor(project: Project, claim: Claim, path: Path) -> list[Problem]:
         return [
             Problem(
                 path,
-                line,
+                line(),
                 1,
                 "WB302",
                 f"quote occurs {len(anchor.spans)} times in `{claim.source.id}`: add `prefix` "
@@ -293,11 +303,15 @@ def _check_vocabulary_value(
     return [Problem(path, line_of(path, key_path), 1, code, message)]
 
 
-def _check_canonical(path: Path, canonical: str) -> list[Problem]:
+def _check_canonical(path: Path, canonical: str, fingerprint: Fingerprint | None) -> list[Problem]:
+    """Compare hashes first: the file is only read again when it is not canonical."""
+    digest = Fingerprint.digest_of(canonical.encode("utf-8"))
+    if fingerprint is not None and fingerprint.digest == digest:
+        return []
     found = indexed_text(path)
     if found is None:
         return []
-    text = found[1].removeprefix("\ufeff")
+    text = found[1]
     if text == canonical:
         return []
     written, expected = text.splitlines(), canonical.splitlines()
@@ -305,6 +319,10 @@ def _check_canonical(path: Path, canonical: str) -> list[Problem]:
         (number for number, (a, b) in enumerate(zip(written, expected, strict=False), 1) if a != b),
         min(len(written), len(expected)) + 1,
     )
-    return [
-        Problem(path, line, 1, "WB601", "not in canonical form: run `workbench fmt` to rewrite it")
-    ]
+    message = "not in canonical form: run `workbench fmt` to rewrite it"
+    return [Problem(path, line, 1, "WB601", message)]
+
+
+def _line_getter(path: Path, key_path: KeyPath) -> Callable[[], int]:
+    """The line of a key, found only if a problem needs it (finding it reads the file)."""
+    return lambda: line_of(path, key_path)

@@ -29,6 +29,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 """Claim and source ids: lowercase slugs, so they are safe as file names and URLs."""
 
 _ID_RE = re.compile(ID_PATTERN)
+_PERIOD_RE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 RelationKind = Literal["contradicts", "supports", "same-fact", "updates"]
@@ -147,7 +148,7 @@ class Quantity(StrictModel):
     @field_validator("period")
     @classmethod
     def _period_shape(cls, value: str) -> str:
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?", value):
+        if value and not _PERIOD_RE.fullmatch(value):
             raise ValueError(
                 f"{value!r} is not a period: write a year, month or day (2024, 2024-03, "
                 "2024-03-15) or a span of them joined by '/' (2021/2023)"

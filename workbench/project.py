@@ -7,6 +7,7 @@ of the project loads.  It does not import Textual.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -101,7 +102,7 @@ def load_project(
     settings, problems = load_settings(resolved)
     sources, source_problems = load_sources(resolved / SOURCES_DIR)
     problems.extend(source_problems)
-    claim_paths = sorted(claim_files(resolved / CLAIMS_DIR))
+    claim_paths = claim_files(resolved / CLAIMS_DIR)
     if use_cache:
         from workbench.cache import load_claims_cached
 
@@ -114,10 +115,30 @@ def load_project(
     return Project(resolved, settings, sources, claims, problems)
 
 
-def claim_files(folder: Path) -> Iterable[Path]:
-    if not folder.is_dir():
-        return []
-    return (path for path in folder.rglob("*.toml") if not path.name.startswith("."))
+def claim_files(folder: Path) -> list[Path]:
+    """Every claim file below `folder`, sorted; hidden files and folders are skipped.
+
+    `os.scandir` and string sorting rather than `Path.rglob`: with 100,000 claims
+    pathlib's per-path overhead was a visible share of the load time.
+    """
+    found: list[str] = []
+    pending = [str(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.name.endswith(".toml"):
+                    found.append(entry.path)
+    found.sort()
+    return [Path(path) for path in found]
 
 
 def load_claims(paths: Iterable[Path]) -> tuple[list[ClaimRecord], list[Problem]]:

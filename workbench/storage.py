@@ -8,6 +8,7 @@ reviewer's decision must never silently erase someone else's.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -40,9 +41,11 @@ class Fingerprint:
 
     @classmethod
     def of(cls, data: bytes, stat: os.stat_result) -> Fingerprint:
-        return cls(
-            stat.st_size, stat.st_mtime_ns, hashlib.blake2b(data, digest_size=16).hexdigest()
-        )
+        return cls(stat.st_size, stat.st_mtime_ns, cls.digest_of(data))
+
+    @staticmethod
+    def digest_of(data: bytes) -> str:
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
@@ -94,7 +97,9 @@ class RawDocument:
 def read_document(path: Path) -> RawDocument:
     """Read and parse one TOML file, turning every way it can be bad into a problem."""
     try:
-        stat = path.stat()
+        with open(path, "rb") as handle:  # plain open: measurably faster than pathlib here
+            stat = os.fstat(handle.fileno())
+            data = handle.read(MAX_FILE_BYTES + 1) if stat.st_size <= MAX_FILE_BYTES else b""
         if stat.st_size > MAX_FILE_BYTES:
             size = f"{stat.st_size / 1_000_000:.1f} MB"
             message = (
@@ -102,7 +107,6 @@ def read_document(path: Path) -> RawDocument:
                 f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?"
             )
             return RawDocument(path, None, None, None, [Problem(path, 1, 1, "WB001", message)])
-        data = path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
         problem = Problem(path, 1, 1, "WB002", f"cannot read the file: {reason}")
@@ -166,17 +170,29 @@ def to_document(model: BaseModel) -> dict[str, Any]:
     reviewer reading the file sees a claim's status even when it is the default.
     """
     document: dict[str, Any] = {}
-    for name, field in type(model).model_fields.items():
+    for name, key, required, default in _field_plan(type(model)):
         value = getattr(model, name)
-        key = field.alias or name
         if value is None:
             continue
-        if name not in ALWAYS_WRITTEN and not field.is_required():
-            default = field.get_default(call_default_factory=True)
-            if value == default:
-                continue
+        if not required and value == default:
+            continue
         document[key] = _plain(value)
     return document
+
+
+@functools.cache
+def _field_plan(model: type[BaseModel]) -> tuple[tuple[str, str, bool, Any], ...]:
+    """Per model class: (attribute, TOML key, always written, default), computed once.
+
+    pydantic's `get_default` inspects signatures on every call, which made
+    writing 10,000 claims take seconds.
+    """
+    plan = []
+    for name, field in model.model_fields.items():
+        required = field.is_required() or name in ALWAYS_WRITTEN
+        default = None if required else field.get_default(call_default_factory=True)
+        plan.append((name, field.alias or name, required, default))
+    return tuple(plan)
 
 
 def _plain(value: Any) -> Any:

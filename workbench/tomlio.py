@@ -249,13 +249,13 @@ def _dump_table(table: Mapping[str, Any], path: tuple[str, ...]) -> str:
     lines: list[str] = []
     nested: list[str] = []
     for key, value in table.items():
-        key_path = (*path, key)
-        header = ".".join(_format_key(part) for part in key_path)
         if isinstance(value, Mapping):
-            nested.append(f"\n[{header}]\n" + _dump_table(value, key_path))
+            header = ".".join(_format_key(part) for part in (*path, key))
+            nested.append(f"\n[{header}]\n" + _dump_table(value, (*path, key)))
         elif _is_table_list(value):
+            header = ".".join(_format_key(part) for part in (*path, key))
             for item in value:
-                nested.append(f"\n[[{header}]]\n" + _dump_table(item, key_path))
+                nested.append(f"\n[[{header}]]\n" + _dump_table(item, (*path, key)))
         else:
             lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
     body = "".join(lines) + "".join(nested)
@@ -263,6 +263,8 @@ def _dump_table(table: Mapping[str, Any], path: tuple[str, ...]) -> str:
 
 
 _BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_PLAIN_STRING_RE = re.compile(r'[^"\\\x00-\x1f\x7f]*')
+"""Strings tomli-w would write as-is between quotes: no quote, backslash or control."""
 
 
 def _format_key(key: str) -> str:
@@ -270,6 +272,14 @@ def _format_key(key: str) -> str:
 
 
 def _format_value(value: Any) -> str:
+    """One TOML value.  Plain strings, ints, bools and dates take a fast path that
+    writes exactly what tomli-w writes; everything else goes through tomli-w."""
+    if isinstance(value, str) and _PLAIN_STRING_RE.fullmatch(value):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, list):
         if not value:
             return "[]"
@@ -277,6 +287,8 @@ def _format_value(value: Any) -> str:
         return f"[\n{items}]"
     if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
     rendered: str = tomli_w.dumps({"v": value}, multiline_strings=True)
     return rendered[len("v = ") : -1]
 
