@@ -98,3 +98,21 @@ def test_cache_can_be_switched_off(
     root = make_project({"a.toml": claim_toml("a")})
     assert claim_cache.cache_file(root) is None
     assert list(load_project(root).claims) == ["a"]
+
+
+def test_claims_with_review_times_are_cached(make_project: ProjectFactory) -> None:
+    """Times parsed from TOML carry the parser's zone object; the cache must still work."""
+    dismissed = (
+        '\n[[dismissed]]\nclaim = "b"\nkind = "numeric"\nat = 2025-01-01T00:00:00Z\n'
+        '\n[[history]]\nat = 2025-01-02T00:00:00Z\nreviewer = "kim"\nfrom = "unreviewed"\n'
+        'to = "unreviewed"\nnote = "looked"\n'
+    )
+    root = make_project({"a.toml": claim_toml("a") + dismissed, "b.toml": claim_toml("b")})
+    load_project(root)
+    old = time.time() - 60
+    for path in (root / "claims").iterdir():
+        os.utime(path, (old, old))
+    load_project(root)
+    project = load_project(root)
+    assert claim_cache.last_stats.reused == 2
+    assert project.claim("a").dismissed[0].at is not None

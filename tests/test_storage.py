@@ -111,11 +111,21 @@ def test_history_rejects_a_time_without_zone() -> None:
 
 def test_nfd_text_is_stored_as_nfc(tmp_path: Path) -> None:
     quote = unicodedata.normalize("NFD", "딥시크는 560만달러로")
-    claim = make_claim(source=SourceRef(id="test-source", quote=quote))
-    assert claim.source.quote == unicodedata.normalize("NFC", quote)
-    record = create_claim(tmp_path, claim)
+    record = create_claim(tmp_path, make_claim(source=SourceRef(id="test-source", quote=quote)))
     text = record.path.read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", text)
+    loaded, _ = load_claim_file(record.path)
+    assert loaded is not None
+    assert loaded.claim.source.quote == unicodedata.normalize("NFC", quote)
+
+
+def test_an_nfd_file_loads_as_nfc(tmp_path: Path) -> None:
+    path = tmp_path / "a.toml"
+    text = model_text(make_claim())
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    loaded, problems = load_claim_file(path)
+    assert problems == [] and loaded is not None
+    assert loaded.claim == make_claim()
 
 
 def test_save_refuses_to_overwrite_a_change_it_has_not_seen(tmp_path: Path) -> None:
@@ -187,7 +197,7 @@ def test_claim_fixture_text_is_canonical() -> None:
 
 
 _safe = st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t")
-_any_text = st.text(alphabet=_safe, max_size=40)
+_any_text = st.text(alphabet=_safe, max_size=40).map(lambda s: unicodedata.normalize("NFC", s))
 _text = _any_text.filter(lambda value: value.strip() != "")
 
 

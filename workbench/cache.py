@@ -165,5 +165,6 @@ def _write_cache(path: Path, cache: _Cache) -> None:
         with temporary.open("wb") as handle:
             pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        # A cache that cannot be written costs a cold load next time, nothing more.
         return

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from workbench.models import Claim, Source
+from workbench.models import Claim, Source, nfc
 from workbench.problems import Problem
 from workbench.tomlio import KeyIndex, TomlSyntaxError, dumps_canonical, parse_toml, write_atomic
 from workbench.validation import problems_from_validation_error
@@ -129,6 +129,7 @@ def read_document(path: Path) -> RawDocument:
         )
     if text.startswith("\ufeff"):
         text = text[1:]
+    text = nfc(text)
     try:
         parsed = parse_toml(text)
     except TomlSyntaxError as error:
@@ -196,6 +197,8 @@ def _field_plan(model: type[BaseModel]) -> tuple[tuple[str, str, bool, Any], ...
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return nfc(value)
     if isinstance(value, BaseModel):
         return to_document(value)
     if isinstance(value, list):

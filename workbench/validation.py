@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from workbench.models import explain_pattern_error
 from workbench.problems import Problem
 from workbench.tomlio import KeyIndex, KeyPath
 
@@ -48,6 +49,11 @@ def _problem(
         table = f" in [{where}]" if where else ""
         message = f"missing required key `{location[-1]}`{table}: add it"
         return Problem(path, line, column, "WB103", message)
+    if error_type == "string_pattern_mismatch" and isinstance(detail.get("input"), str):
+        pattern = str((detail.get("ctx") or {}).get("pattern", ""))
+        message = explain_pattern_error(str(detail["input"]), pattern)
+        subject = f"`{dotted}`" if dotted else "this file"
+        return Problem(path, line, column, "WB101", f"{subject}: {message}")
     message = detail["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
