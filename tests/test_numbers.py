@@ -743,3 +743,12 @@ def test_nfd_text_gives_the_same_mentions(text: str) -> None:
         (m.low, m.high, m.unit, m.kind) for m in composed
     ]
     assert [unicodedata.normalize("NFC", m.raw) for m in decomposed] == [m.raw for m in composed]
+
+
+def test_find_quantity_accepts_a_range_written_as_two_numbers() -> None:
+    quote = "3년에서 5년 내에 별도의 생태계를 구축할 것"
+    found = find_quantity(quote, 3, 5, "years")
+    assert found is not None
+    assert (found.low, found.high, found.raw) == (3, 5, "3년에서 5년")
+    assert find_quantity(quote, 3, 6, "years") is None
+    assert find_quantity(quote, 5, 3, "years") is None

@@ -1515,4 +1515,35 @@ def find_quantity(
         rank = 2 if m.unit == want else (1 if m.unit else 0)
         if rank > best_rank:
             best, best_rank = m, rank
+    if best is None and low != high:
+        return _split_range(text, low, high, want, rel_tol)
     return best
+
+
+def _split_range(
+    text: str, low: float, high: float, want: str, rel_tol: float
+) -> NumberMention | None:
+    """A range whose ends the text writes as two numbers ("3년에서 5년 내").
+
+    The parser keeps "A에서 B" apart because it is often a change ("56위에서 54위로"),
+    so a range claim is accepted when both ends appear, in order, with compatible
+    units; the mention returned spans both.
+    """
+    mentions = [m for m in parse_numbers(text) if units_compatible(m.unit, want)]
+    for first_index, first in enumerate(mentions):
+        if not math.isclose(first.low, low, rel_tol=rel_tol, abs_tol=1e-9):
+            continue
+        for second in mentions[first_index + 1 :]:
+            if math.isclose(second.high, high, rel_tol=rel_tol, abs_tol=1e-9):
+                unit = first.unit or second.unit
+                return NumberMention(
+                    first.start,
+                    second.end,
+                    text[first.start : second.end],
+                    low,
+                    high,
+                    unit,
+                    first.kind,
+                    first.approximate or second.approximate,
+                )
+    return None
