@@ -1,0 +1,525 @@
+"""The review app: one `ReviewApp` holding the project, the reviewer and the undo stack.
+
+Screens never write files.  They call `ReviewApp.perform(description, action)`
+with a function that calls `workbench.review` (`mark_status`, `add_note`,
+`relate`, `dismiss`); the app runs it, keeps the result on the undo stack and
+tells every screen which claims changed (`ClaimsChanged`).  A write that would
+go over a file someone else changed is refused by `workbench.storage`; the app
+then reloads that claim and tells the reviewer their change was not applied.
+
+Files edited behind the app's back are noticed by a poll in a worker thread
+(see `DiskWatch`): the claims on screen are checked every tick, the rest in a
+rolling sweep, so a tick costs a few thousand `stat` calls even at 100,000
+claims.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
+
+from workbench import review
+from workbench.app.keymap import APP_BINDINGS
+from workbench.app.messages import ClaimsChanged
+from workbench.project import Project
+from workbench.review import Change, ReviewError, StaleFileError
+from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
+
+POLL_SECONDS = 2.0
+"""How often files are checked for changes made outside the app."""
+
+SWEEP_CHUNK = 3000
+"""Claim files stat'ed per poll besides the ones on screen (a rolling sweep)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    """One reviewer action as the undo stack keeps it: a description and its changes."""
+
+    description: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileCheck:
+    """What a claim file looked like when loaded, for the watcher thread to compare."""
+
+    claim_id: str
+    path: Path
+    size: int | None
+    mtime_ns: int | None
+
+
+@dataclass(slots=True)
+class DiskReport:
+    """What the watcher thread found: changed claim files and the folder listing."""
+
+    changed: list[tuple[FileCheck, ClaimRecord | None]] = field(default_factory=list)
+    folder_mtime_ns: int | None = None
+    names: frozenset[str] | None = None
+    """File names in the claims folder, listed only when the folder itself changed."""
+    added: list[ClaimRecord] = field(default_factory=list)
+
+
+class DiskChanged(Message):
+    """Posted by the watcher thread; the app applies it on its own thread."""
+
+    def __init__(self, report: DiskReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+class ScreenActions(Provider):
+    """Command palette: every action the current screen offers, with its key.
+
+    It reads the screen's active bindings, so it lists what the footer and the
+    help screen list, status keys included, and nothing that is disabled.
+    """
+
+    def _commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            display = self.app.get_key_display(binding)
+            help_text = f"key: {display}"
+            if binding.tooltip:
+                help_text = f"{binding.tooltip} (key: {display})"
+            del key
+            yield binding.description, help_text, self._runner(binding.action, active.node)
+
+    def _runner(self, action: str, node: Any) -> Callable[[], Any]:
+        async def run() -> None:
+            await self.app.run_action(action, node)
+
+        return run
+
+    async def discover(self) -> Hits:
+        for text, help_text, command in self._commands():
+            yield DiscoveryHit(text, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, command in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), command, help=help_text)
+
+
+class ReviewApp(App[None]):
+    """Review claims: a list, a detail, comparisons, the conflict queue, a timeline."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/claim_table.tcss"]
+    TITLE = "workbench"
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    COMMANDS = App.COMMANDS | {ScreenActions}
+
+    def __init__(
+        self, project: Project, reviewer: str, *, poll_seconds: float | None = POLL_SECONDS
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.reviewer = reviewer
+        self.sub_title = project.settings.name
+        self._undo_stack: list[UndoStep] = []
+        self._poll_seconds = poll_seconds
+        self._sweep_ids: list[str] = []
+        self._sweep_position = 0
+        self._folder_mtime_ns: int | None = None
+        self._folder_names: frozenset[str] | None = None
+        self._polling = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        from workbench.app.screens.claims_list import ClaimsListScreen
+
+        # The loaded project lives as long as the app: keep the garbage collector
+        # from walking its (at 100,000 claims, millions of) objects again and again,
+        # which otherwise shows as a pause of a second now and then.
+        gc.freeze()
+        self.push_screen(ClaimsListScreen())
+        if self._poll_seconds:
+            self.set_interval(self._poll_seconds, self.check_disk)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
+
+    # ------------------------------------------------------------------ writes
+
+    def perform(self, description: str, action: Callable[[], Change | list[Change]]) -> bool:
+        """Run a write through `workbench.review` and keep it on the undo stack.
+
+        On `StaleFileError` the affected claim is reloaded from disk, the reviewer
+        is told their change was not applied, and False is returned.
+        """
+        return self._write(description, action, undoable=True)
+
+    def _write(
+        self,
+        description: str,
+        action: Callable[[], Change | list[Change]],
+        *,
+        undoable: bool,
+    ) -> bool:
+        try:
+            result = action()
+        except StaleFileError as error:
+            self._refuse_stale(description, error)
+            return False
+        except ReviewError as error:
+            self.notify(str(error), title="Not done", severity="error", markup=False)
+            return False
+        changes = (result,) if isinstance(result, Change) else tuple(result)
+        if not changes:
+            self.notify(f"{description}: nothing to change", timeout=3, markup=False)
+            return True
+        if undoable:
+            self._undo_stack.append(UndoStep(description, changes))
+        self.post_message(ClaimsChanged(_unique(change.claim_id for change in changes)))
+        self.notify(description, timeout=2, markup=False)
+        return True
+
+    def _refuse_stale(self, description: str, error: StaleFileError) -> None:
+        claim_id = self._claim_id_at(error.path)
+        if claim_id is None:
+            self.notify(
+                f"{error.path.name} changed on disk; your change was NOT applied ({description}).",
+                title="File changed on disk",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        fresh = None
+        if error.path.exists():
+            fresh = review.reload_claim(self.project, claim_id)
+        if fresh is not None:
+            message = (
+                f"{claim_id} changed on disk and was reloaded. Your change was NOT applied "
+                f"({description}): look at the claim again and redo it if it still holds."
+            )
+        elif not error.path.exists():
+            self.project.claims.pop(claim_id, None)
+            message = (
+                f"{claim_id} was deleted on disk and is no longer listed. "
+                f"Your change was NOT applied ({description})."
+            )
+        else:
+            message = (
+                f"{claim_id} changed on disk and now has problems (run `workbench check`). "
+                f"Your change was NOT applied ({description})."
+            )
+        self.notify(
+            message, title="File changed on disk", severity="warning", timeout=10, markup=False
+        )
+        self.post_message(ClaimsChanged((claim_id,)))
+
+    def _claim_id_at(self, path: Path) -> str | None:
+        candidate = self.project.claims.get(path.stem)
+        if candidate is not None and candidate.path == path:
+            return path.stem
+        for claim_id, record in self.project.claims.items():
+            if record.path == path:
+                return claim_id
+        return None
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo_stack)
+
+    @property
+    def undo_description(self) -> str | None:
+        return self._undo_stack[-1].description if self._undo_stack else None
+
+    def action_undo(self) -> None:
+        """Undo the last step with a further history entry (history is never rewritten)."""
+        if not self._undo_stack:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        step = self._undo_stack.pop()
+        for change in step.changes:
+            record = self.project.claims.get(change.claim_id)
+            if record is None or record.claim != change.after:
+                self.notify(
+                    f"Cannot undo “{step.description}”: {change.claim_id} changed since "
+                    "(on disk or in another step). Nothing was changed.",
+                    title="Not undone",
+                    severity="warning",
+                    timeout=8,
+                    markup=False,
+                )
+                return
+
+        def undo_all() -> list[Change]:
+            return [
+                review.undo(self.project, change, reviewer=self.reviewer)
+                for change in reversed(step.changes)
+            ]
+
+        self._write(f"Undone: {step.description}", undo_all, undoable=False)
+
+    # ------------------------------------------------------------------ messages
+
+    @on(ClaimsChanged)
+    def _forward_claims_changed(self, message: ClaimsChanged) -> None:
+        self._sweep_ids = []  # ids may have come or gone: rebuild the sweep list lazily
+        for screen in self.screen_stack:
+            screen.post_message(ClaimsChanged(message.claim_ids))
+
+    # ------------------------------------------------------------------ navigation
+
+    def open_detail(self, claim_id: str) -> None:
+        from workbench.app.screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(claim_id))
+
+    def open_compare(self, claim_ids: list[str]) -> None:
+        from workbench.app.screens.compare import CompareScreen
+
+        self.push_screen(CompareScreen(list(claim_ids)))
+
+    def open_conflicts(self) -> None:
+        from workbench.app.screens.conflicts import ConflictQueueScreen
+
+        self.push_screen(ConflictQueueScreen())
+
+    def open_timeline(self, topic: str | None = None) -> None:
+        from workbench.app.screens.timeline import TimelineScreen
+
+        self.push_screen(TimelineScreen(topic))
+
+    def open_problems(self) -> None:
+        from workbench.app.screens.problems import ProblemsScreen
+
+        self.push_screen(ProblemsScreen())
+
+    def action_help(self) -> None:
+        from workbench.app.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_conflicts(self) -> None:
+        self.open_conflicts()
+
+    def action_problems(self) -> None:
+        self.open_problems()
+
+    # ------------------------------------------------------------------ files changed outside
+
+    def check_disk(self) -> None:
+        """Start one poll of the claim files (skipped while the previous one runs)."""
+        if self._polling:
+            return
+        self._polling = True
+        if self._folder_names is None:
+            self._folder_names = self._known_names()
+        self._watch_files(
+            self._files_to_check(),
+            self.project.claims_dir,
+            self._folder_mtime_ns,
+            self._folder_names,
+        )
+
+    def _known_names(self) -> frozenset[str]:
+        """Names of the files in the claims folder the project knows, good or bad."""
+        folder = self.project.claims_dir
+        paths = [record.path for record in self.project.claims.values()]
+        paths.extend(problem.path for problem in self.project.problems)
+        return frozenset(path.name for path in paths if path.parent == folder)
+
+    def _files_to_check(self) -> list[FileCheck]:
+        claims = self.project.claims
+        wanted = list(self._watched_ids())
+        if not self._sweep_ids:
+            self._sweep_ids = list(claims)
+            self._sweep_position = min(self._sweep_position, len(self._sweep_ids))
+        if self._sweep_position >= len(self._sweep_ids):
+            self._sweep_position = 0
+        end = self._sweep_position + SWEEP_CHUNK
+        wanted.extend(self._sweep_ids[self._sweep_position : end])
+        self._sweep_position = end
+        checks: list[FileCheck] = []
+        for claim_id in _unique(wanted):
+            record = claims.get(claim_id)
+            if record is None:
+                continue
+            fingerprint = record.fingerprint
+            checks.append(
+                FileCheck(
+                    claim_id,
+                    record.path,
+                    fingerprint.size if fingerprint else None,
+                    fingerprint.mtime_ns if fingerprint else None,
+                )
+            )
+        return checks
+
+    def _watched_ids(self) -> Iterator[str]:
+        """Claims some screen shows: `watched_claim_ids()`, `claim_id` or `claim_ids`."""
+        for screen in self.screen_stack:
+            watched = getattr(screen, "watched_claim_ids", None)
+            if callable(watched):
+                yield from watched()
+            single = getattr(screen, "claim_id", None)
+            if isinstance(single, str):
+                yield single
+            several = getattr(screen, "claim_ids", None)
+            if isinstance(several, list | tuple):
+                yield from (item for item in several if isinstance(item, str))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="disk-watch",
+        exit_on_error=False,
+        description="check claim files for changes on disk",
+    )
+    def _watch_files(
+        self,
+        checks: list[FileCheck],
+        folder: Path,
+        folder_mtime_ns: int | None,
+        known_names: frozenset[str],
+    ) -> None:
+        try:
+            report = scan_files(checks, folder, folder_mtime_ns, known_names)
+        finally:
+            self._polling = False
+        if report.changed or report.names is not None:
+            self.post_message(DiskChanged(report))
+
+    @on(DiskChanged)
+    def _apply_disk_changes(self, message: DiskChanged) -> None:
+        report = message.report
+        changed_ids: list[str] = []
+        broken: list[str] = []
+        for check, fresh in report.changed:
+            current = self.project.claims.get(check.claim_id)
+            if current is None or current.path != check.path:
+                continue
+            if _fingerprint_differs(current.fingerprint, check):
+                continue  # the app wrote this file after the check started
+            if fresh is None:
+                if check.path.exists():
+                    broken.append(check.claim_id)
+                else:
+                    self.project.claims.pop(check.claim_id, None)
+                    changed_ids.append(check.claim_id)
+                continue
+            if (
+                current.fingerprint is not None
+                and fresh.fingerprint is not None
+                and fresh.fingerprint.digest == current.fingerprint.digest
+            ):
+                current.fingerprint = fresh.fingerprint  # touched, not changed
+                continue
+            self.project.replace_record(fresh)
+            changed_ids.append(check.claim_id)
+        if report.names is not None:
+            changed_ids.extend(self._apply_listing(report))
+        if changed_ids:
+            shown = ", ".join(changed_ids[:5]) + (" …" if len(changed_ids) > 5 else "")
+            self.notify(
+                f"Reloaded {len(changed_ids)} claim(s) changed on disk: {shown}",
+                title="Files changed on disk",
+                timeout=6,
+                markup=False,
+            )
+            self.post_message(ClaimsChanged(_unique(changed_ids)))
+        if broken:
+            self.notify(
+                f"{', '.join(broken[:5])}: changed on disk and now has problems; the last good "
+                "version stays on screen and cannot be changed until it is fixed "
+                "(run `workbench check`).",
+                title="Files changed on disk",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    def _apply_listing(self, report: DiskReport) -> list[str]:
+        """New and deleted files in the claims folder."""
+        previous = self._folder_names
+        self._folder_mtime_ns = report.folder_mtime_ns
+        self._folder_names = report.names
+        changed: list[str] = []
+        for record in report.added:
+            if record.claim.id not in self.project.claims:
+                self.project.replace_record(record)
+                changed.append(record.claim.id)
+        if previous is None or report.names is None:
+            return changed
+        gone = previous - report.names
+        if gone:
+            folder = self.project.claims_dir
+            for claim_id, record in list(self.project.claims.items()):
+                if record.path.parent == folder and record.path.name in gone:
+                    del self.project.claims[claim_id]
+                    changed.append(claim_id)
+        return changed
+
+
+def scan_files(
+    checks: list[FileCheck],
+    folder: Path,
+    folder_mtime_ns: int | None,
+    known_names: frozenset[str],
+) -> DiskReport:
+    """Stat the given claim files and the folder; read what changed or is new (in a thread)."""
+    report = DiskReport()
+    for check in checks:
+        try:
+            stat = check.path.stat()
+        except FileNotFoundError:
+            report.changed.append((check, None))
+            continue
+        except OSError:
+            continue
+        if stat.st_size != check.size or stat.st_mtime_ns != check.mtime_ns:
+            fresh, _problems = load_claim_file(check.path)
+            report.changed.append((check, fresh))
+    try:
+        mtime_ns = folder.stat().st_mtime_ns
+    except OSError:
+        return report
+    if mtime_ns != folder_mtime_ns:
+        report.folder_mtime_ns = mtime_ns
+        report.names = frozenset(
+            entry.name
+            for entry in os.scandir(folder)
+            if entry.name.endswith(".toml") and not entry.name.startswith(".")
+        )
+        for name in sorted(report.names - known_names):
+            fresh, _problems = load_claim_file(folder / name)
+            if fresh is not None:
+                report.added.append(fresh)
+    return report
+
+
+def _fingerprint_differs(fingerprint: Fingerprint | None, check: FileCheck) -> bool:
+    if fingerprint is None:
+        return check.size is not None
+    return fingerprint.size != check.size or fingerprint.mtime_ns != check.mtime_ns
+
+
+def _unique(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ids))
+
+
+__all__ = ["ClaimsChanged", "ReviewApp", "UndoStep"]

@@ -1,0 +1,196 @@
+"""Every key binding of the app and the claims list, in one place, each with an id.
+
+Ids are stable names (`workbench.<screen>.<action>`): a user keymap
+(`App.set_keymap({"workbench.list.note": "N"})`) refers to them, and the help
+screen and the command palette list the bindings from here.  Status keys are
+project data (`workbench.toml`), so `status_bindings` makes them per project.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from workbench.models import ProjectSettings
+
+FILTER_GROUP = Binding.Group("Filter", compact=True)
+"""s t a o: one footer entry for the four filter keys."""
+
+STATUS_GROUP = Binding.Group("Status", compact=True)
+"""The status keys: one footer entry."""
+
+APP_BINDINGS: tuple[Binding, ...] = (
+    Binding("q", "quit", "Quit", id="workbench.app.quit", tooltip="Leave the review app"),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        id="workbench.app.undo",
+        tooltip="Undo the last change with a further history entry",
+    ),
+    Binding(
+        "question_mark",
+        "help",
+        "Keys",
+        key_display="?",
+        id="workbench.app.help",
+        tooltip="Show every key of this screen and every status key",
+    ),
+    Binding(
+        "x",
+        "conflicts",
+        "Conflicts",
+        id="workbench.app.conflicts",
+        tooltip="Open the conflict queue",
+        show=False,
+    ),
+    Binding(
+        "p",
+        "problems",
+        "Problems",
+        id="workbench.app.problems",
+        tooltip="List the problems found loading and checking the files",
+        show=False,
+    ),
+)
+
+LIST_BINDINGS: tuple[Binding, ...] = (
+    Binding("enter", "open_detail", "Open", id="workbench.list.open", tooltip="Open the claim"),
+    Binding(
+        "space",
+        "toggle_mark",
+        "Mark",
+        id="workbench.list.mark",
+        tooltip="Mark or unmark the claim for comparison",
+    ),
+    Binding(
+        "c",
+        "compare",
+        "Compare",
+        id="workbench.list.compare",
+        tooltip="Compare the marked claims side by side",
+    ),
+    Binding("n", "note", "Note", id="workbench.list.note", tooltip="Add a note to the claim"),
+    Binding(
+        "slash",
+        "search",
+        "Search",
+        key_display="/",
+        id="workbench.list.search",
+        tooltip="Search ids, statements and quotes as you type",
+    ),
+    Binding(
+        "escape",
+        "clear",
+        "Clear",
+        id="workbench.list.clear",
+        tooltip="Clear the search, then the filters",
+        show=False,
+    ),
+    Binding(
+        "s",
+        "cycle('status', 1)",
+        "Status filter",
+        id="workbench.list.filter-status",
+        tooltip="Show only the next status (then all again)",
+        group=FILTER_GROUP,
+    ),
+    Binding(
+        "S",
+        "cycle('status', -1)",
+        "Status filter (back)",
+        id="workbench.list.filter-status-back",
+        tooltip="Cycle the status filter backwards",
+        show=False,
+    ),
+    Binding(
+        "t",
+        "cycle('topic', 1)",
+        "Topic filter",
+        id="workbench.list.filter-topic",
+        tooltip="Show only the next topic (then all again)",
+        group=FILTER_GROUP,
+    ),
+    Binding(
+        "T",
+        "cycle('topic', -1)",
+        "Topic filter (back)",
+        id="workbench.list.filter-topic-back",
+        tooltip="Cycle the topic filter backwards",
+        show=False,
+    ),
+    Binding(
+        "a",
+        "cycle('stance', 1)",
+        "Stance filter",
+        id="workbench.list.filter-stance",
+        tooltip="Show only the next stance (then all again)",
+        group=FILTER_GROUP,
+    ),
+    Binding(
+        "A",
+        "cycle('stance', -1)",
+        "Stance filter (back)",
+        id="workbench.list.filter-stance-back",
+        tooltip="Cycle the stance filter backwards",
+        show=False,
+    ),
+    Binding(
+        "o",
+        "cycle('source', 1)",
+        "Source filter",
+        id="workbench.list.filter-source",
+        tooltip="Show only the next source outlet (then all again)",
+        group=FILTER_GROUP,
+    ),
+    Binding(
+        "O",
+        "cycle('source', -1)",
+        "Source filter (back)",
+        id="workbench.list.filter-source-back",
+        tooltip="Cycle the source filter backwards",
+        show=False,
+    ),
+    Binding(
+        "r",
+        "cycle_sort",
+        "Sort",
+        id="workbench.list.sort",
+        tooltip="Sort by source date, then status, then id",
+    ),
+    Binding(
+        "l",
+        "timeline",
+        "Timeline",
+        id="workbench.list.timeline",
+        tooltip="Timeline of the claim's topic",
+        show=False,
+    ),
+)
+
+TABLE_BINDINGS: tuple[Binding, ...] = (
+    Binding("down,j", "cursor(1)", "Down", id="workbench.table.down", show=False),
+    Binding("up,k", "cursor(-1)", "Up", id="workbench.table.up", show=False),
+    Binding("pagedown,ctrl+f", "page(1)", "Page down", id="workbench.table.page-down", show=False),
+    Binding("pageup,ctrl+b", "page(-1)", "Page up", id="workbench.table.page-up", show=False),
+    Binding("home,g", "first", "First claim", id="workbench.table.first", show=False),
+    Binding("end,G", "last", "Last claim", id="workbench.table.last", show=False),
+)
+
+
+def status_bindings(settings: ProjectSettings) -> list[Binding]:
+    """One binding per status that has a key in `workbench.toml`."""
+    bindings: list[Binding] = []
+    for name, info in settings.statuses.items():
+        if not info.key:
+            continue
+        bindings.append(
+            Binding(
+                info.key,
+                f"set_status({name!r})",
+                f"Mark {name}",
+                id=f"workbench.status.{name}",
+                tooltip=info.meaning,
+                group=STATUS_GROUP,
+            )
+        )
+    return bindings

@@ -1,0 +1,443 @@
+"""The claim detail screen: everything known about one claim, on one page.
+
+The statement; the quote inside its paragraph of the source article; the
+source's metadata (and how its date was worked out); the quantity; the
+evidence; the relations both ways, each openable; and the full review history.
+The status keys, `n` (note) and `u` (undo) act on the claim shown here, through
+the app's `perform`, so every write takes the same path as in the claims list.
+
+Also here, for the other claim screens: `host` (the app a screen runs in) and
+the note prompt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from workbench.app.screens.note import NoteScreen
+from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
+from workbench.app.widgets.quote_view import QuoteView, quote_content
+from workbench.models import SYMMETRIC_RELATIONS, Claim, Source
+from workbench.project import Project
+from workbench.review import add_note, mark_status
+
+if TYPE_CHECKING:
+    from workbench.app.app import ReviewApp
+
+
+# -- shared by the claim screens -------------------------------------------------------
+
+
+def host(node: DOMNode) -> ReviewApp:
+    """The review app a screen runs in (project, reviewer, perform, open_*)."""
+    return cast("ReviewApp", node.app)
+
+
+class NotePrompt(ModalScreen[str | None]):
+    """Ask for an optional note (a relation's, a dismissal's): the text, or None on escape.
+
+    Notes on a claim's history use the app's `NoteScreen`, which requires text.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="workbench.prompt.cancel",
+            tooltip="Close without saving",
+        ),
+    ]
+
+    DEFAULT_CSS = """
+    NotePrompt {
+        align: center middle;
+    }
+    NotePrompt > Vertical {
+        width: 72;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    NotePrompt Label {
+        width: 1fr;
+        margin-bottom: 1;
+    }
+    """
+
+    def __init__(self, title: str, placeholder: str = "a note for the next reviewer") -> None:
+        super().__init__()
+        self.prompt_title = title
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.prompt_title))
+            yield Input(placeholder=self.placeholder, id="note-input")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# -- what the detail screen shows ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    """One row of the relations list: the other claim and how the two relate."""
+
+    other: str
+    kind: str
+    direction: str
+    """`out` (recorded here), `in` (recorded in the other file) or `both`."""
+    note: str
+
+
+def relation_rows(project: Project, claim: Claim) -> list[RelationRow]:
+    """Relations recorded here and in other files; a mirrored pair shows once as `both`."""
+    inbound = {
+        (source_id, relation.kind): relation
+        for source_id, relation in project.relations_to(claim.id)
+    }
+    rows: list[RelationRow] = []
+    for relation in claim.relations:
+        mirrored = inbound.pop((relation.claim, relation.kind), None)
+        direction = "both" if mirrored is not None else "out"
+        note = relation.note or (mirrored.note if mirrored is not None else "")
+        rows.append(RelationRow(relation.claim, relation.kind, direction, note))
+    for (source_id, kind), relation in inbound.items():
+        rows.append(RelationRow(source_id, kind, "in", relation.note))
+    return rows
+
+
+def relation_prompt(project: Project, row: RelationRow) -> Content:
+    """`↔ contradicts  other-id` then the other statement and the note."""
+    if row.kind == "updates":
+        verb = {"out": "updates (older)", "in": "is updated by", "both": "updates"}[row.direction]
+    else:
+        verb = row.kind
+    arrow = {"out": "→", "in": "←", "both": "↔"}[row.direction]
+    record = project.claims.get(row.other)
+    statement = record.claim.statement if record is not None else "(no such claim)"
+    parts: list[str | tuple[str, str] | Content] = [
+        (f"{arrow} {verb}", "bold"),
+        "  ",
+        (row.other, "underline"),
+        "\n   ",
+        (statement, "dim"),
+    ]
+    if row.direction == "in" and row.kind in SYMMETRIC_RELATIONS:
+        parts.append(("\n   recorded only in the other file", "$text-warning"))
+    if row.note:
+        parts += ["\n   ", (row.note, "italic")]
+    return Content.assemble(*parts)
+
+
+def source_metadata(source: Source | None, source_id: str) -> Content:
+    """Outlet, title, author, date (and how it was inferred), view, relays, url."""
+    if source is None:
+        return Content.assemble(
+            ("unknown source ", "bold $text-error"),
+            source_id,
+            ": no file in seeds/ has this id",
+        )
+    lines: list[Content] = [
+        _field("outlet", source.outlet),
+        _field("title", source.title),
+    ]
+    if source.author:
+        lines.append(_field("author", source.author))
+    how = f"inferred: {source.date_inferred}" if source.date_inferred else "stated in the article"
+    lines.append(
+        Content.assemble(
+            _field("published", source.published.isoformat()), ("  ", ""), (f"({how})", "dim")
+        )
+    )
+    lines.append(_field("view", source.view))
+    if source.relays:
+        lines.append(_field("relays", ", ".join(source.relays)))
+    if source.url:
+        lines.append(_field("url", source.url))
+    lines.append(_field("id", source.id))
+    return Content("\n").join(lines)
+
+
+def _field(name: str, value: str) -> Content:
+    return Content.assemble((f"{name:<10}", "dim"), value)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One evidence item or history entry: a head line and indented body lines."""
+
+    head: Content
+    body: tuple[Content, ...] = ()
+
+
+def evidence_entries(claim: Claim) -> list[Entry]:
+    """`[refutes] citation`, then the url and what it shows."""
+    entries: list[Entry] = []
+    for item in claim.evidence:
+        head = Content.assemble((f"[{item.stance}]", "bold"), " ", item.citation)
+        body = [Content.styled(item.url, "underline")] if item.url else []
+        body.append(Content(item.shows))
+        entries.append(Entry(head, tuple(body)))
+    return entries
+
+
+def history_entries(claim: Claim) -> list[Entry]:
+    """`2025-03-01 09:30Z  reviewer  unreviewed → verified`, then the note."""
+    entries: list[Entry] = []
+    for entry in claim.history:
+        when = entry.at.strftime("%Y-%m-%d %H:%MZ")
+        change = (
+            f"{entry.from_status} → {entry.to_status}"
+            if entry.from_status != entry.to_status
+            else f"note ({entry.to_status})"
+        )
+        head = Content.assemble((when, "dim"), "  ", (entry.reviewer, "bold"), "  ", change)
+        body = (Content.styled(entry.note, "italic"),) if entry.note else ()
+        entries.append(Entry(head, body))
+    return entries
+
+
+def title_content(claim: Claim) -> Content:
+    return Content.assemble(
+        (claim.id, "bold"),
+        "  ",
+        (f" {claim.status} ", "reverse"),
+        ("  stance ", "dim"),
+        claim.stance,
+        ("  topic ", "dim"),
+        claim.topic,
+    )
+
+
+# -- the screen ------------------------------------------------------------------------
+
+
+class DetailScreen(Screen[None]):
+    """One claim in full; relations open further details or a comparison."""
+
+    CSS_PATH = "detail.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="workbench.detail.back",
+            tooltip="Back to the previous screen",
+        ),
+        Binding(
+            "n", "note", "Note", id="workbench.detail.note", tooltip="Add a note to the history"
+        ),
+        Binding(
+            "enter",
+            "open_relation",
+            "Open",
+            id="workbench.detail.open-relation",
+            tooltip="Open the highlighted related claim",
+            priority=True,
+        ),
+        Binding(
+            "c",
+            "compare_relation",
+            "Compare",
+            id="workbench.detail.compare-relation",
+            tooltip="Compare this claim with the highlighted related claim",
+        ),
+    ]
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__()
+        self.claim_id = claim_id
+        self._rows: list[RelationRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="detail-title")
+        with VerticalScroll(id="detail-body"):
+            yield Static(Content(""), id="statement")
+            yield Static(Content(""), id="attribution")
+            yield Static(Content("Quote in context"), classes="section-title")
+            yield QuoteView(id="quote")
+            yield Static(Content("Source"), classes="section-title")
+            yield Static(Content(""), id="source")
+            yield Static(Content("Quantity"), classes="section-title", id="quantity-title")
+            yield Static(Content(""), id="quantity")
+            yield Static(Content("Evidence"), classes="section-title")
+            yield Vertical(id="evidence", classes="entries")
+            yield Static(Content("Relations"), classes="section-title", id="relations-title")
+            yield OptionList(id="relations")
+            yield Static(Content("History"), classes="section-title")
+            yield Vertical(id="history", classes="entries")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        add_status_bindings(self, host(self).project.settings)
+        self.refresh_bindings()
+        await self.refresh_view()
+        relations = self.query_one("#relations", OptionList)
+        if relations.option_count:
+            relations.focus()
+        else:
+            self.query_one("#detail-body").focus()
+
+    async def on_screen_resume(self) -> None:
+        await self.refresh_view()
+
+    async def on_claims_changed(self) -> None:
+        """The app posts `ClaimsChanged` after a write; show the fresh copy."""
+        await self.refresh_view()
+
+    @property
+    def claim(self) -> Claim | None:
+        record = host(self).project.claims.get(self.claim_id)
+        return record.claim if record is not None else None
+
+    async def refresh_view(self) -> None:
+        """Fill every section from the app's current project."""
+        project = host(self).project
+        claim = self.claim
+        title = self.query_one("#detail-title", Static)
+        if claim is None:
+            title.update(Content(f"{self.claim_id}: no such claim (deleted or broken file)"))
+            return
+        self.sub_title = claim.id
+        for name in list(title.classes):
+            if name.startswith("-stance-"):
+                title.remove_class(name)
+        title.add_class(stance_class(claim.stance))
+        title.update(title_content(claim))
+        self.query_one("#statement", Static).update(Content(claim.statement))
+        attribution = self.query_one("#attribution", Static)
+        attribution.update(Content.assemble(("attributed to ", "dim"), claim.attributed_to))
+        attribution.display = bool(claim.attributed_to)
+        source = project.source_of(claim)
+        text = project.sources[claim.source.id].text if source is not None else ""
+        self.query_one("#quote", QuoteView).update(
+            quote_content(text, project.anchor(claim), claim.source.quote)
+        )
+        self.query_one("#source", Static).update(source_metadata(source, claim.source.id))
+        quantity = self.query_one("#quantity", Static)
+        quantity.update(
+            quantity_line(claim.quantity)
+            if claim.quantity is not None
+            else Content.styled("no quantity", "dim italic")
+        )
+        await self._fill_entries("#evidence", evidence_entries(claim), "no evidence recorded yet")
+        self._fill_relations(project, claim)
+        await self._fill_entries("#history", history_entries(claim), "no reviews yet")
+
+    async def _fill_entries(self, selector: str, entries: list[Entry], empty: str) -> None:
+        """Replace a section's entries: head lines flush, body lines indented (CSS)."""
+        container = self.query_one(selector, Vertical)
+        widgets: list[Static] = []
+        for entry in entries:
+            widgets.append(Static(entry.head, classes="entry-head"))
+            widgets.extend(Static(line, classes="entry-body") for line in entry.body)
+        if not widgets:
+            widgets.append(Static(Content.styled(empty, "dim italic"), classes="entry-head"))
+        with self.app.batch_update():
+            await container.remove_children()
+            await container.mount_all(widgets)
+
+    def _fill_relations(self, project: Project, claim: Claim) -> None:
+        relations = self.query_one("#relations", OptionList)
+        highlighted = relations.highlighted
+        self._rows = relation_rows(project, claim)
+        relations.clear_options()
+        relations.add_options(
+            [
+                Option(relation_prompt(project, row), id=str(index))
+                for index, row in enumerate(self._rows)
+            ]
+        )
+        relations.display = bool(self._rows)
+        count = len(self._rows)
+        self.query_one("#relations-title", Static).update(
+            Content(f"Relations ({count})" if count else "Relations: none recorded")
+        )
+        if self._rows:
+            relations.highlighted = min(highlighted or 0, count - 1)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_relation", "compare_relation"):
+            return bool(self._rows)
+        return True
+
+    def _highlighted_row(self) -> RelationRow | None:
+        relations = self.query_one("#relations", OptionList)
+        index = relations.highlighted
+        if index is None or not (0 <= index < len(self._rows)):
+            return None
+        return self._rows[index]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    async def action_set_status(self, status: str) -> None:
+        app = host(self)
+        claim_id = self.claim_id
+        app.perform(
+            f"{claim_id}: status {status}",
+            lambda: mark_status(app.project, claim_id, status, reviewer=app.reviewer),
+        )
+        await self.refresh_view()
+
+    def action_note(self) -> None:
+        claim_id = self.claim_id
+
+        async def save(note: str | None) -> None:
+            if not note:
+                return
+            app = host(self)
+            app.perform(
+                f"{claim_id}: note",
+                lambda: add_note(app.project, claim_id, note, reviewer=app.reviewer),
+            )
+            await self.refresh_view()
+
+        claim = self.claim
+        if claim is None:
+            return
+        self.app.push_screen(NoteScreen(claim_id, claim.statement), save)
+
+    @on(OptionList.OptionSelected, "#relations")
+    def _relation_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_relation()
+
+    def action_open_relation(self) -> None:
+        row = self._highlighted_row()
+        if row is None:
+            return
+        if row.other not in host(self).project.claims:
+            self.notify(f"{row.other} is not a claim in this project", severity="warning")
+            return
+        host(self).open_detail(row.other)
+
+    def action_compare_relation(self) -> None:
+        row = self._highlighted_row()
+        if row is None or row.other not in host(self).project.claims:
+            return
+        host(self).open_compare([self.claim_id, row.other])

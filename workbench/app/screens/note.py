@@ -1,0 +1,61 @@
+"""A modal to type a note on a claim; the list saves it through `ReviewApp.perform`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from workbench.app.widgets.claim_table import printable
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Type a note for `claim_id`; enter returns it, escape returns None."""
+
+    CSS_PATH = "note.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="workbench.note.cancel"),
+    ]
+
+    def __init__(self, claim_id: str, statement: str) -> None:
+        super().__init__()
+        self.claim_id = claim_id
+        self.statement = statement
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog"):
+            yield Static(
+                Content.assemble(("Note on ", "bold"), (printable(self.claim_id), "bold $accent")),
+                id="note-title",
+            )
+            yield Static(Content(printable(self.statement)), id="note-statement")
+            yield Input(placeholder="a note for the next reviewer", id="note-input")
+            yield Static(
+                Content.assemble(
+                    ("enter", "bold"),
+                    (" saves to the claim's history  ·  ", "dim"),
+                    ("escape", "bold"),
+                    (" cancels", "dim"),
+                ),
+                id="note-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        note = event.value.strip()
+        if not note:
+            self.notify("Type a note, or press escape to cancel", timeout=2)
+            return
+        self.dismiss(note)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

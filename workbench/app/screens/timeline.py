@@ -1,0 +1,298 @@
+"""The timeline: one topic's claims in the order their sources were published.
+
+Claims are grouped by source (oldest first) and each row is coloured by its
+stance, so the shift from the 2024 "China lags by a year or two" coverage to
+the 2025 "DeepSeek caught up" coverage shows at a glance.  A summary line per
+year counts the stances.  `t` / `T` switch the topic (or all topics); `enter`
+opens a claim's detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from workbench.app.screens.detail import host
+from workbench.app.widgets.claim_card import stance_class
+from workbench.models import Claim, Source
+from workbench.project import Project
+
+STANCE_WIDTH = 12
+"""Cells given to the stance column (`catching-up` is 11)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """One source on the timeline and its claims on the topic."""
+
+    source_id: str
+    source: Source | None
+    claims: tuple[Claim, ...]
+
+    @property
+    def published(self) -> dt.date | None:
+        return self.source.published if self.source is not None else None
+
+
+def timeline_groups(project: Project, topic: str | None) -> list[SourceGroup]:
+    """The topic's claims grouped by source, oldest source first (unknown dates last).
+
+    Within a source, claims follow the article (where their quotes occur).
+    """
+    by_source: dict[str, list[Claim]] = {}
+    for claim in project.iter_claims():
+        if topic is None or claim.topic == topic:
+            by_source.setdefault(claim.source.id, []).append(claim)
+    groups = [
+        SourceGroup(
+            source_id,
+            project.sources[source_id].source if source_id in project.sources else None,
+            tuple(sorted(claims, key=lambda claim: claim.id)),
+        )
+        for source_id, claims in by_source.items()
+    ]
+    return sorted(
+        groups, key=lambda g: (g.published is None, g.published or dt.date.min, g.source_id)
+    )
+
+
+def topics_with_claims(project: Project) -> list[str]:
+    """The vocabulary's topics that have claims, in `workbench.toml` order, then any others."""
+    used = Counter(claim.topic for claim in project.iter_claims())
+    ordered = [topic for topic in project.settings.topics if used[topic]]
+    return ordered + sorted(topic for topic in used if topic not in project.settings.topics)
+
+
+def stance_counts_by_year(groups: list[SourceGroup]) -> dict[str, Counter[str]]:
+    """Per publication year (or `unknown`), how many claims take each stance."""
+    counts: dict[str, Counter[str]] = {}
+    for group in groups:
+        year = str(group.published.year) if group.published is not None else "unknown"
+        counts.setdefault(year, Counter()).update(claim.stance for claim in group.claims)
+    return counts
+
+
+SUMMARY_STANCES = frozenset({"lagging", "catching-up", "mixed", "neutral"})
+"""Stances with a colour in timeline.tcss; any other a project defines is `unknown`."""
+
+
+def _stance_style(stance: str) -> str:
+    """The component class for a stance's bar (a missing class would be an error)."""
+    name = stance_class(stance).removeprefix("-stance-")
+    return f".stance-summary--{name if name in SUMMARY_STANCES else 'unknown'}"
+
+
+def summary_content(groups: list[SourceGroup], stances: list[str]) -> Content:
+    """`2024  ■■■■ lagging 4  ■ mixed 1` per year: the shift at a glance."""
+    lines: list[Content] = []
+    for year, counts in stance_counts_by_year(groups).items():
+        parts: list[str | tuple[str, str]] = [(f"{year:<8}", "bold")]
+        ordered = [s for s in stances if counts[s]] + sorted(s for s in counts if s not in stances)
+        for stance in ordered:
+            parts += [("■" * min(counts[stance], 40), _stance_style(stance)), " "]
+            parts += [f"{stance} {counts[stance]}", "   "]
+        lines.append(Content.assemble(*parts))
+    if not lines:
+        return Content.styled("no claims on this topic", "dim italic")
+    return Content("\n").join(lines)
+
+
+def group_content(group: SourceGroup) -> Content:
+    """`2024-03-05  Outlet  ·  title  ·  view lagging  ·  3 claims`."""
+    source = group.source
+    count = f"{len(group.claims)} claim{'s' if len(group.claims) != 1 else ''}"
+    if source is None:
+        return Content.assemble(
+            ("unknown date", "bold"),
+            "  ",
+            ("unknown source ", "$text-error"),
+            group.source_id,
+            ("  ·  ", "dim"),
+            count,
+        )
+    return Content.assemble(
+        (source.published.isoformat(), "bold"),
+        "  ",
+        (source.outlet, "bold"),
+        ("  ·  ", "dim"),
+        (source.title, "italic"),
+        ("  ·  view ", "dim"),
+        source.view,
+        ("  ·  ", "dim"),
+        count,
+    )
+
+
+def row_content(claim: Claim) -> Content:
+    """`● catching-up  statement  (status)`; the stance column is padded in cells."""
+    padding = " " * max(1, STANCE_WIDTH - cell_len(claim.stance))
+    return Content.assemble(
+        ("● ", ""),
+        (claim.stance, "bold"),
+        padding,
+        claim.statement,
+        ("  ", ""),
+        (claim.status, "dim"),
+    )
+
+
+class StanceSummary(Static):
+    """The per-year stance counts; the colours are component classes in timeline.tcss."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "stance-summary--lagging",
+        "stance-summary--catching-up",
+        "stance-summary--mixed",
+        "stance-summary--neutral",
+        "stance-summary--unknown",
+    }
+
+
+class TimelineRow(Static, can_focus=True):
+    """One claim on the timeline: focus it and press enter for its detail."""
+
+    def __init__(self, claim: Claim) -> None:
+        super().__init__(row_content(claim), classes=f"timeline-row {stance_class(claim.stance)}")
+        self.claim_id = claim.id
+
+
+class TimelineScreen(Screen[None]):
+    """The claims of one topic (or all) by source date, coloured by stance."""
+
+    CSS_PATH = "timeline.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "escape", "back", "Back", id="workbench.timeline.back", tooltip="Back to the claims"
+        ),
+        Binding(
+            "enter",
+            "open_detail",
+            "Open",
+            id="workbench.timeline.open",
+            tooltip="Open the focused claim's detail",
+        ),
+        Binding(
+            "t",
+            "cycle_topic(1)",
+            "Next topic",
+            id="workbench.timeline.next-topic",
+            tooltip="Show the next topic (after the last: all topics)",
+        ),
+        Binding(
+            "T",
+            "cycle_topic(-1)",
+            "Previous topic",
+            id="workbench.timeline.previous-topic",
+            tooltip="Show the previous topic",
+        ),
+        Binding(
+            "down,j",
+            "move(1)",
+            "Down",
+            id="workbench.timeline.down",
+            show=False,
+        ),
+        Binding("up,k", "move(-1)", "Up", id="workbench.timeline.up", show=False),
+    ]
+
+    def __init__(self, topic: str | None = None) -> None:
+        super().__init__()
+        self.topic = topic
+        self._stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="timeline-title")
+        yield StanceSummary(Content(""), id="timeline-summary")
+        yield VerticalScroll(id="timeline-rows")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.show_topic(self.topic)
+
+    async def on_screen_resume(self) -> None:
+        if self._stale:
+            await self.show_topic(self.topic, keep_focus=True)
+
+    async def on_claims_changed(self) -> None:
+        """Rebuild now if shown, else when the reviewer comes back (`on_screen_resume`)."""
+        self._stale = True
+        if self.is_current:
+            await self.show_topic(self.topic, keep_focus=True)
+
+    def watched_claim_ids(self) -> list[str]:
+        return [row.claim_id for row in self.query(TimelineRow)]
+
+    async def show_topic(self, topic: str | None, *, keep_focus: bool = False) -> None:
+        """Rebuild the rows for `topic` (None: every topic)."""
+        project = host(self).project
+        focused = self.focused.claim_id if isinstance(self.focused, TimelineRow) else None
+        self.topic = topic
+        groups = timeline_groups(project, topic)
+        self.query_one("#timeline-title", Static).update(self.title_content(project, groups))
+        self.query_one("#timeline-summary", StanceSummary).update(
+            summary_content(groups, list(project.settings.stances))
+        )
+        rows = self.query_one("#timeline-rows", VerticalScroll)
+        self._stale = False
+        await rows.remove_children()
+        widgets: list[Static] = []
+        for group in groups:
+            view = group.source.view if group.source is not None else "unknown"
+            widgets.append(
+                Static(group_content(group), classes=f"timeline-source {stance_class(view)}")
+            )
+            widgets.extend(TimelineRow(claim) for claim in group.claims)
+        await rows.mount_all(widgets)
+        targets = list(self.query(TimelineRow))
+        if not targets:
+            return
+        target = next(
+            (row for row in targets if keep_focus and row.claim_id == focused), targets[0]
+        )
+        target.focus(scroll_visible=False)
+        if target is not targets[0]:
+            self.call_after_refresh(target.scroll_visible)
+
+    def title_content(self, project: Project, groups: list[SourceGroup]) -> Content:
+        claims = sum(len(group.claims) for group in groups)
+        name = self.topic if self.topic is not None else "all topics"
+        meaning = project.settings.topics.get(self.topic, "") if self.topic is not None else ""
+        return Content.assemble(
+            ("Timeline", "bold"),
+            ("  topic ", "dim"),
+            (name, "bold"),
+            f"  ·  {claims} claims in {len(groups)} sources, oldest first",
+            *((("  ·  ", "dim"), (meaning, "dim italic")) if meaning else ()),
+        )
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    async def action_cycle_topic(self, step: int) -> None:
+        choices: list[str | None] = [*topics_with_claims(host(self).project), None]
+        index = choices.index(self.topic) if self.topic in choices else len(choices) - 1
+        await self.show_topic(choices[(index + step) % len(choices)])
+
+    def action_move(self, step: int) -> None:
+        if step > 0:
+            self.focus_next(TimelineRow)
+        else:
+            self.focus_previous(TimelineRow)
+
+    def action_open_detail(self) -> None:
+        focused = self.focused
+        if isinstance(focused, TimelineRow):
+            host(self).open_detail(focused.claim_id)

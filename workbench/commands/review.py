@@ -1,0 +1,57 @@
+"""`workbench review` (and `workbench` alone): open the review app.
+
+Textual is imported inside the handler only, so that `workbench check` and the
+other headless commands never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.project import Project
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "review", parents=[common], help="open the review app (the default command)"
+    )
+    parser.add_argument(
+        "--reviewer",
+        default=None,
+        metavar="NAME",
+        help="who is reviewing (default: $WORKBENCH_REVIEWER, else `git config user.name`)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from workbench.project import load_project
+    from workbench.review import reviewer_name
+
+    project = load_project(arguments.root)
+    reviewer = reviewer_name(getattr(arguments, "reviewer", None))
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print_summary(project)
+        print("(the review app needs a terminal: this is the summary instead)", file=sys.stderr)
+        return 0
+
+    from workbench.app.app import ReviewApp
+
+    ReviewApp(project, reviewer).run()
+    return 0
+
+
+def print_summary(project: Project) -> None:
+    """Claims by status, for a pipe or a script where the app cannot run."""
+    statuses = Counter(claim.status for claim in project.iter_claims())
+    print(
+        f"{project.settings.name}: {len(project.claims)} claims from {len(project.sources)} sources"
+    )
+    for status in project.settings.statuses:
+        print(f"  {status:<14} {statuses.get(status, 0)}")
+    if project.problems:
+        print(f"{len(project.problems)} problem(s) loading files: run `workbench check`")
