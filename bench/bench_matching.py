@@ -1,0 +1,201 @@
+"""Speed of the matching engine, against all-pairs scoring in the same run.
+
+    python -m bench.bench_matching                  # 10,000, 30,000 and 100,000 claims
+    python -m bench.bench_matching 10000 30000      # chosen sizes
+    python -m bench.bench_matching --sample 400 800 # sizes of the all-pairs overlap samples
+
+For each size the bundled claims are cloned with `bench.corpus.make_corpus`,
+loaded once (outside the timing, as the app and the CLI have them loaded), and
+`find_candidates` is timed: the median wall time and the process CPU time, so
+that a busy machine shows as a gap between the two.  Growth is printed as the
+time per claim and as the ratio to the smallest size (linear growth keeps the
+time per claim flat).
+
+Baselines, in the same run so the ratios hold on any machine:
+
+* `rapidfuzz.process.cdist` with `fuzz.ratio` over every pair of statements of
+  the smallest corpus, the all-pairs approach that does not scale;
+* the engine itself with `exhaustive=True` (every pair scored, no blocking) on
+  a sample small enough for that, and the overlap of its findings with the
+  blocked run on the same sample.  Blocking can only miss a pair, never add
+  one: the overlap is the share of the all-pairs findings that blocking keeps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from bench.corpus import make_corpus, median_seconds
+from workbench.matching import Candidate, find_candidates, match_claims
+from workbench.models import Claim
+from workbench.project import Project, load_project
+
+DEFAULT_SIZES = (10_000, 30_000, 100_000)
+
+
+def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median process CPU seconds of `repeat` calls."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def load(count: int) -> Project:
+    started = time.perf_counter()
+    root = make_corpus(count)
+    project = load_project(root)
+    seconds = time.perf_counter() - started
+    print(f"  corpus of {count:,} claims ready in {seconds:.1f} s ({root.name})")
+    return project
+
+
+def describe(found: Sequence[Candidate]) -> str:
+    kinds = Counter(f"{c.kind}/{c.suggested_relation}" for c in found)
+    return ", ".join(f"{name} {count}" for name, count in sorted(kinds.items()))
+
+
+def engine_runs(sizes: Sequence[int], repeat: int) -> None:
+    print("find_candidates on cloned corpora (project loaded beforehand):")
+    print(f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'us/claim':>9} {'x smallest':>10}  findings")
+    first: tuple[int, float] | None = None
+    rows = []
+    for count in sizes:
+        project = load(count)
+        runs = repeat if count <= 30_000 else max(1, repeat // 2)
+        found: list[Candidate] = []
+
+        def run(project: Project = project, found: list[Candidate] = found) -> None:
+            found[:] = find_candidates(project)
+
+        wall, cpu = timed(run, runs)
+        if first is None:
+            first = (count, wall)
+        per_claim = wall / count * 1e6
+        ratio = wall / first[1]
+        rows.append((count, wall, cpu, per_claim, ratio, len(found), describe(found)))
+        print(
+            f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {per_claim:>9.1f} {ratio:>10.2f}  "
+            f"{len(found):,} ({describe(found)})"
+        )
+        del project
+    if first is not None and len(rows) > 1:
+        count, wall = rows[-1][0], rows[-1][1]
+        print(
+            f"growth {rows[0][0]:,} -> {count:,} claims: x{count / rows[0][0]:.1f} claims, "
+            f"x{wall / rows[0][1]:.2f} time (linear would be x{count / rows[0][0]:.1f})"
+        )
+
+
+def cdist_baseline(count: int) -> float:
+    from rapidfuzz import fuzz, process
+
+    project = load_project(make_corpus(count))
+    statements = [claim.statement for claim in project.iter_claims()]
+    seconds = median_seconds(lambda: process.cdist(statements, statements, scorer=fuzz.ratio), 1)
+    print(
+        f"baseline: rapidfuzz.process.cdist(fuzz.ratio) over all {count:,} x {count:,} "
+        f"statements: {seconds:.2f} s (scores only; nothing compared but the text)"
+    )
+    return seconds
+
+
+def overlap(sample_size: int, corpus_size: int) -> None:
+    project = load_project(make_corpus(corpus_size))
+    claims: list[Claim] = list(project.iter_claims())
+    sample = random.Random(20250224).sample(claims, min(sample_size, len(claims)))
+    published = {key: record.source.published for key, record in project.sources.items()}
+    blocked: list[Candidate] = []
+    exhaustive: list[Candidate] = []
+
+    def run_blocked() -> None:
+        blocked[:] = match_claims(sample, published)
+
+    def run_exhaustive() -> None:
+        exhaustive[:] = match_claims(sample, published, exhaustive=True)
+
+    blocked_wall, _ = timed(run_blocked, 3)
+    exhaustive_wall, _ = timed(run_exhaustive, 1)
+    pairs = len(sample) * (len(sample) - 1) // 2
+
+    def keyed(found: Sequence[Candidate]) -> set[tuple[str, str, str, str]]:
+        return {(c.first, c.second, c.kind, c.suggested_relation) for c in found}
+
+    every, kept = keyed(exhaustive), keyed(blocked)
+    common = every & kept
+    share = len(common) / len(every) if every else 1.0
+    print(
+        f"overlap on a random sample of {len(sample):,} claims from the {corpus_size:,} corpus "
+        f"({pairs:,} pairs):"
+    )
+    print(f"  all pairs scored (exhaustive=True): {exhaustive_wall:.2f} s, {len(every):,} findings")
+    print(f"  blocked (the default):              {blocked_wall:.2f} s, {len(kept):,} findings")
+    print(
+        f"  overlap: {len(common):,}/{len(every):,} = {share:.1%} of the all-pairs findings "
+        f"(same pair, kind and relation); blocking found {len(kept - every)} that all-pairs did not"
+    )
+    bands = []
+    for floor in (0.4, 0.5, 0.6):
+        top = {
+            (c.first, c.second, c.kind, c.suggested_relation)
+            for c in exhaustive
+            if c.score >= floor
+        }
+        if top:
+            bands.append(f"score >= {floor}: {len(top & kept) / len(top):.1%} of {len(top):,}")
+    print("  overlap among the stronger findings: " + "; ".join(bands))
+    missed = sorted(every - kept)
+    if missed:
+        print("  missed by blocking, e.g.: " + "; ".join(" ".join(m) for m in missed[:3]))
+    scores = {(c.first, c.second, c.kind): c.score for c in exhaustive}
+    if missed:
+        lost = sorted(scores[(m[0], m[1], m[2])] for m in missed)
+        middle = statistics.median(lost)
+        print(f"  scores of the missed findings: median {middle:.3f}, max {lost[-1]:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=list(DEFAULT_SIZES))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size (median)")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        nargs="+",
+        default=[400, 800],
+        help="claims in each all-pairs overlap sample",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="skip the cdist baseline")
+    arguments = parser.parse_args(argv)
+    sizes = sorted(arguments.sizes)
+    load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPUs, load average {load_average:.2f} at start")
+    engine_runs(sizes, arguments.repeat)
+    if not arguments.no_baseline:
+        baseline = cdist_baseline(sizes[0])
+        project = load_project(make_corpus(sizes[0]))
+        engine = median_seconds(lambda: find_candidates(project), arguments.repeat)
+        print(
+            f"engine on the same {sizes[0]:,} claims: {engine:.2f} s, "
+            f"{baseline / engine:.1f}x faster than the cdist baseline"
+        )
+    for sample in arguments.sample:
+        overlap(sample, sizes[0])
+    if hasattr(os, "getloadavg"):
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
