@@ -20,6 +20,11 @@ COMMAND_MODULES = (
     "workbench.commands.review",
     "workbench.commands.check",
     "workbench.commands.fmt",
+    "workbench.commands.conflicts",
+    "workbench.commands.export",
+    "workbench.commands.mark",
+    "workbench.commands.add",
+    "workbench.commands.stats",
 )
 """Modules that each register one subcommand, in the order `--help` lists them."""
 

@@ -1,0 +1,18 @@
+"""Export a project's verified claims as CSV and as ClaimReview JSON-LD.
+
+Usage: python examples/export_verified.py [PROJECT_FOLDER] [OUTPUT_FOLDER]
+"""
+
+import sys
+from pathlib import Path
+
+from workbench import load_project
+from workbench.export import Selection, export_claims
+
+project = load_project(sys.argv[1] if len(sys.argv) > 1 else None)
+output = Path(sys.argv[2] if len(sys.argv) > 2 else ".")
+
+verified = Selection(verified=True)  # the statuses workbench.toml marks `verified = true`
+for format, name in [("csv", "verified.csv"), ("claimreview", "verified.jsonld")]:
+    result = export_claims(project, verified, format, output / name)
+    print(f"{result.written} claim(s) -> {result.path}")

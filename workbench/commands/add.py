@@ -1,0 +1,168 @@
+"""`workbench add --source ID --quote TEXT --statement TEXT`: a new claim from a quote."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EPILOG = """\
+The quote must occur in the source (whitespace and Unicode normalisation do not
+matter). When it does not, the closest passage is printed with its similarity and
+nothing is written (exit 1); --accept-closest uses that passage verbatim. When the
+quote occurs several times, a prefix (or suffix) that picks the first occurrence, or
+the one --occurrence names, is added for you.
+
+The statement is required: it must stand on its own, because it is what reviewers
+rate and what the ClaimReview export publishes. The id (source prefix and key words
+of the statement) and a quantity (the first money, count or percent number in the
+quote, with a subject guessed from the statement) are proposed and printed: check
+them. --topic and --stance are required unless workbench.toml allows only one value.
+The new file is written atomically, never over an existing claim, and passes
+`workbench check`.
+"""
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "add",
+        parents=[common],
+        help="create a claim file from a quote, anchored in its source",
+        description="Create a claim file from a quote of a source article.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--source", required=True, metavar="ID", help="the source's id")
+    parser.add_argument("--quote", required=True, metavar="TEXT", help="the words of the source")
+    parser.add_argument(
+        "--statement",
+        required=True,
+        metavar="TEXT",
+        help="the claim, in a sentence that stands on its own",
+    )
+    parser.add_argument("--topic", default=None, help="one of workbench.toml's topics")
+    parser.add_argument("--stance", default=None, help="one of workbench.toml's stances")
+    parser.add_argument("--id", default=None, help="the claim's id (default: proposed)")
+    parser.add_argument(
+        "--attributed-to", default="", metavar="WHO", help="who makes the claim in the article"
+    )
+    parser.add_argument(
+        "--subject", default=None, help="what the proposed quantity measures (default: guessed)"
+    )
+    parser.add_argument("--no-quantity", action="store_true", help="do not propose a quantity")
+    parser.add_argument(
+        "--occurrence",
+        type=int,
+        default=None,
+        metavar="N",
+        help="when the quote occurs several times, use the Nth (default: the first)",
+    )
+    parser.add_argument(
+        "--accept-closest",
+        action="store_true",
+        help="when the quote does not occur, use the closest passage verbatim",
+    )
+    parser.add_argument(
+        "--reviewer",
+        default=None,
+        metavar="NAME",
+        help="who adds the claim, recorded in its history "
+        "(default: $WORKBENCH_REVIEWER, else git's user.name)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the file instead of writing it"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    from workbench.adding import AddError, QuoteNotFound, build_claim, write_claim
+    from workbench.checks import check_claim
+    from workbench.cli import UsageError
+    from workbench.models import ReviewEntry
+    from workbench.numbers import format_value
+    from workbench.problems import Severity
+    from workbench.project import load_project
+    from workbench.review import reviewer_name, utc_now
+    from workbench.storage import ClaimExistsError, model_text
+
+    project = load_project(arguments.root)
+    entry = ReviewEntry.model_validate(
+        {
+            "at": utc_now(),
+            "reviewer": reviewer_name(arguments.reviewer),
+            "from": "unreviewed",
+            "to": "unreviewed",
+            "note": f"added from source `{arguments.source}` with `workbench add`",
+        }
+    )
+    try:
+        proposal = build_claim(
+            project,
+            source_id=arguments.source,
+            quote=arguments.quote,
+            statement=arguments.statement,
+            topic=arguments.topic,
+            stance=arguments.stance,
+            claim_id=arguments.id,
+            attributed_to=arguments.attributed_to,
+            subject=arguments.subject,
+            with_quantity=not arguments.no_quantity,
+            occurrence=arguments.occurrence,
+            accept_closest=arguments.accept_closest,
+            history=[entry],
+        )
+    except AddError as error:
+        raise UsageError(str(error)) from None
+    except QuoteNotFound as error:
+        hint = ": pass --accept-closest to use it, or correct --quote" if error.closest else ""
+        print(f"workbench add: {error.describe()}{hint}", file=sys.stderr)
+        return 1
+    claim, match = proposal.claim, proposal.match
+    if arguments.dry_run:
+        print(model_text(claim), end="")
+        stream = sys.stderr
+    else:
+        try:
+            record = write_claim(project, proposal)
+        except ClaimExistsError as error:
+            raise UsageError(str(error)) from None
+        print(f"created {record.path.relative_to(project.root)}")
+        stream = sys.stdout
+    if arguments.id is None:
+        print(f"  id        {claim.id} (proposed)", file=stream)
+    if match.closest:
+        print(
+            f"  quote     the closest passage ({match.similarity:.0f}% similar): "
+            f"\u201c{match.quote}\u201d",
+            file=stream,
+        )
+    if match.occurrences > 1:
+        selector = (
+            f"prefix \u201c{claim.source.prefix}\u201d" if claim.source.prefix else ""
+        ) or f"suffix \u201c{claim.source.suffix}\u201d"
+        if claim.source.prefix and claim.source.suffix:
+            selector += f", suffix \u201c{claim.source.suffix}\u201d"
+        where = f"occurrence {match.occurrence} of {match.occurrences}"
+        print(f"  quote     {where}, picked by {selector}", file=stream)
+    quantity, mention = claim.quantity, proposal.mention
+    if quantity is not None and mention is not None:
+        low, high = quantity.bounds
+        shown = (
+            format_value(low, quantity.unit)
+            if low == high
+            else f"{format_value(low, quantity.unit)} to {format_value(high, quantity.unit)}"
+        )
+        period = f", period {quantity.period}" if quantity.period else ""
+        about = ", approximate" if quantity.approximate else ""
+        print(
+            f"  quantity  {shown} from \u201c{mention.raw}\u201d{period}{about}; "
+            f"subject \u201c{quantity.subject}\u201d (proposed: check it)",
+            file=stream,
+        )
+    if arguments.dry_run:
+        return 0
+    problems = check_claim(project, project.claim(claim.id), record.path)
+    for problem in problems:
+        print(problem.render(project.root), file=sys.stderr)
+    return 1 if any(problem.severity is Severity.ERROR for problem in problems) else 0
