@@ -42,7 +42,8 @@ def parse_only(root: Path, parse: object) -> None:
 def check_command(root: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "workbench", "check", "--root", str(root)],
-        check=False, capture_output=True,
+        check=False,
+        capture_output=True,
     )
 
 
@@ -56,13 +57,19 @@ def run(count: int) -> None:
     print(f"  baseline tomllib + model_validate loop   {baseline:7.3f} s   1.00x")
     tomllib_parse = median_seconds(lambda: parse_only(root, tomllib.loads), repeat)
     rtoml_parse = median_seconds(lambda: parse_only(root, rtoml.loads), repeat)
-    print(f"  parse only: tomllib {tomllib_parse:.3f} s, rtoml {rtoml_parse:.3f} s "
-          f"({tomllib_parse / rtoml_parse:.1f}x faster)")
+    print(
+        f"  parse only: tomllib {tomllib_parse:.3f} s, rtoml {rtoml_parse:.3f} s "
+        f"({tomllib_parse / rtoml_parse:.1f}x faster)"
+    )
     cold = median_seconds(lambda: load_project(root, use_cache=False), repeat)
-    print(f"  load_project cold (no cache)             {cold:7.3f} s   {baseline / cold:.2f}x faster")
+    print(
+        f"  load_project cold (no cache)             {cold:7.3f} s   {baseline / cold:.2f}x faster"
+    )
     load_project(root)  # fill the cache
     warm = median_seconds(lambda: load_project(root), repeat)
-    print(f"  load_project warm (cache, nothing new)   {warm:7.3f} s   {baseline / warm:.2f}x faster")
+    print(
+        f"  load_project warm (cache, nothing new)   {warm:7.3f} s   {baseline / warm:.2f}x faster"
+    )
     if count <= 10_000:
         os.environ["WORKBENCH_CACHE_DIR"] = "off"
         check_cold = median_seconds(lambda: check_command(root), 3)
