@@ -270,6 +270,26 @@ async def test_undo_adds_a_further_entry_and_restores_the_status(
         assert "Nothing to undo" in run.notifications
 
 
+@sync
+async def test_undo_goes_back_step_by_step(make_project: ProjectFactory) -> None:
+    root = make_project(CLAIMS)
+    async with running(root) as run:
+        await run.go_to("a-deepseek-cost")
+        await run.press("1")
+        await run.press("4")
+        await run.press("u")
+        assert on_disk(root, "a-deepseek-cost")["status"] == "verified"
+        await run.press("u")
+        data = on_disk(root, "a-deepseek-cost")
+        assert data["status"] == "unreviewed"
+        assert [(e["from"], e["to"]) for e in data["history"]] == [  # type: ignore[union-attr]
+            ("unreviewed", "verified"),
+            ("verified", "false"),
+            ("false", "verified"),
+            ("verified", "unreviewed"),
+        ]
+
+
 # --------------------------------------------------------------------------- filters, search, sort
 
 

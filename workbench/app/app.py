@@ -31,6 +31,7 @@ from textual.message import Message
 from workbench import review
 from workbench.app.keymap import APP_BINDINGS
 from workbench.app.messages import ClaimsChanged
+from workbench.models import Claim
 from workbench.project import Project
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
@@ -252,7 +253,7 @@ class ReviewApp(App[None]):
         step = self._undo_stack.pop()
         for change in step.changes:
             record = self.project.claims.get(change.claim_id)
-            if record is None or record.claim != change.after:
+            if record is None or not _same_but_history(record.claim, change.after):
                 self.notify(
                     f"Cannot undo “{step.description}”: {change.claim_id} changed since "
                     "(on disk or in another step). Nothing was changed.",
@@ -523,3 +524,13 @@ def _unique(ids: Iterable[str]) -> tuple[str, ...]:
 
 
 __all__ = ["ClaimsChanged", "ReviewApp", "UndoStep"]
+
+
+def _same_but_history(current: Claim, expected: Claim) -> bool:
+    """Whether a claim is as a change left it, apart from history appended since.
+
+    Undoing a later step appends an entry to the history; that must not block
+    undoing the step before it, but any other change (on disk or by another
+    step) must.
+    """
+    return current.model_copy(update={"history": []}) == expected.model_copy(update={"history": []})
