@@ -317,11 +317,18 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    fsync_folder(folder)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable; a no-op where folders cannot be opened."""
     try:
-        folder_descriptor = os.open(folder, os.O_RDONLY)
+        descriptor = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - some platforms cannot open folders
         return
     try:
-        os.fsync(folder_descriptor)
+        os.fsync(descriptor)
+    except OSError:  # pragma: no cover
+        pass
     finally:
-        os.close(folder_descriptor)
+        os.close(descriptor)

@@ -45,6 +45,7 @@ from typing import BinaryIO, Literal, Protocol, TextIO, cast, get_args
 from workbench.export.progress import Progress
 from workbench.models import Claim, ReviewEntry, Source
 from workbench.project import Project
+from workbench.tomlio import fsync_folder
 
 ExportFormat = Literal["json", "jsonl", "csv", "claimreview", "sqlite"]
 FORMATS: tuple[str, ...] = get_args(ExportFormat)
@@ -377,20 +378,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - some platforms cannot open folders
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(descriptor)
+    fsync_folder(folder)
 
 
 __all__ = [
