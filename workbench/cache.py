@@ -89,7 +89,7 @@ def _read_cache(path: Path, key: str) -> _Cache | None:
     return cache
 
 
-def load_claims_cached(root: Path, paths: list[Path]) -> tuple[list[ClaimRecord], list[Problem]]:
+def load_claims_cached(root: Path, paths: list[str]) -> tuple[list[ClaimRecord], list[Problem]]:
     """Load claims, reusing cached results for files that have not changed."""
     global last_stats
     stats = CacheStats()
@@ -108,19 +108,18 @@ def load_claims_cached(root: Path, paths: list[Path]) -> tuple[list[ClaimRecord]
     problems: list[Problem] = []
     changed = cache is None or len(old_entries) != len(paths)
     for path in paths:
-        name = str(path)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             stat = None
-        entry = old_entries.get(name)
+        entry = old_entries.get(path)
         if entry is not None and stat is not None and _unchanged(entry, stat, path, racy_limit):
             stats.reused += 1
         else:
             entry = _load_entry(path)
             changed = True
             stats.parsed += 1
-        entries[name] = entry
+        entries[path] = entry
         problems.extend(entry.problems)
         if entry.claim is not None:
             fingerprint = Fingerprint(entry.size, entry.mtime_ns, entry.digest)
@@ -131,26 +130,24 @@ def load_claims_cached(root: Path, paths: list[Path]) -> tuple[list[ClaimRecord]
     return records, problems
 
 
-def _unchanged(entry: _Entry, stat: os.stat_result, path: Path, racy_limit: int) -> bool:
+def _unchanged(entry: _Entry, stat: os.stat_result, path: str, racy_limit: int) -> bool:
     if (entry.size, entry.mtime_ns, entry.inode) != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
         return False
     if stat.st_mtime_ns < racy_limit:
         return True
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return False
     return hashlib.blake2b(data, digest_size=16).hexdigest() == entry.digest
 
 
-def _load_entry(path: Path) -> _Entry:
+def _load_entry(path: str) -> _Entry:
     document = read_document(path)
     claim, problems = validate_document(document, Claim)
     fingerprint = document.fingerprint
-    try:
-        inode = path.stat().st_ino
-    except OSError:
-        inode = -1
+    inode = document.inode
     if fingerprint is None:
         return _Entry(-1, -1, inode, "", None, problems)
     return _Entry(

@@ -50,7 +50,6 @@ file (whatever the dismissed kind), are never proposed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import math
 import multiprocessing
 import os
@@ -64,6 +63,7 @@ from typing import Literal, cast, get_args
 
 from rapidfuzz import fuzz
 
+from workbench.memory import gc_paused
 from workbench.models import CandidateKind, Claim, Quantity, RelationKind
 from workbench.numbers import NumberMention, format_value, normalize_unit, parse_numbers
 from workbench.project import Project
@@ -1494,9 +1494,7 @@ def match_claims(
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    collecting = gc.isenabled()
-    gc.disable()  # the run allocates much and frees nothing until it returns: no cycles
-    try:
+    with gc_paused():  # the run allocates much and frees nothing until it returns
         corpus = _build(claims, published or {}, settings, respect_recorded=respect_recorded)
         n = len(corpus.claims)
         if exhaustive:
@@ -1505,9 +1503,6 @@ def match_claims(
         else:
             codes = sorted(_blocked_pairs(corpus))
             found = _score_in_parallel(corpus, codes, wanted, topic)
-    finally:
-        if collecting:
-            gc.enable()
     found.sort(key=lambda c: (-c.score, c.first, c.second, c.kind))
     return found[:limit] if limit is not None else found
 
