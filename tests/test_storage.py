@@ -259,3 +259,15 @@ def test_fast_string_path_writes_what_tomli_w_writes(value: str) -> None:
 
     expected = tomli_w.dumps({"v": value}, multiline_strings=True)[len("v = ") : -1]
     assert _format_value(value) == expected
+
+
+def test_model_text_fast_path_equals_the_general_writer() -> None:
+    """`model_text` skips `canonical_value`'s copy; it must write what the general path writes."""
+    from workbench.project import load_project
+    from workbench.storage import to_document
+
+    project = load_project(Path(__file__).resolve().parent.parent, use_cache=False)
+    for claim in project.iter_claims():
+        assert model_text(claim) == dumps_canonical(to_document(claim)), claim.id
+    for record in project.sources.values():
+        assert model_text(record.source) == dumps_canonical(to_document(record.source))

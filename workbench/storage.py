@@ -19,7 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from workbench.models import Claim, Source, nfc
 from workbench.problems import Problem
-from workbench.tomlio import KeyIndex, TomlSyntaxError, dumps_canonical, parse_toml, write_atomic
+from workbench.tomlio import (
+    KeyIndex,
+    TomlSyntaxError,
+    canonical_value,
+    dump_canonical_document,
+    parse_toml,
+    write_atomic,
+)
 from workbench.validation import problems_from_validation_error
 
 MAX_FILE_BYTES = 1_000_000
@@ -271,7 +278,8 @@ def _field_plan(model: type[BaseModel]) -> tuple[tuple[str, str, bool, Any], ...
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, str):
+    """A field's value as canonical TOML data (see `tomlio.canonical_value`)."""
+    if type(value) is str:
         return nfc(value)
     if isinstance(value, BaseModel):
         return to_document(value)
@@ -279,12 +287,17 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
-    return value
+    return canonical_value(value)
 
 
 def model_text(model: BaseModel) -> str:
-    """The canonical TOML text of a claim or source."""
-    return dumps_canonical(to_document(model))
+    """The canonical TOML text of a claim or source.
+
+    `to_document` already yields canonical values, so this skips the copy that
+    `dumps_canonical` makes of arbitrary data: `workbench check` renders every
+    claim to compare it with its file.
+    """
+    return dump_canonical_document(to_document(model))
 
 
 def current_fingerprint(path: Path) -> Fingerprint | None:

@@ -16,6 +16,7 @@ a crash never leaves half a file behind.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 import re
@@ -216,6 +217,13 @@ def canonical_value(value: Any) -> Any:
     `5600000.0` and `5600000` mean the same quantity; writing both forms would make
     a no-op edit show up in a diff.
     """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # most values: no ABC checks
+        return value
+    if kind is dict:
+        return {key: canonical_value(item) for key, item in value.items()}
+    if kind is list:
+        return [canonical_value(item) for item in value]
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
@@ -245,6 +253,11 @@ def dumps_canonical(data: Mapping[str, Any]) -> str:
     return _dump_table(canonical_value(data), ())
 
 
+def dump_canonical_document(data: dict[str, Any]) -> str:
+    """`dumps_canonical` for data whose values are already canonical (see `canonical_value`)."""
+    return _dump_table(data, ())
+
+
 def _is_table_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
@@ -253,7 +266,13 @@ def _dump_table(table: Mapping[str, Any], path: tuple[str, ...]) -> str:
     lines: list[str] = []
     nested: list[str] = []
     for key, value in table.items():
-        if isinstance(value, Mapping):
+        kind = type(value)
+        if kind is str:  # the common case first: `isinstance` against ABCs is slow
+            if _PLAIN_STRING_RE.fullmatch(value):
+                lines.append(f'{_format_key(key)} = "{value}"\n')
+            else:
+                lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
+        elif kind is dict or isinstance(value, Mapping):
             header = ".".join(_format_key(part) for part in (*path, key))
             nested.append(f"\n[{header}]\n" + _dump_table(value, (*path, key)))
         elif _is_table_list(value):
@@ -271,6 +290,7 @@ _PLAIN_STRING_RE = re.compile(r'[^"\\\x00-\x1f\x7f]*')
 """Strings tomli-w would write as-is between quotes: no quote, backslash or control."""
 
 
+@functools.lru_cache(maxsize=1024)
 def _format_key(key: str) -> str:
     return key if _BARE_KEY_RE.match(key) else _format_value(key)
 
