@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pydantic
 
+from workbench.bulk_read import iter_documents
 from workbench.models import Claim
 from workbench.problems import Problem
-from workbench.storage import ClaimRecord, Fingerprint, read_document, validate_document
+from workbench.storage import ClaimRecord, Fingerprint, RawDocument, validate_document
 
 RACY_SECONDS = 2.0
 
@@ -104,9 +105,7 @@ def load_claims_cached(root: Path, paths: list[str]) -> tuple[list[ClaimRecord],
     old_entries = cache.entries if cache else {}
     racy_limit = (cache.written_ns if cache else 0) - int(RACY_SECONDS * 1e9)
     entries: dict[str, _Entry] = {}
-    records: list[ClaimRecord] = []
-    problems: list[Problem] = []
-    changed = cache is None or len(old_entries) != len(paths)
+    stale: list[str] = []
     for path in paths:
         try:
             stat = os.stat(path)
@@ -114,12 +113,17 @@ def load_claims_cached(root: Path, paths: list[str]) -> tuple[list[ClaimRecord],
             stat = None
         entry = old_entries.get(path)
         if entry is not None and stat is not None and _unchanged(entry, stat, path, racy_limit):
-            stats.reused += 1
+            entries[path] = entry
         else:
-            entry = _load_entry(path)
-            changed = True
-            stats.parsed += 1
-        entries[path] = entry
+            stale.append(path)
+    for document in iter_documents(stale):
+        entries[os.fspath(document.path)] = _entry_of(document)
+    stats.reused, stats.parsed = len(paths) - len(stale), len(stale)
+    changed = bool(stale) or cache is None or len(old_entries) != len(paths)
+    records: list[ClaimRecord] = []
+    problems: list[Problem] = []
+    for path in paths:
+        entry = entries[path]
         problems.extend(entry.problems)
         if entry.claim is not None:
             fingerprint = Fingerprint(entry.size, entry.mtime_ns, entry.digest)
@@ -143,8 +147,7 @@ def _unchanged(entry: _Entry, stat: os.stat_result, path: str, racy_limit: int) 
     return hashlib.blake2b(data, digest_size=16).hexdigest() == entry.digest
 
 
-def _load_entry(path: str) -> _Entry:
-    document = read_document(path)
+def _entry_of(document: RawDocument) -> _Entry:
     claim, problems = validate_document(document, Claim)
     fingerprint = document.fingerprint
     inode = document.inode

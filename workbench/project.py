@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.anchoring import Anchor, FoldedText, anchor_quote, fold, nfc
+from workbench.bulk_read import iter_documents
 from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
 from workbench.locate import line_of
 from workbench.memory import gc_paused
@@ -143,15 +144,14 @@ def claim_files(folder: Path) -> list[str]:
     return found
 
 
-def load_claims(paths: Iterable[str]) -> tuple[list[ClaimRecord], list[Problem]]:
+def load_claims(paths: Sequence[str]) -> tuple[list[ClaimRecord], list[Problem]]:
     records: list[ClaimRecord] = []
     problems: list[Problem] = []
-    for path in paths:
-        document = read_document(path)
+    for document in iter_documents(paths):
         claim, found = validate_document(document, Claim)
         problems.extend(found)
         if claim is not None:
-            records.append(ClaimRecord(claim, path, document.fingerprint))
+            records.append(ClaimRecord(claim, document.path, document.fingerprint))
     return records, problems
 
 

@@ -230,7 +230,11 @@ def validate_document(
     try:
         return model.model_validate(document.data), []
     except ValidationError as error:
-        index = KeyIndex(document.text or "")
+        text = document.text
+        if text is None:  # dropped in transit (see `bulk_read`): read it again for lines
+            again = read_document(document.path)
+            text = again.text if again.fingerprint == document.fingerprint else None
+        index = KeyIndex(text or "")
         return None, problems_from_validation_error(error, Path(document.path), index, model)
 
 

@@ -1,0 +1,108 @@
+"""The two-process reader gives exactly what reading one file at a time gives."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import workbench.bulk_read as bulk_read
+from tests.conftest import ProjectFactory, claim_toml
+from workbench.project import claim_files, load_project
+from workbench.storage import read_document
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even for a handful of files (the real threshold is thousands)."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no os.fork on this platform")
+    monkeypatch.setattr(bulk_read, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("WORKBENCH_WORKERS", raising=False)
+
+
+def _mixed_project(make_project: ProjectFactory) -> Path:
+    """Good claims, and every kind of bad file, spread over both halves of the list."""
+    claims = {f"c{n:02d}.toml": claim_toml(f"c{n:02d}") for n in range(12)}
+    claims["c03.toml"] = "id = [broken\n"
+    claims["c07.toml"] = claim_toml("c07").replace('topic = "cost"', "topic = 3")
+    claims["c08.toml"] = 'id = "c08"\n\x00binary'
+    claims["c10.toml"] = claim_toml("c10", extra='colour = "red"\n')
+    root = make_project(claims)
+    (root / "claims" / "c11.toml").write_bytes(b'id = "\xff"\n')
+    return root
+
+
+def test_parallel_documents_equal_serial_ones(make_project: ProjectFactory, forking: None) -> None:
+    root = _mixed_project(make_project)
+    paths = claim_files(root / "claims")
+    assert bulk_read.parallel_enabled(len(paths))
+    parallel = list(bulk_read.iter_documents(paths))
+    serial = [read_document(path) for path in paths]
+    assert [os.fspath(d.path) for d in parallel] == paths
+    for ours, reference in zip(parallel, serial, strict=True):
+        assert ours.data == reference.data
+        assert ours.fingerprint == reference.fingerprint
+        assert ours.problems == reference.problems
+        assert ours.inode == reference.inode
+
+
+def test_parallel_load_reports_the_same_problems_on_the_same_lines(
+    make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _mixed_project(make_project)
+    parallel = load_project(root, use_cache=False)
+    monkeypatch.setenv("WORKBENCH_WORKERS", "1")
+    serial = load_project(root, use_cache=False)
+    assert (
+        sorted(parallel.claims)
+        == sorted(serial.claims)
+        == [f"c{n:02d}" for n in (0, 1, 2, 4, 5, 6, 9)]
+    )
+    assert parallel.problems == serial.problems
+    # c07's schema error is in the child's half, whose texts are not sent back:
+    # it still gets its line
+    assert bulk_read.HEAD_SHARE <= 7 / 12
+    (topic,) = [p for p in parallel.problems if p.path.name == "c07.toml"]
+    assert topic.line == 3
+
+
+def test_a_failing_child_is_replaced_by_reading_here(
+    make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _mixed_project(make_project)
+    paths = claim_files(root / "claims")
+    monkeypatch.setattr(bulk_read._Child, "_run", lambda self: os._exit(3))
+    documents = list(bulk_read.iter_documents(paths))
+    assert [d.data for d in documents] == [read_document(path).data for path in paths]
+
+
+def test_stopping_early_leaves_no_child_behind(make_project: ProjectFactory, forking: None) -> None:
+    root = _mixed_project(make_project)
+    paths = claim_files(root / "claims")
+    documents = bulk_read.iter_documents(paths)
+    next(documents)
+    documents.close()  # the generator's cleanup kills and reaps the child
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_no_fork_when_turned_off_or_when_threads_run(
+    forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert bulk_read.parallel_enabled(10)
+    assert not bulk_read.parallel_enabled(1)
+    monkeypatch.setenv("WORKBENCH_WORKERS", "1")
+    assert not bulk_read.parallel_enabled(10)
+    monkeypatch.delenv("WORKBENCH_WORKERS")
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not bulk_read.parallel_enabled(10)
+    finally:
+        release.set()
+        thread.join()
