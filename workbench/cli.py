@@ -79,5 +79,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The `workbench` console script: `main` for a process of its own."""
+    from workbench.memory import freeze_after_bulk_work
+
+    freeze_after_bulk_work()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
