@@ -13,7 +13,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-
 _freeze_after = False
 
 
