@@ -1,0 +1,43 @@
+"""The collector is paused around bulk loads and restored after; only the command freezes."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+from workbench.memory import gc_paused
+
+
+def test_gc_paused_restores_the_collector_state() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_a_library_call_never_freezes_but_the_command_does() -> None:
+    script = (
+        "import gc\n"
+        "from workbench.memory import gc_paused, freeze_after_bulk_work\n"
+        "with gc_paused():\n"
+        "    kept = [[n] for n in range(1000)]\n"
+        "print(gc.get_freeze_count())\n"
+        "freeze_after_bulk_work()\n"
+        "with gc_paused():\n"
+        "    more = [[n] for n in range(1000)]\n"
+        "print(gc.get_freeze_count())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    before, after = (int(line) for line in result.stdout.split())
+    assert before == 0
+    assert after >= 1000
