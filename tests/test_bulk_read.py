@@ -106,3 +106,17 @@ def test_no_fork_when_turned_off_or_when_threads_run(
     finally:
         release.set()
         thread.join()
+
+
+def test_no_temporary_file_means_reading_here(
+    make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _mixed_project(make_project)
+    paths = claim_files(root / "claims")
+
+    def refuse() -> None:
+        raise PermissionError(13, "read-only temporary folder")
+
+    monkeypatch.setattr(bulk_read.tempfile, "TemporaryFile", refuse)
+    documents = list(bulk_read.iter_documents(paths))
+    assert [d.data for d in documents] == [read_document(path).data for path in paths]

@@ -61,7 +61,12 @@ def iter_documents(paths: Sequence[str]) -> Iterator[RawDocument]:
             yield read_document(path)
         return
     split = max(1, int(len(paths) * HEAD_SHARE))
-    child = _Child(paths[split:])
+    try:
+        child = _Child(paths[split:])
+    except OSError:  # no temporary file or no process to be had: read it all here
+        for path in paths:
+            yield read_document(path)
+        return
     try:
         for path in paths[:split]:
             yield read_document(path)
@@ -81,7 +86,11 @@ class _Child:
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths = paths
         self.output: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in reap()
-        self.pid: int | None = os.fork()
+        try:
+            self.pid: int | None = os.fork()
+        except OSError:
+            self.output.close()
+            raise
         if self.pid == 0:  # pragma: no cover - runs in the child, which never returns
             self._run()
 
