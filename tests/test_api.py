@@ -116,3 +116,66 @@ def test_claims_with_review_times_are_cached(make_project: ProjectFactory) -> No
     project = load_project(root)
     assert claim_cache.last_stats.reused == 2
     assert project.claim("a").dismissed[0].at is not None
+
+
+def _age_files(root: Path) -> None:
+    """Make the claim files older than the cache's racy window, as after any real pause."""
+    old = time.time() - 60
+    for path in (root / "claims").iterdir():
+        os.utime(path, (old, old))
+
+
+def test_a_warm_start_defers_models_and_builds_them_equal(repo_copy: Path) -> None:
+    _age_files(repo_copy)
+    cold = load_project(repo_copy, use_cache=False)
+    load_project(repo_copy)  # fills the cache
+    warm = load_project(repo_copy)
+    assert claim_cache.last_stats.reused == len(cold.claims) > 190
+    records = list(warm.claims.values())
+    assert all(record._claim is None for record in records)  # nothing built yet
+    # summaries, counts and reverse relations come without building every model
+    assert [s.id for s in warm.iter_summaries()] == list(cold.claims)
+    target = next(iter(cold.claims))
+    assert warm.relations_to(target) == cold.relations_to(target)
+    assert sum(record._claim is None for record in records) > len(records) - 10
+    # every model built from the cache equals the one validated from its file
+    for claim_id, record in cold.claims.items():
+        assert warm.claims[claim_id].claim == record.claim
+        assert warm.claims[claim_id].summary == record.summary
+        assert warm.claims[claim_id].fingerprint == record.fingerprint
+
+
+def test_iter_claims_builds_every_deferred_model(repo_copy: Path) -> None:
+    _age_files(repo_copy)
+    load_project(repo_copy)
+    warm = load_project(repo_copy)
+    claims = list(warm.iter_claims())
+    assert len(claims) == len(warm.claims)
+    assert all(record._claim is not None for record in warm.claims.values())
+
+
+def test_a_warm_app_list_builds_no_models(repo_copy: Path) -> None:
+    """The claims list needs only summaries: at 100,000 claims that is seconds saved."""
+    from workbench.app.filtering import ClaimIndex
+
+    _age_files(repo_copy)
+    load_project(repo_copy)
+    warm = load_project(repo_copy)
+    index = ClaimIndex.from_project(warm)
+    assert len(index) == len(warm.claims)
+    assert all(record._claim is None for record in warm.claims.values())
+
+
+def test_marking_a_deferred_claim_writes_it_and_refreshes_its_summary(repo_copy: Path) -> None:
+    from workbench.review import mark_status
+
+    _age_files(repo_copy)
+    load_project(repo_copy)
+    warm = load_project(repo_copy)
+    claim_id = next(s.id for s in warm.iter_summaries() if s.status == "unreviewed")
+    assert warm.claims[claim_id]._claim is None
+    mark_status(warm, claim_id, "disputed", reviewer="kim", note="two figures")
+    assert warm.claims[claim_id].summary.status == "disputed"
+    again = load_project(repo_copy)
+    assert again.claim(claim_id).status == "disputed"
+    assert again.claim(claim_id).history[-1].note == "two figures"

@@ -285,9 +285,9 @@ def _ascii_words(text: str) -> list[str]:
 def claim_prefix(project: Project, source_id: str) -> str:
     """The id prefix claims from this source use, or one made from the source id and year."""
     used = Counter(
-        record.claim.id.split("-", 1)[0]
-        for record in project.claims.values()
-        if record.claim.source.id == source_id and "-" in record.claim.id
+        summary.id.split("-", 1)[0]
+        for summary in project.iter_summaries()
+        if summary.source_id == source_id and "-" in summary.id
     )
     if used:
         best = max(used.values())

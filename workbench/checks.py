@@ -29,6 +29,7 @@ CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
 def check_project(project: Project, paths: Iterable[Path] | None = None) -> list[Problem]:
     """Every problem in the project, sorted by file and line; limited to `paths` if given."""
     problems = list(project.problems)
+    project.materialise()
     for record in project.claims.values():
         problems.extend(check_claim(project, record.claim, record.path, record.fingerprint))
     for source_record in project.sources.values():

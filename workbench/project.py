@@ -8,7 +8,6 @@ of the project loads.  It does not import Textual.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from workbench.models import Claim, ProjectSettings, Relation, Source
 from workbench.problems import Problem
 from workbench.storage import (
     ClaimRecord,
+    ClaimSummary,
     SourceRecord,
     read_document,
     source_text_path,
@@ -56,8 +56,26 @@ class Project:
         return record.source if record else None
 
     def iter_claims(self) -> Iterator[Claim]:
+        """Every claim's model; builds the deferred ones first, all at once."""
+        self.materialise()
         for record in self.claims.values():
             yield record.claim
+
+    def materialise(self) -> None:
+        """Build every model a warm start deferred, with the collector paused.
+
+        One by one, as screens happen to ask, 100,000 of them took 3.9 s with
+        the collector walking the growing heap; in one paused pass, about 1.5 s.
+        """
+        with gc_paused():
+            for record in self.claims.values():
+                record.claim  # noqa: B018 - building the model is the point
+
+    def iter_summaries(self) -> Iterator[ClaimSummary]:
+        """Each claim's id, text, status, topic, stance and links, without building
+        models that a warm start deferred (see `ClaimRecord`)."""
+        for record in self.claims.values():
+            yield record.summary
 
     def folded_source(self, source_id: str) -> FoldedText | None:
         """The source text folded for quote matching, computed once per source."""
@@ -77,15 +95,21 @@ class Project:
         return anchor_quote(folded, claim.source.quote, claim.source.prefix, claim.source.suffix)
 
     def relations_to(self, claim_id: str) -> list[tuple[str, Relation]]:
-        """Relations recorded in other claims' files that point at `claim_id`."""
-        return list(self._inbound().get(claim_id, ()))
+        """Relations recorded in other claims' files that point at `claim_id`.
 
-    def _inbound(self) -> dict[str, list[tuple[str, Relation]]]:
-        inbound: dict[str, list[tuple[str, Relation]]] = defaultdict(list)
+        Found through the claims' summaries, so that only the claims that do
+        point here are built (see `ClaimRecord`).
+        """
+        found: list[tuple[str, Relation]] = []
         for record in self.claims.values():
-            for relation in record.claim.relations:
-                inbound[relation.claim].append((record.claim.id, relation))
-        return inbound
+            if claim_id in record.summary.related:
+                claim = record.claim
+                found.extend(
+                    (claim.id, relation)
+                    for relation in claim.relations
+                    if relation.claim == claim_id
+                )
+        return found
 
     def replace_record(self, record: ClaimRecord) -> None:
         """Put a freshly saved or reloaded claim in place of the old one."""
@@ -160,7 +184,7 @@ def index_claims(records: list[ClaimRecord]) -> tuple[dict[str, ClaimRecord], li
     claims: dict[str, ClaimRecord] = {}
     problems: list[Problem] = []
     for record in sorted(records, key=lambda item: item.file):
-        claim_id = record.claim.id
+        claim_id = record.id
         if claim_id in claims:
             first = claims[claim_id].path
             line = line_of(record.path, ("id",))

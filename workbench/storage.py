@@ -13,7 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,9 +38,12 @@ ALWAYS_WRITTEN = frozenset({"status"})
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What a file looked like when it was read: enough to notice any later change."""
+class Fingerprint(NamedTuple):
+    """What a file looked like when it was read: enough to notice any later change.
+
+    A named tuple rather than a frozen dataclass: a warm start makes one per
+    claim, and a tuple is made (and pickled) without running Python code.
+    """
 
     size: int
     mtime_ns: int
@@ -55,21 +58,89 @@ class Fingerprint:
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+class ClaimSummary(NamedTuple):
+    """The few fields the claims list, counts and relation lookups need from every claim."""
+
+    id: str
+    statement: str
+    quote: str
+    source_id: str
+    status: str
+    topic: str
+    stance: str
+    related: tuple[str, ...]
+    """Ids of the claims this claim's relations point at."""
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimSummary:
+        return cls(
+            claim.id,
+            claim.statement,
+            claim.source.quote,
+            claim.source.id,
+            claim.status,
+            claim.topic,
+            claim.stance,
+            tuple(relation.claim for relation in claim.relations),
+        )
+
+
 class ClaimRecord:
     """A claim as loaded from its file, with the fingerprint a save is checked against.
 
-    The path is kept as the string the loader found and made a `Path` on first
-    use: building 100,000 `Path` objects up front took longer than validating
-    the claims with the garbage collector paused.
+    A record from the claim cache holds the claim as the JSON it was validated
+    into, plus its `summary`, and builds the model on first use of `claim`:
+    a warm start of the review app at 100,000 claims then needs only the
+    summaries, and a claim a screen opens costs one `model_validate_json`.
+    The path is likewise kept as a string and made a `Path` on first use.
     """
 
-    __slots__ = ("_file", "_path", "claim", "fingerprint")
+    __slots__ = ("_claim", "_file", "_json", "_path", "_summary", "fingerprint")
 
     def __init__(self, claim: Claim, path: Path | str, fingerprint: Fingerprint | None) -> None:
-        self.claim = claim
+        self._claim: Claim | None = claim
+        self._json: bytes | None = None
+        self._summary: ClaimSummary | None = None
         self.fingerprint = fingerprint
         self._file = os.fspath(path)
         self._path = path if isinstance(path, Path) else None
+
+    @classmethod
+    def deferred(
+        cls,
+        json: bytes,
+        summary: ClaimSummary,
+        path: Path | str,
+        fingerprint: Fingerprint | None,
+    ) -> ClaimRecord:
+        """A record whose model is validated from `json` when first asked for."""
+        record = cls.__new__(cls)
+        record._claim = None
+        record._json = json
+        record._summary = summary
+        record.fingerprint = fingerprint
+        record._file = os.fspath(path)
+        record._path = path if isinstance(path, Path) else None
+        return record
+
+    @property
+    def claim(self) -> Claim:
+        claim = self._claim
+        if claim is None:
+            assert self._json is not None
+            claim = self._claim = Claim.model_validate_json(self._json)
+            self._json = None
+        return claim
+
+    @property
+    def summary(self) -> ClaimSummary:
+        if self._summary is None:
+            self._summary = ClaimSummary.of(self.claim)
+        return self._summary
+
+    @property
+    def id(self) -> str:
+        return self.summary.id
 
     @property
     def path(self) -> Path:
@@ -94,7 +165,7 @@ class ClaimRecord:
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def __repr__(self) -> str:
-        return f"ClaimRecord(id={self.claim.id!r}, path={self._file!r})"
+        return f"ClaimRecord(id={self.id!r}, path={self._file!r})"
 
 
 @dataclass(slots=True)

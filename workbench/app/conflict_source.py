@@ -85,6 +85,7 @@ def load_candidates(project: Project, *, topic: str | None = None) -> CandidateQ
 def recorded_candidates(project: Project, *, topic: str | None = None) -> list[ConflictCandidate]:
     """Each recorded `contradicts` / `same-fact` pair once, not dismissed."""
     found: list[ConflictCandidate] = []
+    project.materialise()
     for record in project.claims.values():
         claim = record.claim
         for relation in claim.relations:

@@ -377,7 +377,7 @@ class ClaimIndex:
         per claim: about five times faster at 100,000 claims.
         """
         chosen = project.claims.values() if records is None else records
-        claims = [record.claim for record in chosen]
+        claims = [record.summary for record in chosen]
         sources = {source_id: record.source for source_id, record in project.sources.items()}
         outlets = {source_id: source.outlet for source_id, source in sources.items()}
         dates = {source_id: source.published for source_id, source in sources.items()}
@@ -385,8 +385,8 @@ class ClaimIndex:
         index._statuses = tuple(project.settings.statuses)
         index.ids = [claim.id for claim in claims]
         index.statements = [claim.statement for claim in claims]
-        index.quotes = [claim.source.quote for claim in claims]
-        source_ids = [claim.source.id for claim in claims]
+        index.quotes = [claim.quote for claim in claims]
+        source_ids = [claim.source_id for claim in claims]
         index.source_ids = _Codes(source_ids)
         index.published = [dates.get(source_id) for source_id in source_ids]
         nfc = unicodedata.normalize

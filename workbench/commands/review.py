@@ -47,7 +47,7 @@ def run(arguments: argparse.Namespace) -> int:
 
 def print_summary(project: Project) -> None:
     """Claims by status, for a pipe or a script where the app cannot run."""
-    statuses = Counter(claim.status for claim in project.iter_claims())
+    statuses = Counter(summary.status for summary in project.iter_summaries())
     print(
         f"{project.settings.name}: {len(project.claims)} claims from {len(project.sources)} sources"
     )

@@ -50,8 +50,9 @@ def timeline_groups(project: Project, topic: str | None) -> list[SourceGroup]:
     Within a source, claims follow the article (where their quotes occur).
     """
     by_source: dict[str, list[Claim]] = {}
-    for claim in project.iter_claims():
-        if topic is None or claim.topic == topic:
+    for record in project.claims.values():
+        if topic is None or record.summary.topic == topic:
+            claim = record.claim
             by_source.setdefault(claim.source.id, []).append(claim)
     groups = [
         SourceGroup(
@@ -68,7 +69,7 @@ def timeline_groups(project: Project, topic: str | None) -> list[SourceGroup]:
 
 def topics_with_claims(project: Project) -> list[str]:
     """The vocabulary's topics that have claims, in `workbench.toml` order, then any others."""
-    used = Counter(claim.topic for claim in project.iter_claims())
+    used = Counter(summary.topic for summary in project.iter_summaries())
     ordered = [topic for topic in project.settings.topics if used[topic]]
     return ordered + sorted(topic for topic in used if topic not in project.settings.topics)
 
