@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, Protocol, TextIO, cast, get_args
 
 from workbench.export.progress import Progress
+from workbench.memory import gc_paused
 from workbench.models import Claim, ReviewEntry, Source
 from workbench.project import Project
 from workbench.tomlio import fsync_folder
@@ -178,21 +179,24 @@ def select_claims(project: Project, selection: Selection | None = None) -> list[
     sources = frozenset(selection.sources) or None
     since = selection.since
     chosen: list[Claim] = []
-    for claim_id in sorted(project.claims):
-        claim = project.claims[claim_id].claim
-        if statuses is not None and claim.status not in statuses:
-            continue
-        if topics is not None and claim.topic not in topics:
-            continue
-        if stances is not None and claim.stance not in stances:
-            continue
-        if sources is not None and claim.source.id not in sources:
-            continue
-        if since is not None:
-            date = verdict_date(claim)
-            if date is None or date < since:
+    with gc_paused():  # builds the models a warm start deferred: only the chosen ones
+        for claim_id in sorted(project.claims):
+            record = project.claims[claim_id]
+            summary = record.summary
+            if statuses is not None and summary.status not in statuses:
                 continue
-        chosen.append(claim)
+            if topics is not None and summary.topic not in topics:
+                continue
+            if stances is not None and summary.stance not in stances:
+                continue
+            if sources is not None and summary.source_id not in sources:
+                continue
+            claim = record.claim
+            if since is not None:
+                date = verdict_date(claim)
+                if date is None or date < since:
+                    continue
+            chosen.append(claim)
     return chosen
 
 
