@@ -1,4 +1,7 @@
-"""A cache of validated claims, so a warm start skips parsing and validation.
+"""A cache of validated claims, so a warm start reads one file instead of thousands.
+
+Each claim is cached as the JSON of its validated model and a summary; records
+built from it make the model only when asked (see `storage.ClaimRecord`).
 
 An entry is reused when the file's size, mtime and inode are what they were and
 the file is older than the cache by more than `RACY_SECONDS`; a file modified
@@ -172,7 +175,7 @@ def _unchanged(entry: _Entry, stat: os.stat_result, path: str, racy_limit: int) 
             data = handle.read()
     except OSError:
         return False
-    return hashlib.blake2b(data, digest_size=16).hexdigest() == entry.digest
+    return Fingerprint.digest_of(data) == entry.digest
 
 
 def _entry_of(document: RawDocument) -> tuple[_Entry, Claim | None]:
