@@ -7,8 +7,9 @@ Cold means no claim cache (a fresh checkout); warm means nothing changed since
 the last load.  A warm load defers building each claim's model until it is
 used (the claims list needs only summaries); "+ every model" times building
 them all too, as `workbench check` does.  Loads are timed in a fresh
-interpreter each, as a command or the app starts.  The baseline is the obvious loop of `tomllib.load` and
-`Claim.model_validate` in the same run, so the ratio holds on any machine.
+interpreter each, as a command or the app starts.  The baseline is the obvious
+loop of `tomllib.load` and `Claim.model_validate` in the same run, so the ratio
+holds on any machine.
 """
 
 from __future__ import annotations
