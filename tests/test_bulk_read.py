@@ -120,3 +120,51 @@ def test_no_temporary_file_means_reading_here(
     monkeypatch.setattr(bulk_read.tempfile, "TemporaryFile", refuse)
     documents = list(bulk_read.iter_documents(paths))
     assert [d.data for d in documents] == [read_document(path).data for path in paths]
+
+
+def test_pending_stats_equal_stats_taken_here(
+    make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _mixed_project(make_project)
+    paths = [*claim_files(root / "claims"), str(root / "claims" / "gone.toml")]
+    pending = bulk_read.PendingStats(paths)
+    assert pending._child is not None  # really forked
+    found = pending.result()
+    assert found == bulk_read.stat_files(paths)
+    assert found[-1] is None
+    # a child that dies is replaced by stats taken here
+    monkeypatch.setattr(bulk_read._Child, "_run", lambda self: os._exit(3))
+    assert bulk_read.PendingStats(paths).result() == bulk_read.stat_files(paths)
+
+
+def test_pending_stats_closed_unused_leave_no_child(
+    make_project: ProjectFactory, forking: None
+) -> None:
+    root = _mixed_project(make_project)
+    pending = bulk_read.PendingStats(claim_files(root / "claims"))
+    pending.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_warm_load_with_forked_stats_sees_every_change(
+    make_project: ProjectFactory, forking: None
+) -> None:
+    from workbench import cache as claim_cache
+
+    root = _mixed_project(make_project)
+    old = os.path.getmtime(root / "claims" / "c00.toml") - 60
+    for path in (root / "claims").iterdir():
+        os.utime(path, (old, old))
+    first = load_project(root)
+    again = load_project(root)
+    assert claim_cache.last_stats.parsed == 0
+    assert sorted(again.claims) == sorted(first.claims)
+    (root / "claims" / "c01.toml").write_text(
+        claim_toml("c01").replace('topic = "cost"', 'topic = "funding"'), encoding="utf-8"
+    )
+    (root / "claims" / "c02.toml").unlink()
+    third = load_project(root)
+    assert claim_cache.last_stats.parsed == 1
+    assert third.claim("c01").topic == "funding"
+    assert "c02" not in third.claims

@@ -1,4 +1,4 @@
-"""Reading thousands of claim files on two cores instead of one.
+"""Reading (and stat-ing) thousands of claim files on two cores instead of one.
 
 A cold load is reading, parsing and validating; only the first two can move to
 another process, because a validated pydantic model costs as much to unpickle
@@ -7,6 +7,9 @@ list and hands back plain parsed data, while this process reads and parses the
 head itself and validates everything: `iter_documents` yields the head's
 documents as they are read (the caller validates them while the child works),
 then the child's.
+
+A warm start does the same with its stats: `PendingStats` takes them in a
+child while this process reads the claim cache.
 
 Forking is skipped where it is unsafe or pointless: below `PARALLEL_MIN_FILES`
 files, on one CPU, without `os.fork`, or when other threads run (a forked child
@@ -21,7 +24,7 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from workbench.problems import Problem
@@ -61,8 +64,9 @@ def iter_documents(paths: Sequence[str]) -> Iterator[RawDocument]:
             yield read_document(path)
         return
     split = max(1, int(len(paths) * HEAD_SHARE))
+    tail = paths[split:]
     try:
-        child = _Child(paths[split:])
+        child = _Child(lambda: [_pack(read_document(path)) for path in tail], len(tail))
     except OSError:  # no temporary file or no process to be had: read it all here
         for path in paths:
             yield read_document(path)
@@ -70,21 +74,76 @@ def iter_documents(paths: Sequence[str]) -> Iterator[RawDocument]:
     try:
         for path in paths[:split]:
             yield read_document(path)
-        documents = child.collect()
+        packed: list[_Packed] | None = child.collect()
     finally:
         child.reap()
-    if documents is None:  # the child failed: read its share here
-        for path in paths[split:]:
+    if packed is None:  # the child failed: read its share here
+        for path in tail:
             yield read_document(path)
         return
-    yield from documents
+    for item in packed:
+        yield _unpack(item)
 
 
-class _Child:
-    """A forked process that reads and parses `paths` into a temporary file."""
+FileStat = tuple[int, int, int] | None
+"""A file's size, mtime (ns) and inode, or None where it cannot be stat'ed."""
+
+
+def stat_files(paths: Sequence[str]) -> list[FileStat]:
+    result: list[FileStat] = []
+    stat = os.stat
+    for path in paths:
+        try:
+            found = stat(path)
+        except OSError:
+            result.append(None)
+        else:
+            result.append((found.st_size, found.st_mtime_ns, found.st_ino))
+    return result
+
+
+class PendingStats:
+    """`stat_files` running in a forked child while this process does something else.
+
+    A warm start stats every claim file and unpickles the cache; the two take
+    about as long as each other at 100,000 claims (0.3 s and 0.5 s), and the
+    child's stats cost next to nothing to send back.  Where forking is not
+    enabled (see `parallel_enabled`), `result` stats the files here instead.
+    """
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths = paths
+        self._child: _Child | None = None
+        if parallel_enabled(len(paths)):
+            try:
+                self._child = _Child(lambda: stat_files(paths), len(paths))
+            except OSError:
+                self._child = None
+
+    def result(self) -> list[FileStat]:
+        child, self._child = self._child, None
+        if child is not None:
+            try:
+                found: list[FileStat] | None = child.collect()
+            finally:
+                child.reap()
+            if found is not None:
+                return found
+        return stat_files(self.paths)
+
+    def close(self) -> None:
+        """Stop the child if `result` was never asked for."""
+        if self._child is not None:
+            self._child.reap()
+            self._child = None
+
+
+class _Child:
+    """A forked process that runs `task` and leaves its list result in a temporary file."""
+
+    def __init__(self, task: Callable[[], list[Any]], expected: int) -> None:
+        self.task = task
+        self.expected = expected
         self.output: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed in reap()
         try:
             self.pid: int | None = os.fork()
@@ -97,15 +156,15 @@ class _Child:
     def _run(self) -> None:  # pragma: no cover - runs in the child
         status = 1
         try:
-            packed = [_pack(read_document(path)) for path in self.paths]
+            result = self.task()
             with os.fdopen(os.dup(self.output.fileno()), "wb") as handle:
-                pickle.dump(packed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         finally:
             os._exit(status)
 
-    def collect(self) -> list[RawDocument] | None:
-        """The child's documents, or None if it did not finish cleanly."""
+    def collect(self) -> list[Any] | None:
+        """The task's result, or None if the child did not finish cleanly."""
         if self.pid is None:
             return None
         _, status = os.waitpid(self.pid, 0)
@@ -114,12 +173,12 @@ class _Child:
             return None
         try:
             self.output.seek(0)
-            packed: list[_Packed] = pickle.load(self.output)
+            result = pickle.load(self.output)
         except Exception:
             return None
-        if len(packed) != len(self.paths):
+        if not isinstance(result, list) or len(result) != self.expected:
             return None
-        return [_unpack(item) for item in packed]
+        return result
 
     def reap(self) -> None:
         """Stop and wait for the child if it is still running; close the file."""

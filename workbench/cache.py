@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import pydantic
 
-from workbench.bulk_read import iter_documents
+from workbench.bulk_read import PendingStats, iter_documents
 from workbench.models import Claim
 from workbench.problems import Problem
 from workbench.storage import (
@@ -120,24 +120,28 @@ def load_claims_cached(root: Path, paths: list[str]) -> tuple[list[ClaimRecord],
         last_stats = CacheStats(parsed=len(paths))
         return load_claims(paths)
     key = _cache_key()
-    cache = _read_cache(cache_path, key)
+    if not cache_path.exists():
+        cache, stats_now = None, None
+    else:
+        pending = PendingStats(paths)  # stats the files while the cache is read
+        try:
+            cache = _read_cache(cache_path, key)
+            stats_now = pending.result() if cache else None
+        finally:
+            pending.close()
     old_entries = cache.entries if cache else {}
     racy_limit = (cache.written_ns if cache else 0) - int(RACY_SECONDS * 1e9)
     entries: dict[str, _Entry] = {}
     stale: list[str] = []
-    stat_of = os.stat  # the loop runs once per claim: 100,000 times on a warm start
-    for path in paths:
-        entry = old_entries.get(path)
-        if entry is not None:
-            try:
-                stat = stat_of(path)
-            except OSError:
-                stale.append(path)
-                continue
-            if _unchanged(entry, stat, path, racy_limit):
+    if stats_now is None:
+        stale = list(paths)
+    else:
+        for path, now in zip(paths, stats_now, strict=True):
+            entry = old_entries.get(path)
+            if entry is not None and now is not None and _unchanged(entry, now, path, racy_limit):
                 entries[path] = entry
-                continue
-        stale.append(path)
+            else:
+                stale.append(path)
     fresh: dict[str, Claim] = {}
     for document in iter_documents(stale):
         file = os.fspath(document.path)
@@ -165,10 +169,11 @@ def load_claims_cached(root: Path, paths: list[str]) -> tuple[list[ClaimRecord],
     return records, problems
 
 
-def _unchanged(entry: _Entry, stat: os.stat_result, path: str, racy_limit: int) -> bool:
-    if entry[:3] != (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+def _unchanged(entry: _Entry, now: tuple[int, int, int], path: str, racy_limit: int) -> bool:
+    """Size, mtime and inode as cached, and either old enough or with the same content."""
+    if entry[:3] != now:
         return False
-    if stat.st_mtime_ns < racy_limit:
+    if now[1] < racy_limit:
         return True
     try:
         with open(path, "rb") as handle:
