@@ -268,10 +268,7 @@ def _dump_table(table: Mapping[str, Any], path: tuple[str, ...]) -> str:
     for key, value in table.items():
         kind = type(value)
         if kind is str:  # the common case first: `isinstance` against ABCs is slow
-            if _PLAIN_STRING_RE.fullmatch(value):
-                lines.append(f'{_format_key(key)} = "{value}"\n')
-            else:
-                lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
+            lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
         elif kind is dict or isinstance(value, Mapping):
             header = ".".join(_format_key(part) for part in (*path, key))
             nested.append(f"\n[{header}]\n" + _dump_table(value, (*path, key)))
