@@ -97,10 +97,20 @@ class ClaimRecord:
 
     __slots__ = ("_claim", "_file", "_json", "_path", "_summary", "fingerprint")
 
-    def __init__(self, claim: Claim, path: Path | str, fingerprint: Fingerprint | None) -> None:
-        self._claim: Claim | None = claim
-        self._json: bytes | None = None
-        self._summary: ClaimSummary | None = None
+    def __init__(
+        self,
+        claim: Claim | None,
+        path: Path | str,
+        fingerprint: Fingerprint | None,
+        *,
+        json: bytes | None = None,
+        summary: ClaimSummary | None = None,
+    ) -> None:
+        if claim is None and (json is None or summary is None):
+            raise ValueError("a claim record needs the claim, or its JSON and summary")
+        self._claim = claim
+        self._json = json
+        self._summary = summary
         self.fingerprint = fingerprint
         self._file = os.fspath(path)
         self._path = path if isinstance(path, Path) else None
@@ -114,14 +124,7 @@ class ClaimRecord:
         fingerprint: Fingerprint | None,
     ) -> ClaimRecord:
         """A record whose model is validated from `json` when first asked for."""
-        record = cls.__new__(cls)
-        record._claim = None
-        record._json = json
-        record._summary = summary
-        record.fingerprint = fingerprint
-        record._file = os.fspath(path)
-        record._path = path if isinstance(path, Path) else None
-        return record
+        return cls(None, path, fingerprint, json=json, summary=summary)
 
     @property
     def claim(self) -> Claim:
