@@ -179,3 +179,82 @@ def test_marking_a_deferred_claim_writes_it_and_refreshes_its_summary(repo_copy:
     again = load_project(repo_copy)
     assert again.claim(claim_id).status == "disputed"
     assert again.claim(claim_id).history[-1].note == "two figures"
+
+
+def _snapshot(root: Path) -> tuple[list[str], list[tuple[str, object]], list[str]]:
+    project = load_project(root)
+    problems = [f"{problem.path.name}:{problem.line}:{problem.code}" for problem in project.problems]
+    claims = [(claim_id, record.claim) for claim_id, record in project.claims.items()]
+    return list(project.claims), claims, problems
+
+
+@pytest.mark.parametrize("age_folder", [False, True], ids=["new-folder", "old-folder"])
+def test_warm_loads_equal_cold_ones_through_every_kind_of_change(
+    make_project: ProjectFactory, age_folder: bool
+) -> None:
+    """Files added, removed, broken, fixed and renamed: the cache never shows a stale
+    result and reports the problems of files it keeps, as a cold load would.  With
+    the folder older than the cache, its file list comes from the cache, so this
+    also holds the folder stamps to every change."""
+    root = make_project(
+        {
+            "a.toml": claim_toml("a"),
+            "b.toml": claim_toml("b").replace('topic = "cost"', "topic = 3"),
+            "c.toml": claim_toml("c"),
+        }
+    )
+    folder = root / "claims"
+    steps = [
+        lambda: None,  # nothing changed: everything reused, problems still reported
+        lambda: (folder / "d.toml").write_text(claim_toml("d"), encoding="utf-8"),
+        lambda: (folder / "a.toml").unlink(),
+        lambda: (folder / "b.toml").write_text(claim_toml("b"), encoding="utf-8"),
+        lambda: (folder / "c.toml").write_text("id = [broken\n", encoding="utf-8"),
+        lambda: (folder / "d.toml").rename(folder / "e.toml"),
+    ]
+    load_project(root)
+    for step in steps:
+        step()
+        old = time.time() - 60
+        for path in folder.iterdir():
+            os.utime(path, (old, old))
+        if age_folder:
+            os.utime(folder, (old, old))
+        warm = _snapshot(root)
+        assert warm == _snapshot(root)  # a second warm load, from the cache just written
+        cold_project = load_project(root, use_cache=False)
+        cold = (
+            list(cold_project.claims),
+            [(claim_id, record.claim) for claim_id, record in cold_project.claims.items()],
+            [f"{p.path.name}:{p.line}:{p.code}" for p in cold_project.problems],
+        )
+        assert warm == cold
+    assert _snapshot(root)[0] == ["b", "d"]  # e.toml still holds claim d
+    assert claim_cache.last_stats.parsed == 0
+    assert any(":WB" in problem for problem in _snapshot(root)[2])
+
+
+def test_a_warm_start_lists_the_folder_only_when_it_changed(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
+    folder = root / "claims"
+    listed: list[object] = []
+    real = claim_cache.list_claim_files
+
+    def counting(where: Path) -> object:
+        listed.append(where)
+        return real(where)
+
+    monkeypatch.setattr(claim_cache, "list_claim_files", counting)
+    old = time.time() - 60
+    for path in [*folder.iterdir(), folder]:
+        os.utime(path, (old, old))
+    load_project(root)  # cold: lists, and writes a cache that trusts the folder
+    load_project(root)
+    listed.clear()
+    assert list(load_project(root).claims) == ["a", "b"]
+    assert listed == []
+    (folder / "c.toml").write_text(claim_toml("c"), encoding="utf-8")
+    assert list(load_project(root).claims) == ["a", "b", "c"]
+    assert listed == [folder]

@@ -7,13 +7,12 @@ of the project loads.  It does not import Textual.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.anchoring import Anchor, FoldedText, anchor_quote, fold, nfc
-from workbench.bulk_read import iter_documents
+from workbench.bulk_read import claim_files, iter_documents
 from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
 from workbench.locate import line_of
 from workbench.memory import gc_paused
@@ -129,43 +128,16 @@ def load_project(
     sources, source_problems = load_sources(resolved / SOURCES_DIR)
     problems.extend(source_problems)
     with gc_paused():
-        claim_paths = claim_files(resolved / CLAIMS_DIR)
         if use_cache:
             from workbench.cache import load_claims_cached
 
-            records, claim_problems = load_claims_cached(resolved, claim_paths)
+            records, claim_problems = load_claims_cached(resolved, resolved / CLAIMS_DIR)
         else:
-            records, claim_problems = load_claims(claim_paths)
+            records, claim_problems = load_claims(claim_files(resolved / CLAIMS_DIR))
         claims, index_problems = index_claims(records)
     problems.extend(claim_problems)
     problems.extend(index_problems)
     return Project(resolved, settings, sources, claims, problems)
-
-
-def claim_files(folder: Path) -> list[str]:
-    """Every claim file below `folder`, sorted; hidden files and folders are skipped.
-
-    `os.scandir` and plain strings rather than `Path.rglob`: with 100,000 claims
-    pathlib's per-path overhead was a visible share of the load time.
-    """
-    found: list[str] = []
-    pending = [str(folder)]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = os.scandir(current)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-                elif entry.name.endswith(".toml"):
-                    found.append(entry.path)
-    found.sort()
-    return found
 
 
 def load_claims(paths: Sequence[str]) -> tuple[list[ClaimRecord], list[Problem]]:
