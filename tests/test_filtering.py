@@ -342,6 +342,20 @@ def test_the_index_of_a_project_matches_its_rows(make_project: ProjectFactory) -
     ]
 
 
+def test_search_texts_are_made_on_first_search_and_equal_the_rows() -> None:
+    """The first drawing of the list needs no search text; a search gets them all."""
+    project = load_project(REPO)
+    built = ClaimIndex.from_project(project)
+    rows = rows_of(project)
+    first = built.ids[0]
+    assert built.row(0) == rows[first]  # one row, drawn without making every text
+    assert built._texts._texts is None
+    found = [built.ids[p] for p in built.filter(Filters(query="딥시크"))]
+    assert built._texts._texts is not None
+    assert built.texts == [rows[claim_id].search_text for claim_id in built.ids]
+    assert found == shown(rows, Filters(query="딥시크"))
+
+
 def test_rows_of_a_project_carry_the_source_outlet_and_date(make_project: ProjectFactory) -> None:
     root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
     rows = rows_of(load_project(root))
