@@ -152,10 +152,18 @@ def load_claims(paths: Sequence[str]) -> tuple[list[ClaimRecord], list[Problem]]
 
 
 def index_claims(records: list[ClaimRecord]) -> tuple[dict[str, ClaimRecord], list[Problem]]:
-    """Claims by id; the first file (by path) with an id wins, later ones are problems."""
-    claims: dict[str, ClaimRecord] = {}
+    """Claims by id; the first file (by path) with an id wins, later ones are problems.
+
+    `records` come in path order, as both loaders give them (the file list is
+    sorted).  Without a duplicate, which is the rule, the dict is built in one go.
+    """
+    ids = [record.summary.id for record in records]
+    claims: dict[str, ClaimRecord] = dict(zip(ids, records, strict=True))
     problems: list[Problem] = []
-    for record in sorted(records, key=lambda item: item.file):
+    if len(claims) == len(records):
+        return claims, problems
+    claims.clear()
+    for record in records:
         claim_id = record.id
         if claim_id in claims:
             first = claims[claim_id].path
