@@ -364,11 +364,7 @@ class _SearchTexts:
                 if texts is None:
                     assert self._columns is not None
                     ids, statements, quotes = self._columns
-                    nfc = unicodedata.normalize
-                    texts = [
-                        nfc("NFC", f"{claim_id}\n{statement}\n{quote}").lower()
-                        for claim_id, statement, quote in zip(ids, statements, quotes, strict=True)
-                    ]
+                    texts = list(map(search_text, ids, statements, quotes))
                     self._texts, self._columns = texts, None
         return texts
 
