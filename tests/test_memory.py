@@ -41,3 +41,29 @@ def test_a_library_call_never_freezes_but_the_command_does() -> None:
     before, after = (int(line) for line in result.stdout.split())
     assert before == 0
     assert after >= 1000
+
+
+def test_a_library_call_leaves_what_it_loaded_in_the_oldest_generation() -> None:
+    """Not in the youngest, where the first young collection would walk all of it;
+    and not frozen, so garbage cycles made in the block are still collected."""
+    script = (
+        "import gc, weakref\n"
+        "from workbench.memory import gc_paused\n"
+        "class Node: pass\n"
+        "with gc_paused():\n"
+        "    kept = [[n] for n in range(1000)]\n"
+        "    cycle = Node(); cycle.self = cycle; probe = weakref.ref(cycle); del cycle\n"
+        "young = {id(o) for o in gc.get_objects(generation=0)}\n"
+        "old = {id(o) for o in gc.get_objects(generation=2)}\n"
+        "print(sum(id(item) in old for item in kept), sum(id(item) in young for item in kept))\n"
+        "print(gc.get_freeze_count())\n"
+        "gc.collect()\n"
+        "print(probe() is None)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    placed, frozen, collected = result.stdout.splitlines()
+    assert placed == "1000 0"
+    assert frozen == "0"
+    assert collected == "True"

@@ -32,13 +32,25 @@ def freeze_after_bulk_work() -> None:
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Disable the cyclic collector for the block; restore its previous state after."""
+    """Disable the cyclic collector for the block; restore its previous state after.
+
+    What the block allocated is then moved to the oldest generation (with
+    `gc.freeze` and `gc.unfreeze`, which move lists, not objects), where
+    objects that survive two collections end up anyway: left in the youngest,
+    all of it was walked by the first young collection after the block, a
+    stall of 0.4 s after a cold load of 100,000 claims.  Where objects are
+    already frozen (`freeze_after_bulk_work`, or the review app), unfreezing
+    would undo that, so the block's objects are frozen with them instead.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if _freeze_after:
+        if _freeze_after or gc.get_freeze_count():
             gc.freeze()
+        else:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
