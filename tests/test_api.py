@@ -183,7 +183,9 @@ def test_marking_a_deferred_claim_writes_it_and_refreshes_its_summary(repo_copy:
 
 def _snapshot(root: Path) -> tuple[list[str], list[tuple[str, object]], list[str]]:
     project = load_project(root)
-    problems = [f"{problem.path.name}:{problem.line}:{problem.code}" for problem in project.problems]
+    problems = [
+        f"{problem.path.name}:{problem.line}:{problem.code}" for problem in project.problems
+    ]
     claims = [(claim_id, record.claim) for claim_id, record in project.claims.items()]
     return list(project.claims), claims, problems
 

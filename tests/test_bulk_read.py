@@ -1,4 +1,4 @@
-"""The two-process reader gives exactly what reading one file at a time gives."""
+"""The two-process loader gives exactly what loading one file at a time gives."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 
 import workbench.bulk_read as bulk_read
 from tests.conftest import ProjectFactory, claim_toml
+from workbench.models import Claim
 from workbench.project import claim_files, load_project
-from workbench.storage import read_document
+from workbench.storage import ClaimSummary
 
 
 @pytest.fixture
@@ -36,24 +37,42 @@ def _mixed_project(make_project: ProjectFactory) -> Path:
     return root
 
 
-def test_parallel_documents_equal_serial_ones(make_project: ProjectFactory, forking: None) -> None:
+def _model(loaded: bulk_read.LoadedClaim) -> Claim | None:
+    if loaded.claim is not None:
+        return loaded.claim
+    return Claim.model_validate_json(loaded.json) if loaded.json is not None else None
+
+
+def _same_as_loaded_here(found: list[bulk_read.LoadedClaim], paths: list[str]) -> None:
+    reference = [bulk_read.load_claim(path) for path in paths]
+    assert [loaded.path for loaded in found] == paths
+    for ours, theirs in zip(found, reference, strict=True):
+        assert _model(ours) == _model(theirs)
+        assert ours.fingerprint == theirs.fingerprint
+        assert ours.problems == theirs.problems
+        assert ours.inode == theirs.inode
+        record = ours.record()
+        assert (record is None) == (theirs.claim is None)
+        if record is not None and theirs.claim is not None:
+            assert record.summary == ClaimSummary.of(theirs.claim)
+            assert record.claim == theirs.claim
+
+
+def test_parallel_claims_equal_serial_ones(make_project: ProjectFactory, forking: None) -> None:
     root = _mixed_project(make_project)
     paths = claim_files(root / "claims")
     assert bulk_read.parallel_enabled(len(paths))
-    parallel = list(bulk_read.iter_documents(paths))
-    serial = [read_document(path) for path in paths]
-    assert [os.fspath(d.path) for d in parallel] == paths
-    for ours, reference in zip(parallel, serial, strict=True):
-        assert ours.data == reference.data
-        assert ours.fingerprint == reference.fingerprint
-        assert ours.problems == reference.problems
-        assert ours.inode == reference.inode
+    found = list(bulk_read.iter_claims(paths))
+    _same_as_loaded_here(found, paths)
+    # the child's half comes back as validated JSON, built into models on first use
+    assert any(loaded.claim is None and loaded.json is not None for loaded in found)
 
 
 def test_parallel_load_reports_the_same_problems_on_the_same_lines(
     make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _mixed_project(make_project)
+    monkeypatch.setattr(bulk_read, "HEAD_SHARE", 0.5)  # c06-c11 go to the child
     parallel = load_project(root, use_cache=False)
     monkeypatch.setenv("WORKBENCH_WORKERS", "1")
     serial = load_project(root, use_cache=False)
@@ -63,9 +82,7 @@ def test_parallel_load_reports_the_same_problems_on_the_same_lines(
         == [f"c{n:02d}" for n in (0, 1, 2, 4, 5, 6, 9)]
     )
     assert parallel.problems == serial.problems
-    # c07's schema error is in the child's half, whose texts are not sent back:
-    # it still gets its line
-    assert bulk_read.HEAD_SHARE <= 7 / 12
+    # c07's schema error is found in the child, which maps it to its line too
     (topic,) = [p for p in parallel.problems if p.path.name == "c07.toml"]
     assert topic.line == 3
 
@@ -76,16 +93,15 @@ def test_a_failing_child_is_replaced_by_reading_here(
     root = _mixed_project(make_project)
     paths = claim_files(root / "claims")
     monkeypatch.setattr(bulk_read._Child, "_run", lambda self: os._exit(3))
-    documents = list(bulk_read.iter_documents(paths))
-    assert [d.data for d in documents] == [read_document(path).data for path in paths]
+    _same_as_loaded_here(list(bulk_read.iter_claims(paths)), paths)
 
 
 def test_stopping_early_leaves_no_child_behind(make_project: ProjectFactory, forking: None) -> None:
     root = _mixed_project(make_project)
     paths = claim_files(root / "claims")
-    documents = bulk_read.iter_documents(paths)
-    next(documents)
-    documents.close()  # the generator's cleanup kills and reaps the child
+    claims = bulk_read.iter_claims(paths)
+    next(claims)
+    claims.close()  # the generator's cleanup kills and reaps the child
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 
@@ -118,8 +134,7 @@ def test_no_temporary_file_means_reading_here(
         raise PermissionError(13, "read-only temporary folder")
 
     monkeypatch.setattr(bulk_read.tempfile, "TemporaryFile", refuse)
-    documents = list(bulk_read.iter_documents(paths))
-    assert [d.data for d in documents] == [read_document(path).data for path in paths]
+    _same_as_loaded_here(list(bulk_read.iter_claims(paths)), paths)
 
 
 def test_pending_stats_equal_stats_taken_here(

@@ -1,23 +1,25 @@
-"""Reading (and stat-ing) thousands of claim files on two cores instead of one.
+"""Loading (and stat-ing) thousands of claim files on two cores instead of one.
 
-A cold load is reading, parsing and validating; only the first two can move to
-another process, because a validated pydantic model costs as much to unpickle
-as to validate again.  So a forked child reads and parses the tail of the file
-list and hands back plain parsed data, while this process reads and parses the
-head itself and validates everything: `iter_documents` yields the head's
-documents as they are read (the caller validates them while the child works),
-then the child's.
+A cold load is reading, parsing and validating.  A forked child loads the tail
+of the file list and hands back each claim as the JSON of its validated model
+and its summary, which cost next to nothing to send: parsed TOML cost as much
+to pickle and unpickle as to parse (at 100,000 claims, taking in the child's
+half took 1.7 s after the child was done), and a model as much to unpickle as
+to validate.  This process loads the head itself meanwhile, building the
+models.  `iter_claims` yields the head's claims as they are loaded, then the
+child's, whose records build their models on first use (as a warm start's do).
 
-A warm start does the same with its stats: `PendingStats` takes them in a
-child while this process reads the claim cache.  Listing the claim folders is
-here too (`list_claim_files`): each folder is stamped with its mtime, so that a
-warm start can take the file list from the cache when no folder changed.
+A warm start uses a child for its stats: `PendingStats` takes them while this
+process reads the claim cache.  Listing the claim folders is here too
+(`list_claim_files`): each folder is stamped with its mtime, so that a warm
+start can take the file list from the cache when no folder changed.
 
 Forking is skipped where it is unsafe or pointless: below `PARALLEL_MIN_FILES`
 files, on one CPU, without `os.fork`, or when other threads run (a forked child
 of a threaded process can deadlock on a lock another thread held).
 `WORKBENCH_WORKERS=1` turns it off.  If the child fails in any way, its share is
-read here; the result is the same documents in the same order either way.
+loaded here; the result is the same claims and problems in the same order
+either way.
 """
 
 from __future__ import annotations
@@ -28,23 +30,116 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
+from workbench.models import Claim
 from workbench.problems import Problem
-from workbench.storage import Fingerprint, RawDocument, read_document
+from workbench.storage import (
+    ClaimRecord,
+    ClaimSummary,
+    Fingerprint,
+    read_document,
+    validate_document,
+)
 
 PARALLEL_MIN_FILES = 3000
 """Below this, forking costs more than it saves (measured on the benchmark corpus)."""
 
-HEAD_SHARE = 0.5
-"""The share of files this process reads itself.  It also validates all of them,
-which argues for less, but the child pays for copy-on-write page faults on every
-object it touches; half was fastest on the 10,000-claim corpus (0.42 s against
-0.57 s in one process, each in a fresh interpreter)."""
+HEAD_SHARE = 0.6
+"""The share of files this process loads itself: the child also renders each
+model as JSON and pays copy-on-write faults, and this process takes in the
+child's results at the end."""
+
+
+class LoadedClaim(NamedTuple):
+    """One claim file loaded: its model (loaded here), or its validated JSON and
+    summary (loaded by the child); neither when the file has problems."""
+
+    path: str
+    fingerprint: Fingerprint | None
+    inode: int
+    claim: Claim | None
+    json: bytes | None
+    summary: ClaimSummary | None
+    problems: list[Problem]
+
+    def record(self) -> ClaimRecord | None:
+        if self.claim is not None:
+            return ClaimRecord(self.claim, self.path, self.fingerprint)
+        if self.json is not None and self.summary is not None:
+            return ClaimRecord(
+                None, self.path, self.fingerprint, json=self.json, summary=self.summary
+            )
+        return None
+
+
+def load_claim(path: str) -> LoadedClaim:
+    """Read, parse and validate one claim file; every way it can be bad is a problem."""
+    document = read_document(path)
+    claim, problems = validate_document(document, Claim)
+    return LoadedClaim(path, document.fingerprint, document.inode, claim, None, None, problems)
+
 
 _Packed = tuple[
-    str, str | None, dict[str, Any] | None, tuple[int, int, str] | None, list[Problem], int
+    str, tuple[int, int, str] | None, int, bytes | None, tuple[Any, ...] | None, list[Problem]
 ]
+
+
+def _pack(loaded: LoadedClaim) -> _Packed:
+    """A loaded claim as plain tuples, bytes and strings, which pickle handles in C."""
+    claim = loaded.claim
+    fingerprint = loaded.fingerprint
+    return (
+        loaded.path,
+        (fingerprint.size, fingerprint.mtime_ns, fingerprint.digest)
+        if fingerprint is not None
+        else None,
+        loaded.inode,
+        claim.model_dump_json(by_alias=True).encode() if claim is not None else None,
+        tuple(ClaimSummary.of(claim)) if claim is not None else None,
+        loaded.problems,
+    )
+
+
+def _unpack(item: _Packed) -> LoadedClaim:
+    path, fingerprint, inode, json, summary, problems = item
+    return LoadedClaim(
+        path,
+        tuple.__new__(Fingerprint, fingerprint) if fingerprint is not None else None,
+        inode,
+        None,
+        json,
+        tuple.__new__(ClaimSummary, summary) if summary is not None else None,
+        problems,
+    )
+
+
+def iter_claims(paths: Sequence[str]) -> Iterator[LoadedClaim]:
+    """`load_claim` for every path, in order, using a second process when it pays."""
+    if not parallel_enabled(len(paths)):
+        for path in paths:
+            yield load_claim(path)
+        return
+    split = max(1, int(len(paths) * HEAD_SHARE))
+    tail = paths[split:]
+    try:
+        child = _Child(lambda: [_pack(load_claim(path)) for path in tail], len(tail))
+    except OSError:  # no temporary file or no process to be had: load it all here
+        for path in paths:
+            yield load_claim(path)
+        return
+    try:
+        for path in paths[:split]:
+            yield load_claim(path)
+        packed: list[_Packed] | None = child.collect()
+    finally:
+        child.reap()
+    if packed is None:  # the child failed: load its share here
+        for path in tail:
+            yield load_claim(path)
+        return
+    for item in packed:
+        yield _unpack(item)
 
 
 FolderStamp = tuple[str, int]
@@ -115,34 +210,6 @@ def parallel_enabled(count: int) -> bool:
         and (os.cpu_count() or 1) >= 2
         and threading.active_count() == 1
     )
-
-
-def iter_documents(paths: Sequence[str]) -> Iterator[RawDocument]:
-    """`read_document` for every path, in order, using a second process when it pays."""
-    if not parallel_enabled(len(paths)):
-        for path in paths:
-            yield read_document(path)
-        return
-    split = max(1, int(len(paths) * HEAD_SHARE))
-    tail = paths[split:]
-    try:
-        child = _Child(lambda: [_pack(read_document(path)) for path in tail], len(tail))
-    except OSError:  # no temporary file or no process to be had: read it all here
-        for path in paths:
-            yield read_document(path)
-        return
-    try:
-        for path in paths[:split]:
-            yield read_document(path)
-        packed: list[_Packed] | None = child.collect()
-    finally:
-        child.reap()
-    if packed is None:  # the child failed: read its share here
-        for path in tail:
-            yield read_document(path)
-        return
-    for item in packed:
-        yield _unpack(item)
 
 
 FileStat = tuple[int, int, int] | None
@@ -250,33 +317,3 @@ class _Child:
                 pass
             self.pid = None
         self.output.close()
-
-
-def _pack(document: RawDocument) -> _Packed:
-    """A document as plain data: pickling dataclasses goes through Python code.
-
-    The text of a parsed document is left out, halving what is sent: it is only
-    needed to put a validation error on its line, and `validate_document`
-    reads it again for that (checking the file is still the one parsed).
-    """
-    fingerprint = document.fingerprint
-    return (
-        os.fspath(document.path),
-        document.text if document.data is None else None,
-        document.data,
-        (fingerprint.size, fingerprint.mtime_ns, fingerprint.digest) if fingerprint else None,
-        document.problems,
-        document.inode,
-    )
-
-
-def _unpack(item: _Packed) -> RawDocument:
-    path, text, data, fingerprint, problems, inode = item
-    return RawDocument(
-        path,
-        text,
-        data,
-        Fingerprint(*fingerprint) if fingerprint is not None else None,
-        problems,
-        inode,
-    )

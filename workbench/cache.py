@@ -33,7 +33,7 @@ from workbench.bulk_read import (
     PendingStats,
     claim_files,
     folders_unchanged,
-    iter_documents,
+    iter_claims,
     list_claim_files,
 )
 from workbench.models import Claim
@@ -42,7 +42,6 @@ from workbench.storage import (
     ClaimRecord,
     ClaimSummary,
     Fingerprint,
-    validate_document,
 )
 
 _Named = TypeVar("_Named", bound=tuple[Any, ...])
@@ -331,23 +330,25 @@ def _updated(
     read: dict[str, tuple[FileStat, _PlainFingerprint | None, bytes | None, _PlainSummary | None]]
     read = {}
     problems: dict[str, list[Problem]] = {}
-    for document in iter_documents(stale):
-        file = os.fspath(document.path)
-        claim, found = validate_document(document, Claim)
-        if found:
-            problems[file] = found
-        stamp = document.fingerprint
+    for loaded in iter_claims(stale):
+        file = loaded.path
+        if loaded.problems:
+            problems[file] = loaded.problems
+        stamp = loaded.fingerprint
         stat: FileStat = None
         plain: _PlainFingerprint | None = None
         if stamp is not None:
-            stat = (stamp.size, stamp.mtime_ns, document.inode)
+            stat = (stamp.size, stamp.mtime_ns, loaded.inode)
             plain = (stamp.size, stamp.mtime_ns, stamp.digest)
-        if claim is None:
+        claim, dumped, named = loaded.claim, loaded.json, loaded.summary
+        if claim is not None:
+            fresh[file] = claim
+            dumped = claim.model_dump_json(by_alias=True).encode()
+            named = ClaimSummary.of(claim)
+        if dumped is None or named is None:
             read[file] = (stat, plain, None, None)
-            continue
-        fresh[file] = claim
-        dumped = claim.model_dump_json(by_alias=True).encode()
-        read[file] = (stat, plain, dumped, _plain_summary(ClaimSummary.of(claim)))
+        else:
+            read[file] = (stat, plain, dumped, _plain_summary(named))
     paths = listing.paths
     new = _Cache(cache.key, time.time_ns(), listing.folders, paths, 0, [], [], [], [], problems)
     for path, at, now in zip(paths, reused, stats_now, strict=True):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.anchoring import Anchor, FoldedText, anchor_quote, fold, nfc
-from workbench.bulk_read import claim_files, iter_documents
+from workbench.bulk_read import claim_files, iter_claims
 from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
 from workbench.locate import line_of
 from workbench.memory import gc_paused
@@ -143,11 +143,11 @@ def load_project(
 def load_claims(paths: Sequence[str]) -> tuple[list[ClaimRecord], list[Problem]]:
     records: list[ClaimRecord] = []
     problems: list[Problem] = []
-    for document in iter_documents(paths):
-        claim, found = validate_document(document, Claim)
-        problems.extend(found)
-        if claim is not None:
-            records.append(ClaimRecord(claim, document.path, document.fingerprint))
+    for loaded in iter_claims(paths):
+        problems.extend(loaded.problems)
+        record = loaded.record()
+        if record is not None:
+            records.append(record)
     return records, problems
 
 
@@ -157,7 +157,7 @@ def index_claims(records: list[ClaimRecord]) -> tuple[dict[str, ClaimRecord], li
     `records` come in path order, as both loaders give them (the file list is
     sorted).  Without a duplicate, which is the rule, the dict is built in one go.
     """
-    ids = [record.summary.id for record in records]
+    ids = [record.id for record in records]
     claims: dict[str, ClaimRecord] = dict(zip(ids, records, strict=True))
     problems: list[Problem] = []
     if len(claims) == len(records):

@@ -143,7 +143,12 @@ class ClaimRecord:
 
     @property
     def id(self) -> str:
-        return self.summary.id
+        """The claim's id, from whichever of model and summary the record has."""
+        claim = self._claim
+        if claim is not None:
+            return claim.id
+        assert self._summary is not None
+        return self._summary.id
 
     @property
     def path(self) -> Path:
@@ -304,11 +309,7 @@ def validate_document(
     try:
         return model.model_validate(document.data), []
     except ValidationError as error:
-        text = document.text
-        if text is None:  # dropped in transit (see `bulk_read`): read it again for lines
-            again = read_document(document.path)
-            text = again.text if again.fingerprint == document.fingerprint else None
-        index = KeyIndex(text or "")
+        index = KeyIndex(document.text or "")
         return None, problems_from_validation_error(error, Path(document.path), index, model)
 
 
