@@ -126,9 +126,10 @@ last_stats = CacheStats()
 
 
 def _cache_key() -> str:
-    """Changes with the models, the record and summary shapes and the library versions."""
+    """Changes with the models, the record and summary shapes, the rules for which
+    files are claims (`bulk_read`) and the library versions."""
     hasher = hashlib.blake2b(digest_size=8)
-    for name in ("models.py", "storage.py", "cache.py"):
+    for name in ("models.py", "storage.py", "bulk_read.py", "cache.py"):
         hasher.update(Path(__file__).with_name(name).read_bytes())
     return f"{hasher.hexdigest()}-{pydantic.VERSION}-{sys.version_info[:2]}"
 
