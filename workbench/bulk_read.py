@@ -200,7 +200,7 @@ def folders_unchanged(stamps: Sequence[FolderStamp], older_than_ns: int) -> bool
 
 
 def parallel_enabled(count: int) -> bool:
-    """Whether `iter_documents` would fork for `count` files here and now."""
+    """Whether `iter_claims` or `PendingStats` would fork for `count` files here and now."""
     setting = os.environ.get("WORKBENCH_WORKERS", "").strip()
     if setting == "1" or setting.lower() in {"off", "0", "no"}:
         return False

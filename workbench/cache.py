@@ -178,7 +178,7 @@ def _read_cache(path: Path, key: str, folder: Path) -> _Listing:
             return _Listing(*list_claim_files(folder))
         if key_found != key:
             return _Listing(*list_claim_files(folder))
-        cached_paths = paths
+        cached_paths, cached_folders = paths, folders
         listed = not folders_unchanged(folders, written_ns - RACY_NS)
         if listed:
             paths, folders = list_claim_files(folder)
@@ -194,7 +194,7 @@ def _read_cache(path: Path, key: str, folder: Path) -> _Listing:
             cache = _Cache(
                 key,
                 written_ns,
-                folders,
+                cached_folders,
                 cached_paths,
                 newest,
                 stats,
