@@ -152,10 +152,26 @@ class ClaimsListScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._rebuild = list(self.project.claims.values())
+        """Build the first index and show the list here, not in the filter worker.
+
+        Nothing can be shown without it, and in a worker it competed with
+        Textual's start-up for the GIL: at 100,000 claims it took 0.2-0.3 s
+        instead of 0.1 s, and the list then waited for the worker's message.
+        """
         self.table.focus()
-        self._update_bars()
-        self.request_filter(to_top=True)
+        started = time.perf_counter()
+        index = ClaimIndex.from_project(self.project)
+        self._generation += 1
+        request = FilterRequest(
+            generation=self._generation,
+            filters=self.filters,
+            to_top=True,
+            index=index,
+            records=None,
+            project=self.project,
+        )
+        positions = index.filter(self.filters)
+        self._show_filtered(self.Filtered(request, index, positions, time.perf_counter() - started))
 
     # ------------------------------------------------------------------ filtering
 
