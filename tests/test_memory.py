@@ -23,6 +23,14 @@ def test_gc_paused_restores_the_collector_state() -> None:
         gc.enable()
 
 
+def _output_of(script: str) -> list[str]:
+    """The lines a script prints in a fresh interpreter, whose collector is untouched."""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return result.stdout.splitlines()
+
+
 def test_a_library_call_never_freezes_but_the_command_does() -> None:
     script = (
         "import gc\n"
@@ -35,10 +43,7 @@ def test_a_library_call_never_freezes_but_the_command_does() -> None:
         "    more = [[n] for n in range(1000)]\n"
         "print(gc.get_freeze_count())\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    before, after = (int(line) for line in result.stdout.split())
+    before, after = (int(line) for line in _output_of(script))
     assert before == 0
     assert after >= 1000
 
@@ -60,10 +65,7 @@ def test_a_library_call_leaves_what_it_loaded_in_the_oldest_generation() -> None
         "gc.collect()\n"
         "print(probe() is None)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    placed, frozen, collected = result.stdout.splitlines()
+    placed, frozen, collected = _output_of(script)
     assert placed == "1000 0"
     assert frozen == "0"
     assert collected == "True"
