@@ -159,26 +159,18 @@ class ClaimsListScreen(Screen[None]):
         instead of 0.1 s, and the list then waited for the worker's message.
         """
         self.table.focus()
-        started = time.perf_counter()
-        index = ClaimIndex.from_project(self.project)
-        self._generation += 1
-        request = FilterRequest(
-            generation=self._generation,
-            filters=self.filters,
-            to_top=True,
-            index=index,
-            records=None,
-            project=self.project,
-        )
-        positions = index.filter(self.filters)
-        self._show_filtered(self.Filtered(request, index, positions, time.perf_counter() - started))
+        self._rebuild = list(self.project.claims.values())
+        self._show_filtered(self._filtered(self._request(to_top=True)))
 
     # ------------------------------------------------------------------ filtering
 
     def request_filter(self, *, to_top: bool = False) -> None:
         """Filter again in the worker; the latest request wins."""
+        self._run_filter(self._request(to_top=to_top))
+
+    def _request(self, *, to_top: bool) -> FilterRequest:
         self._generation += 1
-        request = FilterRequest(
+        return FilterRequest(
             generation=self._generation,
             filters=self.filters,
             to_top=to_top,
@@ -186,7 +178,15 @@ class ClaimsListScreen(Screen[None]):
             records=self._rebuild,
             project=self.project,
         )
-        self._run_filter(request)
+
+    def _filtered(self, request: FilterRequest) -> Filtered:
+        """The request done: the index (built first if asked for) and what it shows."""
+        started = time.perf_counter()
+        index = request.index
+        if request.records is not None or index is None:
+            index = ClaimIndex.from_project(request.project, request.records or [])
+        positions = index.filter(request.filters)
+        return self.Filtered(request, index, positions, time.perf_counter() - started)
 
     @work(
         thread=True,
@@ -196,14 +196,10 @@ class ClaimsListScreen(Screen[None]):
         description="filter the claims list",
     )
     def _run_filter(self, request: FilterRequest) -> None:
-        started = time.perf_counter()
-        index = request.index
-        if request.records is not None or index is None:
-            index = ClaimIndex.from_project(request.project, request.records or [])
-        positions = index.filter(request.filters)
+        filtered = self._filtered(request)
         if get_current_worker().is_cancelled:
             return
-        self.post_message(self.Filtered(request, index, positions, time.perf_counter() - started))
+        self.post_message(filtered)
 
     @work(
         thread=True,
