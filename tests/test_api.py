@@ -91,6 +91,24 @@ def test_a_corrupt_cache_means_a_cold_load(
     assert list(load_project(root).claims) == ["a"]
 
 
+def test_a_truncated_cache_means_a_cold_load(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The claims' JSON is mapped from the end of the cache file: a file cut short
+    (a full disk, a crash while copying) must not hand out shortened claims."""
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "c"))
+    root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
+    cold = load_project(root)
+    cache_path = claim_cache.cache_file(root)
+    assert cache_path is not None
+    cache_path.write_bytes(cache_path.read_bytes()[:-10])
+    again = load_project(root)
+    assert claim_cache.last_stats.parsed == 2
+    assert [record.claim for record in again.claims.values()] == [
+        record.claim for record in cold.claims.values()
+    ]
+
+
 def test_cache_can_be_switched_off(
     make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

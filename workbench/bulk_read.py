@@ -232,30 +232,40 @@ def stat_files(paths: Sequence[str]) -> list[FileStat]:
 class PendingStats:
     """`stat_files` running in a forked child while this process does something else.
 
-    A warm start stats every claim file and unpickles the cache; the two take
-    about as long as each other at 100,000 claims (0.3 s and 0.5 s), and the
-    child's stats cost next to nothing to send back.  Where forking is not
-    enabled (see `parallel_enabled`), `result` stats the files here instead.
+    A warm start stats every claim file and reads the claim cache.  The child
+    takes the first `CHILD_SHARE` of the files and this process stats the rest
+    once it has read the cache, which it does sooner than the child could stat
+    them all (at 100,000 claims, about 0.3 s against 0.45 s), so neither waits
+    long for the other.  Where forking is not enabled (see `parallel_enabled`),
+    `result` stats the files here instead.
     """
+
+    CHILD_SHARE = 0.8
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths = paths
         self._child: _Child | None = None
+        self._split = 0
         if parallel_enabled(len(paths)):
+            split = int(len(paths) * self.CHILD_SHARE)
+            head = paths[:split]
             try:
-                self._child = _Child(lambda: stat_files(paths), len(paths))
+                self._child = _Child(lambda: stat_files(head), len(head))
             except OSError:
                 self._child = None
+            else:
+                self._split = split
 
     def result(self) -> list[FileStat]:
         child, self._child = self._child, None
         if child is not None:
             try:
+                tail = stat_files(self.paths[self._split :])
                 found: list[FileStat] | None = child.collect()
             finally:
                 child.reap()
             if found is not None:
-                return found
+                return found + tail
         return stat_files(self.paths)
 
     def close(self) -> None:

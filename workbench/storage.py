@@ -103,7 +103,7 @@ class ClaimRecord:
         path: Path | str,
         fingerprint: Fingerprint | None,
         *,
-        json: bytes | None = None,
+        json: bytes | memoryview | None = None,
         summary: ClaimSummary | None = None,
     ) -> None:
         if claim is None and (json is None or summary is None):
@@ -118,7 +118,7 @@ class ClaimRecord:
     @classmethod
     def deferred(
         cls,
-        json: bytes,
+        json: bytes | memoryview,
         summary: ClaimSummary,
         path: Path | str,
         fingerprint: Fingerprint | None,
@@ -131,7 +131,7 @@ class ClaimRecord:
         claim = self._claim
         if claim is None:
             assert self._json is not None
-            claim = self._claim = Claim.model_validate_json(self._json)
+            claim = self._claim = Claim.model_validate_json(bytes(self._json))
             self._json = None
         return claim
 
