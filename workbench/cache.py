@@ -12,6 +12,11 @@ schema invalidates it.  It lives in the user's cache folder, never in the
 project (`workbench check` writes nothing there); `WORKBENCH_CACHE_DIR` moves
 it and `WORKBENCH_CACHE_DIR=off` disables it.  Any failure to read or write it
 just means a cold load.
+
+A warm start maps the claims' JSON from the cache file instead of reading it
+(see `_JSON_SPANS`).  The file is only ever replaced, never written in place,
+so a process keeps a consistent view of the one it mapped; where the platform
+refuses to replace a mapped file (Windows), the new cache is not written.
 """
 
 from __future__ import annotations
