@@ -183,3 +183,37 @@ def test_warm_load_with_forked_stats_sees_every_change(
     assert claim_cache.last_stats.parsed == 1
     assert third.claim("c01").topic == "funding"
     assert "c02" not in third.claims
+
+
+def test_a_check_in_two_processes_finds_what_one_process_finds(
+    make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workbench.checks import check_project
+
+    root = _mixed_project(make_project)
+    claims = root / "claims"
+    # problems only the checks find, in both halves of the list
+    (claims / "c00.toml").write_text(
+        claim_toml("c00").replace("딥시크", "딥씨크"), encoding="utf-8"
+    )
+    (claims / "c09.toml").write_text(claim_toml("wrong-id"), encoding="utf-8")
+    (claims / "c05.toml").write_text(claim_toml("c05") + "\n\n", encoding="utf-8")
+    calls: list[int] = []
+    real = bulk_read._Child.__init__
+
+    def counting(self: bulk_read._Child, *args: object) -> None:
+        calls.append(1)
+        real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk_read._Child, "__init__", counting)
+    parallel = check_project(load_project(root, use_cache=False))
+    assert calls  # really forked
+    monkeypatch.setenv("WORKBENCH_WORKERS", "1")
+    serial = check_project(load_project(root, use_cache=False))
+    assert parallel == serial
+    codes = {(problem.path.name, problem.code) for problem in parallel}
+    assert {("c00.toml", "WB301"), ("c09.toml", "WB202"), ("c05.toml", "WB601")} <= codes
+    # a child that dies is replaced by checking its half here
+    monkeypatch.delenv("WORKBENCH_WORKERS")
+    monkeypatch.setattr(bulk_read._Child, "_run", lambda self: os._exit(3))
+    assert check_project(load_project(root, use_cache=False)) == serial

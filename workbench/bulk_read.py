@@ -30,7 +30,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, TypeVar
 
 from workbench.models import Claim
 from workbench.problems import Problem
@@ -41,6 +41,9 @@ from workbench.storage import (
     read_document,
     validate_document,
 )
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 PARALLEL_MIN_FILES = 3000
 """Below this, forking costs more than it saves (measured on the benchmark corpus)."""
@@ -210,6 +213,31 @@ def parallel_enabled(count: int) -> bool:
         and (os.cpu_count() or 1) >= 2
         and threading.active_count() == 1
     )
+
+
+def map_split(items: Sequence[_Item], function: Callable[[_Item], _Result]) -> list[_Result]:
+    """`[function(item) for item in items]`, the second half computed in a forked
+    child when that pays (see `parallel_enabled`); the results must pickle.
+
+    For work that needs nothing back but small results: `workbench check`
+    checks half of the claims in the child, whose copy of the project is the
+    parent's, and receives only their problems.
+    """
+    if not parallel_enabled(len(items)):
+        return [function(item) for item in items]
+    tail = items[len(items) // 2 :]
+    try:
+        child = _Child(lambda: [function(item) for item in tail], len(tail))
+    except OSError:
+        return [function(item) for item in items]
+    try:
+        head = [function(item) for item in items[: len(items) // 2]]
+        found: list[_Result] | None = child.collect()
+    finally:
+        child.reap()
+    if found is None:  # the child failed: compute its half here
+        found = [function(item) for item in tail]
+    return head + found
 
 
 FileStat = tuple[int, int, int] | None
