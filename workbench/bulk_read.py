@@ -10,7 +10,8 @@ models.  `iter_claims` yields the head's claims as they are loaded, then the
 child's, whose records build their models on first use (as a warm start's do).
 
 A warm start uses a child for its stats: `PendingStats` takes them while this
-process reads the claim cache.  Listing the claim folders is here too
+process reads the claim cache.  `map_split` runs any per-item work in two
+halves the same way (`workbench check` checks half of the claims in a child).  Listing the claim folders is here too
 (`list_claim_files`): each folder is stamped with its mtime, so that a warm
 start can take the file list from the cache when no folder changed.
 
