@@ -62,7 +62,7 @@ def test_parallel_claims_equal_serial_ones(make_project: ProjectFactory, forking
     root = _mixed_project(make_project)
     paths = claim_files(root / "claims")
     assert bulk_read.parallel_enabled(len(paths))
-    found = list(bulk_read.iter_claims(paths))
+    found = bulk_read.load_claims_split(paths)
     _same_as_loaded_here(found, paths)
     # the child's half comes back as validated JSON, built into models on first use
     assert any(loaded.claim is None and loaded.json is not None for loaded in found)
@@ -93,16 +93,25 @@ def test_a_failing_child_is_replaced_by_reading_here(
     root = _mixed_project(make_project)
     paths = claim_files(root / "claims")
     monkeypatch.setattr(bulk_read._Child, "_run", lambda self: os._exit(3))
-    _same_as_loaded_here(list(bulk_read.iter_claims(paths)), paths)
+    _same_as_loaded_here(bulk_read.load_claims_split(paths), paths)
 
 
-def test_stopping_early_leaves_no_child_behind(make_project: ProjectFactory, forking: None) -> None:
+def test_a_failure_here_leaves_no_child_behind(
+    make_project: ProjectFactory, forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _mixed_project(make_project)
     paths = claim_files(root / "claims")
-    claims = bulk_read.iter_claims(paths)
-    next(claims)
-    claims.close()  # the generator's cleanup kills and reaps the child
-    with pytest.raises(ChildProcessError):
+    real = bulk_read.load_claim
+
+    def failing(path: str) -> bulk_read.LoadedClaim:
+        if path == paths[1]:
+            raise RuntimeError("stop")
+        return real(path)
+
+    monkeypatch.setattr(bulk_read, "load_claim", failing)
+    with pytest.raises(RuntimeError):
+        bulk_read.load_claims_split(paths)  # fails in this process's half
+    with pytest.raises(ChildProcessError):  # and the child was stopped and reaped
         os.waitpid(-1, os.WNOHANG)
 
 
@@ -134,7 +143,7 @@ def test_no_temporary_file_means_reading_here(
         raise PermissionError(13, "read-only temporary folder")
 
     monkeypatch.setattr(bulk_read.tempfile, "TemporaryFile", refuse)
-    _same_as_loaded_here(list(bulk_read.iter_claims(paths)), paths)
+    _same_as_loaded_here(bulk_read.load_claims_split(paths), paths)
 
 
 def test_pending_stats_equal_stats_taken_here(

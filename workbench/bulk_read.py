@@ -6,12 +6,13 @@ and its summary, which cost next to nothing to send: parsed TOML cost as much
 to pickle and unpickle as to parse (at 100,000 claims, taking in the child's
 half took 1.7 s after the child was done), and a model as much to unpickle as
 to validate.  This process loads the head itself meanwhile, building the
-models.  `iter_claims` yields the head's claims as they are loaded, then the
-child's, whose records build their models on first use (as a warm start's do).
+models.  `load_claims_split` gives the head's claims, then the child's, whose
+records build their models on first use (as a warm start's do).
 
-A warm start uses a child for its stats: `PendingStats` takes them while this
-process reads the claim cache.  `map_split` runs any per-item work in two
-halves the same way (`workbench check` checks half of the claims in a child).  Listing the claim folders is here too
+It goes through `map_split`, which runs any per-item work in two halves
+(`workbench check` checks half of the claims in a child with it).  A warm
+start uses a child for its stats: `PendingStats` takes them while this process
+reads the claim cache.  Listing the claim folders is here too
 (`list_claim_files`): each folder is stamped with its mtime, so that a warm
 start can take the file list from the cache when no folder changed.
 
@@ -19,8 +20,7 @@ Forking is skipped where it is unsafe or pointless: below `PARALLEL_MIN_FILES`
 files, on one CPU, without `os.fork`, or when other threads run (a forked child
 of a threaded process can deadlock on a lock another thread held).
 `WORKBENCH_WORKERS=1` turns it off.  If the child fails in any way, its share is
-loaded here; the result is the same claims and problems in the same order
-either way.
+done here; the result is the same either way.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeVar
 
@@ -118,32 +118,9 @@ def _unpack(item: _Packed) -> LoadedClaim:
     )
 
 
-def iter_claims(paths: Sequence[str]) -> Iterator[LoadedClaim]:
-    """`load_claim` for every path, in order, using a second process when it pays."""
-    if not parallel_enabled(len(paths)):
-        for path in paths:
-            yield load_claim(path)
-        return
-    split = max(1, int(len(paths) * HEAD_SHARE))
-    tail = paths[split:]
-    try:
-        child = _Child(lambda: [_pack(load_claim(path)) for path in tail], len(tail))
-    except OSError:  # no temporary file or no process to be had: load it all here
-        for path in paths:
-            yield load_claim(path)
-        return
-    try:
-        for path in paths[:split]:
-            yield load_claim(path)
-        packed: list[_Packed] | None = child.collect()
-    finally:
-        child.reap()
-    if packed is None:  # the child failed: load its share here
-        for path in tail:
-            yield load_claim(path)
-        return
-    for item in packed:
-        yield _unpack(item)
+def load_claims_split(paths: Sequence[str]) -> list[LoadedClaim]:
+    """`load_claim` for every path, in order, the tail in a forked child when it pays."""
+    return map_split(paths, load_claim, head_share=HEAD_SHARE, send=_pack, receive=_unpack)
 
 
 FolderStamp = tuple[str, int]
@@ -204,7 +181,7 @@ def folders_unchanged(stamps: Sequence[FolderStamp], older_than_ns: int) -> bool
 
 
 def parallel_enabled(count: int) -> bool:
-    """Whether `iter_claims` or `PendingStats` would fork for `count` files here and now."""
+    """Whether `map_split` or `PendingStats` would fork for `count` files here and now."""
     setting = os.environ.get("WORKBENCH_WORKERS", "").strip()
     if setting == "1" or setting.lower() in {"off", "0", "no"}:
         return False
@@ -216,29 +193,45 @@ def parallel_enabled(count: int) -> bool:
     )
 
 
-def map_split(items: Sequence[_Item], function: Callable[[_Item], _Result]) -> list[_Result]:
-    """`[function(item) for item in items]`, the second half computed in a forked
-    child when that pays (see `parallel_enabled`); the results must pickle.
+def map_split(
+    items: Sequence[_Item],
+    function: Callable[[_Item], _Result],
+    *,
+    head_share: float = 0.5,
+    send: Callable[[_Result], Any] | None = None,
+    receive: Callable[[Any], _Result] | None = None,
+) -> list[_Result]:
+    """`[function(item) for item in items]`, the items after `head_share` computed
+    in a forked child when that pays (see `parallel_enabled`).
 
-    For work that needs nothing back but small results: `workbench check`
-    checks half of the claims in the child, whose copy of the project is the
-    parent's, and receives only their problems.
+    The child's results come back pickled, through `send` and `receive` if given
+    (plain tuples pickle in C, objects through Python code).  `workbench check`
+    checks half of the claims in a child, whose copy of the project is the
+    parent's, and gets back only their problems.  If the child cannot be
+    started or fails, its items are computed here.
     """
     if not parallel_enabled(len(items)):
         return [function(item) for item in items]
-    tail = items[len(items) // 2 :]
+    split = max(1, int(len(items) * head_share))
+    tail = items[split:]
+
+    def task() -> list[Any]:
+        if send is None:
+            return [function(item) for item in tail]
+        return [send(function(item)) for item in tail]
+
     try:
-        child = _Child(lambda: [function(item) for item in tail], len(tail))
-    except OSError:
+        child = _Child(task, len(tail))
+    except OSError:  # no temporary file or no process to be had
         return [function(item) for item in items]
     try:
-        head = [function(item) for item in items[: len(items) // 2]]
-        found: list[_Result] | None = child.collect()
+        head = [function(item) for item in items[:split]]
+        sent = child.collect()
     finally:
         child.reap()
-    if found is None:  # the child failed: compute its half here
-        found = [function(item) for item in tail]
-    return head + found
+    if sent is None:  # the child failed: compute its share here
+        return head + [function(item) for item in tail]
+    return head + (sent if receive is None else [receive(item) for item in sent])
 
 
 FileStat = tuple[int, int, int] | None

@@ -41,8 +41,8 @@ from workbench.bulk_read import (
     PendingStats,
     claim_files,
     folders_unchanged,
-    iter_claims,
     list_claim_files,
+    load_claims_split,
 )
 from workbench.models import Claim
 from workbench.problems import Problem
@@ -368,7 +368,7 @@ def _updated(
     read: dict[str, tuple[FileStat, _PlainFingerprint | None, bytes | None, _PlainSummary | None]]
     read = {}
     problems: dict[str, list[Problem]] = {}
-    for loaded in iter_claims(stale):
+    for loaded in load_claims_split(stale):
         file = loaded.path
         if loaded.problems:
             problems[file] = loaded.problems

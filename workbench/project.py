@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.anchoring import Anchor, FoldedText, anchor_quote, fold, nfc
-from workbench.bulk_read import claim_files, iter_claims
+from workbench.bulk_read import claim_files, load_claims_split
 from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
 from workbench.locate import line_of
 from workbench.memory import gc_paused
@@ -143,7 +143,7 @@ def load_project(
 def load_claims(paths: Sequence[str]) -> tuple[list[ClaimRecord], list[Problem]]:
     records: list[ClaimRecord] = []
     problems: list[Problem] = []
-    for loaded in iter_claims(paths):
+    for loaded in load_claims_split(paths):
         problems.extend(loaded.problems)
         record = loaded.record()
         if record is not None:
