@@ -174,6 +174,21 @@ def test_typos_match_through_the_vocabulary_and_rank_below_exact() -> None:
     assert shown(rows, Filters(query="deepsek"), typos=False) == ["b"]
 
 
+def test_every_look_alike_of_a_typo_is_found_nested_or_not() -> None:
+    """`quartz` has two look-alikes, neither holding the other (`quarte`,
+    `quarts`), and `deepsek` two where one holds the other (`deepseek`,
+    `deepseek와`): each text holding any of them is found."""
+    rows = index(
+        row("a", "a quarte of tea"),
+        row("b", "two quarts of milk"),
+        row("c", "DeepSeek와 OpenAI"),
+        row("d", "DeepSeek alone"),
+        row("e", "nothing"),
+    )
+    assert sorted(shown(rows, Filters(query="quartz"))) == ["a", "b"]
+    assert sorted(shown(rows, Filters(query="deepsek"))) == ["c", "d"]
+
+
 def test_typos_are_not_sought_when_exact_matches_abound() -> None:
     rows = index(*(row(f"x{n}", "deepsek") for n in range(600)), row("y", "deepseek"))
     assert "y" not in shown(rows, Filters(query="deepsek"))

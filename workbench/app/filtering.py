@@ -24,6 +24,7 @@ thread can read it while the app thread moves on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 import unicodedata
@@ -678,21 +679,31 @@ class ClaimIndex:
         alternatives = self.vocabulary.similar(term)
         if not alternatives:
             return slots, scores
-        # One pass for all look-alikes (padded with a word no text holds), then the
-        # best look-alike for the few candidates that hold one.
-        first, second, third = [word for word, _ in alternatives] + ["\x00"] * (
-            3 - len(alternatives)
-        )
-        found_slots = [
-            slot
-            for slot, found in enumerate(finds)
-            if found < 0
-            and (first in (text := candidates[slot]) or second in text or third in text)
-        ]
+        # One pass for all look-alikes, then the best look-alike for the few
+        # candidates that hold one.  A look-alike that holds another (`deepseek와`
+        # holds `deepseek`) finds no text the other does not, so only the others
+        # are looked for, often just one word: for `deepsek` at 100,000 claims
+        # the pass took 60 ms looking for three.
+        words = [word for word, _ in alternatives]
+        needed = [word for word in words if not any(o != word and o in word for o in words)]
+        if len(needed) == 1:
+            (word,) = needed
+            found_slots = [
+                slot for slot, found in enumerate(finds) if found < 0 and word in candidates[slot]
+            ]
+        else:
+            search = re.compile("|".join(map(re.escape, needed))).search
+            found_slots = [
+                slot for slot, found in enumerate(finds) if found < 0 and search(candidates[slot])
+            ]
         if not found_slots:
             return slots, scores
         extra: dict[int, float] = {}
+        scanned: list[str] = []
         for word, similarity in alternatives:  # best look-alike first
+            if any(earlier in word for earlier in scanned):
+                continue  # every text holding it holds a better look-alike already
+            scanned.append(word)
             for slot in [slot for slot in found_slots if word in candidates[slot]]:
                 extra.setdefault(slot, totals[slot] + similarity * TYPO_WEIGHT)
         merged = sorted([*zip(slots, scores, strict=True), *extra.items()])
