@@ -39,6 +39,8 @@ from workbench.storage import (
     ClaimRecord,
     ClaimSummary,
     Fingerprint,
+    PlainFingerprint,
+    PlainSummary,
     read_document,
     validate_document,
 )
@@ -84,9 +86,7 @@ def load_claim(path: str) -> LoadedClaim:
     return LoadedClaim(path, document.fingerprint, document.inode, claim, None, None, problems)
 
 
-_Packed = tuple[
-    str, tuple[int, int, str] | None, int, bytes | None, tuple[Any, ...] | None, list[Problem]
-]
+_Packed = tuple[str, PlainFingerprint | None, int, bytes | None, PlainSummary | None, list[Problem]]
 
 
 def _pack(loaded: LoadedClaim) -> _Packed:
@@ -95,12 +95,10 @@ def _pack(loaded: LoadedClaim) -> _Packed:
     fingerprint = loaded.fingerprint
     return (
         loaded.path,
-        (fingerprint.size, fingerprint.mtime_ns, fingerprint.digest)
-        if fingerprint is not None
-        else None,
+        fingerprint.plain() if fingerprint is not None else None,
         loaded.inode,
         claim.model_dump_json(by_alias=True).encode() if claim is not None else None,
-        tuple(ClaimSummary.of(claim)) if claim is not None else None,
+        ClaimSummary.of(claim).plain() if claim is not None else None,
         loaded.problems,
     )
 
@@ -109,11 +107,11 @@ def _unpack(item: _Packed) -> LoadedClaim:
     path, fingerprint, inode, json, summary, problems = item
     return LoadedClaim(
         path,
-        tuple.__new__(Fingerprint, fingerprint) if fingerprint is not None else None,
+        Fingerprint.from_plain(fingerprint) if fingerprint is not None else None,
         inode,
         None,
         json,
-        tuple.__new__(ClaimSummary, summary) if summary is not None else None,
+        ClaimSummary.from_plain(summary) if summary is not None else None,
         problems,
     )
 

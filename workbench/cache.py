@@ -31,7 +31,7 @@ import time
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import BinaryIO
 
 import pydantic
 
@@ -50,9 +50,9 @@ from workbench.storage import (
     ClaimRecord,
     ClaimSummary,
     Fingerprint,
+    PlainFingerprint,
+    PlainSummary,
 )
-
-_Named = TypeVar("_Named", bound=tuple[Any, ...])
 
 RACY_SECONDS = 2.0
 RACY_NS = int(RACY_SECONDS * 1e9)
@@ -64,20 +64,6 @@ of what follows the columns (empty for a file that did not validate).  A warm
 start maps the file and keeps views of it: the JSON was two thirds of what it
 unpickled at 100,000 claims (111 MB), and a record reads its claim's only to
 build the model."""
-
-_PlainFingerprint = tuple[int, int, str]
-_PlainSummary = tuple[str, str, str, str, str, str, str, tuple[str, ...]]
-"""`Fingerprint` and `ClaimSummary` as the cache stores them: plain tuples, which
-pickle restores in C, where each named tuple ran its Python `__new__` (0.2 s of
-a warm start at 100,000 claims).  `_named` turns them back, also in C."""
-
-
-def _plain_summary(summary: ClaimSummary) -> _PlainSummary:
-    return cast(_PlainSummary, tuple(summary))
-
-
-def _named(kind: type[_Named], values: tuple[Any, ...]) -> _Named:
-    return tuple.__new__(kind, values)
 
 
 @dataclass(slots=True)
@@ -108,11 +94,11 @@ class _Cache:
     """The newest mtime among `stats`: when it is older than the racy window,
     no file needs hashing."""
     stats: list[FileStat]
-    fingerprints: list[_PlainFingerprint | None]
+    fingerprints: list[PlainFingerprint | None]
     jsons: list[bytes | memoryview | None]
     """None where the file did not validate (its problems say why); a view of
     the mapped cache file where read from it."""
-    summaries: list[_PlainSummary | None]
+    summaries: list[PlainSummary | None]
     problems: dict[str, list[Problem]]
     """Only the files that have any."""
 
@@ -123,9 +109,9 @@ class _Cache:
         self,
     ) -> tuple[
         list[FileStat],
-        list[_PlainFingerprint | None],
+        list[PlainFingerprint | None],
         array[int],
-        list[_PlainSummary | None],
+        list[PlainSummary | None],
         dict[str, list[Problem]],
     ]:
         """The columns as pickled: the JSON as the spans `_JSON_SPANS` describes."""
@@ -281,12 +267,12 @@ def load_claims_cached(root: Path, folder: Path) -> tuple[list[ClaimRecord], lis
         cache.paths, cache.fingerprints, cache.jsons, cache.summaries, strict=True
     ):
         if json is not None and summary is not None:
-            stamp = _named(Fingerprint, fingerprint) if fingerprint is not None else None
+            stamp = Fingerprint.from_plain(fingerprint) if fingerprint is not None else None
             claim = fresh.get(path) if fresh else None
             if claim is not None:
                 append(ClaimRecord(claim, path, stamp))
             else:
-                named = _named(ClaimSummary, summary)
+                named = ClaimSummary.from_plain(summary)
                 append(ClaimRecord(None, path, stamp, json=json, summary=named))
     problems = [problem for path in sorted(cache.problems) for problem in cache.problems[path]]
     return records, problems
@@ -365,7 +351,7 @@ def _updated(
 ) -> _Cache:
     """A new cache for `paths`: reused columns where valid, the stale files read and
     validated (their models are put in `fresh`, since they are built anyway)."""
-    read: dict[str, tuple[FileStat, _PlainFingerprint | None, bytes | None, _PlainSummary | None]]
+    read: dict[str, tuple[FileStat, PlainFingerprint | None, bytes | None, PlainSummary | None]]
     read = {}
     problems: dict[str, list[Problem]] = {}
     for loaded in load_claims_split(stale):
@@ -374,10 +360,10 @@ def _updated(
             problems[file] = loaded.problems
         stamp = loaded.fingerprint
         stat: FileStat = None
-        plain: _PlainFingerprint | None = None
+        plain: PlainFingerprint | None = None
         if stamp is not None:
             stat = (stamp.size, stamp.mtime_ns, loaded.inode)
-            plain = (stamp.size, stamp.mtime_ns, stamp.digest)
+            plain = stamp.plain()
         claim, dumped, named = loaded.claim, loaded.json, loaded.summary
         if claim is not None:
             fresh[file] = claim
@@ -386,7 +372,7 @@ def _updated(
         if dumped is None or named is None:
             read[file] = (stat, plain, None, None)
         else:
-            read[file] = (stat, plain, dumped, _plain_summary(named))
+            read[file] = (stat, plain, dumped, named.plain())
     paths = listing.paths
     new = _Cache(cache.key, time.time_ns(), listing.folders, paths, 0, [], [], [], [], problems)
     json: bytes | memoryview | None

@@ -13,7 +13,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,6 +38,14 @@ ALWAYS_WRITTEN = frozenset({"status"})
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+PlainFingerprint = tuple[int, int, str]
+PlainSummary = tuple[str, str, str, str, str, str, str, tuple[str, ...]]
+"""`Fingerprint` and `ClaimSummary` as the claim cache and the loading child
+process pickle them: plain tuples, which pickle restores in C, where a named
+tuple runs its Python `__new__` (0.2 s of a warm start at 100,000 claims).
+`plain` and `from_plain` convert, the latter without Python code either."""
+
+
 class Fingerprint(NamedTuple):
     """What a file looked like when it was read: enough to notice any later change.
 
@@ -48,6 +56,13 @@ class Fingerprint(NamedTuple):
     size: int
     mtime_ns: int
     digest: str
+
+    def plain(self) -> PlainFingerprint:
+        return (self.size, self.mtime_ns, self.digest)
+
+    @classmethod
+    def from_plain(cls, plain: PlainFingerprint) -> Fingerprint:
+        return tuple.__new__(cls, plain)
 
     @classmethod
     def of(cls, data: bytes, stat: os.stat_result) -> Fingerprint:
@@ -70,6 +85,13 @@ class ClaimSummary(NamedTuple):
     stance: str
     related: tuple[str, ...]
     """Ids of the claims this claim's relations point at."""
+
+    def plain(self) -> PlainSummary:
+        return cast(PlainSummary, tuple(self))
+
+    @classmethod
+    def from_plain(cls, plain: PlainSummary) -> ClaimSummary:
+        return tuple.__new__(cls, plain)
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimSummary:
