@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbench.models import Claim, Evidence, Quantity, Relation, ReviewEntry, SourceRef
+from workbench.models import (
+    Claim,
+    Dismissal,
+    Evidence,
+    Quantity,
+    Relation,
+    ReviewEntry,
+    SourceRef,
+)
 from workbench.storage import (
     ClaimExistsError,
     StaleFileError,
@@ -201,35 +209,92 @@ _any_text = st.text(alphabet=_safe, max_size=40).map(lambda s: unicodedata.norma
 _text = _any_text.filter(lambda value: value.strip() != "")
 
 
+_raw_any_text = st.text(alphabet=_safe, max_size=40)
+"""Text as a script may hand over: not normalised (NFD Korean, combining marks)."""
+_raw_text = _raw_any_text.filter(lambda value: value.strip() != "")
+_times = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)
+)
+
+
 @st.composite
-def claims(draw: st.DrawFn) -> Claim:
+def claims(
+    draw: st.DrawFn,
+    text: st.SearchStrategy[str] = _text,
+    any_text: st.SearchStrategy[str] = _any_text,
+    everything: bool = False,
+) -> Claim:
+    """Claims with a quantity and relations; with `everything`, with every part a claim has."""
     quantity = None
     if draw(st.booleans()):
         value = draw(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
+        ranged = everything and draw(st.booleans())
         quantity = Quantity(
-            subject=draw(_text),
-            value=value,
+            subject=draw(text),
+            value=None if ranged else value,
+            low=min(value, 0.0) if ranged else None,
+            high=max(value, 0.0) if ranged else None,
             unit="USD",
             period=draw(st.sampled_from(["", "2024", "2021/2023", "2025-01"])),
+            scope=draw(any_text) if everything else "",
+            approximate=draw(st.booleans()) if everything else False,
         )
     relations = [
         Relation(
             kind=draw(st.sampled_from(["contradicts", "supports", "same-fact", "updates"])),
             claim=draw(st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)),
-            note=draw(_any_text),
+            note=draw(any_text),
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
+    parts: dict[str, object] = {}
+    if everything:
+        parts["recheck"] = draw(st.none() | st.dates())
+        parts["status"] = draw(st.sampled_from(["unreviewed", "verified", "false"]))
+        parts["evidence"] = [
+            Evidence(
+                citation=draw(text),
+                url=draw(any_text),
+                shows=draw(text),
+                stance=draw(st.sampled_from(["supports", "refutes", "not-enough-info"])),
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        parts["dismissed"] = [
+            Dismissal(
+                claim=draw(st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)),
+                kind=draw(st.sampled_from(["numeric", "stance", "date", "duplicate"])),
+                note=draw(any_text),
+                at=draw(st.none() | _times),
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        parts["history"] = [
+            ReviewEntry.model_validate(
+                {"at": draw(_times), "reviewer": draw(text), "from": "a", "to": "b"}
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ]
     return Claim(
         id=draw(st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}", fullmatch=True)),
-        statement=draw(_text),
-        topic=draw(_text),
+        statement=draw(text),
+        topic=draw(text),
         stance="neutral",
-        attributed_to=draw(_any_text),
-        source=SourceRef(id="test-source", quote=draw(_text), prefix=draw(_any_text)),
+        attributed_to=draw(any_text),
+        source=SourceRef(id="test-source", quote=draw(text), prefix=draw(any_text)),
         quantity=quantity,
         relations=relations,
+        **parts,  # type: ignore[arg-type]
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims(_raw_text, _raw_any_text, everything=True))
+def test_model_text_writes_what_the_general_writer_writes(claim: Claim) -> None:
+    """`model_text` writes from the model; `dumps_canonical(to_document())` is the reference."""
+    from workbench.storage import to_document
+
+    assert model_text(claim) == dumps_canonical(to_document(claim))
 
 
 @settings(max_examples=150, deadline=None)
@@ -255,10 +320,10 @@ def test_dumps_canonical_writes_multiline_notes_as_blocks() -> None:
 def test_fast_string_path_writes_what_tomli_w_writes(value: str) -> None:
     import tomli_w
 
-    from workbench.tomlio import _format_value
+    from workbench.tomlio import format_value
 
     expected = tomli_w.dumps({"v": value}, multiline_strings=True)[len("v = ") : -1]
-    assert _format_value(value) == expected
+    assert format_value(value) == expected
 
 
 def test_model_text_fast_path_equals_the_general_writer() -> None:

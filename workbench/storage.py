@@ -23,8 +23,12 @@ from workbench.tomlio import (
     KeyIndex,
     TomlSyntaxError,
     canonical_value,
-    dump_canonical_document,
+    dump_entry,
+    format_key,
+    format_value,
+    join_table,
     parse_toml,
+    table_header,
     write_atomic,
 )
 from workbench.validation import problems_from_validation_error
@@ -394,11 +398,44 @@ def _plain(value: Any) -> Any:
 def model_text(model: BaseModel) -> str:
     """The canonical TOML text of a claim or source.
 
-    `to_document` already yields canonical values, so this skips the copy that
-    `dumps_canonical` makes of arbitrary data: `workbench check` renders every
-    claim to compare it with its file.
+    Written straight from the model, not from `to_document`'s dict: `workbench
+    check` renders every claim to compare it with its file, and the dict in
+    between was a quarter of that.  It writes what `dumps_canonical(to_document(
+    model))` writes (a property test holds the two to it).
     """
-    return dump_canonical_document(to_document(model))
+    return _model_table(model, ())
+
+
+def _model_table(model: BaseModel, path: tuple[str, ...]) -> str:
+    lines: list[str] = []
+    nested: list[str] = []
+    for name, key, key_text, required, default in _render_plan(type(model)):
+        value = getattr(model, name)
+        if value is None or (not required and value == default):
+            continue
+        kind = type(value)
+        if kind is str:
+            lines.append(f"{key_text} = {format_value(nfc(value))}\n")
+        elif isinstance(value, BaseModel):
+            inner = (*path, key)
+            nested.append(f"\n[{table_header(inner)}]\n" + _model_table(value, inner))
+        elif kind is list and value and all(isinstance(item, BaseModel) for item in value):
+            inner = (*path, key)
+            header = f"\n[[{table_header(inner)}]]\n"
+            for item in value:
+                nested.append(header + _model_table(item, inner))
+        else:
+            dump_entry(lines, nested, key, _plain(value), path)
+    return join_table(lines, nested, path)
+
+
+@functools.cache
+def _render_plan(model: type[BaseModel]) -> tuple[tuple[str, str, str, bool, Any], ...]:
+    """`_field_plan` with each key as TOML writes it."""
+    return tuple(
+        (name, key, format_key(key), required, default)
+        for name, key, required, default in _field_plan(model)
+    )
 
 
 def current_fingerprint(path: Path) -> Fingerprint | None:

@@ -253,11 +253,6 @@ def dumps_canonical(data: Mapping[str, Any]) -> str:
     return _dump_table(canonical_value(data), ())
 
 
-def dump_canonical_document(data: dict[str, Any]) -> str:
-    """`dumps_canonical` for data whose values are already canonical (see `canonical_value`)."""
-    return _dump_table(data, ())
-
-
 def _is_table_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
 
@@ -266,20 +261,40 @@ def _dump_table(table: Mapping[str, Any], path: tuple[str, ...]) -> str:
     lines: list[str] = []
     nested: list[str] = []
     for key, value in table.items():
-        kind = type(value)
-        if kind is str:  # the common case first: `isinstance` against ABCs is slow
-            lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
-        elif kind is dict or isinstance(value, Mapping):
-            header = ".".join(_format_key(part) for part in (*path, key))
-            nested.append(f"\n[{header}]\n" + _dump_table(value, (*path, key)))
-        elif _is_table_list(value):
-            header = ".".join(_format_key(part) for part in (*path, key))
-            for item in value:
-                nested.append(f"\n[[{header}]]\n" + _dump_table(item, (*path, key)))
-        else:
-            lines.append(f"{_format_key(key)} = {_format_value(value)}\n")
+        dump_entry(lines, nested, key, value, path)
+    return join_table(lines, nested, path)
+
+
+def dump_entry(
+    lines: list[str], nested: list[str], key: str, value: Any, path: tuple[str, ...]
+) -> None:
+    """Write one canonical `key = value` into `lines`, or one table (or list of
+    tables) into `nested`, which follow all of a table's plain keys."""
+    kind = type(value)
+    if kind is str:  # the common case first: `isinstance` against ABCs is slow
+        lines.append(f"{format_key(key)} = {format_value(value)}\n")
+    elif kind is dict or isinstance(value, Mapping):
+        inner = (*path, key)
+        nested.append(f"\n[{table_header(inner)}]\n" + _dump_table(value, inner))
+    elif _is_table_list(value):
+        inner = (*path, key)
+        header = f"\n[[{table_header(inner)}]]\n"
+        for item in value:
+            nested.append(header + _dump_table(item, inner))
+    else:
+        lines.append(f"{format_key(key)} = {format_value(value)}\n")
+
+
+def join_table(lines: list[str], nested: list[str], path: tuple[str, ...]) -> str:
+    """A table's text: its plain keys, then its tables; the document has no leading blank."""
     body = "".join(lines) + "".join(nested)
     return body.lstrip("\n") if not path else body
+
+
+@functools.lru_cache(maxsize=1024)
+def table_header(path: tuple[str, ...]) -> str:
+    """The dotted name of a table, as in `[source]` or `[[history]]`."""
+    return ".".join(format_key(part) for part in path)
 
 
 _BARE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -288,11 +303,12 @@ _PLAIN_STRING_RE = re.compile(r'[^"\\\x00-\x1f\x7f]*')
 
 
 @functools.lru_cache(maxsize=1024)
-def _format_key(key: str) -> str:
-    return key if _BARE_KEY_RE.match(key) else _format_value(key)
+def format_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, quoted otherwise."""
+    return key if _BARE_KEY_RE.match(key) else format_value(key)
 
 
-def _format_value(value: Any) -> str:
+def format_value(value: Any) -> str:
     """One TOML value.  Plain strings, ints, bools and dates take a fast path that
     writes exactly what tomli-w writes; everything else goes through tomli-w."""
     if isinstance(value, str) and _PLAIN_STRING_RE.fullmatch(value):
@@ -304,7 +320,7 @@ def _format_value(value: Any) -> str:
     if isinstance(value, list):
         if not value:
             return "[]"
-        items = "".join(f"    {_format_value(item)},\n" for item in value)
+        items = "".join(f"    {format_value(item)},\n" for item in value)
         return f"[\n{items}]"
     if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
