@@ -96,6 +96,18 @@ def test_a_binary_file_is_reported(make_project: ProjectFactory) -> None:
     assert "binary" in problem.message
 
 
+def test_a_deeply_nested_file_is_reported_and_the_rest_loads(
+    make_project: ProjectFactory,
+) -> None:
+    """A few thousand levels of nesting used to kill the process inside the TOML reader."""
+    root = make_project({"a.toml": claim_toml("a")})
+    (root / "claims" / "deep.toml").write_text('id = "deep"\nx = ' + "[" * 20000 + "\n")
+    [problem] = problems_of(root)
+    assert (problem.path.name, problem.code, problem.line) == ("deep.toml", "WB003", 2)
+    assert "nested more than" in problem.message
+    assert [claim.id for claim in load_project(root).iter_claims()] == ["a"]
+
+
 def test_a_non_utf8_file_is_reported_with_its_line(make_project: ProjectFactory) -> None:
     root = make_project()
     (root / "claims" / "latin.toml").write_bytes(b'id = "x"\nstatement = "caf\xe9"\n')

@@ -143,3 +143,42 @@ def test_near_toml_text_is_accepted_or_rejected_as_tomllib_does(text: str) -> No
     assert ours[0] == reference[0], text
     if ours[0] == "ok":
         assert _same(ours[1], reference[1]), text
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("[", "]"), ("{a = ", "}"), ("[", "")],
+    ids=["arrays", "inline-tables", "unclosed"],
+)
+def test_deep_nesting_is_a_syntax_error_not_a_crash(opening: str, closing: str) -> None:
+    """`toml_rs` overflows its stack (the process dies) on a few thousand levels."""
+    from workbench.tomlio import MAX_NESTING
+
+    text = 'id = "deep"\nx = ' + opening * 5000 + "1" + closing * 5000 + "\n"
+    with pytest.raises(TomlSyntaxError) as raised:
+        parse_toml(text)
+    assert f"more than {MAX_NESTING} deep" in raised.value.message
+    assert raised.value.line == 2
+    assert raised.value.column == len("x = ") + len(opening) * MAX_NESTING + 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    depth=st.integers(1, 250),
+    inside=st.text(alphabet='[]{}#"\\ab', max_size=12),
+    comments=st.integers(0, 200),
+)
+def test_only_real_nesting_counts(depth: int, inside: str, comments: int) -> None:
+    """Brackets in strings and comments are text; only arrays and tables nest."""
+    from workbench.tomlio import MAX_NESTING
+
+    text = (
+        "# " + "[" * comments + "\n"
+        f"note = {tomli_w.dumps({'v': inside})[4:]}"
+        f"x = {'[' * depth}{tomli_w.dumps({'v': inside})[4:-1]}{']' * depth}\n"
+    )
+    if depth > MAX_NESTING:
+        with pytest.raises(TomlSyntaxError, match="nested more than"):
+            parse_toml(text)
+    else:
+        assert parse_toml(text)["note"] == inside

@@ -48,8 +48,23 @@ _POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _EOF_RE = re.compile(r"\s*\(at end of document\)$")
 
 
+MAX_NESTING = 100
+"""How deep arrays and inline tables may nest.  A claim needs two or three
+levels; `toml_rs` overflows its stack and kills the process somewhere past
+3,000, and `tomllib` runs out of recursion near 500."""
+
+
 def parse_toml(text: str) -> dict[str, Any]:
     """Parse TOML text; raise `TomlSyntaxError` with a line and column on bad syntax."""
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        line, column = too_deep
+        raise TomlSyntaxError(
+            f"arrays or inline tables nested more than {MAX_NESTING} deep: "
+            "a claim needs two or three levels; is this the right file?",
+            line,
+            column,
+        )
     try:
         data: dict[str, Any] = toml_rs.loads(text, toml_version="1.0.0")
         return data
@@ -57,6 +72,8 @@ def parse_toml(text: str) -> dict[str, Any]:
         pass
     try:
         return tomllib.loads(text)
+    except RecursionError:  # pragma: no cover - `_too_deep` stops such text first
+        raise TomlSyntaxError("nested too deep to read", 1, 1) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _POSITION_RE.search(message)
@@ -68,6 +85,57 @@ def parse_toml(text: str) -> dict[str, Any]:
             return_col = 1
             message = _EOF_RE.sub("", message)
         raise TomlSyntaxError(message, return_line, return_col) from None
+
+
+_NESTING_MARK_RE = re.compile(r"""[\[\]{}"'#\n\\]""")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where arrays or inline tables first nest deeper than `MAX_NESTING`, if they do.
+
+    Brackets in strings and comments do not count.  Text with no more brackets
+    than the limit cannot nest deeper, so nearly every file is answered by two
+    `count` calls.
+    """
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = 0
+    line, line_start = 1, 0
+    quote = ""
+    position = 0
+    while True:
+        match = _NESTING_MARK_RE.search(text, position)
+        if match is None:
+            return None
+        index = match.start()
+        char = match.group()
+        position = index + 1
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+            if len(quote) == 1:  # a one-line string does not go on; the parser says so
+                quote = ""
+        elif quote:
+            if char == "\\" and quote[0] == '"':
+                if text.startswith("\n", index + 1):
+                    line, line_start = line + 1, index + 2
+                position = index + 2
+            elif text.startswith(quote, index):
+                position = index + len(quote)
+                quote = ""
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, index) else char
+            position = index + len(quote)
+        elif char == "#":
+            end = text.find("\n", index)
+            if end < 0:
+                return None
+            position = end
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line, index - line_start + 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
 
 
 # --------------------------------------------------------------------------- key positions
