@@ -353,6 +353,20 @@ def test_check_paths_limits_the_report(
     capsys.readouterr()
 
 
+def test_check_paths_that_are_missing_or_outside_the_project_are_errors(
+    make_project: ProjectFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project({"a.toml": claim_toml("a")})
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text(claim_toml("a"), encoding="utf-8")
+    missing = root / "claims" / "typo.toml"
+    assert main(["check", "--root", str(root), str(missing), str(outside)]) == 1
+    output = capsys.readouterr().out
+    assert "typo.toml:1:1: WB002 cannot read the file: no such file or folder" in output
+    assert "elsewhere.toml:1:1: WB004 not in the project" in output
+    assert "All clear" not in output
+
+
 def test_warnings_alone_exit_zero(make_project: ProjectFactory) -> None:
     root = make_project({"a.toml": claim_toml("a", quote="중국은 미국에 뒤처져 있다")})
     assert main(["check", "--root", str(root)]) == 0

@@ -57,9 +57,29 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
     selected = [Path(path).resolve() for path in paths] if paths else None
     if selected:
         problems = [problem for problem in problems if _within(problem.path, selected)]
+        problems.extend(_selection_problems(project, [Path(path) for path in paths or ()]))
     return sorted(
         set(problems), key=lambda problem: (str(problem.path), problem.line, problem.code)
     )
+
+
+def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:
+    """A path asked for that is not there, or not in the project, is an error:
+    "all clear" would say that a file nobody checked is fine."""
+    problems = []
+    root = project.root.resolve()
+    for path in paths:
+        if not path.exists():
+            problems.append(
+                Problem(path, 1, 1, "WB002", "cannot read the file: no such file or folder")
+            )
+        elif not path.resolve().is_relative_to(root):
+            message = (
+                f"not in the project at {project.root}: pass a file under it, "
+                "or give the project this file belongs to with --root"
+            )
+            problems.append(Problem(path, 1, 1, "WB004", message))
+    return problems
 
 
 def _within(path: Path, selected: list[Path]) -> bool:
