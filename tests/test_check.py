@@ -187,6 +187,15 @@ def test_unknown_source_and_claim_references(make_project: ProjectFactory) -> No
     assert "unknown claim `nobody`" in messages["WB204"]
 
 
+@pytest.mark.parametrize("written", ["nan", "inf", "-inf", "1e400"])
+def test_a_quantity_must_be_a_finite_number(make_project: ProjectFactory, written: str) -> None:
+    quantity = f'subject = "training cost"\nvalue = {written}\nunit = "USD"\n'
+    root = make_project({"a.toml": claim_toml("a", quantity=quantity)})
+    [problem] = problems_of(root)
+    assert (problem.code, problem.line) == ("WB101", 13)  # the `value` line
+    assert "finite number" in problem.message
+
+
 def test_symmetric_relations_must_be_mirrored(make_project: ProjectFactory) -> None:
     relation = '\n[[relations]]\nkind = "contradicts"\nclaim = "{}"\nnote = "x"\n'
     root = make_project(

@@ -84,6 +84,9 @@ def nfc(value: str) -> str:
 
 Vocab = Annotated[str, Field(min_length=1, max_length=80)]
 
+Number = Annotated[float, Field(allow_inf_nan=False)]
+"""A measured value: TOML's `nan` and `inf` are floats, but no claim states them."""
+
 
 def _utc_time(cls: object, value: dt.datetime | None) -> dt.datetime | None:
     """Times are UTC, with the standard library's own `UTC` (the TOML parser's zone
@@ -130,9 +133,9 @@ class Quantity(StrictModel):
     """
 
     subject: RequiredText
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
+    value: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
     unit: Vocab
     period: Text = ""
     scope: Text = ""

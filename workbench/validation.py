@@ -61,6 +61,8 @@ def _problem(
     subject = f"`{dotted}`" if dotted else "this file"
     if error_type in {"literal_error", "enum"}:
         message = f"{message} (found {shown})"
+    elif error_type == "finite_number":
+        message = f"{message}, found {shown}: write the number the source states"
     elif error_type.endswith("_type") or error_type.endswith("_parsing"):
         message = f"{message}, found {shown}"
     return Problem(path, line, column, "WB101", f"{subject}: {message}")
