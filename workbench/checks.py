@@ -147,6 +147,19 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
             problems.append(Problem(path, line(), 1, "WB206", "a claim cannot relate to itself"))
             continue
         other = project.claims.get(relation.claim)
+        if other is None and _has_broken_file(project, relation.claim):
+            problems.append(
+                Problem(
+                    path,
+                    line(),
+                    1,
+                    "WB204",
+                    f"relation to `{relation.claim}`, whose file did not load: "
+                    "fix the errors reported for it",
+                    Severity.WARNING,
+                )
+            )
+            continue
         if other is None:
             hint = suggest(relation.claim, list(project.claims))
             problems.append(
@@ -198,6 +211,15 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
                 )
             )
     return problems
+
+
+def _has_broken_file(project: Project, claim_id: str) -> bool:
+    """Whether `claim_id` names a claim file that is there but did not load, so
+    that a reference to it is not reported as a reference to nothing."""
+    return any(
+        problem.path.stem == claim_id and problem.severity is Severity.ERROR
+        for problem in project.problems
+    )
 
 
 def _check_anchor(project: Project, claim: Claim, path: Path) -> list[Problem]:
