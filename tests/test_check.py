@@ -143,6 +143,41 @@ def test_a_source_path_cannot_reach_outside_seeds(make_project: ProjectFactory) 
     assert "not a file name in seeds/" in problem.message
 
 
+def test_claims_of_a_source_that_did_not_load_point_at_its_file(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
+    metadata = root / "seeds" / "000_test.toml"
+    metadata.write_text(
+        metadata.read_text(encoding="utf-8").replace("2025-02-24", "2025-02-30"), encoding="utf-8"
+    )
+    problems = problems_of(root)
+    assert [(p.path.name, p.code, p.severity) for p in problems] == [
+        ("a.toml", "WB203", Severity.WARNING),
+        ("b.toml", "WB203", Severity.WARNING),
+        ("000_test.toml", "WB003", Severity.ERROR),
+    ]
+    assert "source `test-source` did not load: fix the errors reported for seeds/000_test.toml" in (
+        problems[0].message
+    )
+
+
+@pytest.mark.parametrize(
+    "text", [None, b"\x00\x01\x02 binary", b"\xff\xfe not utf-8"], ids=["missing", "nul", "latin"]
+)
+def test_a_source_text_that_did_not_load_is_one_error_not_one_per_claim(
+    make_project: ProjectFactory, text: bytes | None
+) -> None:
+    root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
+    article = root / "seeds" / "000_test.txt"
+    if text is None:
+        article.unlink()
+    else:
+        article.write_bytes(text)
+    [problem] = problems_of(root)
+    assert (problem.path.name, problem.code, problem.line) == ("000_test.toml", "WB701", 2)
+
+
 def test_a_symlink_out_of_seeds_is_not_followed(
     make_project: ProjectFactory, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ writes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -113,7 +114,22 @@ def check_claim(
 
 def _check_references(project: Project, claim: Claim, path: Path) -> list[Problem]:
     problems: list[Problem] = []
-    if claim.source.id not in project.sources:
+    broken_source = (
+        None if claim.source.id in project.sources else _broken_source(project, claim.source.id)
+    )
+    if broken_source is not None:
+        problems.append(
+            Problem(
+                path,
+                line_of(path, ("source", "id")),
+                1,
+                "WB203",
+                f"source `{claim.source.id}` did not load: fix the errors reported for "
+                f"{broken_source.parent.name}/{broken_source.name}",
+                Severity.WARNING,
+            )
+        )
+    elif claim.source.id not in project.sources:
         known = list(project.sources)
         hint = suggest(claim.source.id, known)
         problems.append(
@@ -222,7 +238,23 @@ def _has_broken_file(project: Project, claim_id: str) -> bool:
     )
 
 
+def _broken_source(project: Project, source_id: str) -> Path | None:
+    """The metadata file in `seeds/` that names `source_id` but did not load, if any,
+    so that its claims are not each told that the source does not exist."""
+    declares = re.compile(rf"""^id\s*=\s*["']{re.escape(source_id)}["']\s*(#.*)?$""", re.M)
+    for path in sorted({problem.path for problem in project.problems}):
+        if path.suffix != ".toml" or path.parent.name != project.sources_dir.name:
+            continue
+        found = indexed_text(path)
+        if found is not None and declares.search(found[1]):
+            return path
+    return None
+
+
 def _check_anchor(project: Project, claim: Claim, path: Path) -> list[Problem]:
+    source = project.sources.get(claim.source.id)
+    if source is not None and not source.text:
+        return []  # the text did not load: one WB701 at the source, not one WB301 a claim
     anchor = project.anchor(claim)
     if anchor is None:
         return []

@@ -201,7 +201,8 @@ def load_sources(folder: Path) -> tuple[dict[str, SourceRecord], list[Problem]]:
         text = _read_source_text(text_path, folder)
         if text is None:
             message = (
-                f"source text `{source.file}` is not a readable UTF-8 file in {folder.name}/: "
+                f"source text `{source.file}` is not a readable UTF-8 text file "
+                f"(under {MAX_SOURCE_TEXT_BYTES // 1_000_000} MB) in {folder.name}/: "
                 "put the article text beside this file or correct `file`"
             )
             problems.append(Problem(path, line_of(path, ("file",)), 1, "WB701", message))
@@ -210,11 +211,20 @@ def load_sources(folder: Path) -> tuple[dict[str, SourceRecord], list[Problem]]:
     return sources, problems
 
 
+MAX_SOURCE_TEXT_BYTES = 10_000_000
+"""An article is tens of kilobytes; ten megabytes is the wrong file."""
+
+
 def _read_source_text(path: Path, folder: Path) -> str | None:
     try:
         resolved = path.resolve()
         if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
             return None
-        return nfc(resolved.read_text(encoding="utf-8"))
+        if resolved.stat().st_size > MAX_SOURCE_TEXT_BYTES:
+            return None
+        text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    if "\x00" in text:
+        return None  # NUL is valid UTF-8, but no article holds it: a binary file
+    return nfc(text)
