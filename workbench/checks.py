@@ -114,9 +114,8 @@ def check_claim(
 
 def _check_references(project: Project, claim: Claim, path: Path) -> list[Problem]:
     problems: list[Problem] = []
-    broken_source = (
-        None if claim.source.id in project.sources else _broken_source(project, claim.source.id)
-    )
+    in_sources = claim.source.id in project.sources
+    broken_source = None if in_sources else _broken_source(project, claim.source.id)
     if broken_source is not None:
         problems.append(
             Problem(
@@ -129,7 +128,7 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
                 Severity.WARNING,
             )
         )
-    elif claim.source.id not in project.sources:
+    elif not in_sources:
         known = list(project.sources)
         hint = suggest(claim.source.id, known)
         problems.append(
