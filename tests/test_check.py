@@ -224,13 +224,16 @@ def test_unknown_source_and_claim_references(make_project: ProjectFactory) -> No
 
 def test_a_relation_to_a_claim_whose_file_is_broken_says_so(make_project: ProjectFactory) -> None:
     text = claim_toml("a") + '\n[[relations]]\nkind = "updates"\nclaim = "b"\n'
+    text += '\n[[dismissed]]\nclaim = "b"\nkind = "numeric"\n'
     broken = claim_toml("b").replace('topic = "cost"', "topic = 3")
     root = make_project({"a.toml": text, "b.toml": broken})
-    problems = {(p.path.name, p.code): p for p in problems_of(root)}
+    found = problems_of(root)
+    problems = {(p.path.name, p.code): p for p in found}
     assert problems["b.toml", "WB101"].severity is Severity.ERROR
     follow_on = problems["a.toml", "WB204"]
     assert "whose file did not load" in follow_on.message
     assert follow_on.severity is Severity.WARNING  # the error is counted once, at its file
+    assert len(found) == 2  # and the dismissal of `b` waits for that fix
 
 
 @pytest.mark.parametrize("written", ["nan", "inf", "-inf", "1e400"])

@@ -215,7 +215,8 @@ def _check_references(project: Project, claim: Claim, path: Path) -> list[Proble
                 )
             )
     for index, dismissal in enumerate(claim.dismissed):
-        if dismissal.claim not in project.claims:
+        # a dismissal of a claim whose file did not load waits for that file's fix
+        if dismissal.claim not in project.claims and not _has_broken_file(project, dismissal.claim):
             problems.append(
                 Problem(
                     path,
