@@ -423,6 +423,9 @@ def test_check_paths_that_are_missing_or_outside_the_project_are_errors(
     assert "typo.toml:1:1: WB002 cannot read the file: no such file or folder" in output
     assert "elsewhere.toml:1:1: WB004 not in the project" in output
     assert "All clear" not in output
+    project = load_project(root, use_cache=False)
+    from_generator = check_project(project, (path for path in [missing, outside]))
+    assert [problem.code for problem in from_generator] == ["WB004", "WB002"]
 
 
 def test_warnings_alone_exit_zero(make_project: ProjectFactory) -> None:

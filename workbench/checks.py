@@ -55,10 +55,11 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
                 source_record.path, model_text(source_record.source), source_record.fingerprint
             )
         )
-    selected = [Path(path).resolve() for path in paths] if paths else None
-    if selected:
+    chosen = [Path(path) for path in paths or ()]
+    if chosen:
+        selected = [path.resolve() for path in chosen]
         problems = [problem for problem in problems if _within(problem.path, selected)]
-        problems.extend(_selection_problems(project, [Path(path) for path in paths or ()]))
+        problems.extend(_selection_problems(project, chosen))
     return sorted(
         set(problems), key=lambda problem: (str(problem.path), problem.line, problem.code)
     )
