@@ -1,0 +1,23 @@
+"""The matching engine: which pairs of claims a reviewer should look at together.
+
+The engine itself lives in `workbench.matching.engine`; this package re-exports
+its public names so that `from workbench.matching import find_candidates` works.
+"""
+
+from workbench.matching.engine import (
+    DEFAULT_SETTINGS,
+    KINDS,
+    Candidate,
+    MatchSettings,
+    find_candidates,
+    match_claims,
+)
+
+__all__ = [
+    "DEFAULT_SETTINGS",
+    "KINDS",
+    "Candidate",
+    "MatchSettings",
+    "find_candidates",
+    "match_claims",
+]
