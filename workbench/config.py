@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from workbench.models import ProjectSettings
+from workbench.models import Lexicon, ProjectSettings
 from workbench.problems import Problem, Severity
 from workbench.tomlio import KeyIndex, TomlSyntaxError, parse_toml
 
@@ -110,13 +110,55 @@ def load_settings(root: Path) -> tuple[ProjectSettings, list[Problem]]:
     data.setdefault("statuses", DEFAULT_STATUSES)
     data.setdefault("stances", DEFAULT_STANCES)
     data.setdefault("topics", {})
+    lexicon_name = data.get("lexicon")
+    if isinstance(lexicon_name, str):
+        del data["lexicon"]
     try:
-        return ProjectSettings.model_validate(data), []
+        settings = ProjectSettings.model_validate(data)
     except ValidationError as error:
         from workbench.validation import problems_from_validation_error
 
         problems = problems_from_validation_error(error, path, KeyIndex(text), ProjectSettings)
         return default_settings(), problems
+    if isinstance(lexicon_name, str):
+        lexicon, problems = load_lexicon(root, lexicon_name, path, text)
+        settings.lexicon = lexicon
+        return settings, problems
+    return settings, []
+
+
+def load_lexicon(
+    root: Path, name: str, config_path: Path, config_text: str
+) -> tuple[Lexicon, list[Problem]]:
+    """The lexicon file that `lexicon = "FILE"` in `workbench.toml` names.
+
+    A missing or broken file is reported at its own path (or at the `lexicon`
+    line of `workbench.toml`); matching then runs with an empty lexicon.
+    """
+    lexicon_path = root / name
+    position = KeyIndex(config_text).find(("lexicon",))
+    line = position.line if position else 1
+    if not name or Path(name).is_absolute() or ".." in Path(name).parts:
+        message = f"lexicon = {name!r} must name a file inside the project (e.g. lexicon.toml)"
+        return Lexicon(), [Problem(config_path, line, 1, "WB101", message)]
+    try:
+        lexicon_text = lexicon_path.read_text(encoding="utf-8")
+        lexicon_data = parse_toml(lexicon_text)
+    except TomlSyntaxError as error:
+        problem = Problem(
+            lexicon_path, error.line, error.column, "WB003", f"TOML syntax: {error.message}"
+        )
+        return Lexicon(), [problem]
+    except (OSError, UnicodeDecodeError) as error:
+        message = f"cannot read the lexicon `{name}` that workbench.toml names: {error}"
+        return Lexicon(), [Problem(config_path, line, 1, "WB002", message)]
+    try:
+        return Lexicon.model_validate(lexicon_data), []
+    except ValidationError as error:
+        from workbench.validation import problems_from_validation_error
+
+        index = KeyIndex(lexicon_text)
+        return Lexicon(), problems_from_validation_error(error, lexicon_path, index, Lexicon)
 
 
 __all__ = [

@@ -287,6 +287,43 @@ class ClaimReviewSettings(StrictModel):
     worst_rating: int = 1
 
 
+class Entity(StrictModel):
+    """A thing claims talk about (a company, a country, a product, a person), with every
+    name it goes by in the languages of the sources (엔비디아 = Nvidia)."""
+
+    name: RequiredText
+    aliases: list[RequiredText] = Field(default_factory=list)
+    kind: Text = ""
+    """Free text for people: organization, country, product, person, event..."""
+    group: Text = ""
+    """Entities of one group are one side of a comparison the project follows
+    (e.g. every Chinese company in `china`); empty for none."""
+
+
+class NamedEvent(StrictModel):
+    """An event with a known date, so that "a day before the X announcement" resolves."""
+
+    name: RequiredText
+    date: dt.date
+    aliases: list[RequiredText] = Field(default_factory=list)
+
+
+class Lexicon(StrictModel):
+    """The subject's words, as data: which stances oppose, who and what the claims
+    are about, and which words mark an event.  The matching engine holds no word
+    of any corpus; it reads them from here (`lexicon.toml`, or `[lexicon]` in
+    `workbench.toml`)."""
+
+    opposing_stances: list[tuple[Vocab, Vocab]] = Field(default_factory=list)
+    """Pairs of stances (from `[stances]`) that contradict each other."""
+    rivals: list[tuple[RequiredText, RequiredText]] = Field(default_factory=list)
+    """Pairs of entity groups whose comparison the project follows (china / us)."""
+    event_words: list[RequiredText] = Field(default_factory=list)
+    """Words that mark an event with a date: released, launched, 출시, 발표..."""
+    entities: list[Entity] = Field(default_factory=list)
+    events: list[NamedEvent] = Field(default_factory=list)
+
+
 class ProjectSettings(StrictModel):
     """The project's vocabularies and settings: the contents of `workbench.toml`."""
 
@@ -295,6 +332,8 @@ class ProjectSettings(StrictModel):
     stances: dict[str, RequiredText]
     topics: dict[str, RequiredText]
     claimreview: ClaimReviewSettings = Field(default_factory=ClaimReviewSettings)
+    lexicon: Lexicon = Field(default_factory=Lexicon)
+    """Inline in `workbench.toml`, or read from the file that `lexicon = "FILE"` names."""
 
     @property
     def verified_statuses(self) -> frozenset[str]:

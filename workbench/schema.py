@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from workbench.models import Claim, ProjectSettings, Source
+from workbench.models import Claim, Lexicon, ProjectSettings, Source
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SCHEMA_BASE_URL = "https://workbench.invalid/schema/"
@@ -21,11 +21,17 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "claim-v1.json": Claim,
     "source-v1.json": Source,
     "workbench-v1.json": ProjectSettings,
+    "lexicon-v1.json": Lexicon,
 }
 
 
 def schema_for(model: type[BaseModel], name: str) -> dict[str, Any]:
     schema = model.model_json_schema(by_alias=True, mode="validation")
+    if model is ProjectSettings:
+        # `lexicon` is the table itself or the name of the file that holds it.
+        inline = schema["properties"]["lexicon"]
+        file_name = {"type": "string", "description": "A lexicon file inside the project."}
+        schema["properties"]["lexicon"] = {"anyOf": [file_name, inline]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_BASE_URL + name,
