@@ -103,10 +103,11 @@ def make_project(tmp_path: Path) -> ProjectFactory:
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
-    """A copy of the repository's own data (workbench.toml, seeds, claims) to modify."""
+    """A copy of the repository's own data (workbench.toml, lexicon, seeds, claims) to modify."""
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(REPO / "workbench.toml", root / "workbench.toml")
+    shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "claims", root / "claims")
     return root

@@ -162,7 +162,8 @@ def _schema() -> dict[str, Any]:
 
 def test_committed_export_schema_matches_the_generator() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "schema/export-v1.json is out of date: run `python -m workbench.export.json_format`"
+        "workbench/schemas/export-v1.json is out of date: "
+        "run `python -m workbench.export.json_format`"
     )
 
 

@@ -3,22 +3,96 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import jsonschema
 import pytest
 
-from workbench.schema import SCHEMA_DIR, SCHEMAS, schema_text
+from workbench.config import load_settings
+from workbench.schema import PACKAGE_SCHEMA_DIR, expected_files
 
-from .conftest import REPO
+from .conftest import REPO, ProjectFactory
+
+SCHEMA_DIR = REPO / "schema"
 
 
-@pytest.mark.parametrize("name", sorted(SCHEMAS))
-def test_committed_schema_matches_the_models(name: str) -> None:
-    committed = (SCHEMA_DIR / name).read_text(encoding="utf-8")
-    assert committed == schema_text(SCHEMAS[name], name), (
-        f"schema/{name} is out of date: run `python -m workbench.schema` and commit it"
+@pytest.mark.parametrize("name", sorted(expected_files(None)))
+def test_package_schemas_match_the_models(name: str) -> None:
+    committed = (PACKAGE_SCHEMA_DIR / name).read_text(encoding="utf-8")
+    assert committed == expected_files(None)[name], (
+        f"workbench/schemas/{name} is out of date: run "
+        "`python -c 'from workbench.schema import *; write_schemas(PACKAGE_SCHEMA_DIR, None)'`"
     )
+
+
+@pytest.mark.parametrize("name", sorted(expected_files(None)))
+def test_the_projects_schemas_match_its_vocabularies(name: str) -> None:
+    settings, problems = load_settings(REPO)
+    assert problems == []
+    committed = (SCHEMA_DIR / name).read_text(encoding="utf-8")
+    assert committed == expected_files(settings)[name], (
+        f"schema/{name} is out of date: run `workbench schema` and commit it"
+    )
+
+
+def test_no_schema_claims_an_id_that_does_not_resolve() -> None:
+    for folder in (SCHEMA_DIR, PACKAGE_SCHEMA_DIR):
+        for path in folder.glob("*.json"):
+            assert "$id" not in json.loads(path.read_text(encoding="utf-8")), path
+
+
+def test_project_schema_completes_and_flags_the_vocabularies() -> None:
+    claim_schema = json.loads((SCHEMA_DIR / "claim-v1.json").read_text(encoding="utf-8"))
+    settings, _ = load_settings(REPO)
+    assert claim_schema["properties"]["status"]["enum"] == sorted(settings.statuses)
+    assert claim_schema["properties"]["topic"]["enum"] == sorted(settings.topics)
+    good = {
+        "id": "a",
+        "statement": "s",
+        "topic": "chips",
+        "stance": "lagging",
+        "status": "verified",
+        "source": {"id": "s", "quote": "q"},
+    }
+    jsonschema.validate(good, claim_schema)
+    for key, misspelt in [("status", "verfied"), ("stance", "lag"), ("topic", "chip")]:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**good, key: misspelt}, claim_schema)
+
+
+def test_workbench_schema_writes_into_the_project_it_is_run_in(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    package_before = {p.name: p.read_bytes() for p in PACKAGE_SCHEMA_DIR.glob("*.json")}
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", "schema"],
+        cwd=root / "claims",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (root / "schema").glob("*.json"))
+    assert written == sorted(expected_files(None))
+    claim_schema = json.loads((root / "schema" / "claim-v1.json").read_text(encoding="utf-8"))
+    assert claim_schema["properties"]["topic"]["enum"] == ["cost", "funding", "race"]
+    assert {p.name: p.read_bytes() for p in PACKAGE_SCHEMA_DIR.glob("*.json")} == package_before
+    outside = subprocess.run(
+        [sys.executable, "-m", "workbench", "schema"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert outside.returncode == 2
+    assert "no workbench.toml" in outside.stderr
+    assert not (elsewhere / "schema").exists()
 
 
 def _jsonable(value: object) -> object:
@@ -47,7 +121,7 @@ def test_repository_files_validate_against_the_schemas() -> None:
 
 
 def test_schema_rejects_an_unknown_key_and_a_bad_id() -> None:
-    claim_schema = json.loads((SCHEMA_DIR / "claim-v1.json").read_text(encoding="utf-8"))
+    claim_schema = json.loads((PACKAGE_SCHEMA_DIR / "claim-v1.json").read_text(encoding="utf-8"))
     good = {
         "id": "a",
         "statement": "s",

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench import __version__
 from workbench.config import ProjectNotFound
 
 COMMAND_MODULES = (
@@ -25,6 +26,8 @@ COMMAND_MODULES = (
     "workbench.commands.mark",
     "workbench.commands.add",
     "workbench.commands.stats",
+    "workbench.commands.schema",
+    "workbench.commands.serve",
 )
 """Modules that each register one subcommand, in the order `--help` lists them."""
 
@@ -34,16 +37,21 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    command_names: frozenset[str] = frozenset()
+    """The subcommands, so that `workbench --reviewer NAME` can mean `workbench review`."""
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--root",
         type=Path,
-        default=None,
+        # Suppressed, so that a subcommand's parser does not overwrite a `--root`
+        # given before the subcommand (`workbench --root DIR check`).
+        default=argparse.SUPPRESS,
         metavar="DIR",
         help="the project folder (default: the nearest folder above with workbench.toml)",
     )
@@ -52,17 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Track and fact-check claims stored as TOML files.",
         parents=[common],
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers, common)
+    parser.command_names = frozenset(subparsers.choices)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    arguments = parser.parse_args(argv)
-    if arguments.command is None:
-        arguments = parser.parse_args(["review", *(argv if argv is not None else sys.argv[1:])])
+    arguments = parser.parse_args(_with_default_command(parser, argv))
+    if not hasattr(arguments, "root"):
+        arguments.root = None
     try:
         result: int = arguments.handler(arguments)
     except ProjectNotFound as error:
@@ -77,6 +87,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return result
+
+
+def _with_default_command(parser: _Parser, argv: Sequence[str] | None) -> list[str]:
+    """`workbench [--root DIR] [--reviewer NAME]` means `workbench review ...`.
+
+    The review app is the default command, so its options work without naming
+    it; a command line that names a command, or asks for help or the version,
+    is left as it is.
+    """
+    words = list(argv if argv is not None else sys.argv[1:])
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if word in ("-h", "--help", "--version") or word in parser.command_names:
+            return words
+        if not word.startswith("-"):
+            break
+        takes_value = word in _OPTIONS_WITH_VALUES
+        position += 2 if takes_value else 1
+    return ["review", *words]
+
+
+_OPTIONS_WITH_VALUES = frozenset({"--root", "--reviewer"})
+"""Options of the default command whose next word is their value, not a command."""
 
 
 def run() -> None:

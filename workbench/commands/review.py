@@ -7,6 +7,7 @@ other headless commands never load it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     project = load_project(arguments.root)
     reviewer = reviewer_name(getattr(arguments, "reviewer", None))
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
+    in_browser = "TEXTUAL_DRIVER" in os.environ  # `workbench serve` runs us with its driver
+    if not in_browser and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         print_summary(project)
         print("(the review app needs a terminal: this is the summary instead)", file=sys.stderr)
         return 0

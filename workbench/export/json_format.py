@@ -2,7 +2,7 @@
 
 `json` is one document:
 
-    {"$schema": ".../export-v1.json", "schema_version": 1, "project": {...},
+    {"$schema": "export-v1.json", "schema_version": 1, "project": {...},
      "selection": {...}, "sources": [...], "claims": [...]}
 
 `project` is `workbench.toml` (vocabularies and ClaimReview settings),
@@ -17,7 +17,8 @@ source and one `claim` line per claim.  Each line validates against
 `export-v1.json#/$defs/ExportLine`.
 
 The schema is generated from the models below (`python -m
-workbench.export.json_format` rewrites `schema/export-v1.json`), and a test
+workbench.export.json_format` rewrites `workbench/schemas/export-v1.json`,
+and `workbench schema` copies it into a project's `schema/`), and a test
 keeps the committed file in sync.
 """
 
@@ -35,9 +36,8 @@ from workbench.export import SCHEMA_VERSION, ByteSink, ExportContext
 from workbench.models import Claim, ProjectSettings, Source
 
 SCHEMA_NAME = "export-v1.json"
-SCHEMA_BASE_URL = "https://workbench.invalid/schema/"
-SCHEMA_URL = SCHEMA_BASE_URL + SCHEMA_NAME
-SCHEMA_PATH = Path(__file__).resolve().parent.parent.parent / "schema" / SCHEMA_NAME
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_NAME
+"""The export schema as the package ships it (`workbench schema` copies it into a project)."""
 
 
 class _Strict(BaseModel):
@@ -110,7 +110,6 @@ def export_schema() -> dict[str, Any]:
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_URL,
         "title": "Workbench export, version 1",
         "description": (
             "A `workbench export --format json` document. Lines of a jsonl export "
@@ -144,7 +143,7 @@ _CLAIM = TypeAdapter(Claim)
 
 def _header(context: ExportContext) -> dict[str, Any]:
     return {
-        "$schema": SCHEMA_URL,
+        "$schema": SCHEMA_NAME,
         "schema_version": SCHEMA_VERSION,
         "project": context.project.settings.model_dump(mode="json", by_alias=True),
         "selection": context.selection.describe(context.project),
