@@ -13,6 +13,8 @@ project = load_project(sys.argv[1] if len(sys.argv) > 1 else None)
 output = Path(sys.argv[2] if len(sys.argv) > 2 else ".")
 
 verified = Selection(verified=True)  # the statuses workbench.toml marks `verified = true`
+# A draft may point at a placeholder review site (the bundled demo's is
+# factdesk.example.org); for publication, set your own and drop `draft=True`.
 for format, name in [("csv", "verified.csv"), ("claimreview", "verified.jsonld")]:
-    result = export_claims(project, verified, format, output / name)
+    result = export_claims(project, verified, format, output / name, draft=True)
     print(f"{result.written} claim(s) -> {result.path}")

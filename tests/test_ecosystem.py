@@ -266,3 +266,49 @@ def test_the_readme_makes_a_virtual_environment_and_git_ignores_it() -> None:
             "python3 -m venv .venv && . .venv/bin/activate && pip install -e "
         )
     assert ".venv/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+# --------------------------------------------------------------------------- GitHub Actions
+
+
+def _workflow_steps() -> list[tuple[str, str]]:
+    """The example workflow's `run:` steps, as (name, command)."""
+    text = (REPO / "examples" / "github-workflow.yml").read_text(encoding="utf-8")
+    steps = re.findall(r"- name: (.+)\n\s+run: (.+)", text)
+    assert steps, "the example workflow has no run steps"
+    return [(name.strip(), command.strip()) for name, command in steps]
+
+
+def _bash(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_example_workflow_checks_a_project_in_a_subfolder(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    """Its steps' commands, run as the workflow runs them, in a real git repository
+    whose project sits in `data/`: annotations name the file from the repository root."""
+    from .conftest import claim_toml
+
+    project = make_project({"good.toml": claim_toml("good")})
+    repository = tmp_path / "repository"
+    shutil.copytree(project, repository / "data")
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    steps = _workflow_steps()
+    assert steps[0][1] == "pip install claims-workbench"
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PROJECT": "data", "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+    def run_steps() -> list[subprocess.CompletedProcess[str]]:
+        # Not the install step: this environment has the workbench already.
+        commands = [command for _name, command in steps[1:]]
+        return [_bash(command, repository, env) for command in commands]
+
+    assert [result.returncode for result in run_steps()] == [0, 0]
+    broken = repository / "data" / "claims" / "good.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("cost", "costs"), "utf-8")
+    check, _fmt = run_steps()
+    assert check.returncode == 1
+    assert "::error file=data/claims/good.toml,line=3," in check.stdout

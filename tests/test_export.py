@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from workbench.checks import check_project
 from workbench.cli import main
 from workbench.commands.export import FORMAT_CHOICES
 from workbench.export import (
@@ -119,8 +120,8 @@ rating_name = "Unverifiable"
 
 [claimreview]
 organization = "Test Fact Desk"
-organization_url = "https://facts.example.org"
-review_url = "https://facts.example.org/claims/{id}"
+organization_url = "https://factdesk.news"
+review_url = "https://factdesk.news/claims/{id}"
 best_rating = 5
 worst_rating = 1
 """
@@ -146,9 +147,11 @@ def project(project_root: Path) -> Project:
     return loaded
 
 
-def _text(project: Project, format: str, selection: Selection | None = None) -> str:
+def _text(
+    project: Project, format: str, selection: Selection | None = None, *, draft: bool = False
+) -> str:
     buffer = io.StringIO()
-    export_claims(project, selection, format, buffer)
+    export_claims(project, selection, format, buffer, draft=draft)
     return buffer.getvalue()
 
 
@@ -215,8 +218,12 @@ def test_the_repository_data_exports_valid_json_and_claimreview() -> None:
     if not project.claims:
         pytest.skip("no bundled claims yet")
     jsonschema.validate(json.loads(_text(project, "json")), _schema())
-    for review in json.loads(_text(project, "claimreview")):
+    buffer = io.StringIO()
+    export_claims(project, None, "claimreview", buffer, draft=True)  # a placeholder site
+    for review in json.loads(buffer.getvalue()):
         _check_claim_review(review)
+    with pytest.raises(ExportError, match="placeholder domain"):
+        _text(project, "claimreview")
 
 
 # --------------------------------------------------------------------------- csv
@@ -341,7 +348,7 @@ def test_claimreview_has_every_required_and_recommended_field(project: Project) 
     assert cost["author"] == {
         "@type": "Organization",
         "name": "Test Fact Desk",
-        "url": "https://facts.example.org",
+        "url": "https://factdesk.news",
     }
     assert cost["itemReviewed"]["author"]["name"] == "DeepSeek"
     assert cost["itemReviewed"]["datePublished"] == "2025-02-24"
@@ -376,6 +383,71 @@ def test_claimreview_needs_a_publisher_and_a_url_pattern(project_root: Path) -> 
     config.write_text(text.replace('"Test Fact Desk"', '""'), encoding="utf-8")
     with pytest.raises(ExportError, match="organization"):
         _text(load_project(project_root), "claimreview")
+
+
+@pytest.mark.parametrize(
+    "review_url",
+    ["not a url {id}", "factdesk.news/claims/{id}", "ftp://factdesk.news/{id}", "https:///{id}"],
+)
+def test_a_review_url_readers_cannot_follow_is_a_check_error_and_refused(
+    project_root: Path, review_url: str
+) -> None:
+    config = project_root / "workbench.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace('"https://factdesk.news/claims/{id}"', json.dumps(review_url)), "utf-8"
+    )
+    project = load_project(project_root)
+    (problem,) = [p for p in check_project(project) if p.code == "WB505"]
+    assert problem.path == config
+    assert (
+        config.read_text(encoding="utf-8").splitlines()[problem.line - 1].startswith("review_url")
+    )
+    assert "absolute http(s) URL" in problem.message
+    with pytest.raises(ExportError, match="absolute http"):
+        _text(project, "claimreview", draft=True)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["example.org", "facts.example.com", "desk.example.net", "my.site.example", "x.invalid",
+     "localhost", "desk.test"],
+)  # fmt: skip
+def test_publishing_refuses_a_placeholder_domain_that_a_draft_allows(
+    project_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    config = project_root / "workbench.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("factdesk.news/claims", f"{host}/claims"), "utf-8")
+    project = load_project(project_root)
+    assert [p for p in check_project(project) if p.code == "WB505"] == []
+    with pytest.raises(ExportError, match="placeholder domain"):
+        _text(project, "claimreview")
+    assert json.loads(_text(project, "claimreview", draft=True))
+    out = tmp_path / "reviews.jsonld"
+    argv = ["export", "--root", str(project_root), "--format", "claimreview", "-o", str(out)]
+    assert main(argv) == 2
+    assert "placeholder domain" in capsys.readouterr().err
+    assert not out.exists()
+    assert main([*argv, "--draft"]) == 0
+
+
+def test_claimreview_expires_on_the_recheck_date(project_root: Path) -> None:
+    project = load_project(project_root)
+    reviewed = [
+        review["url"].rsplit("/", 1)[1] for review in json.loads(_text(project, "claimreview"))
+    ]
+    path = project.claims[reviewed[0]].path
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('status = "', 'recheck = 2026-06-30\nstatus = "', 1), "utf-8")
+    reviews = {
+        review["url"].rsplit("/", 1)[1]: review
+        for review in json.loads(_text(load_project(project_root), "claimreview"))
+    }
+    assert reviews[reviewed[0]]["expires"] == "2026-06-30"
+    for other in reviewed[1:]:
+        recheck = project.claim(other).recheck
+        assert reviews[other].get("expires") == (recheck.isoformat() if recheck else None)
 
 
 # --------------------------------------------------------------------------- sqlite

@@ -55,6 +55,7 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
                 source_record.path, model_text(source_record.source), source_record.fingerprint
             )
         )
+    problems.extend(claimreview_setting_problems(project))
     chosen = [Path(path) for path in paths or ()]
     if chosen:
         selected = [path.resolve() for path in chosen]
@@ -63,6 +64,23 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
     return sorted(
         set(problems), key=lambda problem: (str(problem.path), problem.line, problem.code)
     )
+
+
+def claimreview_setting_problems(project: Project) -> list[Problem]:
+    """A review URL pattern that readers cannot follow, at its line of workbench.toml.
+
+    A placeholder domain (the bundled demo's) is not a problem of the project:
+    `export --format claimreview` refuses it when publishing, unless `--draft`.
+    """
+    from workbench.config import CONFIG_NAME
+    from workbench.export.claimreview import review_url_problem
+
+    review_url = project.settings.claimreview.review_url
+    problem = review_url_problem(review_url) if review_url else None
+    if problem is None:
+        return []
+    path = project.root / CONFIG_NAME
+    return [Problem(path, line_of(path, ("claimreview", "review_url")), 1, "WB505", problem)]
 
 
 def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:

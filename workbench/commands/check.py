@@ -27,6 +27,30 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run)
 
 
+def git_root(folder: Path) -> Path | None:
+    """The top of the git work tree holding `folder`, if any.
+
+    GitHub matches an annotation's file against the repository's paths, so a
+    project kept in `data/` must annotate `data/claims/x.toml`, not
+    `claims/x.toml`.
+    """
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = result.stdout.strip()
+    return Path(top) if result.returncode == 0 and top else None
+
+
 def run(arguments: argparse.Namespace) -> int:
     from workbench.checks import check_project
     from workbench.project import load_project
@@ -37,8 +61,9 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.format == "json":
         print(problems_to_json(problems, root))
     elif arguments.format == "github":
+        annotation_root = git_root(root) or root
         for problem in problems:
-            print(problem.render_github(root))
+            print(problem.render_github(annotation_root))
     else:
         for problem in problems:
             print(problem.render(root))

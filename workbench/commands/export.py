@@ -123,6 +123,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write to FILE (replaced atomically); default: standard output ('-' too)",
     )
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="claimreview: allow a placeholder review_url domain (for trying, not publishing)",
+    )
     add_selection_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -151,7 +156,9 @@ def run(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        result = export_claims(project, selection, arguments.format, path)
+        result = export_claims(
+            project, selection, arguments.format, path, draft=arguments.draft
+        )
     except ExportError as error:
         raise UsageError(str(error)) from None
     except BrokenPipeError:

@@ -265,6 +265,7 @@ def export_claims(
     out: Path | str | TextIO | BinaryIO | None = None,
     *,
     progress: bool | None = None,
+    draft: bool = False,
 ) -> ExportResult:
     """Export the selected claims of `project` in `format` to `out`.
 
@@ -275,7 +276,8 @@ def export_claims(
     `progress=None` shows a bar on stderr only when it is a terminal and the
     export is long; True or False forces it.  Raises `ExportError` for an
     unknown format, status, topic, stance or source, an unusable output path,
-    or missing ClaimReview settings.
+    or ClaimReview settings that are missing or, unless `draft`, still point at a
+    placeholder domain.
     """
     if format not in FORMATS:
         raise ExportError(f"unknown format `{format}` (choose from: {', '.join(FORMATS)})")
@@ -288,7 +290,7 @@ def export_claims(
     if format == "claimreview":
         from workbench.export.claimreview import check_settings
 
-        check_settings(project.settings)
+        check_settings(project.settings, draft=draft)
     context = ExportContext.build(project, selection)
     bar = Progress(len(context.claims), f"export {format}", enabled=progress)
     context.progress = bar

@@ -19,31 +19,67 @@ fact-check markup documentation
 - `itemReviewed`: a `Claim` with its `author` (`attributed_to`, or the outlet
   when that is empty), `datePublished` (the source's publication date) and
   `appearance`: a `CreativeWork` with the source's url when it has one, and
-  always its headline, publisher and date.
+  always its headline, publisher and date;
+- `expires`: the claim's `recheck` date, when it has one: after it, the
+  verdict should be looked at again.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from workbench.export import ByteSink, ExportContext, ExportError, verdict_entry
 from workbench.models import Claim, ProjectSettings, Source
 
 CONTEXT = "https://schema.org"
 
+EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
+"""RFC 2606's example domains; with the reserved top-level names below, a review
+URL there is a placeholder that no reader can follow."""
+RESERVED_TOP_LEVEL = ("example", "invalid", "test", "localhost")
 
-def check_settings(settings: ProjectSettings) -> None:
-    """Raise `ExportError` unless `[claimreview]` names a publisher and a review URL pattern."""
+
+def review_url_problem(review_url: str) -> str | None:
+    """What is wrong with a `review_url` pattern's shape, or None."""
+    if "{id}" not in review_url:
+        return (
+            "`review_url` must contain `{id}` (e.g. https://factcheck.example/claims/{id}): "
+            "each review needs its own page"
+        )
+    parts = urlsplit(review_url.replace("{id}", "id"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return (
+            f"`review_url` {review_url!r} is not an absolute http(s) URL: write the full "
+            "address of your review pages, e.g. https://yourdesk.org/claims/{id}"
+        )
+    return None
+
+
+def is_placeholder_url(url: str) -> bool:
+    """Whether `url` points at an example or reserved domain (RFC 2606, RFC 6761)."""
+    host = (urlsplit(url.replace("{id}", "id")).hostname or "").rstrip(".").lower()
+    return any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS) or (
+        host.rsplit(".", 1)[-1] in RESERVED_TOP_LEVEL
+    )
+
+
+def check_settings(settings: ProjectSettings, *, draft: bool = False) -> None:
+    """Raise `ExportError` unless `[claimreview]` names a publisher and a review URL
+    pattern that readers can follow.  A `draft` may still use a placeholder domain."""
     config = settings.claimreview
     if not config.organization.strip():
         raise ExportError(
             "workbench.toml [claimreview] has no `organization`: name the publisher of the reviews"
         )
-    if "{id}" not in config.review_url:
+    problem = review_url_problem(config.review_url)
+    if problem is not None:
+        raise ExportError(f"workbench.toml [claimreview] {problem}")
+    if not draft and is_placeholder_url(config.review_url):
         raise ExportError(
-            "workbench.toml [claimreview] `review_url` must contain `{id}` "
-            "(e.g. https://example.org/claims/{id}): each review needs its own page"
+            f"workbench.toml [claimreview] `review_url` ({config.review_url}) is a placeholder "
+            "domain: set your own site before publishing, or export with --draft to try it"
         )
     if config.worst_rating > config.best_rating:
         raise ExportError(
@@ -99,7 +135,7 @@ def claim_review(
     if source is not None:
         item["datePublished"] = source.published.isoformat()
         item["appearance"] = _appearance(source)
-    return {
+    review: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
         "url": review_url(settings, claim.id),
@@ -109,6 +145,9 @@ def claim_review(
         "reviewRating": rating,
         "itemReviewed": item,
     }
+    if claim.recheck is not None:
+        review["expires"] = claim.recheck.isoformat()
+    return review
 
 
 def write_claimreview(context: ExportContext, out: ByteSink) -> int:
