@@ -124,6 +124,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="write to FILE (replaced atomically); default: standard output ('-' too)",
     )
     parser.add_argument(
+        "--datasette-metadata",
+        default=None,
+        metavar="FILE",
+        type=Path,
+        help="sqlite: also write Datasette metadata (titles, descriptions, facets, search)",
+    )
+    parser.add_argument(
         "--draft",
         action="store_true",
         help="claimreview: allow a placeholder review_url domain (for trying, not publishing)",
@@ -141,9 +148,14 @@ def run(arguments: argparse.Namespace) -> int:
     path = Path(output) if output is not None else None
     if arguments.format == "sqlite" and path is None:
         raise UsageError("sqlite cannot be written to standard output: give a file with -o FILE")
+    metadata = arguments.datasette_metadata
+    if metadata is not None and arguments.format != "sqlite":
+        raise UsageError("--datasette-metadata goes with --format sqlite")
     try:
         if path is not None:
             check_output_path(path)
+        if metadata is not None:
+            check_output_path(metadata)
         project = load_project(arguments.root)
         selection = selection_from(arguments)
         selection.check(project)
@@ -156,9 +168,7 @@ def run(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        result = export_claims(
-            project, selection, arguments.format, path, draft=arguments.draft
-        )
+        result = export_claims(project, selection, arguments.format, path, draft=arguments.draft)
     except ExportError as error:
         raise UsageError(str(error)) from None
     except BrokenPipeError:
@@ -169,6 +179,17 @@ def run(arguments: argparse.Namespace) -> int:
             f"workbench export: cannot write {target}: {error.strerror or error}", file=sys.stderr
         )
         return 1
+    if metadata is not None:
+        from workbench.export.sqlite_format import write_datasette_metadata
+
+        assert path is not None
+        try:
+            write_datasette_metadata(project, path, metadata)
+        except ExportError as error:
+            raise UsageError(str(error)) from None
+        except OSError as error:
+            raise UsageError(f"cannot write {metadata}: {error.strerror or error}") from None
+        print(f"wrote Datasette metadata to {metadata}", file=sys.stderr)
     if path is not None:
         what = "claim(s)"
         if arguments.format == "claimreview":

@@ -9,9 +9,15 @@ Tables (`PRAGMA user_version` is the export schema version):
 - `sources(id, ...)`: every source a selected claim names.  A claim that names
   a source the project lacks (a `workbench check` error) still gets a row here
   with only its id, so `claims.source_id` always references a row;
-- `claims(id, ..., source_id -> sources.id)`, with the verdict columns
-  `verified`, `reviewed_at` and `reviewer` (from the history entry that set the
-  current status) and the source selector (`quote`, `prefix`, `suffix`);
+- `claims(id, ..., status -> statuses.name, source_id -> sources.id)`, with
+  the verdict columns `verified`, `reviewed_at` and `reviewer` (from the
+  history entry that set the current status), the source selector (`quote`,
+  `prefix`, `suffix`) and, for searching, `notes` (the review notes) and
+  `evidence_text` (each evidence entry's citation and what it shows);
+- `claims_fts`: full-text search (FTS5, trigrams) over statement, quote,
+  attribution, notes and evidence; Datasette's search box uses it;
+- views `verified_claims` (with their source) and `confirmed_contradictions`
+  (recorded `contradicts` relations, once per pair, with both statements);
 - `quantities(claim_id -> claims.id, ...)`: at most one per claim;
 - `evidence`, `relations`, `review_history` and `dismissals`: one row per
   entry, keyed by `(claim_id, position)`, `position` counting from 0 in file
@@ -40,9 +46,12 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.export import SCHEMA_VERSION, ExportContext, atomic_path, utc_text, verdict_entry
+
+if TYPE_CHECKING:
+    from workbench.project import Project
 
 TABLES = """
 CREATE TABLE meta (
@@ -77,7 +86,7 @@ CREATE TABLE claims (
     topic TEXT NOT NULL,
     stance TEXT NOT NULL,
     attributed_to TEXT NOT NULL,
-    status TEXT NOT NULL,
+    status TEXT NOT NULL REFERENCES statuses (name),
     verified INTEGER NOT NULL,
     recheck TEXT,
     source_id TEXT NOT NULL REFERENCES sources (id),
@@ -85,7 +94,9 @@ CREATE TABLE claims (
     prefix TEXT NOT NULL,
     suffix TEXT NOT NULL,
     reviewed_at TEXT,
-    reviewer TEXT
+    reviewer TEXT,
+    notes TEXT NOT NULL,
+    evidence_text TEXT NOT NULL
 );
 CREATE TABLE quantities (
     claim_id TEXT PRIMARY KEY REFERENCES claims (id),
@@ -121,8 +132,8 @@ CREATE TABLE review_history (
     position INTEGER NOT NULL,
     at TEXT NOT NULL,
     reviewer TEXT NOT NULL,
-    from_status TEXT NOT NULL,
-    to_status TEXT NOT NULL,
+    from_status TEXT NOT NULL REFERENCES statuses (name),
+    to_status TEXT NOT NULL REFERENCES statuses (name),
     note TEXT NOT NULL,
     PRIMARY KEY (claim_id, position)
 ) WITHOUT ROWID;
@@ -148,6 +159,39 @@ CREATE INDEX relations_other_id ON relations (other_id);
 CREATE INDEX dismissals_other_id ON dismissals (other_id);
 CREATE INDEX review_history_to_status ON review_history (to_status);
 """
+
+SEARCH = """
+CREATE VIRTUAL TABLE claims_fts USING fts5 (
+    statement, quote, attributed_to, notes, evidence_text,
+    content="claims", tokenize="trigram"
+);
+INSERT INTO claims_fts (claims_fts) VALUES ('rebuild');
+"""
+"""Full-text search over statements, quotes, attributions, review notes and
+evidence.  Trigrams, because Korean attaches particles to words (딥시크는,
+딥시크가): a search finds any run of three or more characters, in any language.
+`content="claims"` is how Datasette finds the index for `?_search=`."""
+
+VIEWS = """
+CREATE VIEW verified_claims AS
+SELECT claims.id, claims.statement, claims.topic, claims.stance, claims.status,
+       claims.reviewed_at, claims.reviewer, claims.quote, claims.attributed_to,
+       sources.id AS source_id, sources.title AS source_title, sources.outlet,
+       sources.published, sources.url AS source_url
+FROM claims JOIN sources ON sources.id = claims.source_id
+WHERE claims.verified = 1;
+CREATE VIEW confirmed_contradictions AS
+SELECT relations.claim_id, first.statement AS claim_statement,
+       first.source_id AS claim_source, relations.other_id,
+       second.statement AS other_statement, second.source_id AS other_source,
+       relations.note
+FROM relations
+JOIN claims AS first ON first.id = relations.claim_id
+JOIN claims AS second ON second.id = relations.other_id
+WHERE relations.kind = 'contradicts' AND relations.claim_id < relations.other_id;
+"""
+"""`confirmed_contradictions`: the contradictions a reviewer recorded (not the
+engine's suggestions), once per pair, with both statements and sources."""
 
 _BATCH = 5_000
 CACHE_KIB = 256 * 1024
@@ -195,14 +239,7 @@ def _build(connection: sqlite3.Connection, context: ExportContext) -> None:
             ("selection", selection),
         ],
     )
-    _insert(
-        connection,
-        "statuses",
-        (
-            (name, position, info.meaning, int(info.verified), info.rating, info.rating_name)
-            for position, (name, info) in enumerate(settings.statuses.items())
-        ),
-    )
+    _insert(connection, "statuses", _status_rows(context))
     known = {source.id: source for source in context.sources}
     source_rows: list[tuple[Any, ...]] = []
     for source_id in sorted({claim.source.id for claim in context.claims}):
@@ -229,7 +266,29 @@ def _build(connection: sqlite3.Connection, context: ExportContext) -> None:
     _insert(connection, "sources", source_rows)
     _claims(connection, context)
     _script(connection, INDEXES)
+    _script(connection, SEARCH)
+    _script(connection, VIEWS)
     connection.execute("COMMIT")
+
+
+def _status_rows(context: ExportContext) -> list[tuple[Any, ...]]:
+    """The vocabulary's statuses, then any a claim uses that `workbench.toml` lacks
+    (a `workbench check` error), so that every status foreign key holds."""
+    settings = context.project.settings
+    rows: list[tuple[Any, ...]] = [
+        (name, position, info.meaning, int(info.verified), info.rating, info.rating_name)
+        for position, (name, info) in enumerate(settings.statuses.items())
+    ]
+    used = {claim.status for claim in context.claims}
+    for claim in context.claims:
+        for step in claim.history:
+            used.update((step.from_status, step.to_status))
+    unknown = sorted(used - set(settings.statuses))
+    rows.extend(
+        (name, len(rows) + offset, "not in workbench.toml", 0, None, "")
+        for offset, name in enumerate(unknown)
+    )
+    return rows
 
 
 def _script(connection: sqlite3.Connection, script: str) -> None:
@@ -281,6 +340,8 @@ def _claims(connection: sqlite3.Connection, context: ExportContext) -> None:
                 ref.suffix,
                 utc_text(entry.at) if entry else None,
                 entry.reviewer if entry else None,
+                "\n".join(step.note for step in claim.history if step.note),
+                "\n".join(f"{item.citation}: {item.shows}" for item in claim.evidence),
             )
         )
         quantity = claim.quantity
@@ -342,3 +403,77 @@ def _claims(connection: sqlite3.Connection, context: ExportContext) -> None:
         if len(claims) >= _BATCH:
             flush()
     flush()
+
+
+# --------------------------------------------------------------------------- Datasette
+
+
+def datasette_metadata(project: Project, database: str) -> dict[str, Any]:
+    """Datasette metadata for an exported database named `database` (its file stem):
+    titles, descriptions, facets, labels and the full-text search of `claims`."""
+    settings = project.settings
+    statuses = ", ".join(settings.statuses)
+    tables: dict[str, Any] = {
+        "claims": {
+            "description": (
+                f"One row per claim. Statuses: {statuses}. Search covers statements, "
+                "quotes, attributions, review notes and evidence (three characters or more)."
+            ),
+            "label_column": "statement",
+            "sort": "id",
+            "facets": ["status", "topic", "stance", "source_id", "verified"],
+            "fts_table": "claims_fts",
+            "columns": {
+                "statement": "The claim, in English.",
+                "quote": "The exact words of the source the claim rests on.",
+                "verified": "1 when the status counts as verified in workbench.toml.",
+                "reviewed_at": "When the current status was set (UTC).",
+                "notes": "Every review note, one a line (for search).",
+                "evidence_text": "Each evidence entry as 'citation: what it shows'.",
+            },
+        },
+        "sources": {
+            "description": "The articles the claims come from.",
+            "label_column": "title",
+            "facets": ["outlet", "view", "language"],
+        },
+        "statuses": {
+            "description": "The review vocabulary of workbench.toml.",
+            "label_column": "name",
+            "sort": "position",
+        },
+        "evidence": {
+            "description": "Evidence a reviewer found, and what it says.",
+            "facets": ["stance"],
+        },
+        "relations": {
+            "description": "Recorded links between claims (other_ref when outside the export).",
+            "facets": ["kind"],
+        },
+        "review_history": {
+            "description": "The append-only review history: every status change and note.",
+            "facets": ["reviewer", "to_status"],
+        },
+        "dismissals": {
+            "description": "Candidate pairs a reviewer rejected.",
+            "facets": ["kind"],
+        },
+        "quantities": {"description": "The figure a claim states, where it states one."},
+        "verified_claims": {"description": "Verified claims with their source."},
+        "confirmed_contradictions": {
+            "description": "Contradictions a reviewer recorded, once per pair."
+        },
+    }
+    return {
+        "title": settings.name,
+        "description": "Claims, their sources and their review, exported by workbench.",
+        "databases": {database: {"tables": tables}},
+    }
+
+
+def write_datasette_metadata(project: Project, database_path: Path, path: Path) -> None:
+    """Write `datasette_metadata` as JSON to `path`, atomically."""
+    document = datasette_metadata(project, database_path.stem)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
