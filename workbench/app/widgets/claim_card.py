@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.widgets import Static
 
-from workbench.app.diffing import format_quantity
 from workbench.app.keymap import status_bindings
 from workbench.app.widgets.quote_view import QuoteView, quote_content
+from workbench.differences import format_quantity
 from workbench.models import Claim, ProjectSettings, Quantity, Source
 from workbench.project import Project
 
