@@ -53,6 +53,9 @@ neutral = "No side."
 cost = "Costs."
 funding = "Money."
 race = "Position."
+
+[lexicon]
+opposing_stances = [["lagging", "catching-up"]]
 """
 
 
@@ -107,6 +110,7 @@ def repo_copy(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(REPO / "workbench.toml", root / "workbench.toml")
+    shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "claims", root / "claims")
     return root
