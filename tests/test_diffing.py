@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.differences import ClaimFacts, Difference, differences, differences_of
 from workbench.config import load_settings
+from workbench.differences import ClaimFacts, Difference, differences, differences_of
 from workbench.models import Claim, Quantity, Source
 
 from .conftest import REPO
