@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -361,6 +363,32 @@ def test_every_problem_code_in_the_code_is_registered() -> None:
         used |= set(re.findall(r'"(WB\d{3})"', source.read_text(encoding="utf-8")))
     assert used <= set(PROBLEM_CODES)
     assert {f"WB8{n:02d}" for n in range(1, 11)} <= used
+
+
+@pytest.mark.skipif(shutil.which("taplo") is None, reason="taplo (in the [test] extra) is missing")
+def test_editors_validate_lexicon_toml_against_its_schema(tmp_path: Path) -> None:
+    """`.taplo.toml` sends `lexicon.toml` to `schema/lexicon-v1.json`: taplo, as
+    editors run it, accepts the repository's lexicon and flags an empty alias."""
+    shutil.copy(REPO / ".taplo.toml", tmp_path / ".taplo.toml")
+    shutil.copytree(REPO / "schema", tmp_path / "schema")
+    shutil.copy(REPO / "lexicon.toml", tmp_path / "lexicon.toml")
+
+    def taplo_check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["taplo", "check", "lexicon.toml"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert taplo_check().returncode == 0
+    (tmp_path / "lexicon.toml").write_text(
+        '[[entities]]\nname = "Nvidia"\naliases = ["엔비디아", ""]\n', encoding="utf-8"
+    )
+    rejected = taplo_check()
+    assert rejected.returncode != 0
+    assert "lexicon.toml:3:" in rejected.stdout + rejected.stderr
 
 
 # --------------------------------------------------------------------------- property
