@@ -471,3 +471,34 @@ def test_a_project_on_another_subject_sees_its_own_opposing_stances(
 
     assert stance_detail("a", "b") == "opposite views"
     assert stance_detail("a", "c") == ""
+
+
+def test_stance_colours_follow_the_lexicon_not_the_stance_names() -> None:
+    """The app colours the two sides of an opposing pair apart in any project;
+    this corpus keeps its colours (lagging red, catching-up green)."""
+    from workbench.app.widgets.claim_card import stance_class
+    from workbench.config import load_settings
+    from workbench.models import ProjectSettings
+
+    repo_settings = load_settings(REPO)[0]
+    assert [stance_class(s, repo_settings) for s in repo_settings.stances] == [
+        "-stance-side-a",
+        "-stance-side-b",
+        "-stance-other-1",
+        "-stance-other-2",
+    ]
+    other = ProjectSettings.model_validate(
+        {
+            "statuses": {"unreviewed": {"meaning": "Open."}},
+            "stances": {"flat": "No trend.", "warming": "Warmer.", "cooling": "Cooler."},
+            "topics": {},
+            "lexicon": {"opposing_stances": [["cooling", "warming"]]},
+        }
+    )
+    colours = {s: stance_class(s, other) for s in ("warming", "cooling", "flat", "lagging")}
+    assert colours == {
+        "warming": "-stance-side-b",
+        "cooling": "-stance-side-a",
+        "flat": "-stance-other-1",
+        "lagging": "-stance-none",
+    }
