@@ -229,6 +229,7 @@ def test_an_empty_or_control_alias_is_reported_at_its_line(
     problem = only(check_project(project), "WB101")
     assert (problem.path, problem.line) == (path, line_with(path, written))
     assert expected in problem.message and "aliases[1]" in problem.message
+    assert "remove the key" not in problem.message
     # the rest of the project still loads and checks: the claim's stance is known
     assert list(project.claims) == ["a"]
     assert "catching-up" in project.settings.stances
