@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import tomllib
 import unicodedata
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def line_with(path: Path, needle: str, occurrence: int = 1) -> int:
     """The line of the `occurrence`-th line of `path` that holds `needle`."""
     found = [
         number
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
         if needle in line
     ]
     return found[occurrence - 1]
@@ -503,3 +504,41 @@ def test_stance_colours_follow_the_lexicon_not_the_stance_names() -> None:
         "flat": "-stance-other-1",
         "lagging": "-stance-none",
     }
+
+
+# --------------------------------------------------------------------------- item positions
+
+TOML_ALPHABET = st.sampled_from([*list("[]{}\"',=#\\\n \tab1."), '"""', "'''"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TOML_ALPHABET, max_size=60).map("".join))
+def test_placing_array_items_never_fails_on_any_text(tail: str) -> None:
+    """The key index reads broken files too (that is when it is needed)."""
+    from workbench.tomlio import KeyIndex
+
+    KeyIndex("aliases = [" + tail)
+    KeyIndex("[[entities]]\naliases = [" + tail + "\nname = 1\n")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(max_size=6), st.sampled_from(["", " # ]", " # [x"])), min_size=1),
+    st.booleans(),
+)
+def test_each_array_item_is_placed_at_its_line(
+    items: list[tuple[str, str]], trailing_comma: bool
+) -> None:
+    from workbench.tomlio import KeyIndex
+
+    items = [(text.replace("\x7f", ""), comment) for text, comment in items]
+    lines = ["[[entities]]", "aliases = ["]
+    for number, (text, comment) in enumerate(items):
+        comma = "," if number < len(items) - 1 or trailing_comma else ""
+        lines.append(f"  {json.dumps(text, ensure_ascii=False)}{comma}{comment}")
+    text = "\n".join([*lines, "]"]) + "\n"
+    assert tomllib.loads(text)["entities"][0]["aliases"] == [item for item, _ in items]
+    index = KeyIndex(text)
+    for number in range(len(items)):
+        position = index.find(("entities", 0, "aliases", number))
+        assert position is not None and (position.line, position.column) == (number + 3, 3)

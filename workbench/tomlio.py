@@ -182,7 +182,9 @@ class KeyIndex:
         array_counts: dict[tuple[str | int, ...], int] = {}
         in_multiline: str | None = None
         bracket_depth = 0
-        lines = text.splitlines()
+        # TOML ends lines at LF (or CRLF) only; `splitlines` would also split at
+        # U+0085, U+2028 and others that a quoted string may hold
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
         for number, line in enumerate(lines, start=1):
             if in_multiline is not None:
                 if _closes_multiline(line, in_multiline):
