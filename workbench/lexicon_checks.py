@@ -167,8 +167,8 @@ def _check_opposing_stances(lexicon: Lexicon, stances: list[str], where: _Where)
 
 
 @dataclass(frozen=True, slots=True)
-class _Claim:
-    """One name or alias as written: which entity (or event) it belongs to and where."""
+class _NameUse:
+    """One name or alias as written: the entity (or event) that uses it, and where."""
 
     owner: int
     owner_name: str
@@ -181,32 +181,32 @@ class _Claim:
         return "name" if self.is_name else "alias"
 
 
-def _entity_claims(lexicon: Lexicon) -> Iterator[_Claim]:
+def _entity_name_uses(lexicon: Lexicon) -> Iterator[_NameUse]:
     for index, entity in enumerate(lexicon.entities):
-        yield _Claim(index, entity.name, ("entities", index, "name"), True, entity.name)
+        yield _NameUse(index, entity.name, ("entities", index, "name"), True, entity.name)
         for alias_index, alias in enumerate(entity.aliases):
             key_path = ("entities", index, "aliases", alias_index)
-            yield _Claim(index, entity.name, key_path, False, alias)
+            yield _NameUse(index, entity.name, key_path, False, alias)
 
 
-def _event_claims(lexicon: Lexicon) -> Iterator[_Claim]:
+def _event_name_uses(lexicon: Lexicon) -> Iterator[_NameUse]:
     for index, event in enumerate(lexicon.events):
-        yield _Claim(index, event.name, ("events", index, "name"), True, event.name)
+        yield _NameUse(index, event.name, ("events", index, "name"), True, event.name)
         for alias_index, alias in enumerate(event.aliases):
             key_path = ("events", index, "aliases", alias_index)
-            yield _Claim(index, event.name, key_path, False, alias)
+            yield _NameUse(index, event.name, key_path, False, alias)
 
 
 def _check_entity_names(lexicon: Lexicon, where: _Where) -> list[Problem]:
     """A name or alias may belong to one entity only: the engine maps it to one."""
-    return _check_names(_entity_claims(lexicon), where, "entity", _entity_clash)
+    return _check_names(_entity_name_uses(lexicon), where, "entity", _entity_clash)
 
 
 def _check_names(
-    claims: Iterator[_Claim],
+    claims: Iterator[_NameUse],
     where: _Where,
     kind: str,
-    clash: Callable[[_Claim, _Claim, _Where], Problem],
+    clash: Callable[[_NameUse, _NameUse, _Where], Problem],
 ) -> list[Problem]:
     """Names and aliases used by more than one entity (or event).
 
@@ -215,8 +215,8 @@ def _check_names(
     A name repeated within one owner is a warning at the repetition.
     """
     problems: list[Problem] = []
-    first_claims: dict[str, _Claim] = {}
-    own_claims: dict[tuple[str, int], _Claim] = {}
+    first_claims: dict[str, _NameUse] = {}
+    own_claims: dict[tuple[str, int], _NameUse] = {}
     for claim in claims:
         if _invisible(claim.text):
             problems.append(_invisible_problem(claim, where, kind))
@@ -236,7 +236,7 @@ def _check_names(
     return problems
 
 
-def _entity_clash(first: _Claim, later: _Claim, where: _Where) -> Problem:
+def _entity_clash(first: _NameUse, later: _NameUse, where: _Where) -> Problem:
     first_line = where.line(first.key_path)
     if first.is_name and later.is_name:
         message = (
@@ -259,7 +259,7 @@ def _entity_clash(first: _Claim, later: _Claim, where: _Where) -> Problem:
     return where.problem(later.key_path, "WB804", message)
 
 
-def _invisible_problem(claim: _Claim, where: _Where, kind: str) -> Problem:
+def _invisible_problem(claim: _NameUse, where: _Where, kind: str) -> Problem:
     message = (
         f"{claim.what} of {kind} `{shown(claim.owner_name)}` has no visible character "
         f"({_codepoints(claim.text)}): write the {claim.what} or delete it"
@@ -307,10 +307,10 @@ def _check_rivals(lexicon: Lexicon, where: _Where) -> list[Problem]:
 def _check_events(lexicon: Lexicon, where: _Where) -> list[Problem]:
     """A named event's name or alias resolves "a day before the X announcement":
     two events sharing one could date a claim by the wrong event."""
-    return _check_names(_event_claims(lexicon), where, "event", _event_clash)
+    return _check_names(_event_name_uses(lexicon), where, "event", _event_clash)
 
 
-def _event_clash(first: _Claim, later: _Claim, where: _Where) -> Problem:
+def _event_clash(first: _NameUse, later: _NameUse, where: _Where) -> Problem:
     message = (
         f"{later.what} `{shown(later.text)}` of event `{shown(later.owner_name)}` is also "
         f"the {first.what} of event `{shown(first.owner_name)}` "
