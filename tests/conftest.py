@@ -53,6 +53,9 @@ neutral = "No side."
 cost = "Costs."
 funding = "Money."
 race = "Position."
+
+[lexicon]
+opposing_stances = [["lagging", "catching-up"]]
 """
 
 

@@ -596,7 +596,8 @@ async def test_timeline_orders_by_source_date(make_project: ProjectFactory) -> N
         assert isinstance(screen, TimelineScreen)
         rows = [row.claim_id for row in screen.query(TimelineRow)]
         assert rows == ["race-lag-2024", "race-tenth"]
-        assert screen.query(TimelineRow).first().has_class("-stance-lagging")
+        # lagging is the first stance of its opposing pair in the lexicon
+        assert screen.query(TimelineRow).first().has_class("-stance-side-a")
         summary = plain(screen.query_one("#timeline-summary", Static))
         assert summary.splitlines()[0].startswith("2024")
         assert "lagging 1" in summary.splitlines()[0]

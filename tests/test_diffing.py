@@ -7,8 +7,14 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.app.diffing import ClaimFacts, Difference, differences, differences_of
+from workbench.config import load_settings
+from workbench.differences import ClaimFacts, Difference, differences, differences_of
 from workbench.models import Claim, Quantity, Source
+
+from .conftest import REPO
+
+OPPOSING = load_settings(REPO)[0].lexicon.opposing_stances
+"""This corpus's opposing stances, from its lexicon (lagging / catching-up)."""
 
 
 def facts(
@@ -137,10 +143,24 @@ def test_same_outlet_different_articles() -> None:
 
 
 def test_stances_opposed() -> None:
-    found = by_aspect(differences([facts(), facts("b", stance="catching-up")]))
+    found = by_aspect(differences([facts(), facts("b", stance="catching-up")], OPPOSING))
     assert found["stance"].summary == "stance: lagging vs catching-up (opposite views)"
-    mixed = by_aspect(differences([facts(), facts("b", stance="mixed")]))
+    mixed = by_aspect(differences([facts(), facts("b", stance="mixed")], OPPOSING))
     assert mixed["stance"].detail == ""
+
+
+def test_stances_oppose_only_as_the_lexicon_says() -> None:
+    """No stance opposes another by name: without the project's pairs, two
+    stances only differ."""
+    found = by_aspect(differences([facts(), facts("b", stance="catching-up")]))
+    assert found["stance"].detail == ""
+    other = [("warming", "cooling")]
+    pair = [facts(stance="cooling"), facts("b", stance="warming")]
+    assert by_aspect(differences(pair, other))["stance"].detail == "opposite views"
+    three = [facts(stance="cooling"), facts("b", stance="flat"), facts("c", stance="warming")]
+    assert by_aspect(differences(three, other))["stance"].detail == "opposite views"
+    self_opposed = [("flat", "flat")]
+    assert by_aspect(differences(three, self_opposed))["stance"].detail == ""
 
 
 def test_three_claims() -> None:

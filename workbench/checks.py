@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.anchoring import AnchorKind
 from workbench.bulk_read import map_split
+from workbench.lexicon_checks import check_lexicon
 from workbench.locate import indexed_text, line_of
 from workbench.memory import gc_paused
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Quantity
@@ -31,7 +32,7 @@ CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
 
 def check_project(project: Project, paths: Iterable[Path] | None = None) -> list[Problem]:
     """Every problem in the project, sorted by file and line; limited to `paths` if given."""
-    problems = list(project.problems)
+    problems = [*project.problems, *check_lexicon(project)]
     with gc_paused():
         found = map_split(
             list(project.claims.values()),

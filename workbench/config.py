@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from workbench.models import Lexicon, ProjectSettings
+from workbench.models import Lexicon, ProjectSettings, StrictModel, nfc
 from workbench.problems import Problem, Severity
 from workbench.tomlio import KeyIndex, TomlSyntaxError, parse_toml
 
@@ -110,9 +110,7 @@ def load_settings(root: Path) -> tuple[ProjectSettings, list[Problem]]:
     data.setdefault("statuses", DEFAULT_STATUSES)
     data.setdefault("stances", DEFAULT_STANCES)
     data.setdefault("topics", {})
-    lexicon_name = data.get("lexicon")
-    if isinstance(lexicon_name, str):
-        del data["lexicon"]
+    lexicon_value = data.pop("lexicon", None)
     try:
         settings = ProjectSettings.model_validate(data)
     except ValidationError as error:
@@ -120,11 +118,42 @@ def load_settings(root: Path) -> tuple[ProjectSettings, list[Problem]]:
 
         problems = problems_from_validation_error(error, path, KeyIndex(text), ProjectSettings)
         return default_settings(), problems
-    if isinstance(lexicon_name, str):
-        lexicon, problems = load_lexicon(root, lexicon_name, path, text)
-        settings.lexicon = lexicon
-        return settings, problems
-    return settings, []
+    # the lexicon is read on its own, so that a mistake in it costs only the
+    # lexicon, never the project's statuses and stances
+    settings.lexicon, problems = _read_lexicon(root, lexicon_value, path, text)
+    return settings, problems
+
+
+class _InlineLexicon(StrictModel):
+    """`workbench.toml` as far as the inline `[lexicon]` goes, so that its errors
+    carry the key path `lexicon.entities[2].aliases[0]` and find their line."""
+
+    lexicon: Lexicon
+
+
+def _read_lexicon(
+    root: Path, value: object, config_path: Path, config_text: str
+) -> tuple[Lexicon, list[Problem]]:
+    if value is None:
+        return Lexicon(), []
+    if isinstance(value, str):
+        return load_lexicon(root, value, config_path, config_text)
+    if not isinstance(value, dict):
+        position = KeyIndex(config_text).find(("lexicon",))
+        message = (
+            f'lexicon = {value!r}: write a file name (lexicon = "lexicon.toml") '
+            "or a [lexicon] table"
+        )
+        return Lexicon(), [
+            Problem(config_path, position.line if position else 1, 1, "WB101", message)
+        ]
+    try:
+        return _InlineLexicon.model_validate({"lexicon": value}).lexicon, []
+    except ValidationError as error:
+        from workbench.validation import problems_from_validation_error
+
+        index = KeyIndex(config_text)
+        return Lexicon(), problems_from_validation_error(error, config_path, index, _InlineLexicon)
 
 
 def load_lexicon(
@@ -138,20 +167,42 @@ def load_lexicon(
     lexicon_path = root / name
     position = KeyIndex(config_text).find(("lexicon",))
     line = position.line if position else 1
-    if not name or Path(name).is_absolute() or ".." in Path(name).parts:
-        message = f"lexicon = {name!r} must name a file inside the project (e.g. lexicon.toml)"
+    if (
+        not name
+        or Path(name).is_absolute()
+        or ".." in Path(name).parts
+        or not lexicon_path.resolve().is_relative_to(root.resolve())
+    ):
+        message = (
+            f"lexicon = {name!r} must name a file inside the project: move the file into "
+            'the project folder and name it from there (e.g. lexicon = "lexicon.toml")'
+        )
         return Lexicon(), [Problem(config_path, line, 1, "WB101", message)]
     try:
-        lexicon_text = lexicon_path.read_text(encoding="utf-8")
+        data = lexicon_path.read_bytes()
+    except FileNotFoundError:
+        message = (
+            f"the lexicon file `{name}` that workbench.toml names does not exist: "
+            "create it, or correct or remove `lexicon`"
+        )
+        return Lexicon(), [Problem(config_path, line, 1, "WB002", message)]
+    except OSError as error:
+        message = f"cannot read the lexicon file `{name}`: {error.strerror or error}"
+        return Lexicon(), [Problem(config_path, line, 1, "WB002", message)]
+    try:
+        lexicon_text = nfc(data.decode("utf-8").removeprefix("\ufeff"))
+    except UnicodeDecodeError as error:
+        bad_line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"not UTF-8 (byte 0x{data[error.start]:02x}): save the file as UTF-8"
+        return Lexicon(), [Problem(lexicon_path, bad_line, column, "WB002", message)]
+    try:
         lexicon_data = parse_toml(lexicon_text)
     except TomlSyntaxError as error:
         problem = Problem(
             lexicon_path, error.line, error.column, "WB003", f"TOML syntax: {error.message}"
         )
         return Lexicon(), [problem]
-    except (OSError, UnicodeDecodeError) as error:
-        message = f"cannot read the lexicon `{name}` that workbench.toml names: {error}"
-        return Lexicon(), [Problem(config_path, line, 1, "WB002", message)]
     try:
         return Lexicon.model_validate(lexicon_data), []
     except ValidationError as error:

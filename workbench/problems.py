@@ -67,3 +67,46 @@ def _github_escape(value: str, *, data: bool) -> str:
 
 def problems_to_json(problems: list[Problem], root: Path | None = None) -> str:
     return json.dumps([problem.to_json(root) for problem in problems], ensure_ascii=False, indent=2)
+
+
+PROBLEM_CODES: dict[str, str] = {
+    "WB001": "the file is too large to read",
+    "WB002": "the file is missing, binary or not UTF-8",
+    "WB003": "not valid TOML, or nested too deep",
+    "WB004": "a path asked for is not in the project",
+    "WB101": "a schema error: wrong type or value",
+    "WB102": "an unknown key (with a suggestion)",
+    "WB103": "a required key is missing",
+    "WB201": "an id used by two files",
+    "WB202": "the id and the file name differ",
+    "WB203": "an unknown source, or one whose file did not load",
+    "WB204": "an unknown claim, or one whose file did not load",
+    "WB205": "a mutual relation not recorded back",
+    "WB206": "a claim related to itself",
+    "WB207": "a relation recorded twice",
+    "WB208": "`updates` recorded both ways",
+    "WB301": "the quote does not occur in its source",
+    "WB302": "the quote occurs several times",
+    "WB303": "no occurrence matches the prefix or suffix",
+    "WB401": "the quantity matches no number in the quote",
+    "WB501": "a status outside `workbench.toml`",
+    "WB502": "a stance outside `workbench.toml`",
+    "WB503": "a topic outside `workbench.toml`",
+    "WB504": "the status differs from the last history entry",
+    "WB505": "a ClaimReview `review_url` readers cannot follow",
+    "WB601": "not in canonical form",
+    "WB701": "a source's text file is missing, unreadable or outside `seeds/`",
+    # the lexicon (`lexicon.toml` or `[lexicon]`): see `workbench.lexicon_checks`
+    "WB801": "an opposing stance that `[stances]` does not list",
+    "WB802": "a stance opposed to itself",
+    "WB803": "an opposing pair listed twice",
+    "WB804": "an alias claimed by two entities",
+    "WB805": "an alias or name equal to another entity's name or alias",
+    "WB806": "two entities with the same name",
+    "WB807": "an alias, name or word with no visible character",
+    "WB808": "a rivals group that no entity belongs to, or rivalled with itself",
+    "WB809": "a named event's name or alias used by another event",
+    "WB810": "a word listed twice in one list (warning)",
+}
+"""Every problem code, with what it means: one registry, so that a code is never
+used for two things and the README's table can be checked against it."""

@@ -182,7 +182,10 @@ class KeyIndex:
         array_counts: dict[tuple[str | int, ...], int] = {}
         in_multiline: str | None = None
         bracket_depth = 0
-        for number, line in enumerate(text.splitlines(), start=1):
+        # TOML ends lines at LF (or CRLF) only; `splitlines` would also split at
+        # U+0085, U+2028 and others that a quoted string may hold
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
+        for number, line in enumerate(lines, start=1):
             if in_multiline is not None:
                 if _closes_multiline(line, in_multiline):
                     in_multiline = None
@@ -216,6 +219,9 @@ class KeyIndex:
                 bracket_depth = max(0, _bracket_balance(value))
                 if value.lstrip().startswith("{"):
                     self._index_inline_table(value, (*table, *parts), number, key_match.end())
+                elif value.lstrip().startswith("["):
+                    start = key_match.end() + len(value) - len(value.lstrip())
+                    _ArrayItems(lines, self._positions).array(number - 1, start, (*table, *parts))
 
     def _index_inline_table(self, value: str, base: KeyPath, line: int, offset: int) -> None:
         for match in re.finditer(rf"[{{,]\s*({_DOTTED_KEY})\s*=", value):
@@ -229,6 +235,126 @@ class KeyIndex:
             if position is not None:
                 return position
         return None
+
+
+class _ArrayItems:
+    """Where each item of an array value is written (`aliases = ["a", "b"]` puts
+    ("aliases", 1) at the `"b"`), across lines and into nested arrays and inline
+    tables, so that a problem with one item of a list names that item's line."""
+
+    def __init__(self, lines: list[str], positions: dict[KeyPath, Position]) -> None:
+        self._lines = lines
+        self._positions = positions
+        self._row = 0
+        self._column = 0
+
+    def array(self, row: int, column: int, path: KeyPath) -> None:
+        """Index the array whose `[` is at `lines[row][column]` (both from 0)."""
+        self._row, self._column = row, column
+        self._value(path)
+
+    def _char(self) -> str:
+        """The character under the cursor; "\n" at the end of a line, "" at the end."""
+        if self._row >= len(self._lines):
+            return ""
+        line = self._lines[self._row]
+        return line[self._column] if self._column < len(line) else "\n"
+
+    def _advance(self, count: int = 1) -> None:
+        for _ in range(count):
+            if self._char() == "\n":
+                self._row, self._column = self._row + 1, 0
+            elif self._char():
+                self._column += 1
+
+    def _skip_blank(self) -> None:
+        """Skip spaces, line ends and comments."""
+        while True:
+            char = self._char()
+            if char == "#":
+                self._row, self._column = self._row + 1, 0
+            elif char and char in " \t\n\r":
+                self._advance()
+            else:
+                return
+
+    def _value(self, path: KeyPath) -> None:
+        char = self._char()
+        rest = self._lines[self._row][self._column :] if char else ""
+        if char == "[":
+            self._advance()
+            self._items(path)
+        elif char == "{":
+            self._advance()
+            self._inline_table(path)
+        elif rest.startswith(('"""', "'''")):
+            self._multiline_string(rest[:3])
+        elif char in ('"', "'"):
+            self._string(char)
+        else:  # a number, boolean or date: up to the next separator
+            while self._char() and self._char() not in ",]}#\n \t":
+                self._advance()
+
+    def _items(self, path: KeyPath) -> None:
+        index = 0
+        while True:
+            self._skip_blank()
+            char = self._char()
+            if char in ("", "]", "}"):
+                self._advance()
+                return
+            if char == ",":
+                self._advance()
+                continue
+            item = (*path, index)
+            self._positions.setdefault(item, Position(self._row + 1, self._column + 1))
+            self._value(item)
+            index += 1
+
+    def _inline_table(self, path: KeyPath) -> None:
+        while True:
+            self._skip_blank()
+            char = self._char()
+            if char in ("", "}", "]"):
+                self._advance()
+                return
+            key = _INLINE_KEY_RE.match(self._lines[self._row], self._column)
+            if key is None:  # not TOML; the parser reports it
+                self._advance()
+                continue
+            key_path = (*path, *_split_dotted(key.group(1)))
+            self._positions.setdefault(key_path, Position(self._row + 1, self._column + 1))
+            self._column = key.end()
+            self._skip_blank()
+            self._value(key_path)
+            self._skip_blank()
+            if self._char() == ",":
+                self._advance()
+
+    def _string(self, quote: str) -> None:
+        self._advance()
+        while self._char() not in ("", "\n", quote):
+            if quote == '"' and self._char() == "\\":
+                self._advance()
+            self._advance()
+        if self._char() == quote:
+            self._advance()
+
+    def _multiline_string(self, quote: str) -> None:
+        self._advance(3)
+        while self._char():
+            line = self._lines[self._row]
+            if line.startswith(quote, self._column):
+                self._advance(3)
+                while self._char() == quote[0]:  # up to two quotes may end the string
+                    self._advance()
+                return
+            if quote == '"""' and self._char() == "\\":
+                self._advance()
+            self._advance()
+
+
+_INLINE_KEY_RE = re.compile(rf"\s*({_DOTTED_KEY})\s*=")
 
 
 def _opens_multiline(value: str) -> str | None:

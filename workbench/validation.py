@@ -52,6 +52,8 @@ def _problem(
     if error_type == "string_pattern_mismatch" and isinstance(detail.get("input"), str):
         pattern = str((detail.get("ctx") or {}).get("pattern", ""))
         message = explain_pattern_error(str(detail["input"]), pattern)
+        if location and isinstance(location[-1], int):  # an item of a list, not a key
+            message = message.replace("remove the key", "remove it from the list")
         subject = f"`{dotted}`" if dotted else "this file"
         return Problem(path, line, column, "WB101", f"{subject}: {message}")
     message = detail["msg"]

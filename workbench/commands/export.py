@@ -17,7 +17,7 @@ FORMAT_CHOICES = ("json", "jsonl", "csv", "claimreview", "sqlite")
 SELECTION_HELP = """\
 selecting claims:
   Several values of one filter are alternatives (--status false --status misleading:
-  either); different filters must all hold (--topic cost --stance lagging: both).
+  either); different filters must all hold (--topic cost --stance opposes: both).
   --verified adds the statuses workbench.toml marks `verified = true`.
   --since DATE keeps the claims whose current verdict was reached on or after DATE
   (YYYY-MM-DD, UTC): the date of the review history entry that set the current

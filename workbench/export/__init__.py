@@ -21,7 +21,7 @@ What a selection means:
 
 - values given for one field are alternatives (`--status verified --status
   false`: either), different fields must all hold (`--topic cost --stance
-  lagging`: both);
+  opposes`: both);
 - `verified=True` adds the statuses `workbench.toml` marks `verified = true`;
 - `since` keeps the claims whose current verdict was reached on or after that
   date (UTC): the date of the review history entry that set the current status.

@@ -3,7 +3,7 @@
 Each pane shows a claim's source, date, outlet, view, status, stance, quote in
 context and quantity; the Differences panel says what to look at (values and how
 far apart, units that cannot be compared, periods, scopes, dates, stances,
-sources), from `workbench.app.diffing`.
+sources), from `workbench.differences`.
 
 From here the reviewer marks the status of the focused pane's claim and records
 a relation between the current pair, with a note.  With more than two claims,
@@ -26,9 +26,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from workbench.app.diffing import Difference, differences_of
 from workbench.app.screens.detail import NotePrompt, host
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
+from workbench.differences import Difference, differences_of
 from workbench.models import RelationKind
 from workbench.project import Project
 from workbench.review import mark_status, relate
@@ -232,7 +232,8 @@ class CompareScreen(Screen[None]):
             (project.claim(claim_id), project.source_of(project.claim(claim_id)))
             for claim_id in present
         ]
-        return differences_content(differences_of(claims), tuple(present))
+        opposing = project.settings.lexicon.opposing_stances
+        return differences_content(differences_of(claims, opposing), tuple(present))
 
     def _show_pair(self) -> None:
         self.refresh_view()

@@ -324,7 +324,7 @@ class DetailScreen(Screen[None]):
         for name in list(title.classes):
             if name.startswith("-stance-"):
                 title.remove_class(name)
-        title.add_class(stance_class(claim.stance))
+        title.add_class(stance_class(claim.stance, project.settings))
         title.update(title_content(claim))
         self.query_one("#statement", Static).update(Content(claim.statement))
         attribution = self.query_one("#attribution", Static)

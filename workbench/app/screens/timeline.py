@@ -1,8 +1,9 @@
 """The timeline: one topic's claims in the order their sources were published.
 
 Claims are grouped by source (oldest first) and each row is coloured by its
-stance, so the shift from the 2024 "China lags by a year or two" coverage to
-the 2025 "DeepSeek caught up" coverage shows at a glance.  A summary line per
+stance (the two sides of the lexicon's first opposing pair in the error and
+success colours), so a shift in coverage from one side to the other shows at a
+glance.  A summary line per
 year counts the stances.  `t` / `T` switch the topic (or all topics); `enter`
 opens a claim's detail.
 """
@@ -24,11 +25,11 @@ from textual.widgets import Footer, Static
 
 from workbench.app.screens.detail import host
 from workbench.app.widgets.claim_card import stance_class
-from workbench.models import Claim, Source
+from workbench.models import Claim, ProjectSettings, Source
 from workbench.project import Project
 
 STANCE_WIDTH = 12
-"""Cells given to the stance column (`catching-up` is 11)."""
+"""Cells given to the stance column (a longer stance pushes its row's statement on)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +84,20 @@ def stance_counts_by_year(groups: list[SourceGroup]) -> dict[str, Counter[str]]:
     return counts
 
 
-SUMMARY_STANCES = frozenset({"lagging", "catching-up", "mixed", "neutral"})
-"""Stances with a colour in timeline.tcss; any other a project defines is `unknown`."""
+def _stance_style(stance: str, settings: ProjectSettings) -> str:
+    """The component class for a stance's bar, coloured as `stance_class` says."""
+    return f".stance-summary--{stance_class(stance, settings).removeprefix('-stance-')}"
 
 
-def _stance_style(stance: str) -> str:
-    """The component class for a stance's bar (a missing class would be an error)."""
-    name = stance_class(stance).removeprefix("-stance-")
-    return f".stance-summary--{name if name in SUMMARY_STANCES else 'unknown'}"
-
-
-def summary_content(groups: list[SourceGroup], stances: list[str]) -> Content:
+def summary_content(groups: list[SourceGroup], settings: ProjectSettings) -> Content:
     """`2024  ■■■■ lagging 4  ■ mixed 1` per year: the shift at a glance."""
+    stances = list(settings.stances)
     lines: list[Content] = []
     for year, counts in stance_counts_by_year(groups).items():
         parts: list[str | tuple[str, str]] = [(f"{year:<8}", "bold")]
         ordered = [s for s in stances if counts[s]] + sorted(s for s in counts if s not in stances)
         for stance in ordered:
-            parts += [("■" * min(counts[stance], 40), _stance_style(stance)), " "]
+            parts += [("■" * min(counts[stance], 40), _stance_style(stance, settings)), " "]
             parts += [f"{stance} {counts[stance]}", "   "]
         lines.append(Content.assemble(*parts))
     if not lines:
@@ -151,19 +148,20 @@ class StanceSummary(Static):
     """The per-year stance counts; the colours are component classes in timeline.tcss."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "stance-summary--lagging",
-        "stance-summary--catching-up",
-        "stance-summary--mixed",
-        "stance-summary--neutral",
-        "stance-summary--unknown",
+        "stance-summary--side-a",
+        "stance-summary--side-b",
+        "stance-summary--other-1",
+        "stance-summary--other-2",
+        "stance-summary--none",
     }
 
 
 class TimelineRow(Static, can_focus=True):
     """One claim on the timeline: focus it and press enter for its detail."""
 
-    def __init__(self, claim: Claim) -> None:
-        super().__init__(row_content(claim), classes=f"timeline-row {stance_class(claim.stance)}")
+    def __init__(self, claim: Claim, settings: ProjectSettings) -> None:
+        colour = stance_class(claim.stance, settings)
+        super().__init__(row_content(claim), classes=f"timeline-row {colour}")
         self.claim_id = claim.id
 
 
@@ -242,7 +240,7 @@ class TimelineScreen(Screen[None]):
         groups = timeline_groups(project, topic)
         self.query_one("#timeline-title", Static).update(self.title_content(project, groups))
         self.query_one("#timeline-summary", StanceSummary).update(
-            summary_content(groups, list(project.settings.stances))
+            summary_content(groups, project.settings)
         )
         rows = self.query_one("#timeline-rows", VerticalScroll)
         self._stale = False
@@ -251,9 +249,12 @@ class TimelineScreen(Screen[None]):
         for group in groups:
             view = group.source.view if group.source is not None else "unknown"
             widgets.append(
-                Static(group_content(group), classes=f"timeline-source {stance_class(view)}")
+                Static(
+                    group_content(group),
+                    classes=f"timeline-source {stance_class(view, project.settings)}",
+                )
             )
-            widgets.extend(TimelineRow(claim) for claim in group.claims)
+            widgets.extend(TimelineRow(claim, project.settings) for claim in group.claims)
         await rows.mount_all(widgets)
         targets = list(self.query(TimelineRow))
         if not targets:

@@ -12,7 +12,6 @@ Also here: the status keys every claim screen binds (from the project's
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
@@ -21,9 +20,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.widgets import Static
 
-from workbench.app.diffing import format_quantity
 from workbench.app.keymap import status_bindings
 from workbench.app.widgets.quote_view import QuoteView, quote_content
+from workbench.differences import format_quantity
 from workbench.models import Claim, ProjectSettings, Quantity, Source
 from workbench.project import Project
 
@@ -46,12 +45,23 @@ def add_status_bindings(node: DOMNode, settings: ProjectSettings) -> None:
     node._bindings = BindingsMap.merge([node._bindings, BindingsMap(shown)])
 
 
-_SLUG_RE = re.compile(r"[^a-z0-9-]+")
+def stance_class(stance: str, settings: ProjectSettings) -> str:
+    """The CSS class that colours a stance, from the project's data, not its name.
 
-
-def stance_class(stance: str) -> str:
-    """The CSS class for a stance: `-stance-lagging`, `-stance-catching-up`..."""
-    return f"-stance-{_SLUG_RE.sub('-', stance.casefold()).strip('-') or 'unknown'}"
+    The two stances of the first opposing pair in the lexicon that holds this one
+    are `-stance-side-a` and `-stance-side-b` (the error and success colours),
+    so the two sides of the debate stand apart in any project; the other stances
+    that `[stances]` lists are `-stance-other-1` and `-stance-other-2` in their
+    order, and any further or unknown stance is `-stance-none` (muted).
+    """
+    for first, second in settings.lexicon.opposing_stances:
+        if first != second and stance in (first, second):
+            return "-stance-side-a" if stance == first else "-stance-side-b"
+    opposed = {stance for pair in settings.lexicon.opposing_stances for stance in pair}
+    others = [name for name in settings.stances if name not in opposed]
+    if stance in others[:2]:
+        return f"-stance-other-{others.index(stance) + 1}"
+    return "-stance-none"
 
 
 def quantity_line(quantity: Quantity) -> Content:
@@ -155,7 +165,7 @@ class ClaimCard(VerticalScroll, can_focus=True):
         for name in list(self.classes):
             if name.startswith("-stance-"):
                 self.remove_class(name)
-        self.add_class(stance_class(claim.stance))
+        self.add_class(stance_class(claim.stance, project.settings))
         self.border_title = Content(claim.id)
         self.border_subtitle = Content(claim.status)
         header.update(card_header(claim, source))

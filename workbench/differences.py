@@ -5,8 +5,10 @@ says what to look at: the values and how far apart they are, whether the units
 can be compared at all, the periods, scopes and subjects the numbers cover, the
 stances, and the sources and how far apart they were published.
 
-It is pure (no Textual, no files): it takes claims and their sources and
-returns `Difference` values, so it is unit-tested on its own.  Differences are
+It is pure (no Textual, no files): it takes claims and their sources, and the
+project's opposing stances (`opposing_stances` in its lexicon: the subject's
+words are data), and returns `Difference` values, so it is unit-tested on its
+own.  Differences are
 symmetric in content: comparing (a, b) or (b, a) finds the same aspects with the
 same details, only the per-claim values come in the order given.
 """
@@ -14,7 +16,7 @@ same details, only the per-claim values come in the order given.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.models import Claim, Quantity, Source
@@ -23,8 +25,8 @@ from workbench.numbers import format_value, units_compatible
 MISSING = "none"
 """How an absent value (no quantity, no period, no scope) is shown."""
 
-OPPOSED_STANCES = frozenset({"lagging", "catching-up"})
-"""The two stances of the 2024 / 2025 debate that cannot both be right."""
+OpposingStances = Iterable[Sequence[str]]
+"""Pairs of stances that cannot both be right: `Lexicon.opposing_stances`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +76,18 @@ class Difference:
         return f"{text} ({self.detail})" if self.detail else text
 
 
-def differences(claims: Sequence[ClaimFacts]) -> list[Difference]:
-    """Every aspect in which the claims differ, most decisive first."""
+def differences(
+    claims: Sequence[ClaimFacts], opposing_stances: OpposingStances = ()
+) -> list[Difference]:
+    """Every aspect in which the claims differ, most decisive first.
+
+    Stances differ as "opposite views" when the claims hold both stances of one
+    of the `opposing_stances` pairs; without pairs, stances only differ.
+    """
     if len(claims) < 2:
         return []
     found: list[Difference] = []
-    found.extend(_stance(claims))
+    found.extend(_stance(claims, opposing_stances))
     found.extend(_quantities(claims))
     found.extend(_dates(claims))
     found.extend(_sources(claims))
@@ -88,10 +96,10 @@ def differences(claims: Sequence[ClaimFacts]) -> list[Difference]:
 
 
 def differences_of(
-    claims: Sequence[tuple[Claim, Source | None]],
+    claims: Sequence[tuple[Claim, Source | None]], opposing_stances: OpposingStances = ()
 ) -> list[Difference]:
     """`differences` for claims with their sources (None when the source is unknown)."""
-    return differences([ClaimFacts.of(claim, source) for claim, source in claims])
+    return differences([ClaimFacts.of(claim, source) for claim, source in claims], opposing_stances)
 
 
 # -- aspects -------------------------------------------------------------------------
@@ -103,10 +111,11 @@ def _distinct(aspect: str, label: str, values: Sequence[str], detail: str = "") 
     return [Difference(aspect, label, tuple(values), detail)]
 
 
-def _stance(claims: Sequence[ClaimFacts]) -> list[Difference]:
+def _stance(claims: Sequence[ClaimFacts], opposing_stances: OpposingStances) -> list[Difference]:
     stances = [facts.stance for facts in claims]
-    detail = "opposite views" if set(stances) >= OPPOSED_STANCES else ""
-    return _distinct("stance", "stance", stances, detail)
+    held = set(stances)
+    opposed = any(len(set(pair)) == 2 and held >= set(pair) for pair in opposing_stances)
+    return _distinct("stance", "stance", stances, "opposite views" if opposed else "")
 
 
 def _quantities(claims: Sequence[ClaimFacts]) -> list[Difference]:
