@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.config import ProjectNotFound
+from workbench.terminal import visible
 
 COMMAND_MODULES = (
     "workbench.commands.review",
@@ -76,10 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = arguments.handler(arguments)
     except ProjectNotFound as error:
-        print(f"workbench: {error}", file=sys.stderr)
+        print(visible(f"workbench: {error}"), file=sys.stderr)
         return 2
     except UsageError as error:
-        print(f"workbench {arguments.command}: {error}", file=sys.stderr)
+        print(visible(f"workbench {arguments.command}: {error}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
         sys.stderr.close()
