@@ -29,6 +29,8 @@ COMMAND_MODULES = (
     "workbench.commands.stats",
     "workbench.commands.schema",
     "workbench.commands.serve",
+    "workbench.commands.git_setup",
+    "workbench.commands.merge_driver",
 )
 """Modules that each register one subcommand, in the order `--help` lists them."""
 
