@@ -281,8 +281,9 @@ def run_driver(base: Path, ours: Path, theirs: Path, path: str) -> DriverOutcome
         except MergeConflict as conflict:
             reason = str(conflict)
         else:
+            text = _clean_line_merge(base, ours, theirs, merged.claim) or merged.text
             try:
-                _write_text(ours, merged.text)
+                _write_text(ours, text)
             except OSError as error:
                 return DriverOutcome(2, [f"{path}: cannot write the merge: {error}"])
             return DriverOutcome(0, [f"{path}: {note}" for note in merged.notes])
@@ -291,6 +292,25 @@ def run_driver(base: Path, ours: Path, theirs: Path, path: str) -> DriverOutcome
     else:
         reason = ""
     return _line_merge(base, ours, theirs, path, reason)
+
+
+def _clean_line_merge(base: Path, ours: Path, theirs: Path, claim: Claim) -> str | None:
+    """git's line merge, when it is clean and means exactly the merged claim.
+
+    It keeps both sides' comments and formatting (a comment added on theirs
+    survives), which editing ours' text cannot; when the lines clash, or
+    merged lines would mean something else, the record merge's text is used.
+    """
+    labels = [argument for label in MERGE_LABELS for argument in ("-L", label)]
+    command = ["git", "merge-file", "-p", *labels, str(ours), str(base), str(theirs)]
+    try:
+        result = subprocess.run(command, capture_output=True, check=False)
+        if result.returncode != 0:
+            return None
+        text = result.stdout.decode("utf-8")
+        return text if Claim.model_validate(parse_toml(text)) == claim else None
+    except (OSError, UnicodeDecodeError, TomlSyntaxError, ValidationError):
+        return None
 
 
 def _line_merge(base: Path, ours: Path, theirs: Path, path: str, reason: str) -> DriverOutcome:
