@@ -1,5 +1,5 @@
 """Git merges of claim files: `workbench git-setup`, the merge driver run by a real
-`git merge`, WB505 for verdicts to settle and WB005 for conflict markers."""
+`git merge`, WB506 for verdicts to settle and WB006 for conflict markers."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def test_two_branches_marking_one_claim_merge_and_the_later_verdict_stands(
     assert check.returncode == 0, check.stdout  # a warning, not an error
     (warning,) = check.stdout.splitlines()
     line = text.splitlines().index('to = "false"') + 1
-    assert warning.startswith(f"claims/c1.toml:{line}:1: WB505 conflicting verdicts to settle")
+    assert warning.startswith(f"claims/c1.toml:{line}:1: WB506 conflicting verdicts to settle")
     assert "`verified` by alice" in warning and "`false` by bob" in warning
 
     # The same merge the other way round gives the same file.
@@ -265,7 +265,7 @@ def test_two_statement_edits_leave_conflict_markers_that_check_names(repository:
     assert check.returncode == 1
     (problem,) = check.stdout.splitlines()
     assert problem.startswith(
-        f"claims/c1.toml:{first_marker}:1: WB005 unresolved git conflict marker"
+        f"claims/c1.toml:{first_marker}:1: WB006 unresolved git conflict marker"
     )
     assert "resolve the conflict (keep one side, or run `workbench git-setup`" in problem
     assert "WB003" not in check.stdout

@@ -1,4 +1,4 @@
-"""The claim merge itself (`workbench.files.merge`), WB505 and WB005, without git."""
+"""The claim merge itself (`workbench.files.merge`), WB506 and WB006, without git."""
 
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ def test_ours_comments_and_layout_survive_the_merge() -> None:
     assert without_comments == model_text(merged.claim)
 
 
-# --------------------------------------------------------------------------- WB505
+# --------------------------------------------------------------------------- WB506
 
 
 def _history(*entries: tuple[str, str, str]) -> list[ReviewEntry]:
@@ -225,12 +225,12 @@ def test_check_reports_unsettled_verdicts_at_the_later_entry(make_project: Proje
     root = make_project({"c1.toml": text})
     problems = check_project(load_project(root, use_cache=False))
     (problem,) = problems
-    assert problem.code == "WB505" and problem.severity == "warning"
+    assert problem.code == "WB506" and problem.severity == "warning"
     assert problem.line == text.splitlines().index('to = "false"') + 1
     assert "settle it with `workbench mark c1 STATUS`" in problem.message
 
 
-# --------------------------------------------------------------------------- WB005
+# --------------------------------------------------------------------------- WB006
 
 CONFLICTED = """\
 id = "c1"
@@ -254,7 +254,7 @@ def test_conflict_markers_are_named_at_the_first_marker(tmp_path: Path) -> None:
     path = tmp_path / "c1.toml"
     path.write_bytes(CONFLICTED.replace("\n", "\r\n").encode("utf-8"))
     (problem,) = read_document(path).problems
-    assert (problem.code, problem.line, problem.column) == ("WB005", 2, 1)
+    assert (problem.code, problem.line, problem.column) == ("WB006", 2, 1)
 
 
 def test_marker_like_text_in_a_valid_file_is_no_problem(tmp_path: Path) -> None:

@@ -195,7 +195,7 @@ def test_add_dry_run_shows_bidi_controls_and_stays_the_same_toml(
 CLAIMREVIEW_CONFIG = """
 [claimreview]
 organization = "Test Fact Desk"
-review_url = "https://facts.example.org/claims/{id}"
+review_url = "https://factdesk.kr/claims/{id}"
 """
 
 SCRIPT_STATEMENT = 'Closing </script><script>alert("x & y")</script> <!-- tag > text'

@@ -395,7 +395,7 @@ def _check_vocabularies(project: Project, claim: Claim, path: Path) -> list[Prob
 
 
 def _check_verdicts(claim: Claim, path: Path) -> list[Problem]:
-    """WB505: two verdicts a merge brought together that nobody has settled yet."""
+    """WB506: two verdicts a merge brought together that nobody has settled yet."""
     pair = unsettled_verdicts(claim.history)
     if pair is None:
         return []
@@ -408,7 +408,7 @@ def _check_verdicts(claim: Claim, path: Path) -> list[Problem]:
         f"{claim.id} STATUS`"
     )
     line = line_of(path, ("history", pair[1], "to"))
-    return [Problem(path, line, 1, "WB505", message, Severity.WARNING)]
+    return [Problem(path, line, 1, "WB506", message, Severity.WARNING)]
 
 
 def _check_vocabulary_value(

@@ -295,7 +295,7 @@ def read_document(path: Path | str) -> RawDocument:
         )
         marker = conflict_marker_message(text)
         if marker is not None:
-            problem = Problem(Path(path), marker[0], 1, "WB005", marker[1])
+            problem = Problem(Path(path), marker[0], 1, "WB006", marker[1])
         return RawDocument(path, text, None, fingerprint, [problem], stat.st_ino)
     return RawDocument(path, text, parsed, fingerprint, [], stat.st_ino)
 

@@ -191,7 +191,7 @@ def run(arguments: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         except OSError as error:
             raise UsageError(f"cannot write {metadata}: {error.strerror or error}") from None
-        print(f"wrote Datasette metadata to {metadata}", file=sys.stderr)
+        print(visible(f"wrote Datasette metadata to {metadata}"), file=sys.stderr)
     if path is not None:
         what = "claim(s)"
         if arguments.format == "claimreview":

@@ -12,14 +12,14 @@ against the common ancestor:
   order; others keep ours' order, then theirs' new ones.
 - `status`, when both sides changed it differently, takes the `to` of the
   latest history entry: the later verdict stands and the other stays in the
-  history, and `workbench check` reports the pair (WB505) until someone
+  history, and `workbench check` reports the pair (WB506) until someone
   settles it with a further verdict (see `unsettled_verdicts`).
 - Any other field changed on one side only takes that side's value; changed on
   both sides to different values (two edits of the statement) is a conflict.
 
 A conflict, or a side that does not load as a claim, falls back to git's own
 line merge (`git merge-file`), so the reviewer sees the usual conflict markers,
-and `workbench check` then names those markers (WB005).  The merged text keeps
+and `workbench check` then names those markers (WB006).  The merged text keeps
 ours' comments and hand formatting where it can: a canonical file is written
 canonically (`model_text`), a hand-formatted one is edited with `tomlkit`,
 changing only what the merge changed, and the result is re-read and compared
@@ -120,7 +120,7 @@ def merge_claim_texts(base: str | None, ours: str, theirs: str) -> ClaimMerge:
         notes.append(
             f"both sides changed the status (ours `{status_clash[0]}`, theirs "
             f"`{status_clash[1]}`): the later verdict `{latest['to']}` by {latest['reviewer']} "
-            f"at {_time_text(latest['at'])} stands; `workbench check` reports WB505 until "
+            f"at {_time_text(latest['at'])} stands; `workbench check` reports WB506 until "
             "someone settles it with `workbench mark`"
         )
     try:
