@@ -265,3 +265,51 @@ def test_marker_like_text_in_a_valid_file_is_no_problem(tmp_path: Path) -> None:
     (problem,) = read_document(path).problems
     assert problem.code == "WB003"
     assert conflict_marker_message("a = 1\n======== eight\n<<<<<<<<\n") is None
+
+
+def test_two_status_edits_by_hand_are_a_conflict() -> None:
+    ours = BASE.replace('status = "unreviewed"', 'status = "verified"')
+    theirs = BASE.replace('status = "unreviewed"', 'status = "false"')
+    with pytest.raises(MergeConflict, match="neither recorded it in the history"):
+        merge_claim_texts(BASE, ours, theirs)
+
+
+VERDICTS = [
+    (minute, reviewer, to)
+    for minute in range(4)
+    for reviewer in ("alice", "bob")
+    for to in ("verified", "false")
+]
+
+
+@given(
+    st.lists(st.sampled_from(VERDICTS), min_size=1, max_size=4, unique_by=lambda v: v[0]),
+    st.lists(st.sampled_from(VERDICTS), min_size=1, max_size=4, unique_by=lambda v: v[0]),
+)
+def test_merging_two_reviewed_claims_is_commutative(
+    ours_verdicts: list[tuple[int, str, str]], theirs_verdicts: list[tuple[int, str, str]]
+) -> None:
+    """Whichever branch is ours, the merged claim has the same history and status,
+    and the status is the latest verdict of all."""
+
+    def reviewed(verdicts: list[tuple[int, str, str]]) -> str:
+        entries, status = [], "unreviewed"
+        for minute, reviewer, to in sorted(verdicts):
+            entries.append((minute, reviewer, status, to))
+            status = to
+        return _marked(BASE, *entries)
+
+    ours, theirs = reviewed(ours_verdicts), reviewed(theirs_verdicts)
+    one = merge_claim_texts(BASE, ours, theirs).claim
+    other = merge_claim_texts(BASE, theirs, ours).claim
+    assert {entry.model_dump_json() for entry in one.history} == {
+        entry.model_dump_json() for entry in other.history
+    }
+    assert [entry.at for entry in one.history] == sorted(entry.at for entry in one.history)
+    assert one.status == other.status
+    latest = max(entry.at for entry in one.history)
+    assert one.status in {entry.to_status for entry in one.history if entry.at == latest}
+    ours_claim = Claim.model_validate(parse_toml(ours))
+    theirs_claim = Claim.model_validate(parse_toml(theirs))
+    if ours_claim.status == theirs_claim.status:
+        assert one.status == ours_claim.status

@@ -113,8 +113,11 @@ def merge_claim_texts(base: str | None, ours: str, theirs: str) -> ClaimMerge:
     notes: list[str] = []
     if status_clash is not None:
         history = merged.get("history", [])
-        if not history:
-            raise MergeConflict("both sides changed `status` differently, with no history entry")
+        inherited = {_key(entry) for entry in base_data.get("history", [])}
+        if not history or _key(history[-1]) in inherited:
+            raise MergeConflict(
+                "both sides changed `status` differently, and neither recorded it in the history"
+            )
         latest = history[-1]
         merged["status"] = latest["to"]
         notes.append(
@@ -141,24 +144,50 @@ def merge_entries(
 
     An entry in the ancestor that a side no longer has was deleted on that side
     and stays deleted; every other entry of either side is kept once.  When
-    every entry has a time (`at`), the result is in time order (stable: ours'
-    order first for equal times); otherwise ours' entries come first, in their
-    order, then theirs' new ones.
+    every entry has a time (`at`), ours' entries and theirs' new ones are merged
+    in time order (see `_interleave`); otherwise ours' entries come first, in
+    their order, then theirs' new ones.
     """
     ours_keys = {_key(entry) for entry in ours}
     theirs_keys = {_key(entry) for entry in theirs}
     deleted = {key for key in map(_key, base) if key not in ours_keys or key not in theirs_keys}
+    kept: list[dict[str, Any]] = []
     seen: set[str] = set()
-    result: list[dict[str, Any]] = []
-    for entry in (*ours, *theirs):
+    for entry in ours:
         key = _key(entry)
-        if key in seen or key in deleted:
-            continue
-        seen.add(key)
-        result.append(entry)
-    if result and all(isinstance(entry.get("at"), dt.datetime) for entry in result):
-        result.sort(key=lambda entry: entry["at"])
-    return result
+        if key not in seen and key not in deleted:
+            seen.add(key)
+            kept.append(entry)
+    added: list[dict[str, Any]] = []
+    for entry in theirs:
+        key = _key(entry)
+        if key not in seen and key not in deleted:
+            seen.add(key)
+            added.append(entry)
+    if all(isinstance(entry.get("at"), dt.datetime) for entry in (*kept, *added)):
+        return _interleave(kept, added)
+    return kept + added
+
+
+def _interleave(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Two lists of timed entries merged by time, each keeping its own order.
+
+    Entries of the two lists with the same time are ordered by their content,
+    not by side, so that merging either branch into the other gives the same
+    file; entries of one list are never reordered (a `workbench add` and a
+    `mark` in the same second stay in the order they were made).
+    """
+    result: list[dict[str, Any]] = []
+    index, other = 0, 0
+    while index < len(first) and other < len(second):
+        mine, yours = first[index], second[other]
+        if (mine["at"], _key(mine)) <= (yours["at"], _key(yours)):
+            result.append(mine)
+            index += 1
+        else:
+            result.append(yours)
+            other += 1
+    return result + first[index:] + second[other:]
 
 
 def _load(text: str, side: str) -> Claim:
