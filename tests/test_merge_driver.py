@@ -311,3 +311,23 @@ def test_a_claim_side_that_does_not_load_falls_back_to_line_merge(tmp_path: Path
     assert result.returncode == 1
     assert "ours is not valid TOML" in result.stderr
     assert "<<<<<<< ours" in ours.read_text(encoding="utf-8")
+
+
+def test_unreadable_versions_are_one_line_never_a_traceback(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    ours = tmp_path / "ours"
+    theirs = tmp_path / "theirs"
+    good = claim_toml("c1")
+    base.write_text(good, encoding="utf-8")
+    ours.write_text(good, encoding="utf-8")
+    missing = workbench(
+        tmp_path, "merge-driver", str(base), str(ours), str(tmp_path / "gone"), "claims/c1.toml"
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.count("\n") == 1 and "cannot read a version" in missing.stderr
+    assert ours.read_text(encoding="utf-8") == good  # left alone
+    theirs.write_bytes(good.encode("utf-8").replace(b"cost", b"c\xf8st"))
+    latin = workbench(tmp_path, "merge-driver", str(base), str(ours), str(theirs), "claims/c1.toml")
+    assert latin.returncode == 0  # only theirs changed: git's line merge takes it
+    assert "Traceback" not in latin.stderr
+    assert ours.read_bytes() == theirs.read_bytes()
