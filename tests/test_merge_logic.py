@@ -313,3 +313,17 @@ def test_merging_two_reviewed_claims_is_commutative(
     theirs_claim = Claim.model_validate(parse_toml(theirs))
     if ours_claim.status == theirs_claim.status:
         assert one.status == ours_claim.status
+
+
+def test_tables_merge_key_by_key() -> None:
+    base = claim_toml("c1", quantity='subject = "training cost"\nvalue = 5600000\nunit = "USD"\n')
+    ours = base.replace('subject = "training cost"', 'subject = "final training run cost"')
+    theirs = base.replace('unit = "USD"\n', 'unit = "USD"\napproximate = true\n')
+    merged = merge_claim_texts(base, ours, theirs).claim
+    assert merged.quantity is not None
+    assert (merged.quantity.subject, merged.quantity.approximate) == (
+        "final training run cost",
+        True,
+    )
+    with pytest.raises(MergeConflict, match=r"both sides changed `quantity\.subject` differently"):
+        merge_claim_texts(base, ours, base.replace("training cost", "cost"))

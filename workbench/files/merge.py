@@ -16,6 +16,7 @@ against the common ancestor:
   settles it with a further verdict (see `unsettled_verdicts`).
 - Any other field changed on one side only takes that side's value; changed on
   both sides to different values (two edits of the statement) is a conflict.
+  Tables (`source`, `quantity`) are merged key by key the same way.
 
 A conflict, or a side that does not load as a claim, falls back to git's own
 line merge (`git merge-file`), so the reviewer sees the usual conflict markers,
@@ -100,14 +101,12 @@ def merge_claim_texts(base: str | None, ours: str, theirs: str) -> ClaimMerge:
                 merged[key] = entries
             continue
         mine, yours, former = ours_data.get(key), theirs_data.get(key), base_data.get(key)
-        if _same(mine, yours) or _same(former, yours):
-            value = mine
-        elif _same(former, mine):
-            value = yours
-        elif key == "status":
+        if key == "status" and not (
+            _same(mine, yours) or _same(former, yours) or _same(former, mine)
+        ):
             status_clash, value = (mine, yours), mine
         else:
-            raise MergeConflict(f"both sides changed `{key}` differently")
+            value = _merge_value(key, former, mine, yours)
         if value is not None:
             merged[key] = value
     notes: list[str] = []
@@ -133,6 +132,22 @@ def merge_claim_texts(base: str | None, ours: str, theirs: str) -> ClaimMerge:
             f"the merged claim does not validate: {error.error_count()} error(s)"
         ) from None
     return ClaimMerge(_render(ours, ours_claim, ours_data, claim), claim, notes)
+
+
+def _merge_value(name: str, former: Any, mine: Any, yours: Any) -> Any:
+    """Three-way merge of one value; tables (`source`, `quantity`) key by key."""
+    if _same(mine, yours) or _same(former, yours):
+        return mine
+    if _same(former, mine):
+        return yours
+    if isinstance(mine, dict) and isinstance(yours, dict) and isinstance(former, dict):
+        merged = {}
+        for key in [*mine, *(key for key in yours if key not in mine)]:
+            value = _merge_value(f"{name}.{key}", former.get(key), mine.get(key), yours.get(key))
+            if value is not None:
+                merged[key] = value
+        return merged
+    raise MergeConflict(f"both sides changed `{name}` differently")
 
 
 def merge_entries(
