@@ -327,3 +327,27 @@ def test_tables_merge_key_by_key() -> None:
     )
     with pytest.raises(MergeConflict, match=r"both sides changed `quantity\.subject` differently"):
         merge_claim_texts(base, ours, base.replace("training cost", "cost"))
+
+
+LEAD_IN_BASE = claim_toml("c1", quantity='subject = "cost"\nvalue = 5600000\nunit = "USD"\n') + (
+    '# noted by the desk\n\n# the mirror is in c2\n[[relations]]\nkind = "supports"\nclaim = "c2"\n'
+)
+
+
+def test_a_new_table_goes_above_the_comments_that_lead_into_the_next() -> None:
+    ours = _marked(LEAD_IN_BASE, (5, "alice", "unreviewed", "verified"))
+    theirs = model_text(
+        Claim.model_validate(
+            parse_toml(
+                LEAD_IN_BASE
+                + '\n[[evidence]]\ncitation = "Report"\nshows = "Yes."\nstance = "supports"\n'
+            )
+        )
+    )
+    merged = merge_claim_texts(LEAD_IN_BASE, ours, theirs)
+    text = merged.text
+    assert merged.claim.status == "verified" and len(merged.claim.evidence) == 1
+    assert (
+        'unit = "USD"\n# noted by the desk\n\n[[evidence]]\ncitation = "Report"\n'
+        'shows = "Yes."\nstance = "supports"\n\n# the mirror is in c2\n[[relations]]\n'
+    ) in text

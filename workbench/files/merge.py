@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -267,6 +268,7 @@ def _edit(
 
     document = tomlkit.parse(ours_text)
     fresh = tomlkit.parse(canonical)
+    inserts: list[tuple[list[str], str]] = []
     table_order = [
         key
         for key in _keys(merged_data, ours_data)
@@ -290,11 +292,36 @@ def _edit(
             document[key] = fresh[key]
         else:
             later = [name for name in table_order[table_order.index(key) + 1 :] if name in document]
-            moved = [(name, document.pop(name)) for name in later]
-            document[key] = fresh[key]
-            for name, item in moved:
-                document[name] = item
-    return document.as_string().rstrip() + "\n"
+            if not later:
+                document[key] = fresh[key]
+                continue
+            table = tomlkit.document()
+            table[key] = fresh[key]
+            inserts.append((later, table.as_string().strip("\n")))
+    text = document.as_string().rstrip() + "\n"
+    for later, block in inserts:
+        text = _insert_before_tables(text, later, block)
+    return text
+
+
+def _insert_before_tables(text: str, names: list[str], block: str) -> str:
+    """`block` (a table in TOML) inserted before the first table of `names` in `text`,
+    above the comments that lead into that table, so that they stay with it."""
+    header = re.compile(
+        r"^[ \t]*\[\[?[ \t]*(?:" + "|".join(map(re.escape, names)) + r")[ \t]*[\].]", re.M
+    )
+    found = header.search(text)
+    if found is None:
+        raise ValueError("no table to insert before")
+    lines = text[: found.start()].split("\n")[:-1]
+    lead_in: list[str] = []
+    while lines and lines[-1].lstrip().startswith("#"):
+        lead_in.insert(0, lines.pop())
+    while lines and not lines[-1].strip():
+        lines.pop()
+    head = "".join(f"{line}\n" for line in lines)
+    rest = "".join(f"{line}\n" for line in lead_in) + text[found.start() :]
+    return f"{head}\n{block}\n\n{rest}"
 
 
 # --------------------------------------------------------------------------- the driver
