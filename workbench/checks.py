@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.anchoring import AnchorKind
 from workbench.bulk_read import map_split
+from workbench.files.merge import unsettled_verdicts
 from workbench.lexicon_checks import check_lexicon
 from workbench.locate import indexed_text, line_of
 from workbench.memory import gc_paused
@@ -390,7 +391,25 @@ def _check_vocabularies(project: Project, claim: Claim, path: Path) -> list[Prob
                 Severity.WARNING,
             )
         )
+    problems.extend(_check_verdicts(claim, path))
     return problems
+
+
+def _check_verdicts(claim: Claim, path: Path) -> list[Problem]:
+    """WB506: two verdicts a merge brought together that nobody has settled yet."""
+    pair = unsettled_verdicts(claim.history)
+    if pair is None:
+        return []
+    earlier, later = (claim.history[index] for index in pair)
+    message = (
+        f"conflicting verdicts to settle: history entries {pair[0] + 1} (`{earlier.to_status}` "
+        f"by {earlier.reviewer}) and {pair[1] + 1} (`{later.to_status}` by {later.reviewer}) "
+        f"both change the status from `{later.from_status}`, as concurrent reviews merged "
+        f"from two branches do; the later one stands: settle it with `workbench mark "
+        f"{claim.id} STATUS`"
+    )
+    line = line_of(path, ("history", pair[1], "to"))
+    return [Problem(path, line, 1, "WB506", message, Severity.WARNING)]
 
 
 def _check_vocabulary_value(

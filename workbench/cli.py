@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.config import ProjectNotFound
+from workbench.terminal import visible
 
 COMMAND_MODULES = (
     "workbench.commands.review",
@@ -28,6 +29,8 @@ COMMAND_MODULES = (
     "workbench.commands.stats",
     "workbench.commands.schema",
     "workbench.commands.serve",
+    "workbench.commands.git_setup",
+    "workbench.commands.merge_driver",
 )
 """Modules that each register one subcommand, in the order `--help` lists them."""
 
@@ -76,10 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = arguments.handler(arguments)
     except ProjectNotFound as error:
-        print(f"workbench: {error}", file=sys.stderr)
+        print(visible(f"workbench: {error}"), file=sys.stderr)
         return 2
     except UsageError as error:
-        print(f"workbench {arguments.command}: {error}", file=sys.stderr)
+        print(visible(f"workbench {arguments.command}: {error}"), file=sys.stderr)
         return 2
     except BrokenPipeError:
         sys.stderr.close()

@@ -74,6 +74,7 @@ PROBLEM_CODES: dict[str, str] = {
     "WB002": "the file is missing, binary or not UTF-8",
     "WB003": "not valid TOML, or nested too deep",
     "WB004": "a path asked for is not in the project",
+    "WB006": "an unresolved git conflict marker",
     "WB101": "a schema error: wrong type or value",
     "WB102": "an unknown key (with a suggestion)",
     "WB103": "a required key is missing",
@@ -94,6 +95,7 @@ PROBLEM_CODES: dict[str, str] = {
     "WB503": "a topic outside `workbench.toml`",
     "WB504": "the status differs from the last history entry",
     "WB505": "a ClaimReview `review_url` readers cannot follow",
+    "WB506": "conflicting verdicts to settle (warning)",
     "WB601": "not in canonical form",
     "WB701": "a source's text file is missing, unreadable or outside `seeds/`",
     # the lexicon (`lexicon.toml` or `[lexicon]`): see `workbench.lexicon_checks`

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
+from workbench.files.conflict_markers import conflict_marker_message
 from workbench.models import Claim, Source, nfc
 from workbench.problems import Problem
 from workbench.tomlio import (
@@ -292,6 +293,9 @@ def read_document(path: Path | str) -> RawDocument:
         problem = Problem(
             Path(path), error.line, error.column, "WB003", f"TOML syntax error: {error.message}"
         )
+        marker = conflict_marker_message(text)
+        if marker is not None:
+            problem = Problem(Path(path), marker[0], 1, "WB006", marker[1])
         return RawDocument(path, text, None, fingerprint, [problem], stat.st_ino)
     return RawDocument(path, text, parsed, fingerprint, [], stat.st_ino)
 

@@ -85,6 +85,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.project import load_project
     from workbench.review import reviewer_name, utc_now
     from workbench.storage import ClaimExistsError, model_text
+    from workbench.terminal import visible
 
     project = load_project(arguments.root)
     entry = ReviewEntry.model_validate(
@@ -116,25 +117,27 @@ def run(arguments: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     except QuoteNotFound as error:
         hint = ": pass --accept-closest to use it, or correct --quote" if error.closest else ""
-        print(f"workbench add: {error.describe()}{hint}", file=sys.stderr)
+        print(visible(f"workbench add: {error.describe()}{hint}"), file=sys.stderr)
         return 1
     claim, match = proposal.claim, proposal.match
     if arguments.dry_run:
-        print(model_text(claim), end="")
+        print(visible(model_text(claim), keep_newlines=True), end="")
         stream = sys.stderr
     else:
         try:
             record = write_claim(project, proposal)
         except ClaimExistsError as error:
             raise UsageError(str(error)) from None
-        print(f"created {record.path.relative_to(project.root)}")
+        print(visible(f"created {record.path.relative_to(project.root)}"))
         stream = sys.stdout
     if arguments.id is None:
-        print(f"  id        {claim.id} (proposed)", file=stream)
+        print(visible(f"  id        {claim.id} (proposed)"), file=stream)
     if match.closest:
         print(
-            f"  quote     the closest passage ({match.similarity:.0f}% similar): "
-            f"\u201c{match.quote}\u201d",
+            visible(
+                f"  quote     the closest passage ({match.similarity:.0f}% similar): "
+                f"\u201c{match.quote}\u201d"
+            ),
             file=stream,
         )
     if match.occurrences > 1:
@@ -144,7 +147,7 @@ def run(arguments: argparse.Namespace) -> int:
         if claim.source.prefix and claim.source.suffix:
             selector += f", suffix \u201c{claim.source.suffix}\u201d"
         where = f"occurrence {match.occurrence} of {match.occurrences}"
-        print(f"  quote     {where}, picked by {selector}", file=stream)
+        print(visible(f"  quote     {where}, picked by {selector}"), file=stream)
     quantity, mention = claim.quantity, proposal.mention
     if quantity is not None and mention is not None:
         low, high = quantity.bounds
@@ -156,13 +159,15 @@ def run(arguments: argparse.Namespace) -> int:
         period = f", period {quantity.period}" if quantity.period else ""
         about = ", approximate" if quantity.approximate else ""
         print(
-            f"  quantity  {shown} from \u201c{mention.raw}\u201d{period}{about}; "
-            f"subject \u201c{quantity.subject}\u201d (proposed: check it)",
+            visible(
+                f"  quantity  {shown} from \u201c{mention.raw}\u201d{period}{about}; "
+                f"subject \u201c{quantity.subject}\u201d (proposed: check it)"
+            ),
             file=stream,
         )
     if arguments.dry_run:
         return 0
     problems = check_claim(project, project.claim(claim.id), record.path)
     for problem in problems:
-        print(problem.render(project.root), file=sys.stderr)
+        print(visible(problem.render(project.root)), file=sys.stderr)
     return 1 if any(problem.severity is Severity.ERROR for problem in problems) else 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.problems import Severity, problems_to_json
+from workbench.terminal import json_visible, visible
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -59,14 +60,14 @@ def run(arguments: argparse.Namespace) -> int:
     problems = check_project(project, arguments.paths or None)
     root = project.root
     if arguments.format == "json":
-        print(problems_to_json(problems, root))
+        print(json_visible(problems_to_json(problems, root)))
     elif arguments.format == "github":
         annotation_root = git_root(root) or root
         for problem in problems:
-            print(problem.render_github(annotation_root))
+            print(visible(problem.render_github(annotation_root)))
     else:
         for problem in problems:
-            print(problem.render(root))
+            print(visible(problem.render(root)))
     errors = sum(problem.severity is Severity.ERROR for problem in problems)
     warnings = len(problems) - errors
     if arguments.format == "text":

@@ -51,6 +51,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(arguments: argparse.Namespace) -> int:
     from workbench.matching import find_candidates
     from workbench.project import load_project
+    from workbench.terminal import json_visible, visible
 
     project = load_project(arguments.root)
     candidates = find_candidates(
@@ -68,14 +69,16 @@ def run(arguments: argparse.Namespace) -> int:
             }
             for candidate in candidates
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json_visible(json.dumps(rows, ensure_ascii=False, indent=2)))
         return 0
     for candidate in candidates:
         print(
-            f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
-            f"{candidate.suggested_relation}  {candidate.second}"
+            visible(
+                f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
+                f"{candidate.suggested_relation}  {candidate.second}"
+            )
         )
-        print(f"       {candidate.reason}")
+        print(visible(f"       {candidate.reason}"))
     noun = "candidate" if len(candidates) == 1 else "candidates"
     print(f"{len(candidates)} {noun} among {len(project.claims)} claims.", file=sys.stderr)
     return 0

@@ -143,6 +143,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.cli import UsageError
     from workbench.export import ExportError, check_output_path, export_claims
     from workbench.project import load_project
+    from workbench.terminal import visible
 
     output = arguments.output if arguments.output not in (None, "-") else None
     path = Path(output) if output is not None else None
@@ -176,7 +177,8 @@ def run(arguments: argparse.Namespace) -> int:
     except OSError as error:
         target = path if path is not None else "standard output"
         print(
-            f"workbench export: cannot write {target}: {error.strerror or error}", file=sys.stderr
+            visible(f"workbench export: cannot write {target}: {error.strerror or error}"),
+            file=sys.stderr,
         )
         return 1
     if metadata is not None:
@@ -189,12 +191,12 @@ def run(arguments: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
         except OSError as error:
             raise UsageError(f"cannot write {metadata}: {error.strerror or error}") from None
-        print(f"wrote Datasette metadata to {metadata}", file=sys.stderr)
+        print(visible(f"wrote Datasette metadata to {metadata}"), file=sys.stderr)
     if path is not None:
         what = "claim(s)"
         if arguments.format == "claimreview":
             what = (
                 f"review(s) ({result.selected - result.written} selected claim(s) have no verdict)"
             )
-        print(f"exported {result.written} {what} to {path}", file=sys.stderr)
+        print(visible(f"exported {result.written} {what} to {path}"), file=sys.stderr)
     return 0

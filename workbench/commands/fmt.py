@@ -25,15 +25,17 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(arguments: argparse.Namespace) -> int:
     from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root
     from workbench.formatting import format_paths
+    from workbench.terminal import visible
 
     root = find_root(override=arguments.root)
     paths = arguments.paths or [root / CLAIMS_DIR, root / SOURCES_DIR]
     result = format_paths(root, paths, write=not arguments.check)
     for problem in result.problems:
-        print(problem.render(root))
+        print(visible(problem.render(root)))
     verb = "would reformat" if arguments.check else "reformatted"
     for path in result.changed:
-        print(f"{verb} {path.relative_to(root) if path.is_relative_to(root) else path}")
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        print(visible(f"{verb} {shown}"))
     print(f"{len(result.changed)} file(s) {verb}, {result.unchanged} already canonical.")
     if result.problems or (arguments.check and result.changed):
         return 1

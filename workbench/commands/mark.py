@@ -32,6 +32,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.cli import UsageError
     from workbench.project import load_project
     from workbench.review import ReviewError, StaleFileError, mark_status, reviewer_name
+    from workbench.terminal import visible
     from workbench.validation import suggest
 
     project = load_project(arguments.root)
@@ -64,7 +65,7 @@ def run(arguments: argparse.Namespace) -> int:
     except ReviewError as error:
         raise UsageError(str(error)) from None
     except StaleFileError as error:
-        print(f"workbench mark: {error}", file=sys.stderr)
+        print(visible(f"workbench mark: {error}"), file=sys.stderr)
         return 1
-    print(f"marked {claim_id}: {old} -> {status}")
+    print(visible(f"marked {claim_id}: {old} -> {status}"))
     return 0

@@ -49,11 +49,12 @@ def run(arguments: argparse.Namespace) -> int:
 
 def print_summary(project: Project) -> None:
     """Claims by status, for a pipe or a script where the app cannot run."""
+    from workbench.terminal import visible
+
     statuses = Counter(summary.status for summary in project.iter_summaries())
-    print(
-        f"{project.settings.name}: {len(project.claims)} claims from {len(project.sources)} sources"
-    )
+    name = visible(project.settings.name)
+    print(f"{name}: {len(project.claims)} claims from {len(project.sources)} sources")
     for status in project.settings.statuses:
-        print(f"  {status:<14} {statuses.get(status, 0)}")
+        print(f"  {visible(status):<14} {statuses.get(status, 0)}")
     if project.problems:
         print(f"{len(project.problems)} problem(s) loading files: run `workbench check`")

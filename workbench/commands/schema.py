@@ -30,6 +30,8 @@ def run(arguments: argparse.Namespace) -> int:
         from workbench.cli import UsageError
 
         raise UsageError(f"cannot write the schemas: {error.strerror or error}") from error
+    from workbench.terminal import visible
+
     for path in written:
-        print(f"wrote {path}")
+        print(visible(f"wrote {path}"))
     return 0

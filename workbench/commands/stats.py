@@ -30,6 +30,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.export import ExportError, Selection, select_claims
     from workbench.project import load_project
     from workbench.stats import compute_stats, render_json, render_text
+    from workbench.terminal import json_visible, visible
 
     project = load_project(arguments.root)
     selection = selection_from(arguments)
@@ -39,6 +40,9 @@ def run(arguments: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     filtered = None if selection == Selection() else claims
     stats = compute_stats(project, filtered)
-    text = render_json(stats) if arguments.format == "json" else render_text(stats, project)
+    if arguments.format == "json":
+        text = json_visible(render_json(stats))
+    else:
+        text = "".join(visible(line) + "\n" for line in render_text(stats, project).splitlines())
     print(text, end="")
     return 0

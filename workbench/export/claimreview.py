@@ -22,6 +22,12 @@ fact-check markup documentation
   always its headline, publisher and date;
 - `expires`: the claim's `recheck` date, when it has one: after it, the
   verdict should be looked at again.
+
+The JSON text escapes `<`, `>` and `&` as `\\u003c`, `\\u003e` and `\\u0026`
+(and the JavaScript line separators U+2028 and U+2029), as the HTML standard
+advises for JSON in a script element: a statement or note containing
+`</script>` or `<!--` then cannot end the script element it is pasted into, and
+parsing the JSON still gives back the original text.
 """
 
 from __future__ import annotations
@@ -39,6 +45,25 @@ EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
 """RFC 2606's example domains; with the reserved top-level names below, a review
 URL there is a placeholder that no reader can follow."""
 RESERVED_TOP_LEVEL = ("example", "invalid", "test", "localhost")
+
+_SCRIPT_UNSAFE = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def script_safe_json(value: Any) -> str:
+    """`value` as indented JSON that can sit inside `<script type="application/ld+json">`.
+
+    The characters are escaped after `json.dumps`: in its output they can only
+    occur inside strings, where the `\\uXXXX` escape means the same character.
+    """
+    return json.dumps(value, ensure_ascii=False, indent=2).translate(_SCRIPT_UNSAFE)
 
 
 def review_url_problem(review_url: str) -> str | None:
@@ -162,7 +187,7 @@ def write_claimreview(context: ExportContext, out: ByteSink) -> int:
         progress.advance()
         if review is None:
             continue
-        text = json.dumps(review, ensure_ascii=False, indent=2)
+        text = script_safe_json(review)
         parts.append(("\n  " if written == 0 else ",\n  ") + text.replace("\n", "\n  "))
         written += 1
         if len(parts) >= 500:
