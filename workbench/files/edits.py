@@ -32,20 +32,25 @@ class _NotInPlace(Exception):
 
 
 def claim_text_after(text: str, before: Claim, after: Claim) -> str:
-    """The text to write for `after`, given the file's `text` that loads as `before`."""
-    canonical_before = model_text(before)
-    if text == canonical_before:  # no comments, no hand formatting: the common case
-        return model_text(after)
+    """The text to write for `after`, given the file's `text` that loads as `before`.
+
+    A canonical file (the common case: no comments, no hand formatting) gets the
+    canonical text of `after`, which differs from it in just the changed lines.
+    Otherwise the in-place edit must parse back to `after`.
+    """
+    canonical_after = model_text(after)
+    if text == model_text(before):
+        return canonical_after
     try:
-        edited = _edit_in_place(text, before, after)
+        edited: str | None = _edit_in_place(text, before, after)
     except _NotInPlace:
         edited = None
-    if edited is not None and _loads_as(edited, after):
+    if edited is not None and (edited == canonical_after or _loads_as(edited, after)):
         return edited
-    kept = keep_comments(model_text(after), text)
+    kept = keep_comments(canonical_after, text)
     if _loads_as(kept, after):
         return kept
-    return model_text(after)  # pragma: no cover - `keep_comments` only adds comment lines
+    return canonical_after  # pragma: no cover - `keep_comments` only adds comment lines
 
 
 def _loads_as(text: str, claim: Claim) -> bool:

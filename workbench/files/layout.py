@@ -31,6 +31,8 @@ _DOTTED_KEY = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
 _KEY_RE = re.compile(rf"[ \t]*({_DOTTED_KEY})[ \t]*=[ \t]*")
 _HEADER_RE = re.compile(rf"[ \t]*(\[\[?)[ \t]*({_DOTTED_KEY})[ \t]*(\]\]?)")
 _KEY_PART_RE = re.compile(_KEY_PART)
+_PLAIN_LINE_RE = re.compile(r'([A-Za-z0-9_-]+) = (?:"[^"\\#]*"|[0-9][0-9TZ:.+-]*|true|false)')
+"""Most lines of a claim: a bare key and a plain value, no comment (no scan needed)."""
 _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
@@ -157,6 +159,11 @@ def scan_layout(text: str) -> Layout:
         if state.open:
             hash_index = _scan(raw, 0, state)
             layout.lines.append(Line(raw, "more", owner, table, _comment_from(raw, hash_index)))
+            continue
+        plain = _PLAIN_LINE_RE.fullmatch(raw)
+        if plain is not None:
+            owner = (*table, plain.group(1))
+            layout.lines.append(Line(raw, "key", owner, table, "", len(plain.group(1)) + 3))
             continue
         stripped = raw.strip()
         if not stripped:
