@@ -207,11 +207,12 @@ def keep_comments(canonical: str, original: str) -> str:
     """`canonical` with the comments of `original` put back beside what they annotate.
 
     A block of comment lines goes before the key or table it stands above, a
-    trailing comment stays at the end of its line, and comments after the last
-    statement stay at the end.  When the key a comment stood above is gone, the
-    comment goes with the next statement that is still there, so no comment line
-    is ever dropped.  Blank lines before a block belong to the canonical layout;
-    blank lines inside and after it are kept.  Canonical text with comments put
+    trailing comment stays at the end of its line, the comments that open the
+    file stay at its top and those after the last statement stay at the end.
+    When the key a comment stood above is gone, the comment goes with the next
+    statement that is still there, so no comment line is ever dropped.  Blank
+    lines before a block belong to the canonical layout; blank lines inside and
+    after it are kept.  Canonical text with comments put
     back this way is its own fixed point: `check` accepts it as canonical.
     """
     source = scan_layout(original)
@@ -238,6 +239,7 @@ def keep_comments(canonical: str, original: str) -> str:
                 return target_index[anchor]
         return None
 
+    first_statement = statement_anchors[0][0] if statement_anchors else -1
     pending: list[str] = []
     for index, line in enumerate(source.lines):
         if line.kind == "blank":
@@ -252,6 +254,8 @@ def keep_comments(canonical: str, original: str) -> str:
                 pending.append(line.comment.lstrip(" \t"))
             continue
         destination = home(index)
+        if pending and index == first_statement:
+            destination = 0  # the file's opening comments stay at its top
         if pending:
             if destination is None:
                 at_end.extend(pending)
