@@ -27,7 +27,9 @@ from workbench.models import Claim
 from workbench.storage import load_claim_file
 from workbench.tomlio import parse_toml
 
-from .conftest import REPO
+from .conftest import REPO, ProjectFactory
+from .test_app_list import CLAIMS as APP_CLAIMS
+from .test_app_list import on_disk, running, sync
 
 CLAIM_IDS = (
     "apple25-ai-innovation-centres-national-rd",
@@ -321,3 +323,69 @@ def test_workers_report_json_free_output(project: Path) -> None:
     assert worker.returncode == 0, err
     assert _written(out) == [(CLAIM_IDS[0], f"probe-{n}") for n in range(3)]
     assert json.dumps(_written(out))
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def _mark_from_another_process(root: Path, *arguments: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench", "mark", *arguments, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@sync
+async def test_the_app_does_not_erase_a_verdict_another_process_wrote(
+    make_project: ProjectFactory,
+) -> None:
+    """The reviewer saw `unreviewed`; another reviewer marks `false` meanwhile; the
+    reviewer's key press is refused, naming the new status and who set it."""
+    root = make_project(APP_CLAIMS)
+    async with running(root) as run:
+        await run.go_to("a-deepseek-cost")
+        _mark_from_another_process(
+            root, "a-deepseek-cost", "false", "--reviewer", "alice", "--note", "elsewhere"
+        )
+        await run.press("1")
+        data = on_disk(root, "a-deepseek-cost")
+        assert data["status"] == "false"
+        assert [entry["reviewer"] for entry in data["history"]] == ["alice"]  # type: ignore[attr-defined]
+        assert any(
+            "`false`" in text and "alice" in text and "NOT applied" in text
+            for text in run.notifications
+        ), run.notifications
+        assert run.app.project.claim("a-deepseek-cost").status == "false"
+        await run.press("1")  # now the reviewer has seen it: the verdict goes on top
+        data = on_disk(root, "a-deepseek-cost")
+        assert data["status"] == "verified"
+        assert [(e["reviewer"], e["from"], e["to"]) for e in data["history"]] == [  # type: ignore[attr-defined]
+            ("alice", "unreviewed", "false"),
+            ("tester", "false", "verified"),
+        ]
+
+
+@sync
+async def test_the_app_writes_on_top_of_a_note_another_process_added(
+    make_project: ProjectFactory,
+) -> None:
+    """A note someone else added does not change what the reviewer judged: the
+    key press goes through, and both entries are in the file."""
+    root = make_project(APP_CLAIMS)
+    async with running(root) as run:
+        await run.go_to("a-deepseek-cost")
+        _mark_from_another_process(
+            root, "a-deepseek-cost", "unreviewed", "--reviewer", "bob", "--note", "a source?"
+        )
+        await run.press("1")
+        data = on_disk(root, "a-deepseek-cost")
+        assert data["status"] == "verified"
+        assert [(e["reviewer"], e.get("note", "")) for e in data["history"]] == [  # type: ignore[attr-defined]
+            ("bob", "a source?"),
+            ("tester", ""),
+        ]
+        assert len(run.app.project.claim("a-deepseek-cost").history) == 2
