@@ -1,9 +1,10 @@
 """Claim and source files on disk: reading them safely, writing them canonically.
 
-This is the one path for every write (app, CLI, scripts): take a loaded record,
-change the model, `save_claim`.  A save refuses to overwrite a file that changed
-on disk since it was read (another reviewer, an editor, a `git pull`), because a
-reviewer's decision must never silently erase someone else's.
+Review actions write through `workbench.files.writing.update_claim`, which
+locks the file, reads it again and applies the change to what is there now;
+`save_claim` (a whole new claim over a record loaded earlier) refuses a file
+that changed on disk since it was read, because a decision must never silently
+erase someone else's.  Both write only the lines that change, so comments stay.
 """
 
 from __future__ import annotations

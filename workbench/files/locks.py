@@ -24,6 +24,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from workbench.config import CONFIG_NAME
+from workbench.tomlio import WriteError
 
 LOCK_FOLDER = Path(".workbench") / "locks"
 """Where lock files go, under the project root."""
@@ -77,7 +78,11 @@ def lock_path(path: Path) -> Path:
 def locked(paths: Iterable[Path]) -> Iterator[None]:
     """Hold the locks of all `paths`, taken in sorted order so that two writers
     locking the same two files cannot each wait for the other."""
-    locks = sorted({lock_path(path): path for path in paths}.items())
+    paths = list(paths)
+    try:
+        locks = sorted({lock_path(path): path for path in paths}.items())
+    except OSError as error:  # no room or no right to make the lock folder
+        raise WriteError(paths[0], error) from None
     with contextlib.ExitStack() as stack:
         for lock_file, path in locks:
             lock = FileLock(lock_file, timeout=LOCK_TIMEOUT_SECONDS)
@@ -88,4 +93,6 @@ def locked(paths: Iterable[Path]) -> Iterator[None]:
                     f"{path}: another writer has held its lock for {LOCK_TIMEOUT_SECONDS:.0f} s "
                     f"({lock_file}); try again, or end the process that holds it"
                 ) from None
+            except OSError as error:
+                raise WriteError(path, error) from None
         yield
