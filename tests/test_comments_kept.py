@@ -136,7 +136,7 @@ def _comment_lines_kept(original_comments: list[str], text: str) -> bool:
     return all(any(comment in line for line in lines) for comment in original_comments)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_review_action_keeps_every_comment_and_writes_the_intended_claim(
     data: st.DataObject,
@@ -160,7 +160,7 @@ def test_a_review_action_keeps_every_comment_and_writes_the_intended_claim(
         assert keep_comments(model_text(after), written) == written
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_keep_comments_keeps_them_all_and_is_its_own_fixed_point(data: st.DataObject) -> None:
     claim = data.draw(claims())

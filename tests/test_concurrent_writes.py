@@ -146,7 +146,7 @@ def _written(output: str) -> list[tuple[str, str]]:
 
 def test_two_mark_processes_on_one_claim_lose_nothing(project: Path) -> None:
     claim_id = CLAIM_IDS[0]
-    rounds = int(os.environ.get("WORKBENCH_TEST_MARK_ROUNDS", "6"))
+    rounds = int(os.environ.get("WORKBENCH_TEST_MARK_ROUNDS", "4"))
     reported: list[str] = []
     for number in range(rounds):
         first = _workbench(project, "mark", claim_id, "verified", "--note", f"a{number}")
@@ -180,7 +180,7 @@ def test_a_thousand_marks_from_four_processes_lose_nothing(project: Path) -> Non
 
 
 def test_two_adds_of_one_id_at_once_create_it_once(project: Path) -> None:
-    for number in range(2):
+    for number in range(int(os.environ.get("WORKBENCH_TEST_ADD_ROUNDS", "1"))):
         claim_id = f"race-{number}"
         arguments = (
             "add",
