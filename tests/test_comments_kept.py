@@ -92,7 +92,9 @@ def commented(draw: st.DrawFn, claim: Claim) -> tuple[str, list[str]]:
         comment = draw(COMMENT)
         lines[index] += "  " + comment
         comments.append(comment)
-    places = draw(st.lists(st.sampled_from([*starts, len(lines)]), max_size=4))
+    # before a statement, at the end, or right under the last key of a table
+    blanks = [index for index, line in enumerate(layout.lines) if line.kind == "blank"]
+    places = draw(st.lists(st.sampled_from([*starts, *blanks, len(lines)]), max_size=4))
     for index in sorted(places, reverse=True):
         comment = draw(COMMENT)
         lines.insert(index, comment)

@@ -185,8 +185,15 @@ def _append_tables(
             ),
             len(lines),
         )
-    # the blank and comment lines before the next table (or the end) stay with it
+    # the blank and comment lines before the next table (or the end) stay with it,
+    # but comments right under the last statement, closed by a blank line, stay
+    # under that statement (as `keep_comments` places them)
     position = following
     while position > 0 and lines[position - 1].kind in ("blank", "comment"):
         position -= 1
+    under = position
+    while under < following and lines[under].kind == "comment":
+        under += 1
+    if under > position and under < len(lines) and lines[under].kind == "blank":
+        position = under
     return position, 0, new_lines

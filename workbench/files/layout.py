@@ -203,17 +203,26 @@ def scan_layout(text: str) -> Layout:
     return layout
 
 
+def _last_line(layout: Layout, index_of: dict[Anchor, int], anchor: Anchor | None) -> int | None:
+    """The last line of the statement at `anchor` in `layout`, if it is there."""
+    if anchor is None or anchor not in index_of:
+        return None
+    return layout.statement_end(index_of[anchor]) - 1
+
+
 def keep_comments(canonical: str, original: str) -> str:
     """`canonical` with the comments of `original` put back beside what they annotate.
 
-    A block of comment lines goes before the key or table it stands above, a
-    trailing comment stays at the end of its line, the comments that open the
-    file stay at its top and those after the last statement stay at the end.
+    A block of comment lines goes before the key or table it stands above,
+    unless it sits right under a statement with a blank line after it (a note at
+    the end of a table): then it stays under that statement.  A trailing comment
+    stays at the end of its line, the comments that open the file stay at its
+    top and those after the last statement stay at the end.
     When the key a comment stood above is gone, the comment goes with the next
     statement that is still there, so no comment line is ever dropped.  Blank
     lines before a block belong to the canonical layout; blank lines inside and
-    after it are kept.  Canonical text with comments put
-    back this way is its own fixed point: `check` accepts it as canonical.
+    after it are kept.  Canonical text with comments put back this way is its
+    own fixed point: `check` accepts it as canonical.
     """
     source = scan_layout(original)
     target = scan_layout(canonical)
@@ -240,19 +249,36 @@ def keep_comments(canonical: str, original: str) -> str:
         return None
 
     first_statement = statement_anchors[0][0] if statement_anchors else -1
+    after: dict[int, list[str]] = {}
     pending: list[str] = []
+    tail: list[str] = []  # comments right under the previous statement, before any blank
+    previous: Anchor | None = None
+    blank_since_statement = False
     for index, line in enumerate(source.lines):
         if line.kind == "blank":
+            blank_since_statement = True
             if pending:
                 pending.append(line.text)
             continue
         if line.kind == "comment":
-            pending.append(line.text)
+            if previous is not None and not blank_since_statement:
+                tail.append(line.text)
+            else:
+                pending.append(line.text)
             continue
         if line.kind == "more":
             if line.comment:
                 pending.append(line.comment.lstrip(" \t"))
             continue
+        if tail:
+            # a comment right under a statement and then a blank line closes that
+            # statement's part (the end of a table); without the blank it leads the next
+            end_of_previous = _last_line(target, target_index, previous)
+            if blank_since_statement and end_of_previous is not None:
+                after.setdefault(end_of_previous, []).extend(tail)
+            else:
+                pending = tail + pending
+            tail = []
         destination = home(index)
         if pending and index == first_statement:
             destination = 0  # the file's opening comments stay at its top
@@ -270,10 +296,16 @@ def keep_comments(canonical: str, original: str) -> str:
                 before.setdefault(destination, []).append(line.comment.lstrip(" \t"))
             else:
                 at_end.append(line.comment.lstrip(" \t"))
+        previous = line.anchor
+        blank_since_statement = False
+    at_end.extend(tail)
+    if tail and blank_since_statement:
+        at_end.append("")
     at_end.extend(pending)
     out: list[str] = []
     for index, line in enumerate(target.lines):
         out.extend(before.get(index, ()))
         out.append(line.text + trailing.get(index, ""))
+        out.extend(after.get(index, ()))
     out.extend(at_end)
     return "\n".join(out) + "\n"
