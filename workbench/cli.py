@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,16 @@ COMMAND_MODULES = (
 
 class UsageError(Exception):
     """Bad arguments: the CLI prints one line and exits 2."""
+
+
+def check_flag_text(flag: str, value: str) -> None:
+    """Refuse text for a claim file that holds a control character (an escape code
+    pasted from a terminal): it could not be stored, and would reach the next
+    reviewer's terminal raw."""
+    from workbench.models import TEXT_PATTERN, explain_pattern_error
+
+    if value and not re.fullmatch(TEXT_PATTERN, value):
+        raise UsageError(f"{flag} {explain_pattern_error(value, TEXT_PATTERN)}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as error:
+        # a write that failed (disk full, read-only, a lock held too long): one line
+        from workbench.files.locks import LockTimeoutError
+        from workbench.tomlio import WriteError
+
+        if not isinstance(error, WriteError | LockTimeoutError):
+            raise
+        print(f"workbench {arguments.command}: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return result

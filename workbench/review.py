@@ -1,10 +1,12 @@
 """Reviewing claims: marking status, notes, relations and dismissals.
 
 The app, `workbench mark` and scripts all call these functions, so every
-decision takes the same path: reload-safe, appended to the claim's history,
-written through the canonical atomic writer.  A write never goes over a file
-that changed since the project was loaded; `StaleFileError` tells the caller
-to reload (the app then shows the reviewer what changed).
+decision takes the same path: the claim's file is locked and read again, the
+change is applied to what is on disk now (so a concurrent reviewer's entry is
+kept), and only the lines that change are written, atomically.  A change that
+no longer applies (the reviewer saw `unreviewed`, another reviewer has since
+set `verified`) is refused with `StaleFileError`, whose reason says what
+changed; the project's copy of the claim is reloaded so the caller can show it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ import datetime as dt
 import getpass
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from pydantic import ValidationError
+
+from workbench.files.writing import ClaimChange, update_claim, update_claims
 from workbench.models import (
     SYMMETRIC_RELATIONS,
     CandidateKind,
@@ -23,15 +30,10 @@ from workbench.models import (
     Relation,
     RelationKind,
     ReviewEntry,
+    explain_pattern_error,
 )
 from workbench.project import Project
-from workbench.storage import (
-    ClaimRecord,
-    StaleFileError,
-    ensure_unchanged,
-    load_claim_file,
-    save_claim,
-)
+from workbench.storage import ClaimRecord, StaleFileError, load_claim_file
 
 
 class ReviewError(ValueError):
@@ -92,15 +94,78 @@ def reload_claim(project: Project, claim_id: str) -> ClaimRecord | None:
 def _history_entry(
     claim: Claim, to_status: str, reviewer: str, note: str, at: dt.datetime | None
 ) -> ReviewEntry:
-    return ReviewEntry.model_validate(
-        {
-            "at": at or utc_now(),
-            "reviewer": reviewer,
-            "from": claim.status,
-            "to": to_status,
-            "note": note,
-        }
-    )
+    try:
+        return ReviewEntry.model_validate(
+            {
+                "at": at or utc_now(),
+                "reviewer": reviewer,
+                "from": claim.status,
+                "to": to_status,
+                "note": note,
+            }
+        )
+    except ValidationError as error:
+        raise ReviewError(
+            _text_error(error, {"note": "the note", "reviewer": "the reviewer"})
+        ) from None
+
+
+def _text_error(error: ValidationError, names: dict[str, str]) -> str:
+    """One line for a value a reviewer typed that cannot be stored (a control character)."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    what = names.get(field, field or "a value")
+    value = first.get("input")
+    pattern = (first.get("ctx") or {}).get("pattern")
+    if isinstance(value, str) and isinstance(pattern, str):
+        return f"{what} {explain_pattern_error(value, pattern)}"
+    return f"{what}: {first['msg']}"
+
+
+_BOOKKEEPING = frozenset({"status", "history", "relations", "dismissed"})
+"""Fields that record reviews rather than say what the claim is."""
+
+
+def _ensure_as_seen(path: Path, seen: Claim, now: Claim, *, status_matters: bool) -> None:
+    """Refuse a reviewer's change when the claim on disk is no longer what they saw.
+
+    What they saw is the project's copy.  A verdict given on status `unreviewed`
+    does not apply over another reviewer's `verified`, nor to a statement or quote
+    edited since; a note, relation or history entry someone else added does not
+    matter and the change goes through on top of it.
+    """
+    if status_matters and now.status != seen.status:
+        by = ""
+        last = now.history[-1] if now.history else None
+        if last is not None and last.to_status == now.status:
+            by = f" by {last.reviewer} at {last.at:%Y-%m-%d %H:%M} UTC"
+        raise StaleFileError(
+            path,
+            f"{now.id} is now `{now.status}` (set{by}), not `{seen.status}` as you saw it",
+        )
+    changed = [
+        name
+        for name in type(now).model_fields
+        if name not in _BOOKKEEPING and getattr(now, name) != getattr(seen, name)
+    ]
+    if changed:
+        raise StaleFileError(
+            path, f"{now.id}'s {', '.join(changed)} changed on disk since you saw it"
+        )
+
+
+def _apply(project: Project, record: ClaimRecord, change: ClaimChange) -> Change:
+    """Apply `change` to the claim's file as it is now, under its lock; keep the
+    project's copy in step with what was written."""
+    try:
+        before, written = update_claim(record.path, change)
+    except StaleFileError:
+        if not record.path.exists():
+            raise
+        reload_claim(project, record.id)
+        raise
+    project.replace_record(written)
+    return Change(written.id, before, written.claim)
 
 
 def mark_status(
@@ -111,31 +176,59 @@ def mark_status(
     reviewer: str,
     note: str = "",
     at: dt.datetime | None = None,
+    as_seen: bool = True,
 ) -> Change:
-    """Set a claim's status, appending a history entry; written at once."""
+    """Set a claim's status, appending a history entry; written at once.
+
+    The change is made to the file as it is on disk now, under its lock.  With
+    `as_seen` (the app, scripts) it is refused with `StaleFileError` when the
+    status or content on disk differs from the project's copy, which is what the
+    reviewer saw; without it (`workbench mark`) it applies to whatever is there,
+    and the entry's `from` is the status found on disk.
+    """
     if status not in project.settings.statuses:
         allowed = ", ".join(project.settings.statuses)
         raise ReviewError(f"unknown status `{status}` (workbench.toml allows: {allowed})")
     record = _record(project, claim_id)
-    before = record.claim
-    entry = _history_entry(before, status, reviewer, note, at)
-    after = before.model_copy(update={"status": status, "history": [*before.history, entry]})
-    project.replace_record(save_claim(record, after))
-    return Change(claim_id, before, project.claim(claim_id))
+    seen = record.claim
+    _history_entry(seen, status, reviewer, note, at)  # a bad note is refused before any lock
+
+    def change(now: Claim) -> Claim:
+        if as_seen:
+            _ensure_as_seen(record.path, seen, now, status_matters=True)
+        entry = _history_entry(now, status, reviewer, note, at)
+        return now.model_copy(update={"status": status, "history": [*now.history, entry]})
+
+    return _apply(project, record, change)
 
 
 def add_note(
-    project: Project, claim_id: str, note: str, *, reviewer: str, at: dt.datetime | None = None
+    project: Project,
+    claim_id: str,
+    note: str,
+    *,
+    reviewer: str,
+    at: dt.datetime | None = None,
+    as_seen: bool = True,
 ) -> Change:
-    """A note is a history entry that leaves the status as it is."""
+    """A note is a history entry that leaves the status as it is.
+
+    A note is about the claim's content, so with `as_seen` it is refused when
+    the statement or quote changed on disk; a new status does not matter.
+    """
     if not note.strip():
         raise ReviewError("a note needs some text")
     record = _record(project, claim_id)
-    before = record.claim
-    entry = _history_entry(before, before.status, reviewer, note, at)
-    after = before.model_copy(update={"history": [*before.history, entry]})
-    project.replace_record(save_claim(record, after))
-    return Change(claim_id, before, project.claim(claim_id))
+    seen = record.claim
+    _history_entry(seen, seen.status, reviewer, note, at)
+
+    def change(now: Claim) -> Claim:
+        if as_seen:
+            _ensure_as_seen(record.path, seen, now, status_matters=False)
+        entry = _history_entry(now, now.status, reviewer, note, at)
+        return now.model_copy(update={"history": [*now.history, entry]})
+
+    return _apply(project, record, change)
 
 
 def undo(
@@ -144,15 +237,22 @@ def undo(
     """Undo a change with a further history entry: history is never rewritten.
 
     The status goes back to what it was before the change, and the claim's other
-    fields (relations, dismissals) go back too; the history keeps both entries.
+    fields (relations, dismissals) go back too; the history keeps both entries,
+    and entries others added since.  Refused when the claim on disk changed
+    since, other than in its history.
     """
     record = _record(project, change.claim_id)
-    current = record.claim
     note = f"undo: {_describe(change)}"
-    entry = _history_entry(current, change.before.status, reviewer, note, at)
-    restored = change.before.model_copy(update={"history": [*current.history, entry]})
-    project.replace_record(save_claim(record, restored))
-    return Change(change.claim_id, current, project.claim(change.claim_id))
+
+    def restore(now: Claim) -> Claim:
+        if now.model_copy(update={"history": []}) != change.after.model_copy(
+            update={"history": []}
+        ):
+            raise StaleFileError(record.path, f"{now.id} changed on disk since the change to undo")
+        entry = _history_entry(now, change.before.status, reviewer, note, at)
+        return change.before.model_copy(update={"history": [*now.history, entry]})
+
+    return _apply(project, record, restore)
 
 
 def _describe(change: Change) -> str:
@@ -165,15 +265,37 @@ def _describe(change: Change) -> str:
     return "note"
 
 
-def _check_pair(project: Project, first_id: str, second_id: str) -> tuple[ClaimRecord, ClaimRecord]:
+def _pair(project: Project, first_id: str, second_id: str) -> tuple[ClaimRecord, ClaimRecord]:
     if first_id == second_id:
         raise ReviewError("a claim cannot relate to itself")
-    first, second = _record(project, first_id), _record(project, second_id)
-    # Check both before writing either, so a stale second file does not leave
-    # the first half of a mirrored relation behind.
-    ensure_unchanged(first.path, first.fingerprint)
-    ensure_unchanged(second.path, second.fingerprint)
-    return first, second
+    return _record(project, first_id), _record(project, second_id)
+
+
+def _apply_pair(
+    project: Project,
+    records: tuple[ClaimRecord, ClaimRecord],
+    change: Callable[[list[Claim]], list[Claim]],
+) -> list[Change]:
+    """Apply a change to two files at once: both locked, both read, then both written."""
+    try:
+        results = update_claims([record.path for record in records], change)
+    except StaleFileError:
+        for record in records:
+            if record.path.exists():
+                reload_claim(project, record.id)
+        raise
+    changes = []
+    for before, written in results:
+        project.replace_record(written)
+        if written.claim != before:
+            changes.append(Change(written.id, before, written.claim))
+    return changes
+
+
+def _with_relation(claim: Claim, relation: Relation) -> Claim:
+    if any(r.kind == relation.kind and r.claim == relation.claim for r in claim.relations):
+        return claim
+    return claim.model_copy(update={"relations": [*claim.relations, relation]})
 
 
 def relate(
@@ -189,22 +311,25 @@ def relate(
 
     `updates` points from the newer claim (first) to the older (second) and is
     written in the first file only.  A relation already recorded is not repeated.
+    Both files are locked and read as they are now before either is written.
     """
     del reviewer  # relations carry their own note; the history records status changes
-    first, second = _check_pair(project, first_id, second_id)
-    changes: list[Change] = []
-    targets = [(first, second_id)]
-    if kind in SYMMETRIC_RELATIONS:
-        targets.append((second, first_id))
-    for record, other_id in targets:
-        before = record.claim
-        if any(r.kind == kind and r.claim == other_id for r in before.relations):
-            continue
-        relation = Relation(kind=kind, claim=other_id, note=note)
-        after = before.model_copy(update={"relations": [*before.relations, relation]})
-        project.replace_record(save_claim(record, after))
-        changes.append(Change(before.id, before, project.claim(before.id)))
-    return changes
+    records = _pair(project, first_id, second_id)
+    try:
+        forward = Relation(kind=kind, claim=second_id, note=note)
+        backward = Relation(kind=kind, claim=first_id, note=note)
+    except ValidationError as error:
+        raise ReviewError(_text_error(error, {"note": "the note"})) from None
+    mutual = kind in SYMMETRIC_RELATIONS
+
+    def change(now: list[Claim]) -> list[Claim]:
+        first, second = now
+        return [
+            _with_relation(first, forward),
+            _with_relation(second, backward) if mutual else second,
+        ]
+
+    return _apply_pair(project, records, change)
 
 
 def dismiss(
@@ -218,19 +343,25 @@ def dismiss(
     at: dt.datetime | None = None,
 ) -> list[Change]:
     """Record that a proposed pair is not a conflict, in both files, so it never returns."""
-    first, second = _check_pair(project, first_id, second_id)
-    changes: list[Change] = []
-    for record, other_id in ((first, second_id), (second, first_id)):
-        before = record.claim
-        if any(d.claim == other_id and d.kind == kind for d in before.dismissed):
-            continue
-        dismissal = Dismissal(
-            claim=other_id, kind=kind, note=note, reviewer=reviewer, at=at or utc_now()
-        )
-        after = before.model_copy(update={"dismissed": [*before.dismissed, dismissal]})
-        project.replace_record(save_claim(record, after))
-        changes.append(Change(before.id, before, project.claim(before.id)))
-    return changes
+    records = _pair(project, first_id, second_id)
+    when = at or utc_now()
+    try:
+        dismissals = [
+            Dismissal(claim=other_id, kind=kind, note=note, reviewer=reviewer, at=when)
+            for other_id in (second_id, first_id)
+        ]
+    except ValidationError as error:
+        raise ReviewError(_text_error(error, {"note": "the note"})) from None
+
+    def change(now: list[Claim]) -> list[Claim]:
+        return [
+            claim
+            if any(d.claim == dismissal.claim and d.kind == kind for d in claim.dismissed)
+            else claim.model_copy(update={"dismissed": [*claim.dismissed, dismissal]})
+            for claim, dismissal in zip(now, dismissals, strict=True)
+        ]
+
+    return _apply_pair(project, records, change)
 
 
 __all__ = [

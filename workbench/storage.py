@@ -1,9 +1,10 @@
 """Claim and source files on disk: reading them safely, writing them canonically.
 
-This is the one path for every write (app, CLI, scripts): take a loaded record,
-change the model, `save_claim`.  A save refuses to overwrite a file that changed
-on disk since it was read (another reviewer, an editor, a `git pull`), because a
-reviewer's decision must never silently erase someone else's.
+Review actions write through `workbench.files.writing.update_claim`, which
+locks the file, reads it again and applies the change to what is there now;
+`save_claim` (a whole new claim over a record loaded earlier) refuses a file
+that changed on disk since it was read, because a decision must never silently
+erase someone else's.  Both write only the lines that change, so comments stay.
 """
 
 from __future__ import annotations
@@ -442,6 +443,30 @@ def _render_plan(model: type[BaseModel]) -> tuple[tuple[str, str, str, bool, Any
     )
 
 
+def field_entries(model: BaseModel) -> list[tuple[str, Any, bool]]:
+    """(TOML key, value, whether canonical text writes it) for each field, in order.
+
+    What an in-place edit compares between a claim before and after a change.
+    """
+    entries = []
+    for name, key, required, default in _field_plan(type(model)):
+        value = getattr(model, name)
+        written = value is not None and (required or value != default)
+        entries.append((key, value, written))
+    return entries
+
+
+def value_text(value: Any) -> str:
+    """One value as canonical text writes it after `key = `."""
+    return format_value(_plain(value))
+
+
+def item_block(key: str, item: BaseModel) -> str:
+    """One `[[key]]` entry as canonical text writes it, from the blank line before it
+    to its last line (no final newline)."""
+    return (f"\n[[{table_header((key,))}]]\n" + _model_table(item, (key,))).rstrip("\n")
+
+
 def current_fingerprint(path: Path) -> Fingerprint | None:
     try:
         stat = path.stat()
@@ -460,28 +485,32 @@ def ensure_unchanged(path: Path, expected: Fingerprint | None) -> None:
 
 
 def save_claim(record: ClaimRecord, claim: Claim) -> ClaimRecord:
-    """Write a changed claim over its file, unless the file changed under us.
+    """Write a changed claim over its file, unless the file changed since `record` was read.
 
-    Re-validates the model first (a model built with `model_copy(update=...)`
-    skips validation) so that nothing invalid is ever written.
+    For callers that hold a record and a whole new claim (scripts, tests); the
+    review actions apply their change to the file as it is now instead
+    (`workbench.files.writing.update_claim`).  Runs under the file's lock, writes
+    only the lines that differ (comments stay) and re-validates the model first
+    (a model built with `model_copy(update=...)` skips validation), so that
+    nothing invalid is ever written.
     """
-    claim = Claim.model_validate(claim.model_dump(by_alias=True))
-    ensure_unchanged(record.path, record.fingerprint)
-    text = model_text(claim)
-    write_atomic(record.path, text)
-    data = text.encode("utf-8")
-    return ClaimRecord(claim, record.path, Fingerprint.of(data, record.path.stat()))
+    from workbench.files.locks import locked
+    from workbench.files.writing import read_on_disk, write_change
+
+    with locked([record.path]):
+        current = read_on_disk(record.path)
+        expected = record.fingerprint
+        found = current.fingerprint
+        if expected is None or found is None or found.digest != expected.digest:
+            raise StaleFileError(record.path, "the file changed on disk since it was loaded")
+        return write_change(current, claim)
 
 
 def create_claim(claims_dir: Path, claim: Claim) -> ClaimRecord:
-    """Write a new claim file; refuse if the id is taken."""
-    claim = Claim.model_validate(claim.model_dump(by_alias=True))
-    path = claims_dir / f"{claim.id}.toml"
-    if path.exists():
-        raise ClaimExistsError(f"{path} already exists: choose another id")
-    text = model_text(claim)
-    write_atomic(path, text)
-    return ClaimRecord(claim, path, Fingerprint.of(text.encode("utf-8"), path.stat()))
+    """Write a new claim file; refuse if the id is taken, even by a writer racing us."""
+    from workbench.files.writing import create_new_claim
+
+    return create_new_claim(claims_dir / f"{claim.id}.toml", claim)
 
 
 def format_file(
@@ -489,19 +518,24 @@ def format_file(
 ) -> tuple[bool, list[Problem]]:
     """Rewrite a file in canonical form (if `write`); return whether it differs.
 
+    Comments stay beside the keys and tables they annotate (`keep_comments`).
     A file with problems is left alone: formatting must never turn a file that
     a maintainer is still fixing into something else.
     """
+    from workbench.files.layout import keep_comments
+    from workbench.files.locks import locked
+
     document = read_document(path)
     parsed, problems = validate_document(document, model)
-    if parsed is None:
+    if parsed is None or document.text is None:
         return False, problems
-    text = model_text(parsed)
+    text = keep_comments(model_text(parsed), document.text)
     if text == document.text:
         return False, []
     if write:
-        ensure_unchanged(path, document.fingerprint)
-        write_atomic(path, text)
+        with locked([path]):
+            ensure_unchanged(path, document.fingerprint)
+            write_atomic(path, text)
     return True, []
 
 

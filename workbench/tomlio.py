@@ -15,7 +15,9 @@ a crash never leaves half a file behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import functools
 import math
 import os
@@ -524,31 +526,111 @@ def format_value(value: Any) -> str:
     return rendered[len("v = ") : -1]
 
 
+class WriteError(OSError):
+    """A file could not be written (disk full, read-only, no permission); nothing changed.
+
+    The message is one line naming the file, the reason and what to do, for the
+    CLI and the app to show as it is.
+    """
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        reason = error.strerror or str(error)
+        advice = _WRITE_ADVICE.get(error.errno or 0, "fix the cause and run the command again")
+        super().__init__(
+            f"{path}: cannot write the file ({reason}); it was left as it was: {advice}"
+        )
+        self.path = path
+        self.errno = error.errno
+
+
+_WRITE_ADVICE = {
+    errno.ENOSPC: "free some disk space and run the command again",
+    errno.EDQUOT: "your disk quota is used up: free some space and run the command again",
+    errno.EFBIG: "the file system refuses a file this large: free space or raise the limit",
+    errno.EROFS: "the file system is read-only: work in a writable copy",
+    errno.EACCES: "check the permissions of the file and its folder",
+    errno.EPERM: "check the permissions of the file and its folder",
+    errno.EIO: "the disk reported an input/output error: check it before going on",
+}
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that readers see the old file or the new, never half.
 
     The temporary file is created in the same folder (a rename across file systems
     is not atomic), flushed and fsynced before the rename, and the folder is fsynced
-    after it so that the rename itself survives a power cut.
+    after it so that the rename itself survives a power cut.  A symlink is written
+    through to its target (which keeps the link).  When the disk is full
+    (or read-only, or failing) the temporary file is removed, the file is left as it
+    was, and `WriteError` says so in one line.
     """
-    path = Path(path)
+    # A symlinked file is written through to its target, never replaced by a copy.
+    _write_via_temporary(Path(os.path.realpath(path)), text, exclusive=False)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a new file at `path`, atomically and only if no file is there yet.
+
+    The text goes to a temporary file first, which is then hard-linked to `path`:
+    the link fails when `path` exists, so of two writers creating the same file
+    exactly one succeeds, and a reader never sees half a file.  Where the file
+    system has no hard links, `O_CREAT | O_EXCL` makes the same promise about who
+    wins.  Raises `FileExistsError` when the file is already there.
+    """
+    _write_via_temporary(Path(path), text, exclusive=True)
+
+
+def _write_via_temporary(path: Path, text: str, *, exclusive: bool) -> None:
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    data = text.encode("utf-8")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise WriteError(path, error) from None
+    try:
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if exclusive:
+                os.chmod(temporary, 0o644)
+                _link_new(temporary, path, data)
+            else:
+                try:
+                    mode = path.stat().st_mode & 0o777
+                except FileNotFoundError:
+                    mode = 0o644
+                os.chmod(temporary, mode)
+                os.replace(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError as error:
+            raise WriteError(path, error) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
     fsync_folder(folder)
+
+
+def _link_new(temporary: str, path: Path, data: bytes) -> None:
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(descriptor, data)
+            os.fsync(descriptor)
+        except OSError:
+            os.close(descriptor)
+            os.unlink(path)
+            raise
+        os.close(descriptor)
 
 
 def fsync_folder(folder: Path) -> None:

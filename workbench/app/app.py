@@ -31,10 +31,12 @@ from textual.message import Message
 from workbench import review
 from workbench.app.keymap import APP_BINDINGS
 from workbench.app.messages import ClaimsChanged
+from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
 from workbench.project import Project
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
+from workbench.tomlio import WriteError
 
 POLL_SECONDS = 2.0
 """How often files are checked for changes made outside the app."""
@@ -183,6 +185,11 @@ class ReviewApp(App[None]):
         except ReviewError as error:
             self.notify(str(error), title="Not done", severity="error", markup=False)
             return False
+        except (WriteError, LockTimeoutError) as error:
+            self.notify(
+                f"{error} ({description})", title="Not written", severity="error", markup=False
+            )
+            return False
         changes = (result,) if isinstance(result, Change) else tuple(result)
         if not changes:
             self.notify(f"{description}: nothing to change", timeout=3, markup=False)
@@ -209,8 +216,9 @@ class ReviewApp(App[None]):
             fresh = review.reload_claim(self.project, claim_id)
         if fresh is not None:
             message = (
-                f"{claim_id} changed on disk and was reloaded. Your change was NOT applied "
-                f"({description}): look at the claim again and redo it if it still holds."
+                f"{claim_id} changed on disk and was reloaded: {error.reason}. Your change was "
+                f"NOT applied ({description}): look at the claim again and redo it if it "
+                "still holds."
             )
         elif not error.path.exists():
             self.project.claims.pop(claim_id, None)

@@ -18,8 +18,9 @@ rate and what the ClaimReview export publishes. The id (source prefix and key wo
 of the statement) and a quantity (the first money, count or percent number in the
 quote, with a subject guessed from the statement) are proposed and printed: check
 them. --topic and --stance are required unless workbench.toml allows only one value.
-The new file is written atomically, never over an existing claim, and passes
-`workbench check`.
+The new file is written atomically and created exclusively: never over an existing
+claim, even when two `add` commands race for the same id (one of them fails). It
+passes `workbench check`.
 """
 
 
@@ -78,7 +79,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(arguments: argparse.Namespace) -> int:
     from workbench.adding import AddError, QuoteNotFound, build_claim, write_claim
     from workbench.checks import check_claim
-    from workbench.cli import UsageError
+    from workbench.cli import UsageError, check_flag_text
     from workbench.models import ReviewEntry
     from workbench.numbers import format_value
     from workbench.problems import Severity
@@ -87,6 +88,11 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.storage import ClaimExistsError, model_text
     from workbench.terminal import visible
 
+    check_flag_text("--statement", arguments.statement)
+    check_flag_text("--quote", arguments.quote)
+    check_flag_text("--attributed-to", arguments.attributed_to)
+    check_flag_text("--subject", arguments.subject or "")
+    check_flag_text("--reviewer", arguments.reviewer or "")
     project = load_project(arguments.root)
     entry = ReviewEntry.model_validate(
         {
