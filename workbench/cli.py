@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "workbench.commands.conflicts",
     "workbench.commands.export",
     "workbench.commands.mark",
+    "workbench.commands.evidence",
     "workbench.commands.add",
     "workbench.commands.stats",
     "workbench.commands.schema",
