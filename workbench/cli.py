@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "workbench.commands.mark",
     "workbench.commands.evidence",
     "workbench.commands.add",
+    "workbench.commands.source",
     "workbench.commands.stats",
     "workbench.commands.schema",
     "workbench.commands.serve",
