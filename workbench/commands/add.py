@@ -16,10 +16,13 @@ the one --occurrence names, is added for you.
 The statement is required: it must stand on its own, because it is what reviewers
 rate and what the ClaimReview export publishes. The id (source prefix and key words
 of the statement) and a quantity (the first money, count or percent number in the
-quote, with a subject guessed from the statement) are proposed and printed: check
-them. --topic and --stance are required unless workbench.toml allows only one value.
-The new file is written atomically, never over an existing claim, and passes
-`workbench check`.
+quote, with the subject the statement's number measures and the period the quote
+names, where "지난해"/"last year" count from the source's date) are proposed and
+printed: check them. A claim whose quote or statement is the same as an existing
+claim's, or nearly (rapidfuzz ratio 90 or more, after NFC and case folding), is
+listed and not written (exit 1) unless --allow-duplicate. --topic and --stance are
+required unless workbench.toml allows only one value. The new file is written
+atomically, never over an existing claim, and passes `workbench check`.
 """
 
 
@@ -70,13 +73,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "(default: $WORKBENCH_REVIEWER, else git's user.name)",
     )
     parser.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="add the claim even though a claim with the same or a near-same quote or "
+        "statement exists (they are listed)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="print the file instead of writing it"
     )
     parser.set_defaults(handler=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from workbench.adding import AddError, QuoteNotFound, build_claim, write_claim
+    from workbench.adding import (
+        AddError,
+        DuplicateClaims,
+        QuoteNotFound,
+        build_claim,
+        write_claim,
+    )
     from workbench.checks import check_claim
     from workbench.cli import UsageError
     from workbench.models import ReviewEntry
@@ -111,7 +126,18 @@ def run(arguments: argparse.Namespace) -> int:
             occurrence=arguments.occurrence,
             accept_closest=arguments.accept_closest,
             history=[entry],
+            allow_duplicate=arguments.allow_duplicate,
         )
+    except DuplicateClaims as error:
+        print(
+            f"workbench add: {len(error.duplicates)} claim(s) already have the same or a "
+            "near-same quote or statement; nothing written (pass --allow-duplicate to add "
+            "it anyway):",
+            file=sys.stderr,
+        )
+        for line in _duplicate_lines(error.duplicates):
+            print(line, file=sys.stderr)
+        return 1
     except AddError as error:
         raise UsageError(str(error)) from None
     except QuoteNotFound as error:
@@ -145,6 +171,12 @@ def run(arguments: argparse.Namespace) -> int:
             selector += f", suffix \u201c{claim.source.suffix}\u201d"
         where = f"occurrence {match.occurrence} of {match.occurrences}"
         print(f"  quote     {where}, picked by {selector}", file=stream)
+    if proposal.duplicates:
+        print("  duplicate added anyway (--allow-duplicate); near-same claims:", file=stream)
+        for line in _duplicate_lines(proposal.duplicates):
+            print(line, file=stream)
+    for note in proposal.notes:
+        print(f"  note      {note}", file=stream)
     quantity, mention = claim.quantity, proposal.mention
     if quantity is not None and mention is not None:
         low, high = quantity.bounds
@@ -166,3 +198,13 @@ def run(arguments: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.render(project.root), file=sys.stderr)
     return 1 if any(problem.severity is Severity.ERROR for problem in problems) else 0
+
+
+def _duplicate_lines(duplicates: list[Any]) -> list[str]:
+    """One line per near-same claim: id, what is alike and how much, its statement (the
+    model refuses control characters in a statement, so it prints as it is)."""
+    return [
+        f"  claims/{item.claim_id}.toml  same {item.field} ({item.similarity:.0f}%)  "
+        f"\u201c{item.statement}\u201d"
+        for item in duplicates
+    ]
