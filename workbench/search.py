@@ -13,9 +13,19 @@ no per-claim objects, no per-claim function calls.
   (Korean particles stay attached to words, so `딥시크` finds `딥시크는`).  A
   term with a typo is matched through the vocabulary: rapidfuzz finds words
   that look like it (`deepsek` -> `deepseek`) and those are scanned for.
+  Korean look-alikes are compared letter by letter (jamo): a syllable is
+  three or so letters, so `엔비디야` is one letter from `엔비디아` (and finds
+  `엔비디아의`), and `딥시그` one from `딥시크`; a Korean term is compared with
+  the same number of syllables at the start of each word, where Korean puts
+  the word and after it the particle.
   Matches in the id rank first, then matches at the start of a word, then the
   rest; typo matches rank below exact ones; every term must match.  Equal
   scores keep the chosen sort order.
+* `-term` leaves out the claims whose id, statement or quote holds the term
+  (exactly: an exclusion never guesses typos).
+* A field token that matches no value (`status:verfied`) still shows nothing,
+  but `query_hints` says what the reviewer probably meant ("did you mean
+  `verified`?") for the caller to show.
 
 An index never changes once built (`updated` returns a new one), so the worker
 thread can read it while the app thread moves on.
@@ -64,6 +74,9 @@ TYPO_MIN_LENGTH = 4
 
 TYPO_CUTOFF = 80.0
 """rapidfuzz `ratio` a vocabulary word needs to count as a typo of a term."""
+
+HANGUL_TYPO_MIN_LENGTH = 3
+"""For a term with Korean syllables: three syllables are some seven letters (jamo)."""
 
 TYPO_ALTERNATIVES = 3
 """At most this many look-alike words are scanned for per term (`_typo_matches` takes 3)."""
@@ -190,6 +203,8 @@ class Query:
     exclude: Mapping[Field, tuple[str, ...]]
     terms: tuple[str, ...]
     """Free text, normalised, longest first (the most selective term is scanned first)."""
+    excluded_terms: tuple[str, ...] = ()
+    """`-deepseek` -> ("deepseek",): claims holding any of these are left out."""
 
 
 def parse_query(text: str) -> Query:
@@ -197,12 +212,16 @@ def parse_query(text: str) -> Query:
     include: dict[Field, tuple[str, ...]] = {}
     exclude: dict[Field, tuple[str, ...]] = {}
     terms: list[str] = []
+    excluded: list[str] = []
     for token in normalize(text).split():
-        negated = token.startswith("-") and ":" in token
+        negated = token.startswith("-") and len(token) > 1
         name, colon, values = (token[1:] if negated else token).partition(":")
         field = _FIELD_ALIASES.get(name) if colon else None
         if field is None:
-            terms.append(token)
+            if negated:
+                excluded.append(token[1:])
+            else:
+                terms.append(token)
             continue
         chosen = tuple(value for value in values.split(",") if value)
         if not chosen:
@@ -210,7 +229,60 @@ def parse_query(text: str) -> Query:
         target = exclude if negated else include
         target[field] = target.get(field, ()) + chosen
     terms.sort(key=len, reverse=True)
-    return Query(include, exclude, tuple(dict.fromkeys(terms)))
+    return Query(include, exclude, tuple(dict.fromkeys(terms)), tuple(dict.fromkeys(excluded)))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryHint:
+    """A field token that matches no value, and the value the reviewer probably meant."""
+
+    field: Field
+    value: str
+    suggestion: str | None
+
+    @property
+    def message(self) -> str:
+        text = f"no {self.field} matches `{self.value}`"
+        return text + (f"; did you mean `{self.suggestion}`?" if self.suggestion else "")
+
+
+def query_hints(query: Query, known: Mapping[Field, Sequence[str]]) -> list[QueryHint]:
+    """The field tokens of `query` (included or excluded) that match none of the `known`
+    values of their field, each with the closest known value (`validation.suggest`),
+    so that `status:verfied` can say "did you mean `verified`?" instead of showing
+    nothing without a word.  For `source`, outlets and source ids both count."""
+    from workbench.validation import suggest
+
+    hints: list[QueryHint] = []
+    for tokens in (query.include, query.exclude):
+        for field, prefixes in tokens.items():
+            values = list(known.get(field, ()))
+            lowered = [value.lower() for value in values]
+            for prefix in prefixes:
+                if field == "source":
+                    matched = any(prefix in value for value in lowered)
+                else:
+                    matched = any(value.startswith(prefix) for value in lowered)
+                if not matched:
+                    hints.append(QueryHint(field, prefix, suggest(prefix, values)))
+    return hints
+
+
+def has_hangul(text: str) -> bool:
+    return any("\uac00" <= char <= "\ud7a3" for char in text)
+
+
+def jamo(text: str) -> str:
+    """Hangul syllables decomposed into their letters (NFD gives the conjoining jamo):
+    `딥시크` -> ㄷㅣㅂㅅㅣㅋㅡ, so a one-letter typo costs one letter, not a syllable."""
+    return unicodedata.normalize("NFD", text)
+
+
+def typo_eligible(term: str) -> bool:
+    """Whether a term is long enough to look for typos of it (see the two minimums)."""
+    if has_hangul(term):
+        return len(term) >= HANGUL_TYPO_MIN_LENGTH
+    return len(term) >= TYPO_MIN_LENGTH
 
 
 def token_matches(field: Field, value: str, source_id: str, prefixes: Sequence[str]) -> bool:
@@ -269,6 +341,7 @@ class Vocabulary:
         self._texts = texts
         self._base = base
         self._words: list[str] | None = None
+        self._starts: dict[int, tuple[list[str], list[str]]] = {}
         self._lock = threading.Lock()
 
     def extended(self, texts: Iterable[str]) -> Vocabulary:
@@ -293,11 +366,35 @@ class Vocabulary:
             return self._words
 
     def similar(self, term: str, limit: int = TYPO_ALTERNATIVES) -> list[tuple[str, float]]:
-        """Words that look like `term` (a typo of it), best first; not `term` itself."""
+        """Words that look like `term` (a typo of it), best first; not `term` itself.
+
+        A Korean term is compared in jamo with the opening syllables of each word,
+        as many as the term has (`_word_starts`): the look-alike is that opening
+        (`딥시크`), which then finds the word with any particle (`딥시크는`)."""
+        if has_hangul(term):
+            starts, letters = self._word_starts(len(term))
+            found = process.extract(
+                jamo(term), letters, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=limit + 4
+            )
+            return [
+                (starts[index], float(score))
+                for _letters, score, index in found
+                if term not in starts[index]
+            ][:limit]
         found = process.extract(
             term, self.words(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=limit + 4
         )
         return [(word, float(score)) for word, score, _index in found if term not in word][:limit]
+
+    def _word_starts(self, length: int) -> tuple[list[str], list[str]]:
+        """The distinct openings of `length` characters of the Korean words, and their jamo;
+        made once per length (a dict assignment is atomic, so threads may share it)."""
+        cached = self._starts.get(length)
+        if cached is None:
+            openings = sorted({word[:length] for word in self.words() if has_hangul(word[:1])})
+            cached = (openings, [jamo(opening) for opening in openings])
+            self._starts[length] = cached
+        return cached
 
 
 # --------------------------------------------------------------------------- the index
@@ -561,6 +658,7 @@ class ClaimIndex:
             filters.sort,
             tuple(sorted(query.include.items())),
             tuple(sorted(query.exclude.items())),
+            query.excluded_terms,
         )
         last = self._last_search
         if query.terms and last is not None and last[0] == base and _narrows(last[1], query.terms):
@@ -582,6 +680,10 @@ class ClaimIndex:
             positions = self._with_token(positions, field, prefixes, keep=True)
         for field, prefixes in query.exclude.items():
             positions = self._with_token(positions, field, prefixes, keep=False)
+        if query.excluded_terms:
+            texts = self.texts
+            left_out = query.excluded_terms
+            positions = [at for at in positions if not any(term in texts[at] for term in left_out)]
         if not query.terms:
             return positions
         found = self._search(positions, query.terms, typos=typos)
@@ -650,13 +752,10 @@ class ClaimIndex:
                 )
                 for slot, found in zip(slots, found_at, strict=True)
             ]
-            if typos and narrowed and len(term) >= TYPO_MIN_LENGTH and len(slots) < TYPO_WHEN_FEWER:
+            eligible = typos and typo_eligible(term)
+            if eligible and narrowed and len(slots) < TYPO_WHEN_FEWER:
                 return None  # the full search might look for typos here
-            if (
-                typos
-                and len(term) >= TYPO_MIN_LENGTH
-                and len(slots) < min(TYPO_WHEN_FEWER, len(positions))
-            ):
+            if eligible and len(slots) < min(TYPO_WHEN_FEWER, len(positions)):
                 exact = len(slots)
                 slots, scores = self._typo_matches(term, candidates, finds, slots, scores, totals)
                 typo_free = typo_free and len(slots) == exact
@@ -708,6 +807,16 @@ class ClaimIndex:
                 extra.setdefault(slot, totals[slot] + similarity * TYPO_WEIGHT)
         merged = sorted([*zip(slots, scores, strict=True), *extra.items()])
         return [slot for slot, _ in merged], [score for _, score in merged]
+
+    def hints(self, filters: Filters) -> list[QueryHint]:
+        """What the search box's field tokens match nothing of, with suggestions: the
+        values present in the claims, and for `status` every configured status too."""
+        known: dict[Field, list[str]] = {
+            field: list(codes.values) for field, codes in self.fields.items()
+        }
+        known["status"] = list(dict.fromkeys([*self._statuses, *known["status"]]))
+        known["source"] = [*known["source"], *self.source_ids.values]
+        return query_hints(parse_query(filters.query), known)
 
     # ------------------------------------------------------------------ summaries
 
