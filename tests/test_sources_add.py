@@ -216,6 +216,20 @@ def test_the_same_article_twice_is_refused(
     assert _seeds(root) == before
 
 
+def test_today_in_the_furthest_time_zone_is_not_the_future(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "article.txt"
+    file.write_text(ARTICLE_TEXT, encoding="utf-8")
+    latest = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
+    code, _out, err = _run(_add(root, file, "--published", latest.isoformat()), capsys)
+    assert code == 0, err
+    file.write_text(ARTICLE_TEXT + "more\n", encoding="utf-8")
+    later = (latest + dt.timedelta(days=1)).isoformat()
+    code, _out, err = _run(_add(root, file, "--published", later), capsys)
+    assert code == 2 and f"--published: {later} is in the future" in err
+
+
 def test_view_is_required_only_when_the_project_has_several_stances(
     root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -162,6 +162,16 @@ def _from_html(html: str, label: str) -> Article:
     return Article(text, text.encode("utf-8"), title, language, from_html=True)
 
 
+LATEST_UTC_OFFSET = dt.timedelta(hours=14)
+"""The furthest time zone ahead of UTC (Kiribati, UTC+14)."""
+
+
+def latest_date_now() -> dt.date:
+    """Today's date where it is latest on Earth: an article dated today in Seoul, read
+    while it is still yesterday in UTC, is not from the future."""
+    return (dt.datetime.now(dt.UTC) + LATEST_UTC_OFFSET).date()
+
+
 def guess_language(text: str) -> str:
     """`ko` when Hangul makes up a fifth of the letters, else `en`: a guess for the
     default of `--language`, which a reviewer overrides for anything else."""
@@ -221,13 +231,13 @@ def build_source(
     today: dt.date | None = None,
 ) -> NewSource:
     """Everything `add_source` writes, checked; raises `SourceError`, writes nothing."""
-    today = today or dt.datetime.now(dt.UTC).date()
+    today = today or latest_date_now()
     if url and (problem := http_url_problem(url)) is not None:
         raise SourceError(f"--url: {problem}")
     if published > today:
         raise SourceError(
-            f"--published: {published.isoformat()} is in the future (today is "
-            f"{today.isoformat()}, UTC): give the date the article appeared"
+            f"--published: {published.isoformat()} is in the future (it is "
+            f"{today.isoformat()} at the latest anywhere): give the date the article appeared"
         )
     if not outlet.strip():
         raise SourceError("--outlet: must not be empty: name the newspaper or site")
