@@ -108,12 +108,12 @@ CLAIMS = {
         ("Lee", "verified", "false"),
         ("Lee", "false", "verified"),
     ),
-    # they disagree; a note by Park is not a verdict
+    # they disagree; Park only added evidence, which is not a verdict
     "c2.toml": _claim(
         "c2",
         ("Kim", "unreviewed", "false"),
         ("Lee", "false", "verified"),
-        ("Park", "verified", "verified", "looked at it"),
+        ("Park", "verified", "verified", "evidence added: refutes: Report"),
     ),
     # Kim's verdict was undone: only Lee's stands
     "c3.toml": _claim(
@@ -122,14 +122,18 @@ CLAIMS = {
         ("Kim", "false", "verified"),
         ("Kim", "verified", "false", "undo: status false -> verified"),
     ),
-    # both say false
+    # both say false, Lee by changing it back
     "c4.toml": _claim(
         "c4",
         ("Kim", "unreviewed", "false"),
         ("Lee", "false", "verified"),
         ("Lee", "verified", "false"),
     ),
-    "c5.toml": _claim("c5"),
+    # Lee looked and let Kim's verdict stand: a second opinion that agrees
+    "c5.toml": _claim(
+        "c5", ("Kim", "unreviewed", "false"), ("Lee", "false", "false", "Agreed: the report")
+    ),
+    "c6.toml": _claim("c6"),
 }
 
 
@@ -143,33 +147,70 @@ def test_each_reviewers_latest_verdict_counts(reviewed: Path) -> None:
     assert reviewer_verdicts(project.claim("c1")) == {"Kim": "verified", "Lee": "verified"}
     assert reviewer_verdicts(project.claim("c2")) == {"Kim": "false", "Lee": "verified"}
     assert reviewer_verdicts(project.claim("c3")) == {"Lee": "false"}
-    assert reviewer_verdicts(project.claim("c5")) == {}
-    assert [verdicts_agree(project.claim(f"c{n}")) for n in range(1, 6)] == [
+    assert reviewer_verdicts(project.claim("c5")) == {"Kim": "false", "Lee": "false"}
+    assert reviewer_verdicts(project.claim("c6")) == {}
+    assert [verdicts_agree(project.claim(f"c{n}")) for n in range(1, 7)] == [
         True,
         False,
         False,
+        True,
         True,
         False,
     ]
 
 
 def test_agreement_figures_over_a_project(reviewed: Path) -> None:
-    """Claims c1, c2, c4 have two verdicts (Kim, Lee): (verified, verified),
-    (false, verified), (false, false).  p_o = 2/3; Kim says verified 1/3, false 2/3;
-    Lee verified 2/3, false 1/3; p_e = 1/3 * 2/3 + 2/3 * 1/3 = 4/9;
-    kappa = (2/3 - 4/9) / (5/9) = 0.4.  Alpha: coincidences o_vv = 2, o_ff = 2,
-    o_vf = o_fv = 1; n_v = n_f = 3, n = 6; alpha = 1 - 5 * 2 / 18 = 4/9."""
+    """Claims c1, c2, c4, c5 have two verdicts (Kim, Lee): (verified, verified),
+    (false, verified), (false, false), (false, false).  p_o = 3/4; Kim says verified
+    1/4, false 3/4; Lee verified 2/4, false 2/4; p_e = 1/4 * 2/4 + 3/4 * 2/4 = 1/2;
+    kappa = (3/4 - 1/2) / (1/2) = 0.5.  Alpha: coincidences o_vv = 2, o_ff = 4,
+    o_vf = o_fv = 1; n_v = 3, n_f = 5, n = 8; alpha = 1 - 7 * 2 / (2 * 3 * 5) = 8/15."""
     project = load_project(reviewed, use_cache=False)
     agreement = compute_agreement(project.iter_claims(), list(project.settings.statuses))
-    assert (agreement.claims, agreement.reviewers, agreement.agreed) == (3, ["Kim", "Lee"], 2)
-    assert agreement.kappa == pytest.approx(0.4)
-    assert agreement.alpha == pytest.approx(4 / 9)
+    assert (agreement.claims, agreement.reviewers, agreement.agreed) == (4, ["Kim", "Lee"], 3)
+    assert agreement.kappa == pytest.approx(0.5)
+    assert agreement.alpha == pytest.approx(8 / 15)
     # two statuses in use: "verified or not" is the same question as "false or not"
-    assert agreement.per_status["verified"]["kappa"] == pytest.approx(0.4)
-    assert agreement.per_status["false"]["alpha"] == pytest.approx(4 / 9)
+    assert agreement.per_status["verified"]["kappa"] == pytest.approx(0.5)
+    assert agreement.per_status["false"]["alpha"] == pytest.approx(8 / 15)
     assert [(d.claim_id, d.verdicts) for d in agreement.disagreements] == [
         ("c2", {"Kim": "false", "Lee": "verified"})
     ]
+
+
+def test_per_status_figures_differ_when_three_statuses_are_used() -> None:
+    """Two reviewers, three claims: (verified, verified), (false, misleading),
+    (misleading, misleading).  "verified or not": (y, y), (n, n), (n, n): perfect, but
+    p_e = 1/3 * 1/3 + 2/3 * 2/3 = 5/9, kappa = (1 - 5/9) / (4/9) = 1.  "false or not":
+    (n, n), (y, n), (n, n): p_o = 2/3, p_e = 1/3 * 0 + 2/3 * 1 = 2/3, kappa = 0."""
+    from workbench.models import Claim
+
+    def claim(claim_id: str, first: str, second: str) -> Claim:
+        history = [
+            {"at": "2025-03-01T09:00:00Z", "reviewer": "A", "from": "unreviewed", "to": first},
+            {"at": "2025-03-02T09:00:00Z", "reviewer": "B", "from": first, "to": second},
+        ]
+        return Claim.model_validate(
+            {
+                "id": claim_id,
+                "statement": "s",
+                "topic": "t",
+                "stance": "s",
+                "status": second,
+                "source": {"id": "src", "quote": "q"},
+                "history": history,
+            }
+        )
+
+    claims = [
+        claim("a", "verified", "verified"),
+        claim("b", "false", "misleading"),
+        claim("c", "misleading", "misleading"),
+    ]
+    agreement = compute_agreement(claims, ["unreviewed", "verified", "misleading", "false"])
+    assert list(agreement.per_status) == ["verified", "misleading", "false"]
+    assert agreement.per_status["verified"]["kappa"] == pytest.approx(1.0)
+    assert agreement.per_status["false"]["kappa"] == pytest.approx(0.0)
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -184,15 +225,15 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 def test_stats_agreement_text_and_json(reviewed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(["stats", "--agreement", "--root", str(reviewed)], capsys)
     assert (code, err) == (0, "")
-    assert "Claims reviewed by two or more: 3 (reviewers: Kim, Lee)" in out
-    assert "Cohen's kappa: 0.400" in out
-    assert "Krippendorff's alpha (nominal): 0.444" in out
+    assert "Claims reviewed by two or more: 4 (reviewers: Kim, Lee)" in out
+    assert "Cohen's kappa: 0.500" in out
+    assert "Krippendorff's alpha (nominal): 0.533" in out
     assert "  c2  Kim: false, Lee: verified" in out
     code, out, _ = _run(
         ["stats", "--agreement", "--format", "json", "--root", str(reviewed)], capsys
     )
     data = json.loads(out)
-    assert (data["claims"], data["agreed"], data["kappa"], data["alpha"]) == (3, 2, 0.4, 0.4444)
+    assert (data["claims"], data["agreed"], data["kappa"], data["alpha"]) == (4, 3, 0.5, 0.5333)
     assert data["disagreements"] == [
         {"claim": "c2", "status": "verified", "verdicts": {"Kim": "false", "Lee": "verified"}}
     ]
@@ -201,18 +242,19 @@ def test_stats_agreement_text_and_json(reviewed: Path, capsys: pytest.CaptureFix
         ["stats", "--agreement", "--status", "false", "--format", "json", "--root", str(reviewed)],
         capsys,
     )
-    assert json.loads(out)["claims"] == 1
+    assert json.loads(out)["claims"] == 2  # c4 and c5
 
 
 def test_export_agreed_keeps_claims_whose_verdicts_agree(
     reviewed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = load_project(reviewed, use_cache=False)
-    assert [claim.id for claim in select_claims(project, Selection(agreed=True))] == ["c1", "c4"]
+    agreed = select_claims(project, Selection(agreed=True))
+    assert [claim.id for claim in agreed] == ["c1", "c4", "c5"]
     code, out, err = _run(
         ["export", "--format", "json", "--agreed", "--root", str(reviewed)], capsys
     )
     assert (code, err) == (0, "")
     document = json.loads(out)
-    assert [claim["id"] for claim in document["claims"]] == ["c1", "c4"]
+    assert [claim["id"] for claim in document["claims"]] == ["c1", "c4", "c5"]
     assert document["selection"]["agreed"] is True

@@ -3,11 +3,14 @@
 What counts (the definitions `workbench stats --agreement` and
 `workbench export --agreed` use):
 
-- A **verdict** is a review history entry that changes the status (`from` is not
-  `to`) to a status other than `unreviewed`.  Entries that leave the status as it
-  was are notes (and evidence being added), not verdicts.  An `undo` entry (its
-  note starts with `undo:`) and an entry back to `unreviewed` withdraw their
-  reviewer's verdict on that claim.
+- A **verdict** is a review history entry that sets a status other than
+  `unreviewed`: one that changes the status (`from` is not `to`), or one that
+  leaves it as it is (`from` = `to`: a second reviewer who looked and let the
+  status stand, with or without a note, confirms it; this is how a second
+  opinion that agrees is recorded).  Not verdicts: entries that record evidence
+  being added (their note starts with `evidence added: `, see
+  `workbench.evidence`).  An `undo` entry (its note starts with `undo:`) and an
+  entry back to `unreviewed` withdraw their reviewer's verdict on that claim.
 - A reviewer's **verdict on a claim** is their latest verdict in its history.
 - A claim is **reviewed by several** when two or more reviewers have a verdict on it;
   only such claims enter the figures.
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 from itertools import permutations
 
 from workbench.models import Claim
+from workbench.verdicts import EVIDENCE_NOTE_PREFIX
 
 INITIAL_STATUS = "unreviewed"
 UNDO_NOTE_PREFIX = "undo:"
@@ -94,7 +98,7 @@ def reviewer_verdicts(claim: Claim) -> dict[str, str]:
     for entry in claim.history:
         if entry.note.startswith(UNDO_NOTE_PREFIX) or entry.to_status == INITIAL_STATUS:
             verdicts.pop(entry.reviewer, None)  # withdrawn
-        elif entry.from_status != entry.to_status:
+        elif not entry.note.startswith(EVIDENCE_NOTE_PREFIX):
             verdicts.pop(entry.reviewer, None)  # keep the dict in order of latest verdict
             verdicts[entry.reviewer] = entry.to_status
     return verdicts

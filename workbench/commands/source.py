@@ -60,6 +60,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--id",
         dest="source_id",
         default=None,
+        metavar="ID",
         help="the source id (default: proposed from the outlet, year and title)",
     )
     add.set_defaults(handler=run_add)
