@@ -182,7 +182,7 @@ def test_the_source_url_becomes_the_claimreview_appearance(
         (b"text", ["--id", "test-source"], "--id: `test-source` is taken"),
         (b"text", ["--id", "Bad Id"], "--id: 'Bad Id' is not a valid id"),
         (b"text", ["--view", "catching"], "--view: unknown stance `catching`"),
-        (b"text", ["--language", "Korean"], "--language:"),
+        (b"text", ["--language", "Korean"], "--language: 'Korean' is not a language code"),
         (b"text", ["--outlet", " "], "--outlet: must not be empty"),
     ],
 )

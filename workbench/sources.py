@@ -293,7 +293,9 @@ def build_source(
         field = str(detail["loc"][0]) if detail["loc"] else "source"
         flag = {"id": "--id", "title": "--title", "outlet": "--outlet"}.get(field, f"--{field}")
         message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] == "string_pattern_mismatch":
+        if field == "language":
+            message = f"{detail['input']!r} is not a language code: write ko, en, zh-Hans..."
+        elif detail["type"] == "string_pattern_mismatch":
             pattern = str((detail.get("ctx") or {}).get("pattern", ""))
             message = explain_pattern_error(str(detail["input"]), pattern)
         raise SourceError(f"{flag}: {message}") from None

@@ -92,7 +92,7 @@ def check_verdict(settings: ProjectSettings, claim: Claim, path: Path) -> list[P
         return []
     fixes = []
     if any("note" in text for text in missing):
-        fixes.append("add the reason as a note when you give the verdict")
+        fixes.append("write the reason as a note on the claim (the app's note key)")
     if any("evidence" in text for text in missing):
         fixes.append(f"add evidence with `workbench evidence add {claim.id} ...`")
     message = "; ".join(missing) + ": " + " and ".join(fixes)
