@@ -193,6 +193,23 @@ def test_evidence_add_command_writes_and_says_what_the_verdict_still_lacks(
     assert check_project(load_project(strict, use_cache=False))[0].code == "WB506"
 
 
+def test_evidence_that_does_not_back_the_verdict_is_added_with_a_note(
+    strict: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = load_project(strict, use_cache=False)
+    mark_status(project, "test24-cost", "false", reviewer="Kim", note="The report says $6M.")
+    add_evidence(project, "test24-cost", REFUTING, reviewer="Kim")
+    argv = ["evidence", "add", "test24-cost", "--root", str(strict), "--citation", "Other"]
+    argv += ["--shows", "It agrees.", "--stance", "supports"]
+    code, out, err = _run(argv, capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "added supports evidence to test24-cost (2 in all)",
+        "note: this evidence (supports) does not back the `false` verdict: "
+        "the claim may need another look",
+    ]
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [

@@ -56,7 +56,7 @@ def run_add(arguments: argparse.Namespace) -> int:
     from workbench.review import ReviewError, StaleFileError, reviewer_name
     from workbench.urls import http_url_problem
     from workbench.validation import suggest
-    from workbench.verdicts import claim_verdict_problems
+    from workbench.verdicts import claim_verdict_problems, evidence_fits
 
     if arguments.url and (problem := http_url_problem(arguments.url)) is not None:
         raise UsageError(f"--url: {problem}")
@@ -92,6 +92,12 @@ def run_add(arguments: argparse.Namespace) -> int:
         print(f"workbench evidence: {error}", file=sys.stderr)
         return 1
     print(f"added {evidence.stance} evidence to {claim_id} ({len(change.after.evidence)} in all)")
+    status = change.after.status
+    if status != "unreviewed" and not evidence_fits(project.settings, status, evidence.stance):
+        print(
+            f"note: this evidence ({evidence.stance}) does not back the `{status}` verdict: "
+            "the claim may need another look"
+        )
     for missing in claim_verdict_problems(project.settings, change.after):
         print(f"note: {missing}")
     return 0
