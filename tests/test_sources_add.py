@@ -216,6 +216,20 @@ def test_the_same_article_twice_is_refused(
     assert _seeds(root) == before
 
 
+def test_the_same_url_twice_is_refused(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = tmp_path / "article.txt"
+    file.write_text(ARTICLE_TEXT, encoding="utf-8")
+    url = ["--url", "https://testdaily.example.com/a/1", "--id", "first"]
+    assert _run(_add(root, file, *url), capsys)[0] == 0
+    file.write_text(ARTICLE_TEXT + "updated\n", encoding="utf-8")
+    before = _seeds(root)
+    code, _out, err = _run(_add(root, file, "--url", "https://testdaily.example.com/a/1"), capsys)
+    assert code == 2 and "--url: source `first` has this address" in err
+    assert _seeds(root) == before
+
+
 def test_today_in_the_furthest_time_zone_is_not_the_future(
     root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

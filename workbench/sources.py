@@ -234,6 +234,14 @@ def build_source(
     today = today or latest_date_now()
     if url and (problem := http_url_problem(url)) is not None:
         raise SourceError(f"--url: {problem}")
+    if url:
+        same_url = sorted(
+            name for name, record in project.sources.items() if record.source.url == url
+        )
+        if same_url:
+            raise SourceError(
+                f"--url: source `{same_url[0]}` has this address: it was added before"
+            )
     if published > today:
         raise SourceError(
             f"--published: {published.isoformat()} is in the future (it is "
