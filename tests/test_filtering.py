@@ -430,3 +430,91 @@ def test_typing_narrows_the_scan() -> None:
     assert claims._last_search is not None and claims._last_search[1] == ("deeps",)
     # with typos, "deeps" also finds "deep" as a look-alike: a full search, not a narrowed one
     assert sorted(claims.ids[p] for p in claims.filter(Filters(query="deeps"))) == ["a", "b"]
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+def test_korean_typos_are_forgiven_letter_by_letter() -> None:
+    """One wrong letter (jamo) in a syllable: 야 for 아, 그 for 크.  Syllable by syllable
+    `엔비디야` is 75% like `엔비디아` (below the cutoff); letter by letter it is 89%."""
+    rows = index(
+        row("nvidia", "Nvidia chips.", quote="엔비디아의 칩은 경쟁자가 없다"),
+        row("deepseek", "DeepSeek.", quote="딥시크는 560만달러로 훈련했다"),
+        row("deepseek-2", "DeepSeek again.", quote="중국 딥시크가 공개했다"),
+        row("other", "Other.", quote="화웨이는 칩을 만든다"),
+    )
+    assert shown(rows, Filters(query="엔비디야")) == ["nvidia"]
+    assert sorted(shown(rows, Filters(query="딥시그"))) == ["deepseek", "deepseek-2"]
+    assert shown(rows, Filters(query="엔비디야"), typos=False) == []
+    # exact matches rank above look-alikes
+    rows["exact"] = row("exact", "x", quote="엔비디야라는 오타")
+    assert shown(rows, Filters(query="엔비디야"))[0] == "exact"
+
+
+def test_korean_look_alikes_are_openings_of_words_and_short_terms_stay_exact() -> None:
+    from workbench.search import Vocabulary, jamo
+
+    vocabulary = Vocabulary(["딥시크는 엔비디아의 칩 딥시크가"])
+    assert [word for word, _ in vocabulary.similar("딥시그")] == ["딥시크"]
+    assert jamo("딥") == "\u1103\u1175\u11b8"  # ㄷ ㅣ ㅂ
+    rows = index(row("a", "x", quote="중국 기업"), row("b", "x", quote="중굴 기업"))
+    assert shown(rows, Filters(query="중굴")) == ["b"]  # two syllables: exact only
+
+
+def test_minus_term_excludes_claims_holding_it() -> None:
+    rows = index(
+        row("a", "DeepSeek cut costs."),
+        row("b", "Huawei chips."),
+        row("c", "DeepSeek and Huawei."),
+    )
+    assert shown(rows, Filters(query="-deepseek")) == ["b"]
+    assert shown(rows, Filters(query="huawei -deepseek")) == ["b"]
+    assert sorted(shown(rows, Filters(query="-nothing"))) == ["a", "b", "c"]
+    query = parse_query("chips -DeepSeek -stance:neutral -")
+    assert query.excluded_terms == ("deepseek",)
+    assert query.terms == ("chips", "-")  # a lone dash is text
+    assert dict(query.exclude) == {"stance": ("neutral",)}
+
+
+def test_minus_term_narrowing_as_you_type_matches_a_fresh_search() -> None:
+    rows = index(row("a", "DeepSeek cut costs."), row("b", "Deep learning costs."))
+    typed = ClaimIndex(rows.values(), STATUSES)
+    typed.filter(Filters(query="costs"))
+    narrowed = typed.filter(Filters(query="costs -deepseek"))
+    assert [typed.ids[at] for at in narrowed] == ["b"]
+
+
+def test_an_unknown_filter_value_suggests_the_closest() -> None:
+    index_ = ClaimIndex(SAMPLE.values(), STATUSES)
+    assert index_.filter(Filters(query="status:verfied")) == []
+    [hint] = index_.hints(Filters(query="status:verfied"))
+    assert (hint.field, hint.value, hint.suggestion) == ("status", "verfied", "verified")
+    assert hint.message == "no status matches `verfied`; did you mean `verified`?"
+    # a configured status that no claim has yet is known, not a typo
+    assert index_.hints(Filters(query="status:mis")) == []
+    assert [h.suggestion for h in index_.hints(Filters(query="-topic:chipz"))] == ["chips"]
+    assert index_.hints(Filters(query="source:chosun source:ge25 topic:ch")) == []
+    [far] = index_.hints(Filters(query="stance:zzzzzz"))
+    assert far.suggestion is None and far.message == "no stance matches `zzzzzz`"
+
+
+def test_korean_typos_and_exclusions_over_the_bundled_claims() -> None:
+    project = load_project(REPO, use_cache=False)
+    rows = rows_of(project)
+    nvidia = {claim_id for claim_id, item in rows.items() if "엔비디아" in item.search_text}
+    assert nvidia, "the bundled quotes mention 엔비디아"
+    assert nvidia <= set(shown(rows, Filters(query="엔비디야")))
+    deepseek = {claim_id for claim_id, item in rows.items() if "딥시크" in item.search_text}
+    assert deepseek <= set(shown(rows, Filters(query="딥시그")))
+    without = shown(rows, Filters(query="-deepseek"))
+    assert without and not any("deepseek" in rows[claim_id].search_text for claim_id in without)
+    assert len(without) + sum("deepseek" in r.search_text for r in rows.values()) == len(rows)
+
+
+def test_the_app_module_re_exports_the_search_module() -> None:
+    import workbench.app.filtering as app_filtering
+    import workbench.search as search
+
+    for name in app_filtering.__all__:
+        assert getattr(app_filtering, name) is getattr(search, name)

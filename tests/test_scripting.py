@@ -173,9 +173,8 @@ def test_add_sets_a_prefix_for_a_repeated_quote(
     base = ["--statement", "China trails the US.", "--topic", "race", "--stance", "lagging"]
     code, out, _ = _run(_add(root, "--quote", REPEATED, *base, "--id", "first"), capsys)
     assert code == 0 and "occurrence 1 of 2" in out
-    code, out, _ = _run(
-        _add(root, "--quote", REPEATED, *base, "--id", "second", "--occurrence", "2"), capsys
-    )
+    second = ["--id", "second", "--occurrence", "2", "--allow-duplicate"]  # same quote
+    code, out, _ = _run(_add(root, "--quote", REPEATED, *base, *second), capsys)
     assert code == 0 and "occurrence 2 of 2" in out
     project = load_project(root, use_cache=False)
     spans = []
@@ -215,7 +214,8 @@ def test_add_offers_the_closest_passage_and_writes_nothing(
     assert "closest passage (" in err and "% similar)" in err
     assert "\u201c딥시크는 560만달러로 모델을 훈련했다고" in err
     assert sorted((root / "claims").iterdir()) == before
-    code, out, err = _run([*argv, "--accept-closest", "--id", "closest"], capsys)
+    accept = ["--accept-closest", "--id", "closest", "--allow-duplicate"]  # test24-cost's quote
+    code, out, err = _run([*argv, *accept], capsys)
     assert code == 0, err
     claim = load_project(root, use_cache=False).claim("closest")
     assert claim.source.quote.startswith("딥시크는 560만달러로 모델을 훈련했다고")
@@ -302,6 +302,7 @@ def test_add_dry_run_prints_the_file_and_writes_nothing(
             "--stance",
             "catching-up",
             "--dry-run",
+            "--allow-duplicate",  # the quote of test24-cost
         ),
         capsys,
     )
@@ -336,6 +337,7 @@ def test_ids_are_unique_and_use_the_source_prefix(root: Path) -> None:
         statement="The cost.",
         topic="cost",
         stance="neutral",
+        allow_duplicate=True,  # the quote of test24-cost
     ).claim.id
     assert first == "test24-cost-2"  # `test24-cost` is taken
 

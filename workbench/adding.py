@@ -18,9 +18,16 @@ and builds a claim that passes `workbench check`:
   unique;
 - the quantity comes from the first money, count or percent number the shared
   parser (`workbench.numbers`) finds in the quote, so `workbench check`'s
-  quantity check (WB401) agrees with it by construction.  Its `subject` is
-  proposed from the statement (the words before the verb), and the caller
-  prints it all so the maintainer can correct it.
+  quantity check (WB401) agrees with it by construction.  Its `subject` is the
+  noun phrase the statement's number measures (`propose_subject`), and its
+  `period` the year the quote names, or that a relative word in it names
+  ("지난해", "last year": the year before the source's publication), or the
+  one year the statement names.  When no subject can be found, no quantity is
+  proposed and a note says so (`--subject` gives one); the caller prints it all
+  so the maintainer can correct it;
+- before anything is written, claims whose quote or statement is the same or
+  nearly the same are found (`find_duplicates`); `build_claim` refuses with
+  `DuplicateClaims` unless `allow_duplicate`, so a duplicate is a decision.
 
 The statement is required: a claim's statement must stand on its own (it is
 what the ClaimReview export publishes as `claimReviewed`), so no placeholder
@@ -29,6 +36,7 @@ is ever written for one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
@@ -70,6 +78,34 @@ class AddError(ValueError):
     """An `add` that cannot be done as asked (unknown source, topic, bad id...)."""
 
 
+DUPLICATE_MIN_RATIO = 90.0
+"""Two quotes or two statements at least this similar (rapidfuzz `ratio`, 0-100, after
+NFC, case folding and folding whitespace) are the same claim until a reviewer says
+otherwise.  90 lets through a changed number or name in a sentence of some length
+("$5.6 million" against "$6 million" in a 60-character statement scores about 95 and
+is listed: the reviewer decides), and keeps apart statements that share a topic but
+not their words (typically below 70)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An existing claim that a new one would repeat."""
+
+    claim_id: str
+    field: str
+    """`quote` or `statement`: what is the same or nearly so."""
+    similarity: float
+    statement: str
+
+
+class DuplicateClaims(Exception):
+    """The new claim's quote or statement is already in the project."""
+
+    def __init__(self, duplicates: list[Duplicate]) -> None:
+        self.duplicates = duplicates
+        super().__init__(f"{len(duplicates)} claim(s) already say this")
+
+
 class QuoteNotFound(Exception):
     """The quote does not occur in the source; the closest passage, for a copy and paste."""
 
@@ -109,6 +145,8 @@ class Proposal:
     match: QuoteMatch
     mention: NumberMention | None = None
     notes: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    """Near-same claims, when the caller allowed a duplicate."""
 
 
 # --------------------------------------------------------------------------- quote
@@ -330,35 +368,168 @@ def check_new_id(project: Project, claim_id: str) -> None:
 # --------------------------------------------------------------------------- quantity
 
 
-def propose_subject(statement: str) -> str:
-    """What the quantity measures, guessed from the statement: its words before the verb."""
-    words = [word for word in _ascii_words(statement) if not word.isdigit()]
+_SCALE_TEXT = """
+    hundred thousand million billion trillion percent cent per dollar dollars won yuan
+    euro euros usd krw cny eur
+"""
+_SCALE_WORDS = frozenset(_SCALE_TEXT.split())
+"""Words of a number ("billion", "percent"): never part of what the number measures."""
+_BE = frozenset(["is", "are", "was", "were", "be", "been", "being"])
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]—–]|\s-\s")
+MAX_SUBJECT_WORDS = 8
+
+
+def _clause_words(text: str, *, last: bool) -> list[str]:
+    """The words of the first (or last) clause of `text` (a clause ends at , ; : or a
+    bracket), ASCII-folded and lowercased."""
+    parts = _CLAUSE_BREAK.split(text)
+    return _ascii_words(parts[-1] if last else parts[0])
+
+
+def _is_number_word(word: str) -> bool:
+    return word.isdigit() or word in _SCALE_WORDS
+
+
+def _trim(words: list[str]) -> list[str]:
+    while words and words[-1] in _STOPWORDS:
+        words = words[:-1]
+    while words and words[0] in _STOPWORDS:
+        words = words[1:]
+    return words
+
+
+def _head_before(words: list[str]) -> list[str]:
+    """The noun phrase a clause opens with: its words up to the first verb or number.
+    A word ending in -ed counts as a verb when it ends the clause or a stop word follows
+    it (received, peaked at): a verb the list does not know still ends the phrase."""
     head: list[str] = []
-    for word in words:
-        if word in _VERBS and head:
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        is_verb = word in _VERBS or (
+            index > 0
+            and word.endswith("ed")
+            and len(word) > 4
+            and (not following or following in _STOPWORDS)
+        )
+        if (head and is_verb) or _is_number_word(word):
             break
         head.append(word)
-    while head and head[-1] in _STOPWORDS:
-        head.pop()
-    while head and head[0] in _STOPWORDS:
-        head.pop(0)
-    subject = " ".join(head[:8])
-    return subject or " ".join(words[:8]) or "quantity"
+    return _trim(head)
+
+
+def _phrase_after(words: list[str]) -> list[str]:
+    """Words up to the next number, verb or `according`, without stop words at the ends."""
+    phrase: list[str] = []
+    for word in words:
+        if _is_number_word(word) or word in _VERBS or word == "according":
+            break
+        phrase.append(word)
+    return phrase
+
+
+def propose_subject(statement: str) -> str:
+    """What the statement's number measures, or "" when that cannot be told.
+
+    Never a cut phrase around the number ("global ai companies received billion of
+    investment in" was one): the number's own words are left out and the phrase
+    ends at a verb or a number.  In order:
+
+    - "N of X" (`$42.5 billion of investment`): X, after the clause's opening noun
+      phrase when it has one ("global ai companies investment");
+    - a clause that opens with a noun phrase before its verb (`Foreign direct
+      investment into China in 2023 was $33 billion`): that phrase;
+    - a number that opens the sentence (`$42.5 billion was invested in AI companies
+      worldwide`): what follows the verb "be" ("invested in ai companies worldwide");
+    - without a number in the statement: the noun phrase before the verb.
+    """
+    for pattern, _offset in _RELATIVE_YEARS:  # "last year" is the period, not the subject
+        statement = pattern.sub(" ", statement)
+    mentions = parse_numbers(statement)
+    mention = next((item for item in mentions if item.kind in QUANTITY_KINDS), None)
+    if mention is None:
+        words = _head_before(_clause_words(statement, last=False))
+        return " ".join(words[:MAX_SUBJECT_WORDS])
+    before = _clause_words(statement[: mention.start], last=True)
+    after = _clause_words(statement[mention.end :], last=False)
+    head = _head_before(before)
+    if after[:1] == ["of"]:
+        measured = _trim(_phrase_after(after[1:]))
+        if measured:
+            return " ".join([*head, *measured][:MAX_SUBJECT_WORDS])
+    if head:
+        return " ".join(head[:MAX_SUBJECT_WORDS])
+    if not _trim(before):
+        rest = after
+        while rest and rest[0] in _BE:
+            rest = rest[1:]
+        if rest and not _is_number_word(rest[0]):
+            # the participle after "be" belongs to what is measured ("invested in ...")
+            return " ".join(_trim([rest[0], *_phrase_after(rest[1:])])[:MAX_SUBJECT_WORDS])
+    return ""
+
+
+_RELATIVE_YEARS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile("재작년"), -2),
+    (re.compile("지난해|작년"), -1),
+    (re.compile("올해|금년"), 0),
+    (re.compile("내년|이듬해"), 1),
+    (re.compile(r"\blast year\b", re.I), -1),
+    (re.compile(r"\bthis year\b", re.I), 0),
+    (re.compile(r"\bnext year\b", re.I), 1),
+)
+"""Words that name a year relative to the article's date: the language's words, not the
+subject's (like the number words in `workbench.numbers`)."""
+
+
+def propose_period(quote: str, statement: str, published: dt.date | None = None) -> str:
+    """The year a quantity is for: the one year the quote names; else the year a relative
+    word in the quote names, counted from the source's publication ("지난해" in an
+    article of 2025-02-24 is 2024); else the one year the statement names; else ""."""
+    quote_years = _years(quote)
+    if len(quote_years) == 1:
+        return str(quote_years.pop())
+    if not quote_years and published is not None:
+        offsets: set[int] = set()
+        rest = quote
+        for pattern, offset in _RELATIVE_YEARS:  # 재작년 before the 작년 inside it
+            if pattern.search(rest):
+                offsets.add(offset)
+                rest = pattern.sub(" ", rest)
+        if len(offsets) == 1:
+            return str(published.year + offsets.pop())
+    statement_years = _years(statement)
+    if not quote_years and len(statement_years) == 1:
+        return str(statement_years.pop())
+    return ""
+
+
+def _years(text: str) -> set[int]:
+    return {
+        int(item.low)
+        for item in parse_numbers(text)
+        if item.kind == "year" and item.low == item.high
+    }
 
 
 def propose_quantity(
-    quote: str, statement: str, subject: str | None = None
+    quote: str,
+    statement: str,
+    subject: str | None = None,
+    published: dt.date | None = None,
 ) -> tuple[Quantity, NumberMention] | None:
-    """A quantity from the first money/count/percent number in the quote, or None."""
+    """A quantity from the first money/count/percent number in the quote, or None (no
+    such number, or no subject given and none can be proposed)."""
     mentions = parse_numbers(quote)
     mention = next((item for item in mentions if item.kind in QUANTITY_KINDS), None)
     if mention is None:
         return None
-    years = {int(item.low) for item in mentions if item.kind == "year" and item.low == item.high}
+    chosen_subject = (subject or "").strip() or propose_subject(statement)
+    if not chosen_subject:
+        return None
     data: dict[str, object] = {
-        "subject": (subject or "").strip() or propose_subject(statement),
+        "subject": chosen_subject,
         "unit": mention.unit,
-        "period": str(years.pop()) if len(years) == 1 else "",
+        "period": propose_period(quote, statement, published),
         "approximate": mention.approximate,
     }
     if mention.low == mention.high:
@@ -366,6 +537,45 @@ def propose_quantity(
     else:
         data["low"], data["high"] = mention.low, mention.high
     return Quantity.model_validate(data), mention
+
+
+def quantity_in(quote: str) -> NumberMention | None:
+    """The number a quantity would be proposed from."""
+    return next((item for item in parse_numbers(quote) if item.kind in QUANTITY_KINDS), None)
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def _comparable(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def find_duplicates(
+    project: Project, quote: str, statement: str, *, min_ratio: float = DUPLICATE_MIN_RATIO
+) -> list[Duplicate]:
+    """Claims whose quote or statement is the same as these, or nearly (see
+    `DUPLICATE_MIN_RATIO`); most similar first, one entry per claim."""
+    from rapidfuzz import fuzz, process
+
+    summaries = list(project.iter_summaries())
+    found: dict[str, Duplicate] = {}
+    for what, text in (("quote", quote), ("statement", statement)):
+        wanted = _comparable(text)
+        if not wanted:
+            continue
+        choices = [
+            _comparable(summary.quote if what == "quote" else summary.statement)
+            for summary in summaries
+        ]
+        for _choice, score, index in process.extract(
+            wanted, choices, scorer=fuzz.ratio, score_cutoff=min_ratio, limit=None
+        ):
+            summary = summaries[index]
+            known = found.get(summary.id)
+            if known is None or score > known.similarity:
+                found[summary.id] = Duplicate(summary.id, what, float(score), summary.statement)
+    return sorted(found.values(), key=lambda item: (-item.similarity, item.claim_id))
 
 
 # --------------------------------------------------------------------------- the claim
@@ -386,8 +596,11 @@ def build_claim(
     occurrence: int | None = None,
     accept_closest: bool = False,
     history: list[ReviewEntry] | None = None,
+    allow_duplicate: bool = False,
 ) -> Proposal:
-    """Everything `workbench add` writes, without writing it."""
+    """Everything `workbench add` writes, without writing it.  Raises `DuplicateClaims`
+    when a claim with the same or a near-same quote or statement exists, unless
+    `allow_duplicate` (then they are in `Proposal.duplicates`)."""
     if not statement.strip():
         raise AddError("the statement is empty: write the claim so that it stands on its own")
     check_source(project, source_id)
@@ -401,12 +614,22 @@ def build_claim(
         claim_id = propose_id(project, source_id, statement)
     else:
         check_new_id(project, claim_id)
+    duplicates = find_duplicates(project, match.quote, statement)
+    if duplicates and not allow_duplicate:
+        raise DuplicateClaims(duplicates)
     quantity: Quantity | None = None
     mention: NumberMention | None = None
+    notes: list[str] = []
     if with_quantity:
-        found = propose_quantity(match.quote, statement, subject)
+        source = project.sources[source_id].source
+        found = propose_quantity(match.quote, statement, subject, source.published)
         if found is not None:
             quantity, mention = found
+        elif (number := quantity_in(match.quote)) is not None:
+            notes.append(
+                f"no quantity: the quote states \u201c{number.raw}\u201d but the statement "
+                "does not say what it measures; give --subject to record it"
+            )
     claim = Claim(
         id=claim_id,
         statement=statement.strip(),
@@ -418,7 +641,7 @@ def build_claim(
         quantity=quantity,
         history=list(history or []),
     )
-    return Proposal(claim, match, mention)
+    return Proposal(claim, match, mention, notes, duplicates)
 
 
 def write_claim(project: Project, proposal: Proposal) -> ClaimRecord:
@@ -430,14 +653,18 @@ def write_claim(project: Project, proposal: Proposal) -> ClaimRecord:
 
 __all__ = [
     "AddError",
+    "Duplicate",
+    "DuplicateClaims",
     "Proposal",
     "QuoteMatch",
     "QuoteNotFound",
     "build_claim",
     "choose",
     "claim_prefix",
+    "find_duplicates",
     "locate_quote",
     "propose_id",
+    "propose_period",
     "propose_quantity",
     "propose_subject",
     "write_claim",

@@ -26,6 +26,7 @@ from workbench.project import Project
 from workbench.storage import Fingerprint, model_text
 from workbench.tomlio import KeyPath
 from workbench.validation import suggest
+from workbench.verdicts import check_verdict
 
 CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
 """Below this, the "closest passage" is noise and would mislead more than help."""
@@ -129,6 +130,7 @@ def check_claim(
     if claim.quantity is not None:
         problems.extend(_check_quantity(claim.source.quote, claim.quantity, path))
     problems.extend(_check_vocabularies(project, claim, path))
+    problems.extend(check_verdict(project.settings, claim, path))
     problems.extend(_check_canonical(path, model_text(claim), fingerprint))
     return problems
 

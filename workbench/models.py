@@ -275,6 +275,12 @@ class StatusInfo(StrictModel):
     key: Annotated[str, Field(min_length=1, max_length=1)] | None = None
     rating: int | None = None
     rating_name: Text = ""
+    requires_note: bool = False
+    """A verdict with this status must say why: a note on the history entry that set it
+    (or on a later note entry while the status stands)."""
+    requires_evidence: list[EvidenceStance] = Field(default_factory=list)
+    """A verdict with this status needs at least one evidence entry whose stance is one
+    of these; empty: no evidence required (see `workbench.verdicts`)."""
 
 
 class ClaimReviewSettings(StrictModel):

@@ -154,7 +154,7 @@ def _ensure_as_seen(path: Path, seen: Claim, now: Claim, *, status_matters: bool
         )
 
 
-def _apply(project: Project, record: ClaimRecord, change: ClaimChange) -> Change:
+def apply_change(project: Project, record: ClaimRecord, change: ClaimChange) -> Change:
     """Apply `change` to the claim's file as it is now, under its lock; keep the
     project's copy in step with what was written."""
     try:
@@ -199,7 +199,7 @@ def mark_status(
         entry = _history_entry(now, status, reviewer, note, at)
         return now.model_copy(update={"status": status, "history": [*now.history, entry]})
 
-    return _apply(project, record, change)
+    return apply_change(project, record, change)
 
 
 def add_note(
@@ -228,7 +228,7 @@ def add_note(
         entry = _history_entry(now, now.status, reviewer, note, at)
         return now.model_copy(update={"history": [*now.history, entry]})
 
-    return _apply(project, record, change)
+    return apply_change(project, record, change)
 
 
 def undo(
@@ -252,7 +252,7 @@ def undo(
         entry = _history_entry(now, change.before.status, reviewer, note, at)
         return change.before.model_copy(update={"history": [*now.history, entry]})
 
-    return _apply(project, record, restore)
+    return apply_change(project, record, restore)
 
 
 def _describe(change: Change) -> str:
@@ -369,6 +369,7 @@ __all__ = [
     "ReviewError",
     "StaleFileError",
     "add_note",
+    "apply_change",
     "dismiss",
     "mark_status",
     "relate",

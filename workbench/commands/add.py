@@ -16,11 +16,14 @@ the one --occurrence names, is added for you.
 The statement is required: it must stand on its own, because it is what reviewers
 rate and what the ClaimReview export publishes. The id (source prefix and key words
 of the statement) and a quantity (the first money, count or percent number in the
-quote, with a subject guessed from the statement) are proposed and printed: check
-them. --topic and --stance are required unless workbench.toml allows only one value.
-The new file is written atomically and created exclusively: never over an existing
-claim, even when two `add` commands race for the same id (one of them fails). It
-passes `workbench check`.
+quote, with the subject the statement's number measures and the period the quote
+names, where "지난해"/"last year" count from the source's date) are proposed and
+printed: check them. A claim whose quote or statement is the same as an existing
+claim's, or nearly (rapidfuzz ratio 90 or more, after NFC and case folding), is
+listed and not written (exit 1) unless --allow-duplicate. --topic and --stance are
+required unless workbench.toml allows only one value. The new file is written
+atomically and created exclusively: never over an existing claim, even when two
+`add` commands race for the same id (one of them fails). It passes `workbench check`.
 """
 
 
@@ -71,13 +74,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "(default: $WORKBENCH_REVIEWER, else git's user.name)",
     )
     parser.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="add the claim even though a claim with the same or a near-same quote or "
+        "statement exists (they are listed)",
+    )
+    parser.add_argument(
         "--dry-run", action="store_true", help="print the file instead of writing it"
     )
     parser.set_defaults(handler=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from workbench.adding import AddError, QuoteNotFound, build_claim, write_claim
+    from workbench.adding import (
+        AddError,
+        DuplicateClaims,
+        QuoteNotFound,
+        build_claim,
+        write_claim,
+    )
     from workbench.checks import check_claim
     from workbench.cli import UsageError, check_flag_text
     from workbench.models import ReviewEntry
@@ -118,7 +133,18 @@ def run(arguments: argparse.Namespace) -> int:
             occurrence=arguments.occurrence,
             accept_closest=arguments.accept_closest,
             history=[entry],
+            allow_duplicate=arguments.allow_duplicate,
         )
+    except DuplicateClaims as error:
+        print(
+            f"workbench add: {len(error.duplicates)} claim(s) already have the same or a "
+            "near-same quote or statement; nothing written (pass --allow-duplicate to add "
+            "it anyway):",
+            file=sys.stderr,
+        )
+        for line in _duplicate_lines(error.duplicates):
+            print(visible(line), file=sys.stderr)
+        return 1
     except AddError as error:
         raise UsageError(str(error)) from None
     except QuoteNotFound as error:
@@ -154,6 +180,12 @@ def run(arguments: argparse.Namespace) -> int:
             selector += f", suffix \u201c{claim.source.suffix}\u201d"
         where = f"occurrence {match.occurrence} of {match.occurrences}"
         print(visible(f"  quote     {where}, picked by {selector}"), file=stream)
+    if proposal.duplicates:
+        print("  duplicate added anyway (--allow-duplicate); near-same claims:", file=stream)
+        for line in _duplicate_lines(proposal.duplicates):
+            print(visible(line), file=stream)
+    for note in proposal.notes:
+        print(visible(f"  note      {note}"), file=stream)
     quantity, mention = claim.quantity, proposal.mention
     if quantity is not None and mention is not None:
         low, high = quantity.bounds
@@ -177,3 +209,13 @@ def run(arguments: argparse.Namespace) -> int:
     for problem in problems:
         print(visible(problem.render(project.root)), file=sys.stderr)
     return 1 if any(problem.severity is Severity.ERROR for problem in problems) else 0
+
+
+def _duplicate_lines(duplicates: list[Any]) -> list[str]:
+    """One line per near-same claim: id, what is alike and how much, its statement (the
+    model refuses control characters in a statement, so it prints as it is)."""
+    return [
+        f"  claims/{item.claim_id}.toml  same {item.field} ({item.similarity:.0f}%)  "
+        f"\u201c{item.statement}\u201d"
+        for item in duplicates
+    ]

@@ -23,6 +23,10 @@ selecting claims:
   (YYYY-MM-DD, UTC): the date of the review history entry that set the current
   status, so unreviewed claims are left out. Use it to publish the verdicts that
   are new since the last publication.
+  --agreed keeps the claims that two or more reviewers gave the same verdict (each
+  reviewer's latest), which is the claim's current status.
+  --recheck-due keeps the claims whose recheck date is today (UTC) or earlier;
+  --as-of DATE sets the day instead of today.
 """
 
 EXPORT_HELP = """\
@@ -91,6 +95,23 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
         help="keep claims whose verdict (the history entry that set the current status) "
         "is dated DATE or later; unreviewed claims are left out",
     )
+    group.add_argument(
+        "--agreed",
+        action="store_true",
+        help="keep claims whose reviewers' latest verdicts (two or more) agree",
+    )
+    group.add_argument(
+        "--recheck-due",
+        action="store_true",
+        help="keep claims whose recheck date has come (today, UTC, or --as-of)",
+    )
+    group.add_argument(
+        "--as-of",
+        type=parse_date,
+        default=None,
+        metavar="DATE",
+        help="the day --recheck-due counts from (default: today, UTC)",
+    )
 
 
 def selection_from(arguments: argparse.Namespace) -> Selection:
@@ -103,7 +124,24 @@ def selection_from(arguments: argparse.Namespace) -> Selection:
         stances=arguments.stance,
         sources=arguments.source,
         since=arguments.since,
+        agreed=arguments.agreed,
+        recheck_due=_recheck_day(arguments),
     )
+
+
+def _recheck_day(arguments: argparse.Namespace) -> dt.date | None:
+    """The day for `--recheck-due`; `--as-of` alone is a mistake worth one line."""
+    if not arguments.recheck_due:
+        if arguments.as_of is not None:
+            from workbench.cli import UsageError
+
+            raise UsageError("--as-of only applies with --recheck-due: add --recheck-due")
+        return None
+    if arguments.as_of is not None:
+        return arguments.as_of  # type: ignore[no-any-return]
+    from workbench.recheck import today_utc
+
+    return today_utc()
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:

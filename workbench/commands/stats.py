@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from workbench.commands.export import SELECTION_HELP, add_selection_arguments, selection_from
@@ -14,12 +15,19 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="count claims by status, topic, stance and source; show review progress",
         description="Count the claims (default: all) by status, topic, stance and source, "
-        "and show how many are reviewed and verified. Nothing is written.",
+        "and show how many are reviewed and verified; with --agreement, how far reviewers "
+        "agree. Nothing is written.",
         epilog=SELECTION_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="show how far reviewers agree (Cohen's kappa for two reviewers, Krippendorff's "
+        "alpha for any number, per status and overall) and list the disagreements",
     )
     add_selection_arguments(parser)
     parser.set_defaults(handler=run)
@@ -38,6 +46,16 @@ def run(arguments: argparse.Namespace) -> int:
         claims = select_claims(project, selection)
     except ExportError as error:
         raise UsageError(str(error)) from None
+    if arguments.agreement:
+        from workbench.agreement import compute_agreement, render_agreement_text
+
+        agreement = compute_agreement(claims, list(project.settings.statuses))
+        if arguments.format == "json":
+            print(json_visible(json.dumps(agreement.as_dict(), ensure_ascii=False, indent=2)))
+        else:
+            text = render_agreement_text(agreement)
+            print("".join(visible(line) + "\n" for line in text.splitlines()), end="")
+        return 0
     filtered = None if selection == Selection() else claims
     stats = compute_stats(project, filtered)
     if arguments.format == "json":

@@ -26,7 +26,10 @@ What a selection means:
 - `since` keeps the claims whose current verdict was reached on or after that
   date (UTC): the date of the review history entry that set the current status.
   Unreviewed claims have no verdict, so `since` leaves them out.  This is what
-  a publisher needs to push only the new verdicts since the last publication.
+  a publisher needs to push only the new verdicts since the last publication;
+- `agreed` keeps the claims that two or more reviewers gave the same verdict,
+  the claim's current status (see `workbench.agreement` for what counts);
+- `recheck_due` keeps the claims whose `recheck` date is on or before that day.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol, TextIO, cast, get_args
 
+from workbench.agreement import verdicts_agree
 from workbench.export.progress import Progress
 from workbench.memory import gc_paused
 from workbench.models import Claim, ReviewEntry, Source
 from workbench.project import Project
+from workbench.recheck import recheck_is_due
 from workbench.tomlio import fsync_folder
 
 ExportFormat = Literal["json", "jsonl", "csv", "claimreview", "sqlite"]
@@ -84,6 +89,10 @@ class Selection:
     stances: Collection[str] = ()
     sources: Collection[str] = ()
     since: dt.date | None = None
+    agreed: bool = False
+    """Only claims whose reviewers' latest verdicts agree (`workbench.agreement`)."""
+    recheck_due: dt.date | None = None
+    """Only claims whose `recheck` date is on or before this day (`workbench.recheck`)."""
 
     def __post_init__(self) -> None:
         for name in ("statuses", "topics", "stances", "sources"):
@@ -119,6 +128,8 @@ class Selection:
             "stances": list(self.stances) or None,
             "sources": list(self.sources) or None,
             "since": self.since.isoformat() if self.since else None,
+            "agreed": True if self.agreed else None,
+            "recheck_due": self.recheck_due.isoformat() if self.recheck_due else None,
         }
 
 
@@ -196,6 +207,12 @@ def select_claims(project: Project, selection: Selection | None = None) -> list[
                 date = verdict_date(claim)
                 if date is None or date < since:
                     continue
+            if selection.agreed and not verdicts_agree(claim):
+                continue
+            if selection.recheck_due is not None and not recheck_is_due(
+                claim, selection.recheck_due
+            ):
+                continue
             chosen.append(claim)
     return chosen
 

@@ -54,6 +54,12 @@ class ExportSelection(_Strict):
     since: dt.date | None = Field(
         default=None, description="Claims whose verdict was reached on or after this date."
     )
+    agreed: Literal[True] | None = Field(
+        default=None, description="Only claims whose reviewers' latest verdicts agree."
+    )
+    recheck_due: dt.date | None = Field(
+        default=None, description="Only claims whose recheck date is on or before this date."
+    )
 
 
 class ExportDocument(_Strict):
