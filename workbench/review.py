@@ -184,13 +184,15 @@ def relate(
     *,
     note: str = "",
     reviewer: str,
+    at: dt.datetime | None = None,
 ) -> list[Change]:
     """Record a relation; mutual kinds are written in both files.
 
     `updates` points from the newer claim (first) to the older (second) and is
     written in the first file only.  A relation already recorded is not repeated.
+    Like a dismissal, it keeps who decided it and when.
     """
-    del reviewer  # relations carry their own note; the history records status changes
+    when = at or utc_now()
     first, second = _check_pair(project, first_id, second_id)
     changes: list[Change] = []
     targets = [(first, second_id)]
@@ -200,7 +202,7 @@ def relate(
         before = record.claim
         if any(r.kind == kind and r.claim == other_id for r in before.relations):
             continue
-        relation = Relation(kind=kind, claim=other_id, note=note)
+        relation = Relation(kind=kind, claim=other_id, note=note, reviewer=reviewer, at=when)
         after = before.model_copy(update={"relations": [*before.relations, relation]})
         project.replace_record(save_claim(record, after))
         changes.append(Change(before.id, before, project.claim(before.id)))
