@@ -25,6 +25,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _kind(text: str) -> str:
+    """A candidate kind, or an argparse error (exit 2) with a did-you-mean."""
+    if text in KIND_CHOICES:
+        return text
+    from workbench.validation import suggest
+
+    hint = suggest(text, list(KIND_CHOICES))
+    known = f"did you mean `{hint}`?" if hint else f"use {', '.join(KIND_CHOICES)}"
+    raise argparse.ArgumentTypeError(f"unknown candidate kind `{text}`; {known}")
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "conflicts",
@@ -37,6 +48,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kind",
         action="append",
+        type=_kind,
         default=None,
         metavar="KIND",
         help=f"only this kind of candidate: {', '.join(KIND_CHOICES)} (repeat for several)",

@@ -31,6 +31,7 @@ import importlib
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,19 @@ class UseEncoder:
 
         vectors = self._model.encode(list(texts))
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+
+_shared_encoder: UseEncoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> UseEncoder:
+    """One model per process: loading its weights takes about a second, encoding is per text."""
+    global _shared_encoder
+    with _shared_lock:
+        if _shared_encoder is None:
+            _shared_encoder = UseEncoder()
+        return _shared_encoder
 
 
 def semantic_available() -> bool:
@@ -413,7 +427,7 @@ def semantic_similarities(
         if not semantic_available():
             result.notices.append(EXTRA_MISSING)
             return result
-        encoder = UseEncoder()
+        encoder = shared_encoder()
     result.available = True
     ids: list[str] = []
     texts: list[str] = []
