@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
-from workbench.matching.engine import KINDS
+from workbench.models import CandidateKind
 from workbench.project import Project
 from workbench.validation import suggest
 
 __all__ = ["FilterError", "PairFilter", "check_filter"]
+
+
+KINDS: tuple[str, ...] = get_args(CandidateKind)
+"""The candidate kinds (the models' registry)."""
 
 
 class FilterError(ValueError):
