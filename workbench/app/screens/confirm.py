@@ -123,6 +123,11 @@ class ConfirmRelationScreen(ModalScreen[ConfirmedRelation | None]):
             )
 
     def on_mount(self) -> None:
+        # The kinds' cursor starts on the first; move it to the preselected guess, so
+        # tab then up or down moves from the engine's guess.
+        kinds = self.query_one("#confirm-kind", RadioSet)
+        for _ in range(RELATION_KINDS.index(self.proposal.suggested)):
+            kinds.action_next_button()
         self.query_one("#confirm-note", Input).focus()
 
     @property
