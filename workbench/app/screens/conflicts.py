@@ -156,6 +156,9 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         ),
     ]
 
+    reuse_panes: ClassVar[bool] = True
+    """Refill the two panes for the next pair (False: mount new ones, the bench's baseline)."""
+
     semantic: ClassVar[bool] = True
     """Whether the queue asks for the semantic proposer's pairs (when its extra is installed)."""
 
@@ -222,12 +225,28 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         return self.candidates[self.position % len(self.candidates)]
 
     async def show_current(self) -> None:
-        """Show the pair at `position` (or say the queue is empty)."""
+        """Show the pair at `position` (or say the queue is empty).
+
+        The two panes are refilled in place rather than mounted anew: mounting
+        moves the focus, which rebuilds the footer and restyles the screen, and
+        that made the next pair cost several times the 100 ms a reviewer should
+        wait (`bench/bench_queue.py` times both ways).
+        """
         candidate = self.current
         if candidate is None:
             await self.show_claims([])
             return
-        await self.show_claims([candidate.first, candidate.second])
+        claim_ids = [candidate.first, candidate.second]
+        cards = self.cards
+        if not (self.reuse_panes and len(cards) == len(claim_ids)):
+            await self.show_claims(claim_ids)
+            return
+        self.claim_ids = claim_ids
+        self.pair_index = 0
+        for card, claim_id in zip(cards, claim_ids, strict=True):
+            card.claim_id = claim_id
+            card.scroll_home(animate=False)
+        self.refresh_view()
 
     def watched_claim_ids(self) -> list[str]:
         """The claims on screen, for the app's disk watcher."""
