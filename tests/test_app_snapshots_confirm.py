@@ -10,20 +10,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_app_snapshots_screens import SnapCompare, app_on, pressing
+import pytest
 
-pytest_plugins = ["tests.test_app_snapshots_screens"]
+from tests.conftest import ProjectFactory
+from tests.test_app_screens import HOSTILE_ARTICLE, HOSTILE_CLAIMS, build_project
+from tests.test_app_snapshots_screens import SnapCompare, app_on, pressing
+from workbench.app import conflict_source
+
+
+@pytest.fixture(autouse=True)
+def _recorded_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The queue of recorded relations: the snapshot follows the files, not the engine."""
+    monkeypatch.setattr(conflict_source, "MATCHING_MODULE", "workbench.no_such_matching_module")
 
 
 def test_confirm_form_with_markup_korean_and_emoji(
-    snap_compare: SnapCompare, hostile: Path, recorded_only: None
+    snap_compare: SnapCompare, make_project: ProjectFactory
 ) -> None:
-    app = app_on(hostile, lambda app: app.open_conflicts())
+    root = build_project(make_project, HOSTILE_CLAIMS, article=HOSTILE_ARTICLE)
+    app = app_on(root, lambda app: app.open_conflicts())
     assert snap_compare(app, terminal_size=(80, 24), run_before=pressing("y"))
 
 
-def test_confirm_form_on_the_bundled_claims(
-    snap_compare: SnapCompare, repo_copy: Path, recorded_only: None
-) -> None:
+def test_confirm_form_on_the_bundled_claims(snap_compare: SnapCompare, repo_copy: Path) -> None:
     app = app_on(repo_copy, lambda app: app.open_conflicts())
     assert snap_compare(app, terminal_size=(160, 45), run_before=pressing("y"))
