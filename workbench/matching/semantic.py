@@ -369,7 +369,10 @@ def _add_neighbours(
     keep = min(top_k, columns.size - 1)
     if keep < 1:
         return
-    scores = matrix[rows] @ matrix[columns].T
+    # The exact search compares with every row, in order: no copy of the matrix then.
+    in_order = columns.size == matrix.shape[0] and bool((columns == np.arange(columns.size)).all())
+    candidates = matrix if in_order else matrix[columns]
+    scores = matrix[rows] @ candidates.T
     scores[rows[:, None] == columns[None, :]] = -2.0  # never one's own neighbour
     best = np.argpartition(scores, -keep, axis=1)[:, -keep:]
     best_scores = np.take_along_axis(scores, best, axis=1)
