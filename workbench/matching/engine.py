@@ -1577,9 +1577,10 @@ def _semantic_candidate(
     """Combine the semantic cosine with the lexical finding of a pair (a.id < b.id).
 
     A lexical finding keeps its kind and gains up to 0.15 (0.05 within one
-    source); a pair the rules found
-    nothing in is proposed when the cosine is high: a `stance` pair when the stances
-    oppose, a `duplicate` (`supports`) pair otherwise.  The model cannot tell
+    source); a pair worded differently (lexical similarity under 0.4, where the
+    rules compare texts) that the rules found nothing in is proposed when the
+    cosine is high: a `stance` pair when the stances oppose, a `duplicate`
+    (`supports`) pair otherwise.  The model cannot tell
     agreement from contradiction, so it never makes a pair `contradicts` alone.
     """
     cosine = corpus.similarities.get((a.id, b.id))
@@ -1589,8 +1590,12 @@ def _semantic_candidate(
         gain = 0.15 if a.source != b.source else 0.05  # across articles first
         score = min(1.0, best.score + gain * max(0.0, cosine - 0.3) / 0.7)
         return _Scored(best.kind, score, best.reason, best.relation, best.newer_first)
-    if _parallel(a, b) or _distinct_things(a, b):
-        return None  # alike sentences about different things: the rules ruled them out
+    if (
+        _similarity(corpus, a.keys & b.keys, a, b) >= 0.4
+        or _parallel(a, b)
+        or _distinct_things(a, b)
+    ):
+        return None  # worded alike, yet the rules found nothing: they ruled the pair out
     cross = 0.1 if a.source != b.source else 0.0
     score = 0.6 * max(0.0, cosine - 0.3) / 0.7 + cross
     if _opposing(a, b):
