@@ -107,6 +107,8 @@ def repo_copy(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
     shutil.copy(REPO / "workbench.toml", root / "workbench.toml")
+    if (REPO / "lexicon.toml").exists():  # the file workbench.toml names as its lexicon
+        shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
     shutil.copytree(REPO / "seeds", root / "seeds")
     shutil.copytree(REPO / "claims", root / "claims")
     return root
