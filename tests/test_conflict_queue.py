@@ -10,6 +10,9 @@ so each test knows what the queue holds.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import sqlite3
 import sys
 import types
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from workbench.app.app import ReviewApp
 from workbench.app.conflict_source import load_candidates
 from workbench.app.screens.confirm import ConfirmRelationScreen
 from workbench.app.screens.conflicts import ConflictQueueScreen
+from workbench.export import export_claims
 from workbench.matching.semantic import EXTRA_MISSING
 from workbench.project import load_project
 from workbench.review import relate
@@ -301,3 +305,35 @@ def test_the_queue_carries_each_pairs_sources_and_topics(
     first = queue.candidates[0]
     assert (first.sources, first.topics) == (("chosun-2024", "test-source"), ("race", "race"))
     assert first.source_pair == ("chosun-2024", "test-source")
+
+
+def test_the_relations_reviewer_and_time_reach_the_exports(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = build_project(make_project)
+    at = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
+    relate(load_project(root, use_cache=False), "race-lag-2024", "race-tenth", "supports",
+           note="n", reviewer="kim", at=at)  # fmt: skip
+    project = load_project(root, use_cache=False)
+    buffer = io.StringIO()
+    export_claims(project, None, "json", buffer)
+    exported = {claim["id"]: claim for claim in json.loads(buffer.getvalue())["claims"]}
+    assert exported["race-tenth"]["relations"] == [
+        {
+            "kind": "supports",
+            "claim": "race-lag-2024",
+            "note": "n",
+            "reviewer": "kim",
+            "at": "2025-03-01T09:30:00Z",
+        }
+    ]
+    database = tmp_path / "claims.db"
+    export_claims(project, None, "sqlite", database)
+    rows = sqlite3.connect(database).execute(
+        "SELECT claim_id, other_id, reviewer, at FROM relations WHERE kind = 'supports' "
+        "ORDER BY claim_id"
+    )
+    assert rows.fetchall() == [
+        ("race-lag-2024", "race-tenth", "kim", "2025-03-01T09:30:00Z"),
+        ("race-tenth", "race-lag-2024", "kim", "2025-03-01T09:30:00Z"),
+    ]
