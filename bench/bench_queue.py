@@ -15,7 +15,8 @@ Figures, medians:
 * baselines, in the same run: the next pair with new panes mounted for it
   (`reuse_panes = False`, what the screen did before refilling its two panes),
   and building the queue again (`load_candidates`), which is what moving or
-  filtering would cost if the queue asked the engine each time.
+  filtering would cost if the queue asked the engine each time;
+* the floor: a key bound to nothing (the press, the pause and a frame).
   Target: the next pair under 100 ms.
 """
 
@@ -73,6 +74,7 @@ async def measure(root_size: int, repeat: int, semantic: bool) -> dict[str, list
         "next filtered": [],
         "filter key": [],
         "baseline: next with new panes": [],
+        "floor: a key bound to nothing": [],
     }
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -94,6 +96,8 @@ async def measure(root_size: int, repeat: int, semantic: bool) -> dict[str, list
                 await timed_key(pilot, screen, "right_square_bracket")
             )
         ConflictQueueScreen.reuse_panes = True
+        for _ in range(repeat):
+            figures["floor: a key bound to nothing"].append(await timed_key(pilot, screen, "z"))
     baseline = []
     for _ in range(3):
         started = time.perf_counter()

@@ -333,11 +333,17 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
 
     async def _apply_filter(self, wanted: PairFilter) -> None:
         """Show only the candidates that pass `wanted`, from the first."""
+        before = self._binding_state()
         self.pair_filter = wanted
         self.candidates = filter_candidates(self.all_candidates, wanted)
         self.position = 0
         await self.show_current()
-        self.refresh_bindings()
+        if self._binding_state() != before:  # the footer is rebuilt on every refresh
+            self.refresh_bindings()
+
+    def _binding_state(self) -> tuple[bool, bool, bool]:
+        """What `check_action` reads: a pair shown, more than one, a filter on."""
+        return (self.current is not None, len(self.candidates) > 1, self.pair_filter.active)
 
     async def action_cycle_filter(self, name: FilterName) -> None:
         """The next kind, topic or source pair among the candidates, then all again."""
