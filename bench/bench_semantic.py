@@ -43,6 +43,7 @@ import numpy as np
 
 from bench.corpus import REPO, make_corpus
 from workbench.matching.semantic import (
+    BATCH,
     semantic_available,
     semantic_similarities,
     shared_encoder,
@@ -107,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("claims", nargs="?", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--sample", type=int, default=128, help="statements to time encoding")
+    parser.add_argument("--sample", type=int, default=512, help="statements to time encoding")
     arguments = parser.parse_args(argv)
     if not semantic_available():
         raise SystemExit("bench_semantic needs the [semantic] extra: pip install -e '.[semantic]'")
@@ -123,7 +124,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     sample = statements[:: max(1, len(statements) // arguments.sample)][: arguments.sample]
     encoder = shared_encoder()
     started = time.perf_counter()
-    encoder.encode(sample)
+    for start in range(0, len(sample), BATCH):  # as `semantic_similarities` encodes
+        encoder.encode(sample[start : start + BATCH])
     rate = len(sample) / (time.perf_counter() - started)
 
     warm = []
@@ -154,8 +156,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"(measured on {len(sample)}) would take {cold:,.0f} s; warm it took "
         f"{warm_seconds:.2f} s ({cold / warm_seconds:,.0f}x)"
     )
-    verdict = "meets" if semantic_seconds < 15 else "MISSES"
-    print(f"  {verdict} the target of under 15 s (at 100,000 claims) with warm vectors")
+    if len(statements) >= 100_000:
+        verdict = "meets" if semantic_seconds < 15 else "MISSES"
+        print(f"  {verdict} the target of under 15 s at 100,000 claims with warm vectors")
 
 
 if __name__ == "__main__":

@@ -83,8 +83,9 @@ probes all found 96% of the exact neighbours)."""
 BLOCK_ROWS = 512
 """Rows of one block of similarities: 512 x 100,000 float32 is 200 MB at most."""
 
-BATCH = 32
-"""Texts encoded per call (and per step of the progress bar)."""
+BATCH = 128
+"""Texts encoded per call (and per step of the progress bar): 128 a call encoded 126
+sentences a second here, 32 a call 76, 8 a call 69."""
 
 
 class Encoder(Protocol):
