@@ -372,3 +372,24 @@ def test_conflicts_uses_the_semantic_pairs_when_installed(
     assert "0 statements encoded, 4 from the store" in capsys.readouterr().err
     assert main(["conflicts", "--root", str(root), "--lexical-only"]) == 0
     assert "(lexical only (--lexical-only))" in capsys.readouterr().err
+
+
+class Broken:
+    """A model that fails the way a damaged install would."""
+
+    identity = "broken-model"
+    dimension = 512
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        raise RuntimeError("weights.npz:\nbad CRC")
+
+
+def test_a_failing_model_leaves_lexical_matching_with_one_notice(
+    make_project: ProjectFactory,
+) -> None:
+    project = load_project(build(make_project, PARAPHRASES))
+    result = semantic_similarities(project, encoder=Broken(), progress=False)
+    assert (result.available, result.similarities) == (False, {})
+    assert result.notices == [
+        "semantic matching failed (RuntimeError: weights.npz: bad CRC); lexical only"
+    ]

@@ -427,18 +427,22 @@ def semantic_similarities(
     """
     started = time.perf_counter()
     result = SemanticResult()
-    if encoder is None:
-        if not semantic_available():
-            result.notices.append(EXTRA_MISSING)
-            return result
-        encoder = shared_encoder()
-    result.available = True
+    if encoder is None and not semantic_available():
+        result.notices.append(EXTRA_MISSING)
+        return result
     ids: list[str] = []
     texts: list[str] = []
     for claim_id, record in project.claims.items():
         ids.append(claim_id)
         texts.append(record.summary.statement)
-    vectors = claim_vectors(project.root, texts, encoder, progress=progress, result=result)
-    result.similarities = top_k_pairs(ids, vectors, top_k=top_k, min_similarity=min_similarity)
+    try:
+        encoder = encoder or shared_encoder()
+        vectors = claim_vectors(project.root, texts, encoder, progress=progress, result=result)
+        result.similarities = top_k_pairs(ids, vectors, top_k=top_k, min_similarity=min_similarity)
+    except Exception as error:  # the model failing must not stop lexical matching
+        message = " ".join(str(error).split())[:200]
+        failed = f"semantic matching failed ({type(error).__name__}: {message}); lexical only"
+        return SemanticResult(notices=[*result.notices, failed])
+    result.available = True
     result.seconds = time.perf_counter() - started
     return result
