@@ -128,6 +128,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         encoder.encode(sample[start : start + BATCH])
     rate = len(sample) / (time.perf_counter() - started)
 
+    probe = np.ones((20_000, 512), dtype=np.float32)
+    started = time.perf_counter()
+    for _ in range(3):
+        probe[:512] @ probe.T
+    gflops = 3 * 2 * 512 * 512 * 20_000 / (time.perf_counter() - started) / 1e9
+    print(f"  BLAS in this run: {gflops:.0f} GFLOPS (float32 matrix products; a busy machine shows)")
+
     warm = []
     pairs = 0
     for _ in range(arguments.repeat):

@@ -74,7 +74,7 @@ neighbours, but below this cosine they are noise (related pairs run from about 0
 EXACT_LIMIT = 20_000
 """Up to this many claims every pair is compared (blocks of matrix products)..."""
 
-PROBES = 6
+PROBES = 4
 """...above it, claims are grouped by k-means and each group is compared with the members
 of its `PROBES` nearest groups (an inverted-file search: 100,000 claims would otherwise
 take about 54 s of matrix products on two cores; on clustered test vectors 4, 6 and 12
@@ -339,18 +339,24 @@ def top_k_pairs(
         everyone = np.arange(count)
         for start in range(0, count, BLOCK_ROWS):
             rows = everyone[start : start + BLOCK_ROWS]
-            _add_neighbours(pairs, ids, matrix, rows, everyone, top_k, min_similarity)
+            block = matrix[start : start + BLOCK_ROWS]  # a view: rows are in order
+            _add_neighbours(pairs, ids, block, rows, matrix, everyone, start, top_k, min_similarity)
         return pairs
     groups, centroids = _kmeans(matrix, int(np.sqrt(count)))
     members = [np.flatnonzero(groups == group) for group in range(len(centroids))]
-    nearest_groups = np.argsort(-(centroids @ centroids.T), axis=1)[:, :PROBES]
+    nearness = centroids @ centroids.T
+    np.fill_diagonal(nearness, np.inf)  # a group is always compared with itself, first
+    nearest_groups = np.argsort(-nearness, axis=1)[:, :PROBES]
     for group, rows in enumerate(members):
         if rows.size == 0:
             continue
         columns = np.concatenate([members[other] for other in nearest_groups[group]])
+        candidates = matrix[columns]
         for start in range(0, rows.size, BLOCK_ROWS):
+            block_rows = rows[start : start + BLOCK_ROWS]
+            block = candidates[start : start + block_rows.size]  # own group first
             _add_neighbours(
-                pairs, ids, matrix, rows[start : start + BLOCK_ROWS], columns, top_k, min_similarity
+                pairs, ids, block, block_rows, candidates, columns, start, top_k, min_similarity
             )
     return pairs
 
@@ -358,23 +364,26 @@ def top_k_pairs(
 def _add_neighbours(
     pairs: dict[tuple[str, str], float],
     ids: Sequence[str],
-    matrix: Vectors,
+    row_vectors: Vectors,
     rows: Any,
+    candidates: Vectors,
     columns: Any,
+    offset: int,
     top_k: int,
     min_similarity: float,
 ) -> None:
-    """Add each row's nearest columns (not itself) to `pairs`."""
+    """Add each row's nearest columns (not itself) to `pairs`.
+
+    The rows are `columns[offset : offset + len(rows)]`: each row's own column is
+    known without comparing ids.
+    """
     import numpy as np
 
     keep = min(top_k, columns.size - 1)
     if keep < 1:
         return
-    # The exact search compares with every row, in order: no copy of the matrix then.
-    in_order = columns.size == matrix.shape[0] and bool((columns == np.arange(columns.size)).all())
-    candidates = matrix if in_order else matrix[columns]
-    scores = matrix[rows] @ candidates.T
-    scores[rows[:, None] == columns[None, :]] = -2.0  # never one's own neighbour
+    scores = row_vectors @ candidates.T
+    scores[np.arange(rows.size), offset + np.arange(rows.size)] = -2.0  # never its own
     best = np.argpartition(scores, -keep, axis=1)[:, -keep:]
     best_scores = np.take_along_axis(scores, best, axis=1)
     row_positions, best_positions = np.nonzero(best_scores >= min_similarity)
@@ -399,12 +408,12 @@ def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Ve
     centroids = sample[generator.choice(sample_size, clusters, replace=False)].copy()
     for _ in range(rounds):
         assigned = np.argmax(sample @ centroids.T, axis=1)
-        membership = np.zeros((clusters, sample_size), dtype=np.float32)
-        membership[assigned, np.arange(sample_size)] = 1.0
-        sums = membership @ sample
+        order = np.argsort(assigned, kind="stable")
+        present, starts = np.unique(assigned[order], return_index=True)
+        sums = np.add.reduceat(sample[order], starts, axis=0)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         filled = norms[:, 0] > 0
-        centroids[filled] = sums[filled] / norms[filled]
+        centroids[present[filled]] = sums[filled] / norms[filled]
     groups = np.empty(matrix.shape[0], dtype=np.int64)
     for start in range(0, matrix.shape[0], 8192):
         block = matrix[start : start + 8192]
