@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for _ in range(3):
         probe[:512] @ probe.T
     gflops = 3 * 2 * 512 * 512 * 20_000 / (time.perf_counter() - started) / 1e9
-    print(f"  BLAS in this run: {gflops:.0f} GFLOPS (float32 matrix products; a busy machine shows)")
+    print(f"  BLAS in this run: {gflops:.0f} GFLOPS (float32 products; a busy machine shows)")
 
     warm = []
     pairs = 0
