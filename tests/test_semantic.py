@@ -367,11 +367,14 @@ def test_conflicts_uses_the_semantic_pairs_when_installed(
     root = build(make_project, PARAPHRASES)
     assert main(["conflicts", "--root", str(root)]) == 0
     err = capsys.readouterr().err
-    assert "lexical + semantic: 4 statements encoded, 0 from the store" in err
+    assert "nearest per claim; 4 statements encoded, 0 from the store" in err
     assert main(["conflicts", "--root", str(root)]) == 0
     assert "0 statements encoded, 4 from the store" in capsys.readouterr().err
     assert main(["conflicts", "--root", str(root), "--lexical-only"]) == 0
     assert "(lexical only (--lexical-only))" in capsys.readouterr().err
+    assert main(["conflicts", "--root", str(root), "--neighbours", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "lexical + semantic: 2 pairs of 1 nearest per claim" in err  # the two paraphrases
 
 
 class Broken:

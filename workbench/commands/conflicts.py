@@ -79,6 +79,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="do not use the semantic proposer even when the [semantic] extra is installed",
     )
     parser.add_argument(
+        "--neighbours",
+        type=_positive,
+        default=10,
+        metavar="K",
+        help="semantic proposer: pair each claim with its K nearest by meaning (default 10; "
+        "fewer is faster on a large project)",
+    )
+    parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
     parser.add_argument(
@@ -110,13 +118,14 @@ def run(arguments: argparse.Namespace) -> int:
     if not arguments.lexical_only:
         from workbench.matching.semantic import semantic_similarities
 
-        semantic = semantic_similarities(project)
+        semantic = semantic_similarities(project, top_k=arguments.neighbours)
         for notice in semantic.notices:
             print(f"workbench conflicts: {notice}", file=sys.stderr)
         if semantic.available:
             similarities = semantic.similarities
             how = (
-                f"lexical + semantic: {semantic.encoded} statements encoded, "
+                f"lexical + semantic: {len(similarities):,} pairs of {arguments.neighbours} "
+                f"nearest per claim; {semantic.encoded} statements encoded, "
                 f"{semantic.reused} from the store"
             )
         else:
