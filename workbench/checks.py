@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.anchoring import AnchorKind
-from workbench.bulk_read import map_split
 from workbench.locate import indexed_text, line_of
-from workbench.memory import gc_paused
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Quantity
 from workbench.numbers import find_quantity, format_value, parse_numbers
 from workbench.problems import Problem, Severity
@@ -32,13 +30,9 @@ CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
 def check_project(project: Project, paths: Iterable[Path] | None = None) -> list[Problem]:
     """Every problem in the project, sorted by file and line; limited to `paths` if given."""
     problems = list(project.problems)
-    with gc_paused():
-        found = map_split(
-            list(project.claims.values()),
-            lambda record: check_claim(project, record.claim, record.path, record.fingerprint),
-        )
-    for claim_problems in found:
-        problems.extend(claim_problems)
+    project.materialise()
+    for record in project.claims.values():
+        problems.extend(check_claim(project, record.claim, record.path, record.fingerprint))
     for source_record in project.sources.values():
         problems.extend(
             _check_vocabulary_value(

@@ -81,9 +81,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """The `workbench` console script: `main` for a process of its own."""
-    from workbench.memory import freeze_after_bulk_work
-
-    freeze_after_bulk_work()
     sys.exit(main())
 
 

@@ -33,11 +33,12 @@ def run(arguments: argparse.Namespace) -> int:
 
     project = load_project(arguments.root)
     selection = selection_from(arguments)
-    try:
-        claims = select_claims(project, selection)
-    except ExportError as error:
-        raise UsageError(str(error)) from None
-    filtered = None if selection == Selection() else claims
+    filtered = None
+    if selection != Selection():  # every claim: counted from summaries, no model built
+        try:
+            filtered = select_claims(project, selection)
+        except ExportError as error:
+            raise UsageError(str(error)) from None
     stats = compute_stats(project, filtered)
     text = render_json(stats) if arguments.format == "json" else render_text(stats, project)
     print(text, end="")

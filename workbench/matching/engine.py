@@ -63,7 +63,6 @@ from typing import Literal, cast, get_args
 
 from rapidfuzz import fuzz
 
-from workbench.memory import gc_paused
 from workbench.models import CandidateKind, Claim, Quantity, RelationKind
 from workbench.numbers import NumberMention, format_value, normalize_unit, parse_numbers
 from workbench.project import Project
@@ -1494,15 +1493,14 @@ def match_claims(
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    with gc_paused():  # the run allocates much and frees nothing until it returns
-        corpus = _build(claims, published or {}, settings, respect_recorded=respect_recorded)
-        n = len(corpus.claims)
-        if exhaustive:
-            every = (i * n + j for i in range(n) for j in range(i + 1, n))
-            found = list(_candidates(corpus, every, wanted, topic))
-        else:
-            codes = sorted(_blocked_pairs(corpus))
-            found = _score_in_parallel(corpus, codes, wanted, topic)
+    corpus = _build(claims, published or {}, settings, respect_recorded=respect_recorded)
+    n = len(corpus.claims)
+    if exhaustive:
+        every = (i * n + j for i in range(n) for j in range(i + 1, n))
+        found = list(_candidates(corpus, every, wanted, topic))
+    else:
+        codes = sorted(_blocked_pairs(corpus))
+        found = _score_in_parallel(corpus, codes, wanted, topic)
     found.sort(key=lambda c: (-c.score, c.first, c.second, c.kind))
     return found[:limit] if limit is not None else found
 

@@ -1,0 +1,611 @@
+"""The load index: one SQLite row per claim file, so a warm start reads one database.
+
+A row holds what loading the file produced: its stat (size, mtime, ctime,
+inode), the digest of its bytes, the summary columns the claims list and
+`stats` need, and either the claim's validated JSON (in a table of its own,
+read only when a model is built) or the file's problems, so a warm `check`
+shows them too.  A row is reused while the file's stat is what the row says;
+a file changed within `RACY_NS` of when its row was written is hashed and
+compared with the digest, since a second edit in the same clock tick keeps the
+stat (git's "racy clean" rule).  ctime is in the stat because an edit can keep
+size, inode and mtime (`touch -m -d`), but not ctime.  A changed file costs
+its own row; a removed file deletes its row.
+
+It is a cache, never data.  Nothing is unpickled and no row is trusted:
+each carries a check over its columns and the JSON a check of its own, so a row
+that fails to decode, check or validate is a miss and its file is read again.
+The key (package version, a hash of the code that decides what a row holds,
+pydantic and Python versions) sits in a meta row; a different key empties the
+index, so a new release never shows an old release's problems.  A database
+that is unreadable, corrupt, of another schema, not a regular file or locked
+by another process costs at most a one-line notice and a load from the files.
+Several processes may load at once: SQLite's WAL lets readers run beside a
+writer, a busy writer waits `BUSY_SECONDS` and then skips its update.
+
+Every write in the project starts from the file on disk, never from here.
+
+The database lives in the user's cache folder, one per project root, never in
+the project (`workbench check` writes nothing there); `WORKBENCH_CACHE_DIR`
+moves it and `WORKBENCH_CACHE_DIR=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import stat
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from workbench.files.listing import FileStat
+from workbench.models import Claim
+from workbench.problems import Problem, Severity
+from workbench.storage import (
+    ClaimRecord,
+    ClaimSummary,
+    Fingerprint,
+    StaleFileError,
+    read_document,
+    validate_document,
+)
+
+logger = logging.getLogger("workbench.index")
+
+SCHEMA_VERSION = 1
+RACY_NS = 2_000_000_000
+BUSY_SECONDS = 1.0
+"""How long a write waits for another process's write; then this load skips its update."""
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    indexed_ns INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    claim_id TEXT,
+    statement TEXT,
+    quote TEXT,
+    source_id TEXT,
+    status TEXT,
+    topic TEXT,
+    stance TEXT,
+    related TEXT,
+    evidence INTEGER,
+    recheck TEXT,
+    json_digest TEXT,
+    problems TEXT,
+    row_check TEXT NOT NULL
+);
+CREATE TABLE claim_json (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
+"""
+"""`files` has a row per claim file: the summary columns and `json_digest` when the
+file validated, `problems` (JSON) when it did not.  The JSON sits in a table of
+its own so that a warm start's scan of `files` reads none of it."""
+
+_COLUMNS = (
+    "id, path, size, mtime_ns, ctime_ns, inode, indexed_ns, digest, claim_id, statement,"
+    " quote, source_id, status, topic, stance, related, evidence, recheck, json_digest,"
+    " problems, row_check"
+)
+
+_CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+_SCHEMA_CODES = frozenset({1})  # SQLITE_ERROR: no such table or column
+
+
+@dataclass(slots=True)
+class IndexStats:
+    """How the last load used the index (for tests and the benchmarks)."""
+
+    reused: int = 0
+    parsed: int = 0
+    written: int = 0
+    deleted: int = 0
+
+
+last_load = IndexStats()
+
+
+def index_file(root: Path) -> Path | None:
+    """Where the index of the project at `root` lives, or None when it is off."""
+    setting = os.environ.get("WORKBENCH_CACHE_DIR", "")
+    if setting.lower() in {"off", "0", "none"}:
+        return None
+    if setting:
+        folder = Path(setting)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "workbench"
+    name = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+    return folder / f"index-{name}.sqlite3"
+
+
+_UNKEYED_PACKAGES = frozenset({"app", "commands", "export", "matching"})
+"""Sub-packages that do not decide what a row holds; every other module of the
+package is in the key (models, reading, validation, problems, the listing)."""
+
+
+@functools.cache
+def code_key() -> str:
+    """The package version, a hash of the code that decides what a row holds, and
+    the versions of pydantic and Python: rows from any other code are never used."""
+    from workbench import __version__
+
+    package = Path(__file__).resolve().parent.parent
+    hasher = hashlib.blake2b(digest_size=12)
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] in _UNKEYED_PACKAGES:
+            continue
+        hasher.update(relative.as_posix().encode())
+        hasher.update(path.read_bytes())
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"{__version__}-{hasher.hexdigest()}-{pydantic.VERSION}-{python}-{SCHEMA_VERSION}"
+
+
+def _row_check(values: Sequence[Any]) -> str:
+    """A check over a row's columns (all but its id, indexed_ns and the check itself)."""
+    text = "\x1f".join("" if value is None else str(value) for value in values)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _json_check(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _notice(path: Path, what: str) -> None:
+    """One line on stderr (through `logging`, so a script can silence it)."""
+    logger.warning("workbench: %s %s; loading from the files", path, what)
+
+
+def _is_corrupt(error: sqlite3.Error) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in _CORRUPT_CODES or (
+        type(error) is sqlite3.DatabaseError
+    )
+
+
+class LoadIndex:
+    """An open index of one project: read its rows, update them, build deferred models.
+
+    The connection is opened on demand and reopened in a forked child (a
+    SQLite connection must not cross a fork); a lock serialises the threads of
+    the review app that build models.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+        self._prefetched: dict[int, bytes] = {}
+        self.usable = True
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path) -> LoadIndex | None:
+        """The index at `path`, ready and keyed for this code; None to load without it."""
+        index = cls(path)
+        for attempt in range(2):
+            problem = index._unusable_file()
+            if problem is not None:
+                _notice(path, problem)
+                return None
+            try:
+                with index._lock:
+                    index._prepare()
+                return index
+            except sqlite3.Error as error:
+                index.close()
+                if attempt == 0 and _is_corrupt(error) and index._remove():
+                    _notice(path, f"was not a readable index ({error}): rebuilding it")
+                    continue
+                _notice(path, f"cannot be used ({error})")
+                return None
+            except OSError as error:
+                index.close()
+                _notice(path, f"cannot be used ({error.strerror or error})")
+                return None
+        return None
+
+    def _unusable_file(self) -> str | None:
+        """Why the database (or its WAL files) must not be opened: SQLite would block
+        on a FIFO, fail on a folder and read whatever a device gives."""
+        for suffix in ("", "-wal", "-shm"):
+            candidate = f"{self.path}{suffix}"
+            try:
+                found = os.stat(candidate)
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                return f"cannot be used ({error.strerror or error})"
+            if not stat.S_ISREG(found.st_mode):
+                return f"is not a regular file ({candidate})"
+        return None
+
+    def _remove(self) -> bool:
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            return False
+        return True
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: transactions are begun explicitly below
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def _prepare(self) -> None:
+        """WAL mode, the schema, and the key: rows from other code are dropped."""
+        connection = self._connect()
+        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            raise sqlite3.OperationalError(f"journal mode is {mode}, not WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        if self._key_found(connection) == code_key():
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if self._key_found(connection) != code_key():  # another process may have reset it
+                self._reset(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _key_found(connection: sqlite3.Connection) -> str | None:
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) in _SCHEMA_CODES:
+                return None  # no meta table: empty, or another program's database
+            raise
+        return str(row[0]) if row is not None else None
+
+    @staticmethod
+    def _reset(connection: sqlite3.Connection) -> None:
+        """Drop every table and create the schema for this code (inside a transaction)."""
+        tables = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for (name,) in tables:
+            connection.execute(f'DROP TABLE "{name.replace(chr(34), chr(34) * 2)}"')
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.execute("INSERT INTO meta VALUES ('key', ?)", (code_key(),))
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+
+    # ------------------------------------------------------------------ rows
+
+    def rows(self) -> dict[str, tuple[Any, ...]]:
+        """Every row by path; empty (and the index reset) if the rows cannot be read."""
+        try:
+            with self._lock:
+                cursor = self._connect().execute(f"SELECT {_COLUMNS} FROM files")
+                return {row[1]: row for row in cursor}
+        except sqlite3.Error as error:
+            self._recover(error)
+            return {}
+
+    def _recover(self, error: sqlite3.Error) -> None:
+        """After a failed read or write: reset a wrong schema, drop a corrupt file."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code in _SCHEMA_CODES:
+            try:
+                with self._lock:
+                    connection = self._connect()
+                    connection.execute("BEGIN IMMEDIATE")
+                    try:
+                        self._reset(connection)
+                        connection.execute("COMMIT")
+                    except BaseException:
+                        connection.execute("ROLLBACK")
+                        raise
+                _notice(self.path, f"had another schema ({error}): rebuilding it")
+                return
+            except sqlite3.Error:
+                pass
+        elif _is_corrupt(error):
+            self.close()
+            if self._remove():
+                _notice(self.path, f"was corrupt ({error}): rebuilding it")
+                self.usable = False
+                return
+        _notice(self.path, f"cannot be used ({error})")
+        self.usable = False
+
+    def update(
+        self,
+        upserts: list[tuple[tuple[Any, ...], bytes | None]],
+        deletes: list[str],
+        settled: list[tuple[int, str]],
+    ) -> bool:
+        """Write changed rows (each with its JSON), delete removed files' rows, and
+        re-date rows whose racy files were hashed and found settled.  One
+        transaction; False (and nothing written) if another process held the
+        database past `BUSY_SECONDS` or it failed otherwise."""
+        if not (upserts or deletes or settled) or not self.usable:
+            return True
+        try:
+            with self._lock:
+                connection = self._connect()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    paths = [values[0] for values, _ in upserts] + deletes
+                    connection.executemany(
+                        "DELETE FROM claim_json WHERE id IN (SELECT id FROM files WHERE path = ?)",
+                        ((path,) for path in paths),
+                    )
+                    connection.executemany(
+                        "DELETE FROM files WHERE path = ?", ((path,) for path in paths)
+                    )
+                    insert = f"INSERT INTO files ({_COLUMNS}) VALUES (NULL{', ?' * 20})"
+                    for values, data in upserts:
+                        rowid = connection.execute(insert, values).lastrowid
+                        if data is not None:
+                            connection.execute(
+                                "INSERT INTO claim_json VALUES (?, ?)", (rowid, data)
+                            )
+                    connection.executemany(
+                        "UPDATE files SET indexed_ns = ? WHERE path = ?", settled
+                    )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorcode", None) not in (5, 6):  # BUSY, LOCKED
+                self._recover(error)
+            return False
+        return True
+
+    # ------------------------------------------------------------------ models
+
+    def claim(self, rowid: int, json_digest: str, path: str) -> Claim:
+        """A deferred record's model: its JSON from the index if that checks out,
+        otherwise read and validated from the file (the file always wins)."""
+        data = self._prefetched.pop(rowid, None)
+        if data is None and self.usable:
+            try:
+                with self._lock:
+                    row = (
+                        self._connect()
+                        .execute("SELECT json FROM claim_json WHERE id = ?", (rowid,))
+                        .fetchone()
+                    )
+                data = row[0] if row is not None else None
+            except sqlite3.Error:
+                data = None
+        if isinstance(data, bytes) and _json_check(data) == json_digest:
+            try:
+                return Claim.model_validate_json(data)
+            except (pydantic.ValidationError, ValueError):
+                pass
+        document = read_document(path)
+        claim, _problems = validate_document(document, Claim)
+        if claim is None:
+            raise StaleFileError(Path(path), "the file changed on disk since it was loaded")
+        return claim
+
+    def prefetch(self) -> None:
+        """Read every claim's JSON in one query, before building all deferred models."""
+        if not self.usable:
+            return
+        try:
+            with self._lock:
+                cursor = self._connect().execute("SELECT id, json FROM claim_json")
+                self._prefetched = dict(cursor)
+        except sqlite3.Error:
+            self._prefetched = {}
+
+    def forget_prefetched(self) -> None:
+        self._prefetched = {}
+
+
+def _problems_json(problems: list[Problem]) -> str | None:
+    if not problems:
+        return None
+    return json.dumps(
+        [
+            [problem.line, problem.column, problem.code, problem.message, problem.severity.value]
+            for problem in problems
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _problems_of(path: str, text: str) -> list[Problem]:
+    """A row's problems; raises on anything that is not what `_problems_json` wrote."""
+    found = json.loads(text)
+    problems = []
+    for line, column, code, message, severity in found:
+        if not (isinstance(line, int) and isinstance(column, int)):
+            raise ValueError("a problem's line and column are numbers")
+        problems.append(
+            Problem(Path(path), line, column, str(code), str(message), Severity(severity))
+        )
+    return problems
+
+
+def _row_values(
+    path: str,
+    file_stat: FileStat,
+    indexed_ns: int,
+    digest: str,
+    summary: ClaimSummary | None,
+    json_digest: str | None,
+    problems: str | None,
+) -> tuple[Any, ...]:
+    """A `files` row without its id, the check last (see `_row_check`)."""
+    size, mtime_ns, ctime_ns, inode = file_stat
+    if summary is not None:
+        named: tuple[Any, ...] = (*summary[:7], "\n".join(summary.related), *summary[8:])
+    else:
+        named = (None,) * 10
+    checked = (path, size, mtime_ns, ctime_ns, inode, digest, *named, json_digest, problems)
+    return (
+        path,
+        size,
+        mtime_ns,
+        ctime_ns,
+        inode,
+        indexed_ns,
+        digest,
+        *named,
+        json_digest,
+        problems,
+        _row_check(checked),
+    )
+
+
+def _from_row(row: tuple[Any, ...], index: LoadIndex) -> tuple[ClaimRecord | None, list[Problem]]:
+    """The record or the problems a row holds; raises if the row does not check out."""
+    (rowid, path, size, mtime_ns, ctime_ns, inode, _indexed, digest, *named) = row
+    *summary_columns, json_digest, problems, check = named
+    checked = (path, size, mtime_ns, ctime_ns, inode, digest, *summary_columns, json_digest)
+    if _row_check((*checked, problems)) != check:
+        raise ValueError("the row does not match its check")
+    fingerprint = Fingerprint(size, mtime_ns, digest)
+    if problems is not None:
+        return None, _problems_of(path, problems)
+    claim_id, statement, quote, source_id, status, topic, stance, related, evidence, recheck = (
+        summary_columns
+    )
+    summary = ClaimSummary(
+        claim_id,
+        statement,
+        quote,
+        source_id,
+        status,
+        topic,
+        stance,
+        tuple(related.split("\n")) if related else (),
+        evidence,
+        recheck,
+    )
+    if not all(isinstance(value, str) for value in (*summary[:7], json_digest, recheck)):
+        raise ValueError("a summary column is not text")
+    loader = functools.partial(index.claim, rowid, json_digest, path)
+    return ClaimRecord(None, path, fingerprint, summary=summary, loader=loader), []
+
+
+def _same_content(path: str, digest: str) -> bool:
+    """Whether the file's bytes still have `digest` (for a racy row)."""
+    document = read_document(path)
+    return document.fingerprint is not None and document.fingerprint.digest == digest
+
+
+def load_indexed(
+    root: Path, paths: list[str], stats: list[FileStat]
+) -> tuple[list[ClaimRecord], list[Problem], LoadIndex | None]:
+    """Load the claim files `paths` (with their `stats`, from the listing) through the
+    index of the project at `root`: unchanged files from their rows, the rest read.
+
+    Never raises for the index: without one (off, unusable), every file is read.
+    """
+    global last_load
+    location = index_file(root)
+    index = LoadIndex.open(location) if location is not None else None
+    rows = index.rows() if index is not None else {}
+    now_ns = time.time_ns()
+    records: list[ClaimRecord] = []
+    problems: list[Problem] = []
+    upserts: list[tuple[tuple[Any, ...], bytes | None]] = []
+    settled: list[tuple[int, str]] = []
+    reused = 0
+    append = records.append
+    for path, file_stat in zip(paths, stats, strict=True):
+        row = rows.pop(path, None)
+        if row is not None and index is not None and row[2:6] == file_stat:
+            racy = max(file_stat[1], file_stat[2]) >= row[6] - RACY_NS
+            try:
+                if racy and not _same_content(path, row[7]):
+                    raise ValueError("changed within the racy window")
+                record, found = _from_row(row, index)
+            except Exception:  # a bad row is a miss: read the file
+                pass
+            else:
+                if racy and max(file_stat[1], file_stat[2]) < now_ns - RACY_NS:
+                    settled.append((now_ns, path))
+                if record is not None:
+                    append(record)
+                problems.extend(found)
+                reused += 1
+                continue
+        record, found, upsert = _read_file(path, now_ns)
+        if record is not None:
+            append(record)
+        problems.extend(found)
+        if upsert is not None and index is not None:
+            upserts.append(upsert)
+    deletes = list(rows)
+    if index is not None:
+        index.update(upserts, deletes, settled)
+    last_load = IndexStats(reused, len(paths) - reused, len(upserts), len(deletes))
+    return records, problems, index
+
+
+def _read_file(
+    path: str, now_ns: int
+) -> tuple[ClaimRecord | None, list[Problem], tuple[tuple[Any, ...], bytes | None] | None]:
+    """Read and validate one claim file: its record or problems, and its new row
+    (None for a file that could not be read at all: nothing to remember)."""
+    document = read_document(path)
+    claim, problems = validate_document(document, Claim)
+    fingerprint = document.fingerprint
+    record = ClaimRecord(claim, path, fingerprint) if claim is not None else None
+    if fingerprint is None:
+        return record, problems, None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return record, problems, None
+    file_stat = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    if (found.st_size, found.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns):
+        return record, problems, None  # changed while being read: index it next time
+    if claim is not None:
+        data = claim.model_dump_json(by_alias=True).encode()
+        values = _row_values(
+            path,
+            file_stat,
+            now_ns,
+            fingerprint.digest,
+            ClaimSummary.of(claim),
+            _json_check(data),
+            None,
+        )
+        return record, problems, (values, data)
+    values = _row_values(
+        path, file_stat, now_ns, fingerprint.digest, None, None, _problems_json(problems)
+    )
+    return record, problems, (values, None)
