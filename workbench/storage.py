@@ -350,6 +350,15 @@ def _read_limited(path: Path | str) -> tuple[os.stat_result, bytes]:
         os.close(descriptor)
 
 
+def file_digest(path: Path | str) -> str | None:
+    """The digest of the file's bytes as they are now (None if it cannot be read)."""
+    try:
+        _stat, data = _read_limited(path)
+    except OSError:
+        return None
+    return Fingerprint.digest_of(data)
+
+
 def validate_document(
     document: RawDocument, model: type[ModelT]
 ) -> tuple[ModelT | None, list[Problem]]:

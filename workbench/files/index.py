@@ -57,6 +57,7 @@ from workbench.storage import (
     ClaimSummary,
     Fingerprint,
     StaleFileError,
+    file_digest,
     read_document,
     validate_document,
 )
@@ -430,6 +431,8 @@ class LoadIndex:
 
     def forget_prefetched(self) -> None:
         self._prefetched = {}
+        with self._lock:
+            self.close()
 
 
 def _problems_json(problems: list[Problem]) -> str | None:
@@ -521,8 +524,7 @@ def _from_row(row: tuple[Any, ...], index: LoadIndex) -> tuple[ClaimRecord | Non
 
 def _same_content(path: str, digest: str) -> bool:
     """Whether the file's bytes still have `digest` (for a racy row)."""
-    document = read_document(path)
-    return document.fingerprint is not None and document.fingerprint.digest == digest
+    return file_digest(path) == digest
 
 
 def load_indexed(
@@ -571,6 +573,7 @@ def load_indexed(
     deletes = list(rows)
     if index is not None:
         index.update(upserts, deletes, settled)
+        index.close()  # reopened if a deferred model is built: no lock held meanwhile
     last_load = IndexStats(reused, len(paths) - reused, len(upserts), len(deletes))
     return records, problems, index
 
