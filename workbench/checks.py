@@ -51,7 +51,7 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
         )
     chosen = [Path(path) for path in paths or ()]
     if chosen:
-        selected = [path.resolve() for path in chosen]
+        selected = [_resolved(path) for path in chosen]
         problems = [problem for problem in problems if _within(problem.path, selected)]
         problems.extend(_selection_problems(project, chosen))
     return sorted(
@@ -65,11 +65,11 @@ def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:
     problems = []
     root = project.root.resolve()
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a loop is reported by the listing
             problems.append(
                 Problem(path, 1, 1, "WB002", "cannot read the file: no such file or folder")
             )
-        elif not path.resolve().is_relative_to(root):
+        elif not _resolved(path).is_relative_to(root):
             message = (
                 f"not in the project at {project.root}: pass a file under it, "
                 "or give the project this file belongs to with --root"
@@ -78,8 +78,16 @@ def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:
     return problems
 
 
+def _resolved(path: Path) -> Path:
+    """The path resolved; a symlink loop (RuntimeError in Python 3.11) as the link itself."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.parent.resolve() / path.name
+
+
 def _within(path: Path, selected: list[Path]) -> bool:
-    resolved = path.resolve()
+    resolved = _resolved(path)
     return any(resolved == choice or resolved.is_relative_to(choice) for choice in selected)
 
 

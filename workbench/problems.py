@@ -55,6 +55,11 @@ def display_path(path: Path, root: Path | None) -> str:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
+        except (OSError, RuntimeError):  # a symlink loop: show the link itself
+            try:
+                return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+            except (ValueError, OSError, RuntimeError):
+                pass
     return path.as_posix()
 
 
