@@ -108,24 +108,23 @@ def claim_files(folder: Path | str, root: Path | str | None = None) -> list[str]
 
 def _checked_stat(entry: os.DirEntry[str], root_real: str) -> FileStat | Problem:
     """The entry's stat if it is a regular file that may be loaded, else its problem."""
-    path = Path(entry.path)
     if entry.is_symlink():
         try:
             target = os.path.realpath(entry.path, strict=True)
         except OSError as error:
-            return _unreadable(path, error)
+            return _unreadable(Path(entry.path), error)
         if os.path.commonpath([root_real, target]) != root_real:
             message = (
                 f"symlink to {target}, outside the project: git keeps the link, not the "
                 "claim; move the file into the project or replace the link with a copy"
             )
-            return Problem(path, 1, 1, "WB004", message)
+            return Problem(Path(entry.path), 1, 1, "WB004", message)
     try:
         found = os.stat(entry.path)
     except OSError as error:
-        return _unreadable(path, error)
+        return _unreadable(Path(entry.path), error)
     if not stat.S_ISREG(found.st_mode):
-        return not_regular_problem(path, found.st_mode)
+        return not_regular_problem(Path(entry.path), found.st_mode)
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
 
 
