@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.anchoring import AnchorKind
 from workbench.locate import indexed_text, line_of
+from workbench.memory import gc_paused
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Quantity
 from workbench.numbers import find_quantity, format_value, parse_numbers
 from workbench.problems import Problem, Severity
@@ -31,8 +32,9 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
     """Every problem in the project, sorted by file and line; limited to `paths` if given."""
     problems = list(project.problems)
     project.materialise()
-    for record in project.claims.values():
-        problems.extend(check_claim(project, record.claim, record.path, record.fingerprint))
+    with gc_paused():
+        for record in project.claims.values():
+            problems.extend(check_claim(project, record.claim, record.path, record.fingerprint))
     for source_record in project.sources.values():
         problems.extend(
             _check_vocabulary_value(

@@ -16,6 +16,7 @@ from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
 from workbench.files.index import LoadIndex, load_indexed
 from workbench.files.listing import find_leftovers, leftover_problems, list_claim_files
 from workbench.locate import line_of
+from workbench.memory import gc_paused
 from workbench.models import Claim, ProjectSettings, Relation, Source
 from workbench.problems import Problem
 from workbench.storage import (
@@ -71,8 +72,9 @@ class Project:
         if index is not None and len(deferred) > 100:
             index.prefetch()
         try:
-            for record in deferred:
-                record.claim  # noqa: B018 - building the model is the point
+            with gc_paused():
+                for record in deferred:
+                    record.claim  # noqa: B018 - building the model is the point
         finally:
             if index is not None:
                 index.forget_prefetched()
@@ -141,11 +143,12 @@ def load_project(
     listing = list_claim_files(resolved / CLAIMS_DIR, resolved)
     problems.extend(listing.problems)
     index: LoadIndex | None = None
-    if use_cache:
-        records, claim_problems, index = load_indexed(resolved, listing.paths, listing.stats)
-    else:
-        records, claim_problems = load_claims(listing.paths)
-    claims, index_problems = index_claims(records)
+    with gc_paused():
+        if use_cache:
+            records, claim_problems, index = load_indexed(resolved, listing.paths, listing.stats)
+        else:
+            records, claim_problems = load_claims(listing.paths)
+        claims, index_problems = index_claims(records)
     problems.extend(claim_problems)
     problems.extend(index_problems)
     return Project(resolved, settings, sources, claims, problems, load_index=index)
