@@ -490,3 +490,31 @@ def test_processes_loading_at_once_do_not_disturb_each_other(repo_copy: Path) ->
         assert out.strip() == "ok"
         assert "Traceback" not in err
     _warm_equals_cold(repo_copy)
+
+
+def test_a_fresh_process_reuses_the_rows_another_wrote(repo_copy: Path) -> None:
+    """Each row's check depends on its values only, not on the objects of the process
+    that wrote it (which strings were shared or interned)."""
+    _age(repo_copy)
+    script = (
+        "import sys\n"
+        "from workbench import load_project\n"
+        "from workbench.files import index\n"
+        "load_project(sys.argv[1])\n"
+        "print(index.last_load.reused, index.last_load.parsed)\n"
+    )
+
+    def run() -> list[int]:
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(repo_copy)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+        )
+        return [int(number) for number in result.stdout.split()]
+
+    count = len(load_project(repo_copy, use_cache=False).claims)
+    assert run() == [0, count]
+    time.sleep(2.1)  # past the racy window, so that rows are trusted without hashing
+    assert run() == [count, 0]

@@ -45,6 +45,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +103,11 @@ file validated, `problems` (JSON) when it did not.  The JSON sits in a table of
 its own so that a warm start's scan of `files` reads none of it."""
 
 _COLUMNS = (
-    "id, path, size, mtime_ns, ctime_ns, inode, indexed_ns, digest, claim_id, statement,"
-    " quote, source_id, status, topic, stance, related, evidence, recheck, json_digest,"
-    " problems, row_check"
+    "id, path, size, mtime_ns, ctime_ns, inode, digest, claim_id, statement, quote,"
+    " source_id, status, topic, stance, related, evidence, recheck, json_digest, problems,"
+    " indexed_ns, row_check"
 )
+"""In the order rows are written and read: the checked columns (`row[1:19]`) in one run."""
 
 _CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 _SCHEMA_CODES = frozenset({1})  # SQLITE_ERROR: no such table or column
@@ -161,16 +163,22 @@ def code_key() -> str:
     return f"{__version__}-{hasher.hexdigest()}-{pydantic.VERSION}-{python}-{SCHEMA_VERSION}"
 
 
+_MARSHAL_VERSION = 2
+"""The last `marshal` format without back-references and interned-string marks: its
+bytes depend only on the values, not on which objects are shared or interned."""
+
+
 def _row_check(values: tuple[Any, ...]) -> int:
     """A check over a row's columns (all but its id, indexed_ns and the check itself).
 
-    A CRC of their `marshal` form, which is made in C and tells `3` from `"3"`:
+    A CRC of their `marshal` form (version 2: the same values always give the
+    same bytes), which is made in C and tells `3` from `"3"`:
     a column changed in value or type fails it (a corrupt page, an edit), at a
     few microseconds a row.  It stops accidents, not a forger, who could
     recompute it; what a forged row can do is limited to reading (every write
     starts from the file) and no row is ever executed.
     """
-    return zlib.crc32(marshal.dumps(values))
+    return zlib.crc32(marshal.dumps(values, _MARSHAL_VERSION))
 
 
 def _json_check(data: bytes) -> str:
@@ -318,8 +326,8 @@ class LoadIndex:
         """Every row by path; empty (and the index reset) if the rows cannot be read."""
         try:
             with self._lock:
-                cursor = self._connect().execute(f"SELECT {_COLUMNS} FROM files")
-                return {row[1]: row for row in cursor}
+                found = self._connect().execute(f"SELECT {_COLUMNS} FROM files").fetchall()
+            return dict(zip(map(itemgetter(1), found), found, strict=True))
         except sqlite3.Error as error:
             self._recover(error)
             return {}
@@ -485,20 +493,20 @@ def _row_values(
     else:
         named = (None,) * 10
     checked = (path, *file_stat, digest, *named, json_digest, problems)
-    return (*checked[:5], indexed_ns, *checked[5:], _row_check(checked))
+    return (*checked, indexed_ns, _row_check(checked))
 
 
-_SUMMARY = slice(8, 18)
+_SUMMARY = slice(7, 17)
 """Where a row read back (id first) holds the summary columns."""
 
 
 def _from_row(row: tuple[Any, ...], index: LoadIndex) -> tuple[ClaimRecord | None, list[Problem]]:
     """The record or the problems a row holds; raises if the row does not check out."""
-    if _row_check(row[1:6] + row[7:-1]) != row[-1]:
+    if zlib.crc32(marshal.dumps(row[1:19], _MARSHAL_VERSION)) != row[20]:  # `_row_check`
         raise ValueError("the row does not match its check")
     rowid, path, size, mtime_ns = row[:4]
-    json_digest, problems = row[-3], row[-2]
-    fingerprint = tuple.__new__(Fingerprint, (size, mtime_ns, row[7]))
+    json_digest, problems = row[17], row[18]
+    fingerprint = tuple.__new__(Fingerprint, (size, mtime_ns, row[6]))
     if problems is not None:
         return None, _problems_of(path, problems)
     columns = row[_SUMMARY]
@@ -539,9 +547,9 @@ def load_indexed(
         row = rows.pop(path, None)
         if row is not None and index is not None:
             if row[2:6] == file_stat:
-                racy = max(file_stat[1], file_stat[2]) >= row[6] - RACY_NS
+                racy = max(file_stat[1], file_stat[2]) >= row[19] - RACY_NS
                 try:
-                    if racy and not _same_content(path, row[7]):
+                    if racy and not _same_content(path, row[6]):
                         raise ValueError("changed within the racy window")
                     record, found = _from_row(row, index)
                 except Exception:  # a bad row is a miss: read the file
