@@ -253,10 +253,10 @@ def test_a_flipped_byte_in_a_rows_json_is_a_miss_not_a_crash(
 @pytest.mark.parametrize(
     "change",
     [
-        "UPDATE files SET status = 'verified'",
+        "UPDATE files SET summary = replace(summary, 'unreviewed', 'verified')",
         "UPDATE files SET digest = 'x' || digest",
         'UPDATE files SET problems = \'[[1, 1, "WB999", "old", "error"]]\'',
-        "UPDATE files SET related = 'nowhere'",
+        "UPDATE files SET summary = replace(summary, 'cost', 'race')",
         "UPDATE files SET row_check = row_check + 1",
     ],
 )
@@ -267,7 +267,7 @@ def test_a_tampered_row_is_not_used(make_project: ProjectFactory, change: str) -
     project = load_project(root)
     assert index.last_load.parsed == 1
     assert project.claims["a"].summary.status == "unreviewed"
-    assert project.claims["a"].summary.related == ()
+    assert project.claims["a"].summary.topic == "cost"
     assert project.problems == []
 
 
@@ -297,11 +297,11 @@ def test_rows_from_another_code_key_are_never_shown(
     )
     with _db(root) as connection:
         connection.execute("DELETE FROM files")
-        connection.execute(f"INSERT INTO files ({index._COLUMNS}) VALUES (NULL{', ?' * 20})", stale)
+        connection.execute(index._INSERT_ROW, (None, *stale))
     assert [p.code for p in load_project(root).problems] == ["WB999"]  # same key: believed
     with _db(root) as connection:
         connection.execute("DELETE FROM files")
-        connection.execute(f"INSERT INTO files ({index._COLUMNS}) VALUES (NULL{', ?' * 20})", stale)
+        connection.execute(index._INSERT_ROW, (None, *stale))
         connection.execute("UPDATE meta SET value = '0.0.1-old' WHERE name = 'key'")
     project = load_project(root)
     assert project.problems == [] and list(project.claims) == ["a"]

@@ -80,34 +80,28 @@ CREATE TABLE files (
     mtime_ns INTEGER NOT NULL,
     ctime_ns INTEGER NOT NULL,
     inode INTEGER NOT NULL,
-    indexed_ns INTEGER NOT NULL,
     digest TEXT NOT NULL,
-    claim_id TEXT,
-    statement TEXT,
-    quote TEXT,
-    source_id TEXT,
-    status TEXT,
-    topic TEXT,
-    stance TEXT,
-    related TEXT,
-    evidence INTEGER,
-    recheck TEXT,
+    summary TEXT,
     json_digest TEXT,
     problems TEXT,
+    indexed_ns INTEGER NOT NULL,
     row_check INTEGER NOT NULL
 );
 CREATE TABLE claim_json (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
 """
-"""`files` has a row per claim file: the summary columns and `json_digest` when the
-file validated, `problems` (JSON) when it did not.  The JSON sits in a table of
-its own so that a warm start's scan of `files` reads none of it."""
+"""`files` has a row per claim file: its `summary` (the `ClaimSummary` fields in one
+text, see `_pack_summary`) and `json_digest` when the file validated, `problems`
+(JSON) when it did not.  The JSON sits in a table of its own so that a warm
+start's scan of `files` reads none of it."""
 
 _COLUMNS = (
-    "id, path, size, mtime_ns, ctime_ns, inode, digest, claim_id, statement, quote,"
-    " source_id, status, topic, stance, related, evidence, recheck, json_digest, problems,"
+    "id, path, size, mtime_ns, ctime_ns, inode, digest, summary, json_digest, problems,"
     " indexed_ns, row_check"
 )
-"""In the order rows are written and read: the checked columns (`row[1:19]`) in one run."""
+"""In the order rows are written and read: the checked columns (`row[1:10]`) in one run."""
+
+_PLACEHOLDERS = ", ".join("?" * (_COLUMNS.count(",") + 1))
+_INSERT_ROW = f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_PLACEHOLDERS})"
 
 _CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 _SCHEMA_CODES = frozenset({1})  # SQLITE_ERROR: no such table or column
@@ -385,7 +379,7 @@ class LoadIndex:
                     (last,) = connection.execute("SELECT max(id) FROM files").fetchone()
                     first = (last or 0) + 1
                     connection.executemany(
-                        f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES (?{', ?' * 20})",
+                        _INSERT_ROW,
                         ((first + at, *values) for at, (values, _) in enumerate(upserts)),
                     )
                     connection.executemany(
@@ -478,43 +472,56 @@ def _problems_of(path: str, text: str) -> list[Problem]:
     return problems
 
 
+_FIELD = "\x1f"
+_ITEM = "\x1e"
+
+
+def _pack_summary(summary: ClaimSummary) -> str | None:
+    """The summary as one text, its fields split by U+001F and related ids by U+001E:
+    a warm start reads one column instead of ten, splitting it in C.  None if a
+    field holds either character (the file is then read each time, never misread)."""
+    fields = (*summary[:7], _ITEM.join(summary.related), str(summary.evidence), summary.recheck)
+    packed = _FIELD.join(fields)
+    if packed.count(_FIELD) != 9 or any(_ITEM in field for field in summary[:7]):
+        return None
+    return packed
+
+
+def _unpack_summary(packed: str) -> ClaimSummary:
+    """`_pack_summary` undone; raises on anything it did not write."""
+    fields = packed.split(_FIELD)
+    if len(fields) != 10:
+        raise ValueError("a summary has ten fields")
+    related = fields[7]
+    fields[7] = tuple(related.split(_ITEM)) if related else ()  # type: ignore[call-overload]
+    fields[8] = int(fields[8])  # type: ignore[call-overload]
+    return tuple.__new__(ClaimSummary, fields)
+
+
 def _row_values(
     path: str,
     file_stat: FileStat,
     indexed_ns: int,
     digest: str,
-    summary: ClaimSummary | None,
+    summary: str | None,
     json_digest: str | None,
     problems: str | None,
 ) -> tuple[Any, ...]:
     """A `files` row without its id, the check last (see `_row_check`)."""
-    if summary is not None:
-        named: tuple[Any, ...] = (*summary[:7], "\n".join(summary.related), *summary[8:])
-    else:
-        named = (None,) * 10
-    checked = (path, *file_stat, digest, *named, json_digest, problems)
+    checked = (path, *file_stat, digest, summary, json_digest, problems)
     return (*checked, indexed_ns, _row_check(checked))
-
-
-_SUMMARY = slice(7, 17)
-"""Where a row read back (id first) holds the summary columns."""
 
 
 def _from_row(row: tuple[Any, ...], index: LoadIndex) -> tuple[ClaimRecord | None, list[Problem]]:
     """The record or the problems a row holds; raises if the row does not check out."""
-    if zlib.crc32(marshal.dumps(row[1:19], _MARSHAL_VERSION)) != row[20]:  # `_row_check`
+    if zlib.crc32(marshal.dumps(row[1:10], _MARSHAL_VERSION)) != row[11]:  # `_row_check`
         raise ValueError("the row does not match its check")
     rowid, path, size, mtime_ns = row[:4]
-    json_digest, problems = row[17], row[18]
     fingerprint = tuple.__new__(Fingerprint, (size, mtime_ns, row[6]))
-    if problems is not None:
-        return None, _problems_of(path, problems)
-    columns = row[_SUMMARY]
-    related = columns[7]
-    summary: ClaimSummary = tuple.__new__(
-        ClaimSummary, (*columns[:7], tuple(related.split("\n")) if related else (), *columns[8:])
-    )
-    loader = functools.partial(index.claim, rowid, json_digest, path)
+    if row[9] is not None:
+        return None, _problems_of(path, row[9])
+    summary = _unpack_summary(row[7])
+    loader = functools.partial(index.claim, rowid, row[8], path)
     return ClaimRecord(None, path, fingerprint, summary=summary, loader=loader), []
 
 
@@ -547,7 +554,7 @@ def load_indexed(
         row = rows.pop(path, None)
         if row is not None and index is not None:
             if row[2:6] == file_stat:
-                racy = max(file_stat[1], file_stat[2]) >= row[19] - RACY_NS
+                racy = max(file_stat[1], file_stat[2]) >= row[10] - RACY_NS
                 try:
                     if racy and not _same_content(path, row[6]):
                         raise ValueError("changed within the racy window")
@@ -596,15 +603,12 @@ def _read_file(
     if (found.st_size, found.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns):
         return record, problems, None  # changed while being read: index it next time
     if claim is not None:
+        packed = _pack_summary(ClaimSummary.of(claim))
+        if packed is None:
+            return record, problems, None
         data = claim.model_dump_json(by_alias=True, exclude_defaults=True).encode()
         values = _row_values(
-            path,
-            file_stat,
-            now_ns,
-            fingerprint.digest,
-            ClaimSummary.of(claim),
-            _json_check(data),
-            None,
+            path, file_stat, now_ns, fingerprint.digest, packed, _json_check(data), None
         )
         return record, problems, (values, data)
     values = _row_values(
