@@ -212,6 +212,21 @@ def run(count: int, repeat: int, old_tree: Path | None, *, warm_only: bool = Fal
             )
             row("`workbench stats`, whole process, index off", stats_off)
             row("`workbench stats`, whole process, warm index", stats_warm, stats_off, "vs off")
+            if old_tree is not None:
+                old_cache = tempfile.mkdtemp(prefix="wb-bench-old-cache-")
+                try:
+                    whole_command(root, "stats", old_cache, tree=old_tree)  # fill its cache
+                    time.sleep(2.1)
+                    whole_command(root, "stats", old_cache, tree=old_tree)
+                    old, new = alternating(
+                        lambda: whole_command(root, "stats", old_cache, tree=old_tree),
+                        lambda: whole_command(root, "stats", cache),
+                        repeat,
+                    )
+                finally:
+                    shutil.rmtree(old_cache, ignore_errors=True)
+                row(f"{old_tree}: `workbench stats`, warm (its cache)", old)
+                row("this tree: `workbench stats`, warm index", new, old, "vs the old tree")
             return
 
         materialise = median_of(lambda: timed(root, "materialise", cache), repeat)
