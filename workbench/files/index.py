@@ -512,19 +512,6 @@ def _row_values(
     return (*checked, indexed_ns, _row_check(checked))
 
 
-def _from_row(row: tuple[Any, ...], index: LoadIndex) -> tuple[ClaimRecord | None, list[Problem]]:
-    """The record or the problems a row holds; raises if the row does not check out."""
-    if zlib.crc32(marshal.dumps(row[1:10], _MARSHAL_VERSION)) != row[11]:  # `_row_check`
-        raise ValueError("the row does not match its check")
-    rowid, path, size, mtime_ns = row[:4]
-    fingerprint = tuple.__new__(Fingerprint, (size, mtime_ns, row[6]))
-    if row[9] is not None:
-        return None, _problems_of(path, row[9])
-    summary = _unpack_summary(row[7])
-    loader = functools.partial(index.claim, rowid, row[8], path)
-    return ClaimRecord(None, path, fingerprint, summary=summary, loader=loader), []
-
-
 def _same_content(path: str, digest: str) -> bool:
     """Whether the file's bytes still have `digest` (for a racy row)."""
     return file_digest(path) == digest
@@ -550,23 +537,38 @@ def load_indexed(
     stale_ids: list[int] = []
     reused = 0
     append = records.append
+    crc32, dumps, partial = zlib.crc32, marshal.dumps, functools.partial
+    pop = rows.pop
+    racy_after = now_ns - RACY_NS
     for path, file_stat in zip(paths, stats, strict=True):
-        row = rows.pop(path, None)
+        row = pop(path, None)
         if row is not None and index is not None:
             if row[2:6] == file_stat:
-                racy = max(file_stat[1], file_stat[2]) >= row[10] - RACY_NS
+                changed_ns = max(file_stat[1], file_stat[2])
+                racy = changed_ns >= row[10] - RACY_NS
                 try:
                     if racy and not _same_content(path, row[6]):
                         raise ValueError("changed within the racy window")
-                    record, found = _from_row(row, index)
+                    # `_row_check`, inlined: this loop runs once per claim on every start
+                    if crc32(dumps(row[1:10], _MARSHAL_VERSION)) != row[11]:
+                        raise ValueError("the row does not match its check")
+                    if row[9] is None:
+                        append(
+                            ClaimRecord(
+                                None,
+                                path,
+                                tuple.__new__(Fingerprint, (row[2], row[3], row[6])),
+                                summary=_unpack_summary(row[7]),
+                                loader=partial(index.claim, row[0], row[8], path),
+                            )
+                        )
+                    else:
+                        problems.extend(_problems_of(path, row[9]))
                 except Exception:  # a bad row is a miss: read the file
                     pass
                 else:
-                    if racy and max(file_stat[1], file_stat[2]) < now_ns - RACY_NS:
+                    if racy and changed_ns < racy_after:
                         settled.append((now_ns, row[0]))
-                    if record is not None:
-                        append(record)
-                    problems.extend(found)
                     reused += 1
                     continue
             stale_ids.append(row[0])
