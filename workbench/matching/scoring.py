@@ -1,0 +1,389 @@
+"""Two frames compared: which kind of candidate they make, how strong, and why.
+
+The rules, frame to frame:
+
+* numeric: the same subject (quantity subjects alike, no other entity), units of
+  one family (a share as ratio or percent, money in one currency), overlapping
+  periods and values apart beyond a tolerance, bounds honoured ("less than 10%"
+  agrees with 9%); the same subject in two periods is an update, newest first;
+* date: the same event (shared entity and event words) dated by disjoint spans;
+* stance: opposing stances (the lexicon's `opposing_stances`) about the same
+  entities or words, or the same statement with the opposite polarity;
+* duplicate: the same truth conditions (same entities, words, figures and
+  polarity), or, weaker, the same side of the same thing (`supports`).
+
+The score is how alike the frames are (`relatedness`) times how much the pair
+is worth a reviewer's time: pairs from two sources above pairs within one
+article, above all two sources with opposing views or a year apart; a pair
+within one article counts only when its figures or dates disagree, and two
+claims cut from one quote (a count and its rank) are siblings, not a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from workbench.matching.frames import Amount, Frame, LexiconIndex, Period
+
+SIBLING_FACTOR = 0.15
+SAME_SOURCE_FACTOR = 0.45
+DISAGREEING_SAME_SOURCE_FACTOR = 0.9
+OPPOSING_VIEWS_BONUS = 0.12
+YEAR_APART_BONUS = 0.08
+YEAR_APART_DAYS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    kind: str
+    relation: str
+    score: float
+    reason: str
+    newer_first: bool = False
+    """The first frame compared is the newer claim (for `updates`)."""
+    disagreeing: bool = False
+    """Figures or dates disagree (numeric or date conflict)."""
+
+
+class Weights:
+    """Inverse document frequencies of words and entities over the corpus."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        words: dict[str, int] = {}
+        entities: dict[str, int] = {}
+        for frame in frames:
+            for word in frame.words:
+                words[word] = words.get(word, 0) + 1
+            for name in frame.entities:
+                entities[name] = entities.get(name, 0) + 1
+        total = max(len(frames), 1)
+        self.total = total
+        self.word_df = words
+        self.entity_df = entities
+        self._idf_cache: dict[int, float] = {}
+
+    def idf(self, count: int) -> float:
+        found = self._idf_cache.get(count)
+        if found is None:
+            found = math.log((self.total + 1) / (count + 0.5))
+            found = max(found, 0.05)
+            self._idf_cache[count] = found
+        return found
+
+    def word_weight(self, word: str) -> float:
+        return self.idf(self.word_df.get(word, 1))
+
+    def entity_weight(self, name: str) -> float:
+        return self.idf(self.entity_df.get(name, 1))
+
+
+def _overlap(
+    first: frozenset[str], second: frozenset[str], weight: Mapping[str, float]
+) -> float:
+    """Cosine of the two sets with idf weights: 1 when equal, 0 when disjoint."""
+    if not first or not second:
+        return 0.0
+    shared = first & second
+    if not shared:
+        return 0.0
+    shared_sum = sum(weight[item] ** 2 for item in shared)
+    first_sum = sum(weight[item] ** 2 for item in first)
+    second_sum = sum(weight[item] ** 2 for item in second)
+    return shared_sum / math.sqrt(first_sum * second_sum)
+
+
+class Comparer:
+    """Compares frames of one corpus (one lexicon, one set of weights)."""
+
+    def __init__(
+        self,
+        frames: list[Frame],
+        index: LexiconIndex,
+        *,
+        tolerance: float,
+        approximate_tolerance: float,
+    ) -> None:
+        self.frames = frames
+        self.index = index
+        self.weights = Weights(frames)
+        self.word_weight: dict[str, float] = {
+            word: self.weights.idf(count) for word, count in self.weights.word_df.items()
+        }
+        self.entity_weight: dict[str, float] = {
+            name: self.weights.idf(count) for name, count in self.weights.entity_df.items()
+        }
+        self.tolerance = tolerance
+        self.approximate_tolerance = approximate_tolerance
+        self.rival_groups = [frozenset(pair) for pair in index.rivals]
+
+    # ------------------------------------------------------------------ similarity
+
+    def relatedness(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
+        """How much two claims are about the same thing (0..1), and the shared names."""
+        words = _overlap(a.words, b.words, self.word_weight)
+        shared_entities = a.entities & b.entities
+        entities = _overlap(a.entities, b.entities, self.entity_weight)
+        score = 0.6 * words + 0.3 * entities
+        if a.topic == b.topic:
+            score += 0.1
+        for pair in self.rival_groups:
+            if pair <= a.groups and pair <= b.groups:
+                score += 0.1
+                break
+        return min(score, 1.0), shared_entities
+
+    def worth(self, a: Frame, b: Frame, disagreeing: bool) -> float:
+        """How much a pair is worth a reviewer's time, by where its claims come from."""
+        if a.source_id == b.source_id:
+            if disagreeing:
+                return DISAGREEING_SAME_SOURCE_FACTOR
+            if self.siblings(a, b):
+                return SIBLING_FACTOR
+            return SAME_SOURCE_FACTOR
+        factor = 1.0
+        if a.view and b.view and self.index.opposes(a.view, b.view):
+            factor += OPPOSING_VIEWS_BONUS
+        if (
+            a.published is not None
+            and b.published is not None
+            and abs((a.published - b.published).days) >= YEAR_APART_DAYS
+        ):
+            factor += YEAR_APART_BONUS
+        return factor
+
+    @staticmethod
+    def siblings(a: Frame, b: Frame) -> bool:
+        """Two claims cut from one sentence of one article (a count and its rank)."""
+        if a.source_id != b.source_id:
+            return False
+        first, second = a.quote.strip(), b.quote.strip()
+        if not first or not second:
+            return False
+        return first in second or second in first
+
+    # ------------------------------------------------------------------ the kinds
+
+    def compare_all(self, a: Frame, b: Frame, semantic: float | None = None) -> list[Scored]:
+        """Every candidate the pair makes, scored with what the pair is worth."""
+        related, shared = self.relatedness(a, b)
+        if semantic is not None:
+            lifted = min(1.0, max(0.0, (semantic - 0.25) / 0.6))
+            related = max(related, 0.5 * related + 0.5 * lifted)
+        found: list[Scored] = []
+        if a.amount is not None and b.amount is not None:
+            numeric = self._amounts(a, b, a.amount, b.amount)
+            if numeric is not None:
+                found.append(numeric)
+        if a.dates and b.dates and a.event and b.event:
+            dated = self._dates(a, b, shared, related)
+            if dated is not None:
+                found.append(dated)
+        stance = self._stance(a, b, related, shared)
+        if stance is not None:
+            found.append(stance)
+        duplicate = self._duplicate(a, b, related, shared)
+        if duplicate is not None:
+            found.append(duplicate)
+        return [
+            Scored(
+                item.kind,
+                item.relation,
+                min(1.0, item.score * self.worth(a, b, item.disagreeing)),
+                item.reason,
+                item.newer_first,
+                item.disagreeing,
+            )
+            for item in found
+        ]
+
+    def _same_subject(self, a: Amount, b: Amount) -> float:
+        """How alike two quantity subjects are (0..1); 0 for different things."""
+        if a.family != b.family:
+            return 0.0
+        if a.subject_entities != b.subject_entities:
+            return 0.0
+        if not a.subject or not b.subject:
+            return 0.0
+        shared = len(a.subject & b.subject)
+        return shared / len(a.subject | b.subject)
+
+    def _agree(self, a: Amount, b: Amount) -> bool:
+        tolerance = (
+            self.approximate_tolerance if a.approximate or b.approximate else self.tolerance
+        )
+        a_low, a_high = _interval(a)
+        b_low, b_high = _interval(b)
+        if a.family == "date":
+            return a_low <= b_high and b_low <= a_high
+        slack = tolerance * max(abs(a_low), abs(a_high), abs(b_low), abs(b_high), 1e-12)
+        return a_low - slack <= b_high and b_low - slack <= a_high
+
+    def _amounts(self, a: Frame, b: Frame, first: Amount, second: Amount) -> Scored | None:
+        alike = self._same_subject(first, second)
+        if alike < 0.75:
+            return None
+        agree = self._agree(first, second)
+        if first.period and second.period and not first.period.overlaps(second.period):
+            if agree:
+                return None
+            if first.scope != second.scope:
+                alike *= 0.8
+            newer_first = first.period.start > second.period.start
+            older, newer = (second, first) if newer_first else (first, second)
+            return Scored(
+                "numeric",
+                "updates",
+                0.45 + 0.3 * alike,
+                f"the same quantity in two periods: {_value(older)} ({older.period}) "
+                f"and later {_value(newer)} ({newer.period})",
+                newer_first=newer_first,
+            )
+        if first.scope != second.scope:
+            return None
+        if agree:
+            if first.family == "date" or a.negated != b.negated:
+                return None
+            return Scored(
+                "duplicate",
+                "same-fact",
+                0.35 + 0.3 * alike,
+                f"the same quantity with the same value: {_value(first)} and {_value(second)}",
+            )
+        kind = "date" if first.family == "date" else "numeric"
+        return Scored(
+            kind,
+            "contradicts",
+            0.6 + 0.35 * alike,
+            f"one quantity, two values: {_value(first)} against {_value(second)}",
+            newer_first=_newer(a, b),
+            disagreeing=True,
+        )
+
+    def _dates(
+        self, a: Frame, b: Frame, shared: frozenset[str], related: float
+    ) -> Scored | None:
+        """The same event dated differently: a shared specific entity, event words,
+        other words in common, and disjoint dates."""
+        crowded = 0.3 * self.weights.total if self.weights.total >= 20 else math.inf
+        about = a.event_entities & b.event_entities
+        specific = [name for name in about if self.weights.entity_df.get(name, 0) <= crowded]
+        if not specific:
+            return None
+        first, second = a.dates[0], b.dates[0]
+        if first.overlaps(second):
+            return None
+        common_words = (a.words & b.words) - self.index.event_words
+        if not common_words:
+            return None
+        strength = max(self.entity_weight.get(name, 0.0) for name in specific)
+        strength = min(1.0, strength / max(math.log(self.weights.total + 1), 1.0))
+        score = 0.55 + 0.25 * related + 0.2 * strength
+        names = ", ".join(sorted(specific)[:2])
+        return Scored(
+            "date",
+            "contradicts",
+            score,
+            f"{names} dated {_date_text(first)} in one and {_date_text(second)} in the other",
+            newer_first=_newer(a, b),
+            disagreeing=True,
+        )
+
+    def _stance(
+        self, a: Frame, b: Frame, related: float, shared: frozenset[str]
+    ) -> Scored | None:
+        if self.index.opposes(a.stance, b.stance):
+            if related < 0.12:
+                return None
+            newer = _newer(a, b)
+            relation = "contradicts"
+            if a.published and b.published and abs((a.published - b.published).days) >= 180:
+                relation = "updates"
+            names = ", ".join(sorted(shared)[:3])
+            about = f" about {names}" if names else ""
+            return Scored(
+                "stance",
+                relation,
+                0.2 + 0.8 * related,
+                f"opposing stances ({a.stance} / {b.stance}){about}",
+                newer_first=newer if relation == "updates" else False,
+            )
+        if a.negated != b.negated and related >= 0.6 and a.entities == b.entities:
+            return Scored(
+                "stance",
+                "contradicts",
+                0.3 + 0.6 * related,
+                "the same statement, once negated",
+            )
+        return None
+
+    def _duplicate(
+        self, a: Frame, b: Frame, related: float, shared: frozenset[str]
+    ) -> Scored | None:
+        if a.negated != b.negated or self.index.opposes(a.stance, b.stance):
+            return None
+        if a.figures != b.figures and a.figures and b.figures:
+            same_fact = False
+        else:
+            same_fact = a.entities == b.entities and related >= 0.6
+        if same_fact:
+            return Scored(
+                "duplicate",
+                "same-fact",
+                0.2 + 0.7 * related,
+                "the same fact stated twice" + (f" ({', '.join(sorted(shared)[:3])})" if shared else ""),
+            )
+        if related < 0.3 or not shared:
+            return None
+        side = a.stance == b.stance and bool(self.index.opposing.get(a.stance))
+        if not side:
+            return None
+        return Scored(
+            "duplicate",
+            "supports",
+            0.1 + 0.6 * related,
+            f"the same side ({a.stance}) on {', '.join(sorted(shared)[:3])}",
+        )
+
+
+def _interval(amount: Amount) -> tuple[float, float]:
+    if amount.bound == "upper":
+        return (-math.inf if amount.low >= 0 else amount.low, amount.high)
+    if amount.bound == "lower":
+        return (amount.low, math.inf)
+    return (amount.low, amount.high)
+
+
+def _value(amount: Amount) -> str:
+    if amount.family == "date":
+        start = _ordinal(amount.low)
+        end = _ordinal(amount.high)
+        return str(Period(start, end))
+    scale = 100.0 if amount.family == "share" else 1.0
+    unit = "%" if amount.family == "share" else f" {amount.unit}"
+    if amount.family == "duration":
+        unit = " days"
+    low, high = amount.low * scale, amount.high * scale
+    text = f"{low:,.4g}" if low == high else f"{low:,.4g}-{high:,.4g}"
+    if amount.bound == "upper":
+        text = "under " + text
+    elif amount.bound == "lower":
+        text = "over " + text
+    return text + unit
+
+
+def _ordinal(value: float) -> dt.date:
+    return dt.date.fromordinal(int(value))
+
+
+def _date_text(period: Period) -> str:
+    return str(period)
+
+
+def _newer(a: Frame, b: Frame) -> bool:
+    """Whether `a` comes from the more recent source."""
+    if a.published is None or b.published is None:
+        return False
+    return a.published > b.published
