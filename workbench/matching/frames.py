@@ -19,7 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from workbench.matching.language import (
+    COMPARISON_WORDS,
     DAY_UNITS,
+    KOREAN_COMPARISON_STEMS,
     KOREAN_DAY_COUNTS,
     LOWER_BOUND_RE,
     MONTHS,
@@ -251,6 +253,8 @@ class Frame:
     """The claim speaks of an event (the lexicon's event words)..."""
     event_entities: frozenset[str]
     """...and these entities are named next to an event word: what the event is about."""
+    compares: bool
+    """It sets one side against another ("trails", "catch up", "뒤처진다")."""
     dates: tuple[Period, ...]
     """Dates it gives, most specific first: explicit, relative to publication or to an event."""
 
@@ -545,6 +549,7 @@ class _TextFrame:
     event_entities: frozenset[str]
     event: bool
     ordered: tuple[str, ...]
+    compares: bool
 
 
 class FrameReader:
@@ -562,6 +567,7 @@ class FrameReader:
         entities = frozenset(name for _, name in positions)
         content: list[str] = []
         event_at: list[int] = []
+        compares = False
         event_words = self.index.event_words
         hangul_events = self.index.hangul_event_words
         for position, word in enumerate(words):
@@ -570,13 +576,20 @@ class FrameReader:
             if _is_hangul(word):
                 if hangul_events and any(mark in word for mark in hangul_events):
                     event_at.append(position)
+                if not compares and any(mark in word for mark in KOREAN_COMPARISON_STEMS):
+                    compares = True
                 stripped = strip_particle(word)
                 if len(stripped) >= 2:
                     content.append(stripped)
+                    content.extend(
+                        "~" + stripped[start : start + 2] for start in range(len(stripped) - 1)
+                    )
                 continue
             if len(word) < 2 or word in STOPWORDS:
                 continue
             stemmed = stem(word)
+            if stemmed in COMPARISON_WORDS:
+                compares = True
             if stemmed in event_words:
                 event_at.append(position)
             content.append(stemmed)
@@ -585,7 +598,9 @@ class FrameReader:
             for position, name in positions
             if any(abs(position - at) <= EVENT_WINDOW for at in event_at)
         )
-        return _TextFrame(frozenset(content), entities, near, bool(event_at), tuple(content))
+        return _TextFrame(
+            frozenset(content), entities, near, bool(event_at), tuple(content), compares
+        )
 
     def _quote(self, quote: str) -> _TextFrame:
         found = self._quote_cache.get(quote)
@@ -632,6 +647,7 @@ class FrameReader:
             figures=_figures(statement),
             event=event,
             event_entities=said.event_entities | quoted.event_entities,
+            compares=said.compares or quoted.compares,
             dates=dates,
         )
 

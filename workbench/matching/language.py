@@ -191,3 +191,34 @@ def strip_particle(token: str) -> str:
         if token.endswith(particle) and len(token) - len(particle) >= 2:
             return token[: -len(particle)]
     return token
+
+
+COMPARISON_WORDS = frozenset(
+    stem(word)
+    for word in """behind lag lags lagging trail trails trailing catch catching caught gap gaps
+    rival rivals rivalling par match matches beat beats outperform outperforms surpass lead
+    leads leading ahead compete competes competing competitive contend narrow narrowing
+    chase chasing superior inferior dominate dominates dominant unrivalled advantage edge
+    overtake overtakes threaten threatens""".split()
+)
+"""English words that put one side against another: "trails", "on a par", "catch up"."""
+
+KOREAN_COMPARISON_STEMS = (
+    "뒤처",
+    "뒤지",
+    "추격",
+    "따라잡",
+    "격차",
+    "앞서",
+    "능가",
+    "필적",
+    "버금",
+    "어깨",
+    "선두",
+    "우위",
+    "경쟁",
+    "압도",
+    "다툴",
+    "위협",
+)
+"""Korean stems of the same: 뒤처지다 (lag), 따라잡다 (catch up), 격차 (gap), 능가 (surpass)."""

@@ -28,12 +28,29 @@ from dataclasses import dataclass
 
 from workbench.matching.frames import Amount, Frame, LexiconIndex, Period
 
+WORDS_WEIGHT = 0.4
+WORDS_SCALE = 3.0
+ENTITIES_WEIGHT = 0.3
+TOPIC_WEIGHT = 0.2
+RIVALS_WEIGHT = 0.15
+COMPARING_WEIGHT = 0.2
+MAXIMUM_RELATEDNESS = (
+    WORDS_WEIGHT + ENTITIES_WEIGHT + TOPIC_WEIGHT + RIVALS_WEIGHT + COMPARING_WEIGHT
+)
+"""How relatedness is made (fixed, not fitted to the labels): words and names in common,
+the same topic, both naming the two sides the project compares, both comparing them."""
+
+SAME_FACT_WORDS = 0.45
+"""Word likeness (idf cosine) from which two claims with the same names, figures and
+polarity state the same fact."""
+
 SIBLING_FACTOR = 0.15
 SAME_SOURCE_FACTOR = 0.45
 DISAGREEING_SAME_SOURCE_FACTOR = 0.9
 OPPOSING_VIEWS_BONUS = 0.12
 YEAR_APART_BONUS = 0.08
 YEAR_APART_DAYS = 300
+MAXIMUM_WORTH = 1 + OPPOSING_VIEWS_BONUS + YEAR_APART_BONUS
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,19 +138,24 @@ class Comparer:
 
     # ------------------------------------------------------------------ similarity
 
-    def relatedness(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
-        """How much two claims are about the same thing (0..1), and the shared names."""
+    def relatedness(self, a: Frame, b: Frame) -> tuple[float, float, frozenset[str]]:
+        """How much two claims are about the same thing (0..1), how alike their words
+        are (0..1), and the names they share."""
         words = _overlap(a.words, b.words, self.word_weight)
         shared_entities = a.entities & b.entities
         entities = _overlap(a.entities, b.entities, self.entity_weight)
-        score = 0.6 * words + 0.3 * entities
+        score = WORDS_WEIGHT * min(1.0, WORDS_SCALE * words) + ENTITIES_WEIGHT * entities
         if a.topic == b.topic:
-            score += 0.1
-        for pair in self.rival_groups:
-            if pair <= a.groups and pair <= b.groups:
-                score += 0.1
-                break
-        return min(score, 1.0), shared_entities
+            score += TOPIC_WEIGHT
+        if self.about_rivals(a) and self.about_rivals(b):
+            score += RIVALS_WEIGHT
+            if a.compares and b.compares:
+                score += COMPARING_WEIGHT
+        return score / MAXIMUM_RELATEDNESS, words, shared_entities
+
+    def about_rivals(self, frame: Frame) -> bool:
+        """The claim names both sides of a comparison the project follows."""
+        return any(pair <= frame.groups for pair in self.rival_groups)
 
     def worth(self, a: Frame, b: Frame, disagreeing: bool) -> float:
         """How much a pair is worth a reviewer's time, by where its claims come from."""
@@ -168,7 +190,7 @@ class Comparer:
 
     def compare_all(self, a: Frame, b: Frame, semantic: float | None = None) -> list[Scored]:
         """Every candidate the pair makes, scored with what the pair is worth."""
-        related, shared = self.relatedness(a, b)
+        related, words, shared = self.relatedness(a, b)
         if semantic is not None:
             lifted = min(1.0, max(0.0, (semantic - 0.25) / 0.6))
             related = max(related, 0.5 * related + 0.5 * lifted)
@@ -181,17 +203,17 @@ class Comparer:
             dated = self._dates(a, b, shared, related)
             if dated is not None:
                 found.append(dated)
-        stance = self._stance(a, b, related, shared)
+        stance = self._stance(a, b, related, words, shared)
         if stance is not None:
             found.append(stance)
-        duplicate = self._duplicate(a, b, related, shared)
+        duplicate = self._duplicate(a, b, related, words, shared)
         if duplicate is not None:
             found.append(duplicate)
         return [
             Scored(
                 item.kind,
                 item.relation,
-                min(1.0, item.score * self.worth(a, b, item.disagreeing)),
+                min(1.0, item.score * self.worth(a, b, item.disagreeing) / MAXIMUM_WORTH),
                 item.reason,
                 item.newer_first,
                 item.disagreeing,
@@ -292,7 +314,7 @@ class Comparer:
         )
 
     def _stance(
-        self, a: Frame, b: Frame, related: float, shared: frozenset[str]
+        self, a: Frame, b: Frame, related: float, words: float, shared: frozenset[str]
     ) -> Scored | None:
         if self.index.opposes(a.stance, b.stance):
             if related < 0.12:
@@ -310,7 +332,7 @@ class Comparer:
                 f"opposing stances ({a.stance} / {b.stance}){about}",
                 newer_first=newer if relation == "updates" else False,
             )
-        if a.negated != b.negated and related >= 0.6 and a.entities == b.entities:
+        if a.negated != b.negated and words >= 0.5 and a.entities == b.entities:
             return Scored(
                 "stance",
                 "contradicts",
@@ -320,19 +342,19 @@ class Comparer:
         return None
 
     def _duplicate(
-        self, a: Frame, b: Frame, related: float, shared: frozenset[str]
+        self, a: Frame, b: Frame, related: float, words: float, shared: frozenset[str]
     ) -> Scored | None:
         if a.negated != b.negated or self.index.opposes(a.stance, b.stance):
             return None
         if a.figures != b.figures and a.figures and b.figures:
             same_fact = False
         else:
-            same_fact = a.entities == b.entities and related >= 0.6
+            same_fact = a.entities == b.entities and words >= SAME_FACT_WORDS
         if same_fact:
             return Scored(
                 "duplicate",
                 "same-fact",
-                0.2 + 0.7 * related,
+                0.3 + 0.7 * words,
                 "the same fact stated twice" + (f" ({', '.join(sorted(shared)[:3])})" if shared else ""),
             )
         if related < 0.3 or not shared:
