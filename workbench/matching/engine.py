@@ -84,8 +84,10 @@ class MatchSettings:
     """Every pair is compared while there are at most this many..."""
     block_size: int = 40
     """...beyond that, a key held by at most this many claims pairs all of them..."""
-    window: int = 3
-    """...and a more crowded key pairs each claim with the next `window` in text order."""
+    window: int = 2
+    """...and a more crowded key pairs each claim with the next `window` in two orders..."""
+    stop_share: float = 0.02
+    """...while a key held by more than this share of the claims is not used at all."""
     keys_per_claim: int = 5
     """The rarest words a claim is indexed under (besides its entities and subject)."""
     tolerance: float = 0.05
@@ -163,7 +165,7 @@ def match_claims(
     ]
     comparer = Comparer(
         frames,
-        index,
+        reader,
         tolerance=settings.tolerance,
         approximate_tolerance=settings.approximate_tolerance,
     )
@@ -266,27 +268,40 @@ def _recorded(claims: Sequence[Claim]) -> set[tuple[str, str]]:
 def _pairs(
     frames: list[Frame], comparer: Comparer, settings: MatchSettings, *, exhaustive: bool
 ) -> set[int]:
-    """Codes `i * n + j` (i < j) of the pairs to compare."""
+    """Codes `i * n + j` (i < j) of the pairs to compare.
+
+    All pairs while they fit in the budget.  Beyond it, blocking: each claim is
+    indexed under its entities, its quantity's subject and its rarest words; a
+    key held by more than `stop_share` of the claims says nothing and is not used;
+    a small block pairs all its claims, a crowded one pairs each claim with its
+    next `window` claims in two orders (statements sorted as written, and sorted
+    by their endings), so that near-duplicates meet and so do claims that merely
+    share the key.
+    """
     n = len(frames)
     if exhaustive or n * (n - 1) // 2 <= settings.pair_budget:
         return {i * n + j for i in range(n) for j in range(i + 1, n)}
     word_df = comparer.weights.word_df
+    entity_df = comparer.weights.entity_df
+    crowded = max(settings.block_size, int(settings.stop_share * n))
     postings: dict[str, list[int]] = {}
     for frame in frames:
-        keys = [f"e:{name}" for name in frame.entities]
+        keys = [f"e:{name}" for name in frame.entities if entity_df[name] <= crowded]
         if frame.amount is not None and frame.amount.subject:
             keys.append("s:" + " ".join(sorted(frame.amount.subject)))
-        rare = sorted(frame.words, key=lambda word: (word_df.get(word, 0), word))
+        rare = sorted(
+            (word for word in frame.words if word_df[word] <= crowded and word[0] != "~"),
+            key=lambda word: (word_df[word], word),
+        )
         keys.extend(f"w:{word}" for word in rare[: settings.keys_per_claim])
         for key in keys:
             postings.setdefault(key, []).append(frame.index)
-    order = sorted(range(n), key=lambda i: (" ".join(frames[i].statement_words), i))
-    rank = [0] * n
-    for position, i in enumerate(order):
-        rank[i] = position
+    texts = [frame.text_key for frame in frames]
+    forward = _ranks(texts)
+    backward = _ranks([text[::-1] for text in texts])
     codes: set[int] = set()
     window = settings.window
-    for members in sorted(postings.values(), key=len):
+    for members in postings.values():
         size = len(members)
         if size < 2:
             continue
@@ -297,13 +312,21 @@ def _pairs(
                     j = members[y]
                     codes.add(i * n + j if i < j else j * n + i)
             continue
-        members.sort(key=rank.__getitem__)
-        for x in range(size):
-            i = members[x]
-            for y in range(x + 1, min(x + 1 + window, size)):
-                j = members[y]
-                codes.add(i * n + j if i < j else j * n + i)
+        for rank in (forward, backward):
+            members.sort(key=rank.__getitem__)
+            for x in range(size - 1):
+                i = members[x]
+                for j in members[x + 1 : x + 1 + window]:
+                    codes.add(i * n + j if i < j else j * n + i)
     return codes
+
+
+def _ranks(texts: list[str]) -> list[int]:
+    """Each text's position in sorted order."""
+    rank = [0] * len(texts)
+    for position, i in enumerate(sorted(range(len(texts)), key=texts.__getitem__)):
+        rank[i] = position
+    return rank
 
 
 def _check_kinds(kinds: Collection[str] | None) -> frozenset[str]:

@@ -25,7 +25,8 @@ from workbench.matching.language import (
     KOREAN_DAY_COUNTS,
     LOWER_BOUND_RE,
     MONTHS,
-    NEGATION_RE,
+    KOREAN_NEGATION_MARKS,
+    NEGATION_WORDS,
     NUMBER_WORDS,
     RELATIVE_MONTHS,
     RELATIVE_YEARS,
@@ -150,6 +151,18 @@ class LexiconIndex:
         if _is_hangul(words[0]):
             self._longest_hangul = max(self._longest_hangul, len(words[0]))
 
+    def first_aliases(self, word: str) -> list[_Alias]:
+        """Aliases that may start at this token (a Korean token may add a particle)."""
+        found = self._first.get(word)
+        if found is not None:
+            return found
+        if _is_hangul(word) and len(word) > 1:
+            for size in range(min(len(word) - 1, self._longest_hangul), 0, -1):
+                found = self._first.get(word[:size])
+                if found is not None:
+                    return [alias for alias in found if len(alias.words) == 1]
+        return []
+
     def opposes(self, first: str, second: str) -> bool:
         return second in self.opposing.get(first, frozenset())
 
@@ -160,40 +173,37 @@ class LexiconIndex:
     def entity_positions(self, words: list[str], originals: list[str]) -> list[tuple[int, str]]:
         """(token position, entity name) of each mention in the token list."""
         found: list[tuple[int, str]] = []
-        first = self._first
         position = 0
         count = len(words)
         while position < count:
-            word = words[position]
-            matched = 0
-            candidates = first.get(word)
-            if candidates is None and _is_hangul(word) and len(word) > 1:
-                for size in range(min(len(word) - 1, self._longest_hangul), 0, -1):
-                    candidates = first.get(word[:size])
-                    if candidates is not None:
-                        candidates = [alias for alias in candidates if len(alias.words) == 1]
-                        break
-            if candidates:
-                for alias in candidates:
-                    size = len(alias.words)
-                    if alias.exact_case and originals[position] != alias.exact_case:
-                        continue
-                    if size == 1 or tuple(words[position : position + size]) == alias.words:
-                        found.append((position, alias.target))
-                        matched = size
-                        break
-                    last = alias.words[-1]
-                    if (
-                        _is_hangul(last)
-                        and tuple(words[position : position + size - 1]) == alias.words[:-1]
-                        and position + size - 1 < count
-                        and words[position + size - 1].startswith(last)
-                    ):
-                        found.append((position, alias.target))
-                        matched = size
-                        break
-            position += max(matched, 1)
+            match = self.match_at(words, originals, position)
+            if match is None:
+                position += 1
+                continue
+            found.append((position, match[0]))
+            position += match[1]
         return found
+
+    def match_at(
+        self, words: list[str], originals: list[str], position: int
+    ) -> tuple[str, int] | None:
+        """The entity whose longest alias starts at `position`, and its length in tokens."""
+        count = len(words)
+        for alias in self.first_aliases(words[position]):
+            size = len(alias.words)
+            if alias.exact_case and originals[position] != alias.exact_case:
+                continue
+            if size == 1 or tuple(words[position : position + size]) == alias.words:
+                return alias.target, size
+            last = alias.words[-1]
+            if (
+                _is_hangul(last)
+                and position + size - 1 < count
+                and tuple(words[position : position + size - 1]) == alias.words[:-1]
+                and words[position + size - 1].startswith(last)
+            ):
+                return alias.target, size
+        return None
 
     def events_in(self, words: list[str]) -> list[tuple[int, str]]:
         """(token position, event name) of each named event the token list mentions."""
@@ -209,7 +219,7 @@ class LexiconIndex:
 # --------------------------------------------------------------------------- frames
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Amount:
     """A claim's quantity, normalised so that two of them compare."""
 
@@ -228,9 +238,12 @@ class Amount:
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Frame:
-    """What one claim is about, as the engine compares it."""
+    """What one claim is about, as the engine compares it.
+
+    Not frozen, only because frozen dataclasses build slower and 100,000 frames are
+    built per run; nothing changes a frame once read."""
 
     index: int
     claim_id: str
@@ -244,7 +257,8 @@ class Frame:
     groups: frozenset[str]
     words: frozenset[str]
     """Content words of the statement and the quote (stemmed; Korean without particles)."""
-    statement_words: tuple[str, ...]
+    text_key: str
+    """The statement's content words in order: claims sorted by it meet their near-duplicates."""
     negated: bool
     amount: Amount | None
     figures: frozenset[float]
@@ -255,8 +269,11 @@ class Frame:
     """...and these entities are named next to an event word: what the event is about."""
     compares: bool
     """It sets one side against another ("trails", "catch up", "뒤처진다")."""
-    dates: tuple[Period, ...]
-    """Dates it gives, most specific first: explicit, relative to publication or to an event."""
+    statement: str
+    """Kept (a reference, not a copy) to read the dates when a pair needs them."""
+    dates: tuple[Period, ...] | None = None
+    """Dates it gives, most specific first: explicit, relative to publication or to an
+    event; read on first use (`FrameReader.dates_of`), since few pairs need them."""
 
 
 _YEAR_RE = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d.,])")
@@ -289,6 +306,7 @@ _RELATIVE_YEAR_RE = re.compile("|".join(re.escape(key) for key in RELATIVE_YEARS
 _RELATIVE_MONTH_RE = re.compile(
     "|".join(re.escape(key) for key in RELATIVE_MONTHS), re.IGNORECASE
 )
+_RELATIVE_PHRASES = tuple(phrase.lower() for phrase in (*RELATIVE_YEARS, *RELATIVE_MONTHS))
 _DATE_UNITS = frozenset({"date", "year", "year-month", "month-day"})
 _DURATION_DAYS = {
     "years": 365.0,
@@ -344,8 +362,10 @@ def explicit_dates(
         found.append(period)
 
     lowered = folded.lower()
+    words = tokens(folded)
+    has_digit = any(word[0].isdigit() for word in words)
+    has_month = not set(words).isdisjoint(MONTHS)
     if index is not None and index.event_dates:
-        words = tokens(folded)
         for position, name in index.events_in(words):
             event_day = index.event_dates[name]
             window = " ".join(words[max(0, position - 8) : position])
@@ -367,24 +387,31 @@ def explicit_dates(
                     sign = -1 if korean.group(2) in ("전", "앞서") else 1
                     day = event_day + dt.timedelta(days=sign * amount)
                     add(Period(day, day), (-1, -1))
-    for match in _DAY_MONTH_YEAR_RE.finditer(folded):
-        day = _safe_date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
-        add(Period(day, day) if day else None, match.span())
-    for match in _MONTH_DAY_YEAR_RE.finditer(folded):
-        day = _safe_date(int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2)))
-        add(Period(day, day) if day else None, match.span())
-    for match in _ISO_RE.finditer(folded):
-        year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12:
-            continue
-        if match.group(3):
-            day = _safe_date(year, month, int(match.group(3)))
+    if has_digit and has_month:
+        for match in _DAY_MONTH_YEAR_RE.finditer(folded):
+            day = _safe_date(
+                int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1))
+            )
             add(Period(day, day) if day else None, match.span())
-        else:
-            add(month_period(year, month), match.span())
-    for match in _MONTH_YEAR_RE.finditer(folded):
-        add(month_period(int(match.group(2)), MONTHS[match.group(1).lower()]), match.span())
-    if _HANGUL_RE.search(folded):
+        for match in _MONTH_DAY_YEAR_RE.finditer(folded):
+            day = _safe_date(
+                int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2))
+            )
+            add(Period(day, day) if day else None, match.span())
+    if has_digit:
+        for match in _ISO_RE.finditer(folded):
+            year, month = int(match.group(1)), int(match.group(2))
+            if not 1 <= month <= 12:
+                continue
+            if match.group(3):
+                day = _safe_date(year, month, int(match.group(3)))
+                add(Period(day, day) if day else None, match.span())
+            else:
+                add(month_period(year, month), match.span())
+    if has_digit and has_month:
+        for match in _MONTH_YEAR_RE.finditer(folded):
+            add(month_period(int(match.group(2)), MONTHS[match.group(1).lower()]), match.span())
+    if has_digit and "월" in folded:
         for match in _KO_DATE_RE.finditer(folded):
             month = int(match.group(2))
             if not 1 <= month <= 12:
@@ -401,17 +428,19 @@ def explicit_dates(
                 add(Period(day, day) if day else None, match.span())
             else:
                 add(month_period(year, month), match.span())
-    for match in _BARE_MONTH_RE.finditer(folded):
-        add(_recent_month(MONTHS[match.group(1).lower()], published), match.span(1))
-    if published is not None:
+    if has_month:
+        for match in _BARE_MONTH_RE.finditer(folded):
+            add(_recent_month(MONTHS[match.group(1).lower()], published), match.span(1))
+    if published is not None and any(phrase in lowered for phrase in _RELATIVE_PHRASES):
         for match in _RELATIVE_MONTH_RE.finditer(lowered):
             shift = RELATIVE_MONTHS[match.group().lower()]
             month_index = published.year * 12 + published.month - 1 + shift
             add(month_period(month_index // 12, month_index % 12 + 1), match.span())
         for match in _RELATIVE_YEAR_RE.finditer(lowered):
             add(year_period(published.year + RELATIVE_YEARS[match.group().lower()]), match.span())
-    for match in _YEAR_RE.finditer(folded):
-        add(year_period(int(match.group(1))), match.span())
+    if has_digit:
+        for match in _YEAR_RE.finditer(folded):
+            add(year_period(int(match.group(1))), match.span())
     found.sort(key=lambda period: period.days)
     return found
 
@@ -426,6 +455,15 @@ def _period(text: str) -> Period | None:
     if start is None or end is None:
         return None
     return Period(start.start, end.end)
+
+
+_period_cache: dict[str, Period | None] = {}
+
+
+def _period_cached(text: str) -> Period | None:
+    if text not in _period_cache:
+        _period_cache[text] = _period(text)
+    return _period_cache[text]
 
 
 def _one_period(text: str) -> Period | None:
@@ -458,12 +496,21 @@ def _date_amount(quantity: Quantity, unit: str) -> tuple[float, float] | None:
     return float(period.start.toordinal()), float(period.end.toordinal())
 
 
+_BOUND_HINTS = (
+    "less", "fewer", "under", "below", "most", "up to", "more", "over", "above", "least",
+    "excess", "exceed", "not even", "이상", "넘", "초과", "미만", "이하", "안 되", "안되", "못",
+)  # fmt: skip
+
+
 def _bound(scope: str, statement: str, quote: str) -> str:
     if "upper bound" in scope.lower():
         return "upper"
     if "lower bound" in scope.lower():
         return "lower"
     for text in (statement, quote):
+        lowered = text.lower()
+        if not any(hint in lowered for hint in _BOUND_HINTS):
+            continue
         if UPPER_BOUND_RE.search(text):
             return "upper"
         if LOWER_BOUND_RE.search(text):
@@ -471,11 +518,38 @@ def _bound(scope: str, statement: str, quote: str) -> str:
     return ""
 
 
+_subject_cache: dict[tuple[int, str], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _subject(text: str, index: LexiconIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """The entities and content words of a quantity's subject (cached: subjects repeat)."""
+    key = (id(index), text)
+    found = _subject_cache.get(key)
+    if found is None:
+        subject_words = tokens(text)
+        entities = frozenset(index.entities_in(subject_words, subject_words))
+        words = frozenset(
+            stem(word)
+            for word in subject_words
+            if word not in STOPWORDS and not word[0].isdigit() and len(word) > 1
+        )
+        found = (entities, words)
+        if len(_subject_cache) > 100_000:
+            _subject_cache.clear()
+        _subject_cache[key] = found
+    return found
+
+
+_unit_cache: dict[str, str] = {}
+
+
 def amount_of(
     quantity: Quantity, statement: str, quote: str, index: LexiconIndex
 ) -> Amount | None:
     """A claim's quantity in comparable form, or None if it cannot be compared."""
-    unit = normalize_unit(quantity.unit)
+    unit = _unit_cache.get(quantity.unit)
+    if unit is None:
+        unit = _unit_cache[quantity.unit] = normalize_unit(quantity.unit)
     low, high = quantity.bounds
     if not (math.isfinite(low) and math.isfinite(high)):
         return None
@@ -502,13 +576,7 @@ def amount_of(
     if family != "date":
         found = _bound(quantity.scope, statement, quote)
         bound = found or bound
-    subject_words = tokens(quantity.subject)
-    entities = frozenset(index.entities_in(subject_words, subject_words))
-    subject = frozenset(
-        stem(word)
-        for word in subject_words
-        if word not in STOPWORDS and not word[0].isdigit() and len(word) > 1
-    )
+    entities, subject = _subject(quantity.subject, index)
     return Amount(
         subject=subject,
         subject_entities=entities,
@@ -517,39 +585,47 @@ def amount_of(
         high=high,
         bound=bound,
         approximate=quantity.approximate,
-        period=_period(quantity.period),
+        period=_period_cached(quantity.period),
         scope=_BOUND_NOTE_RE.sub("", quantity.scope).strip().lower(),
         unit=unit,
     )
 
 
 _BOUND_NOTE_RE = re.compile(r"\b(?:lower|upper) bound\b\s*(?:\([^)]*\))?", re.IGNORECASE)
-_FIGURE_RE = re.compile(r"(?<![A-Za-z\d.])\d+(?:[.,]\d+)*")
-
-
-def _figures(statement: str) -> frozenset[float]:
-    values: set[float] = set()
-    for match in _FIGURE_RE.finditer(statement):
-        text = match.group().replace(",", "")
-        try:
-            values.add(float(text))
-        except ValueError:
-            continue
-    return frozenset(values)
 
 
 EVENT_WINDOW = 6
 """Tokens between an event word and an entity that the event is about."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _TextFrame:
     words: frozenset[str]
     entities: frozenset[str]
     event_entities: frozenset[str]
     event: bool
-    ordered: tuple[str, ...]
+    ordered: str
     compares: bool
+    negated: bool
+    figures: frozenset[float]
+
+
+@dataclass(slots=True, eq=False)
+class _TokenInfo:
+    word: str
+    """The token lower-cased."""
+    content: tuple[str, ...]
+    """What it adds to the content words: a stem, or a Korean noun and its syllable pairs."""
+    event: bool
+    compares: bool
+    entity: str
+    """The entity a one-word alias names, or ''."""
+    starts_longer: bool
+    """It may start an alias of several words: those are matched where it stands."""
+    negation: bool
+    figure: float | None
+    special: bool
+    """Any of the above but content: most tokens are plain words and skip the checks."""
 
 
 class FrameReader:
@@ -558,49 +634,116 @@ class FrameReader:
     def __init__(self, index: LexiconIndex) -> None:
         self.index = index
         self._quote_cache: dict[str, _TextFrame] = {}
+        self._token_cache: dict[str, _TokenInfo] = {}
+
+    def _info(self, original: str) -> _TokenInfo:
+        """What one token is to the engine, worked out once per spelling."""
+        word = original.lower()
+        index = self.index
+        entity = ""
+        starts_longer = False
+        candidates = index.first_aliases(word)
+        for alias in candidates:
+            if len(alias.words) > 1:
+                starts_longer = True
+            elif not alias.exact_case or original == alias.exact_case:
+                entity = entity or alias.target
+        content: tuple[str, ...] = ()
+        event = compares = False
+        negation = word in NEGATION_WORDS
+        if word[0].isdigit():
+            pass
+        elif _is_hangul(word):
+            negation = any(mark in word for mark in KOREAN_NEGATION_MARKS)
+            event = any(mark in word for mark in index.hangul_event_words)
+            compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
+            stripped = strip_particle(word)
+            if len(stripped) >= 2:
+                content = (stripped,) + tuple(
+                    "~" + stripped[start : start + 2] for start in range(len(stripped) - 1)
+                )
+        elif len(word) >= 2 and word not in STOPWORDS:
+            stemmed = stem(word)
+            compares = stemmed in COMPARISON_WORDS
+            event = stemmed in index.event_words
+            content = (stemmed,)
+        figure: float | None = None
+        if word[0].isdigit():
+            try:
+                figure = float(word.replace(",", ""))
+            except ValueError:
+                figure = None
+        special = bool(event or compares or negation or entity or starts_longer)
+        special = special or figure is not None
+        info = _TokenInfo(
+            word, content, event, compares, entity, starts_longer, negation, figure, special
+        )
+        if len(self._token_cache) < 500_000:
+            self._token_cache[original] = info
+        return info
 
     def _text(self, text: str) -> _TextFrame:
         """Content words, entities, the entities next to an event word, content words in order."""
         originals = _TOKEN_RE.findall(fold(text))
-        words = [word.lower() for word in originals]
-        positions = self.index.entity_positions(words, originals)
-        entities = frozenset(name for _, name in positions)
+        cache = self._token_cache
+        infos = [cache.get(original) or self._info(original) for original in originals]
         content: list[str] = []
         event_at: list[int] = []
         compares = False
-        event_words = self.index.event_words
-        hangul_events = self.index.hangul_event_words
-        for position, word in enumerate(words):
-            if word[0].isdigit():
+        negated = "n't" in text or "n’t" in text
+        figures: list[float] = []
+        positions: list[tuple[int, str]] = []
+        words: list[str] | None = None
+        skip_to = 0
+        for position, info in enumerate(infos):
+            content += info.content
+            if not info.special:
                 continue
-            if _is_hangul(word):
-                if hangul_events and any(mark in word for mark in hangul_events):
-                    event_at.append(position)
-                if not compares and any(mark in word for mark in KOREAN_COMPARISON_STEMS):
-                    compares = True
-                stripped = strip_particle(word)
-                if len(stripped) >= 2:
-                    content.append(stripped)
-                    content.extend(
-                        "~" + stripped[start : start + 2] for start in range(len(stripped) - 1)
-                    )
-                continue
-            if len(word) < 2 or word in STOPWORDS:
-                continue
-            stemmed = stem(word)
-            if stemmed in COMPARISON_WORDS:
-                compares = True
-            if stemmed in event_words:
+            if info.event:
                 event_at.append(position)
-            content.append(stemmed)
-        near = frozenset(
-            name
-            for position, name in positions
-            if any(abs(position - at) <= EVENT_WINDOW for at in event_at)
+            if info.compares:
+                compares = True
+            if info.negation:
+                negated = True
+            if info.figure is not None:
+                figures.append(info.figure)
+            if position < skip_to:
+                continue
+            if info.starts_longer:
+                if words is None:
+                    words = [info.word for info in infos]
+                match = self.index.match_at(words, originals, position)
+                if match is not None:
+                    positions.append((position, match[0]))
+                    skip_to = position + match[1]
+            elif info.entity:
+                positions.append((position, info.entity))
+        entities = frozenset(name for _, name in positions)
+        near = (
+            frozenset(
+                name
+                for position, name in positions
+                if any(abs(position - at) <= EVENT_WINDOW for at in event_at)
+            )
+            if event_at
+            else frozenset()
         )
         return _TextFrame(
-            frozenset(content), entities, near, bool(event_at), tuple(content), compares
+            frozenset(content),
+            entities,
+            near,
+            bool(event_at),
+            " ".join(content),
+            compares,
+            negated,
+            frozenset(figures),
         )
+
+    def dates_of(self, frame: Frame) -> tuple[Period, ...]:
+        """The dates a claim gives (read once, when first asked)."""
+        if frame.dates is None:
+            frame.dates = tuple(explicit_dates(frame.statement, frame.published, self.index))
+        return frame.dates
 
     def _quote(self, quote: str) -> _TextFrame:
         found = self._quote_cache.get(quote)
@@ -626,9 +769,6 @@ class FrameReader:
             else None
         )
         event = said.event or quoted.event
-        dates: tuple[Period, ...] = ()
-        if event or (amount is not None and amount.family == "date"):
-            dates = tuple(explicit_dates(statement, published, self.index))
         return Frame(
             index=index,
             claim_id=claim.id,
@@ -641,14 +781,14 @@ class FrameReader:
             entities=every_entity,
             groups=groups,
             words=said.words | quoted.words,
-            statement_words=said.ordered,
-            negated=NEGATION_RE.search(statement) is not None,
+            text_key=said.ordered,
+            negated=said.negated,
             amount=amount,
-            figures=_figures(statement),
+            figures=said.figures,
             event=event,
             event_entities=said.event_entities | quoted.event_entities,
             compares=said.compares or quoted.compares,
-            dates=dates,
+            statement=statement,
         )
 
 

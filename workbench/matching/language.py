@@ -32,6 +32,14 @@ STOPWORDS = _wordlist(
 )
 """English words that say nothing about what a claim is about."""
 
+NEGATION_WORDS = frozenset(
+    "not no never neither nor none nobody nothing cannot unable fail fails failed failing".split()
+)
+"""English negation, as whole words (with "n't" read apart)."""
+
+KOREAN_NEGATION_MARKS = ("없", "않", "못", "아니", "불가능")
+"""Korean negation inside a word: 없다, 않다, 못하다, 아니다, 불가능."""
+
 NEGATION_RE = re.compile(
     r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|unable|fail(?:s|ed|ing)?)\b"
     r"|n't\b|없|않|못|아니|불가능",

@@ -26,7 +26,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workbench.matching.frames import Amount, Frame, LexiconIndex, Period
+from workbench.matching.frames import Amount, Frame, FrameReader, Period
 
 WORDS_WEIGHT = 0.4
 WORDS_SCALE = 3.0
@@ -39,6 +39,11 @@ MAXIMUM_RELATEDNESS = (
 )
 """How relatedness is made (fixed, not fitted to the labels): words and names in common,
 the same topic, both naming the two sides the project compares, both comparing them."""
+
+SEMANTIC_WEIGHT = 0.3
+SEMANTIC_FLOOR = 0.2
+"""A pair the semantic proposer names gains up to `SEMANTIC_WEIGHT` of relatedness, by
+how far its cosine is above `SEMANTIC_FLOOR` (related pairs run near 0.45 here)."""
 
 SAME_FACT_WORDS = 0.45
 """Word likeness (idf cosine) from which two claims with the same names, figures and
@@ -98,18 +103,21 @@ class Weights:
 
 
 def _overlap(
-    first: frozenset[str], second: frozenset[str], weight: Mapping[str, float]
+    first: frozenset[str],
+    second: frozenset[str],
+    squared: Mapping[str, float],
+    first_norm: float,
+    second_norm: float,
 ) -> float:
     """Cosine of the two sets with idf weights: 1 when equal, 0 when disjoint."""
-    if not first or not second:
-        return 0.0
     shared = first & second
     if not shared:
         return 0.0
-    shared_sum = sum(weight[item] ** 2 for item in shared)
-    first_sum = sum(weight[item] ** 2 for item in first)
-    second_sum = sum(weight[item] ** 2 for item in second)
-    return shared_sum / math.sqrt(first_sum * second_sum)
+    return sum([squared[item] for item in shared]) / (first_norm * second_norm)
+
+
+def _norms(sets: list[frozenset[str]], squared: Mapping[str, float]) -> list[float]:
+    return [math.sqrt(sum([squared[item] for item in found])) or 1.0 for found in sets]
 
 
 class Comparer:
@@ -118,36 +126,56 @@ class Comparer:
     def __init__(
         self,
         frames: list[Frame],
-        index: LexiconIndex,
+        reader: FrameReader,
         *,
         tolerance: float,
         approximate_tolerance: float,
     ) -> None:
         self.frames = frames
-        self.index = index
+        self.reader = reader
+        index = self.index = reader.index
         self.weights = Weights(frames)
-        self.word_weight: dict[str, float] = {
-            word: self.weights.idf(count) for word, count in self.weights.word_df.items()
-        }
+        self.rival_groups = [frozenset(pair) for pair in index.rivals]
         self.entity_weight: dict[str, float] = {
             name: self.weights.idf(count) for name, count in self.weights.entity_df.items()
         }
+        self.word_squared: dict[str, float] = {
+            word: self.weights.idf(count) ** 2 for word, count in self.weights.word_df.items()
+        }
+        self.entity_squared = {name: weight**2 for name, weight in self.entity_weight.items()}
+        self.word_norm = _norms([frame.words for frame in frames], self.word_squared)
+        self.entity_norm = _norms([frame.entities for frame in frames], self.entity_squared)
+        self.about_rivals_of = [
+            any(pair <= frame.groups for pair in self.rival_groups) for frame in frames
+        ]
         self.tolerance = tolerance
         self.approximate_tolerance = approximate_tolerance
-        self.rival_groups = [frozenset(pair) for pair in index.rivals]
 
     # ------------------------------------------------------------------ similarity
 
     def relatedness(self, a: Frame, b: Frame) -> tuple[float, float, frozenset[str]]:
         """How much two claims are about the same thing (0..1), how alike their words
         are (0..1), and the names they share."""
-        words = _overlap(a.words, b.words, self.word_weight)
+        i, j = a.index, b.index
+        words = _overlap(
+            a.words, b.words, self.word_squared, self.word_norm[i], self.word_norm[j]
+        )
         shared_entities = a.entities & b.entities
-        entities = _overlap(a.entities, b.entities, self.entity_weight)
+        entities = (
+            _overlap(
+                a.entities,
+                b.entities,
+                self.entity_squared,
+                self.entity_norm[i],
+                self.entity_norm[j],
+            )
+            if shared_entities
+            else 0.0
+        )
         score = WORDS_WEIGHT * min(1.0, WORDS_SCALE * words) + ENTITIES_WEIGHT * entities
         if a.topic == b.topic:
             score += TOPIC_WEIGHT
-        if self.about_rivals(a) and self.about_rivals(b):
+        if self.about_rivals_of[i] and self.about_rivals_of[j]:
             score += RIVALS_WEIGHT
             if a.compares and b.compares:
                 score += COMPARING_WEIGHT
@@ -157,12 +185,15 @@ class Comparer:
         """The claim names both sides of a comparison the project follows."""
         return any(pair <= frame.groups for pair in self.rival_groups)
 
-    def worth(self, a: Frame, b: Frame, disagreeing: bool) -> float:
-        """How much a pair is worth a reviewer's time, by where its claims come from."""
+    def worth(self, a: Frame, b: Frame, found: Scored) -> float:
+        """How much a pair is worth a reviewer's time, by where its claims come from.
+
+        Two claims cut from one quote are siblings of one split fact (a count and
+        its rank) unless they state the same fact twice, which is worth merging."""
         if a.source_id == b.source_id:
-            if disagreeing:
+            if found.disagreeing:
                 return DISAGREEING_SAME_SOURCE_FACTOR
-            if self.siblings(a, b):
+            if found.relation != "same-fact" and self.siblings(a, b):
                 return SIBLING_FACTOR
             return SAME_SOURCE_FACTOR
         factor = 1.0
@@ -192,14 +223,15 @@ class Comparer:
         """Every candidate the pair makes, scored with what the pair is worth."""
         related, words, shared = self.relatedness(a, b)
         if semantic is not None:
-            lifted = min(1.0, max(0.0, (semantic - 0.25) / 0.6))
-            related = max(related, 0.5 * related + 0.5 * lifted)
+            # A neighbour of the semantic proposer: raised by how close, never lowered.
+            lifted = min(1.0, max(0.0, (semantic - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR)))
+            related = min(1.0, related + SEMANTIC_WEIGHT * lifted)
         found: list[Scored] = []
         if a.amount is not None and b.amount is not None:
             numeric = self._amounts(a, b, a.amount, b.amount)
             if numeric is not None:
                 found.append(numeric)
-        if a.dates and b.dates and a.event and b.event:
+        if a.event and b.event and a.event_entities & b.event_entities:
             dated = self._dates(a, b, shared, related)
             if dated is not None:
                 found.append(dated)
@@ -213,7 +245,7 @@ class Comparer:
             Scored(
                 item.kind,
                 item.relation,
-                min(1.0, item.score * self.worth(a, b, item.disagreeing) / MAXIMUM_WORTH),
+                min(1.0, item.score * self.worth(a, b, item) / MAXIMUM_WORTH),
                 item.reason,
                 item.newer_first,
                 item.disagreeing,
@@ -294,7 +326,10 @@ class Comparer:
         specific = [name for name in about if self.weights.entity_df.get(name, 0) <= crowded]
         if not specific:
             return None
-        first, second = a.dates[0], b.dates[0]
+        first_dates, second_dates = self.reader.dates_of(a), self.reader.dates_of(b)
+        if not first_dates or not second_dates:
+            return None
+        first, second = first_dates[0], second_dates[0]
         if first.overlaps(second):
             return None
         common_words = (a.words & b.words) - self.index.event_words
