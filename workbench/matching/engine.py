@@ -30,7 +30,10 @@ file (whatever the dismissed kind), are never proposed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import gc
+import zlib
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
@@ -94,6 +97,10 @@ class MatchSettings:
     """Relative difference within which two values agree."""
     approximate_tolerance: float = 0.2
     """The same when either value is marked approximate."""
+    pause_collector: bool = True
+    """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
+    claim and frees little until it returns, so the collector would walk the growing heap
+    again and again (`bench.bench_matching` has the row that keeps this)."""
 
 
 DEFAULT_SETTINGS = MatchSettings()
@@ -155,10 +162,50 @@ def match_claims(
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    index = LexiconIndex(lexicon or Lexicon())
+    with _collector_paused(settings.pause_collector):
+        found = _match(
+            claims,
+            published or {},
+            views or {},
+            lexicon or Lexicon(),
+            wanted,
+            topic,
+            respect_recorded=respect_recorded,
+            exhaustive=exhaustive,
+            similarities=similarities,
+            settings=settings,
+        )
+    return found[:limit] if limit is not None else found
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """The cyclic garbage collector off for the block (reference counting still frees)."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _match(
+    claims: Sequence[Claim],
+    published: Mapping[str, dt.date],
+    views: Mapping[str, str],
+    lexicon: Lexicon,
+    wanted: frozenset[str],
+    topic: str | None,
+    *,
+    respect_recorded: bool,
+    exhaustive: bool,
+    similarities: Similarities | None,
+    settings: MatchSettings,
+) -> list[Candidate]:
+    index = LexiconIndex(lexicon)
     reader = FrameReader(index)
-    published = published or {}
-    views = views or {}
     frames = [
         reader.read(position, claim, published.get(claim.source.id), views.get(claim.source.id, ""))
         for position, claim in enumerate(claims)
@@ -195,8 +242,7 @@ def match_claims(
         if best is not None:
             found.append(_candidate(a, b, best))
     found.sort(key=lambda c: (-c.score, c.first, c.second, c.kind))
-    found = _keep_best_per_claim(found, settings.per_claim)
-    return found[:limit] if limit is not None else found
+    return _keep_best_per_claim(found, settings.per_claim)
 
 
 def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
@@ -212,7 +258,7 @@ def _candidate(a: Frame, b: Frame, best: Scored) -> Candidate:
         first, second = (a, b) if best.newer_first else (b, a)
     else:
         first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
-    reason = best.reason + _where(a, b)
+    reason = (best.reason if isinstance(best.reason, str) else best.reason()) + _where(a, b)
     relation = cast(
         Literal["contradicts", "supports", "same-fact", "updates"], best.relation
     )
@@ -274,9 +320,9 @@ def _pairs(
     indexed under its entities, its quantity's subject and its rarest words; a
     key held by more than `stop_share` of the claims says nothing and is not used;
     a small block pairs all its claims, a crowded one pairs each claim with its
-    next `window` claims in two orders (statements sorted as written, and sorted
-    by their endings), so that near-duplicates meet and so do claims that merely
-    share the key.
+    next `window` claims in a fixed scattering (by a checksum of the claim id), so
+    that claims that merely share the key meet.  And every claim meets the next
+    claim in the order of their statements, where a near-duplicate would be.
     """
     n = len(frames)
     if exhaustive or n * (n - 1) // 2 <= settings.pair_budget:
@@ -296,11 +342,14 @@ def _pairs(
         keys.extend(f"w:{word}" for word in rare[: settings.keys_per_claim])
         for key in keys:
             postings.setdefault(key, []).append(frame.index)
-    texts = [frame.text_key for frame in frames]
-    forward = _ranks(texts)
-    backward = _ranks([text[::-1] for text in texts])
+    forward = _ranks([frame.text_key for frame in frames])
+    scattered = _ranks([f"{zlib.crc32(frame.claim_id.encode()):08x}" for frame in frames])
     codes: set[int] = set()
     window = settings.window
+    by_text = sorted(range(n), key=forward.__getitem__)
+    for x in range(n - 1):
+        i, j = by_text[x], by_text[x + 1]
+        codes.add(i * n + j if i < j else j * n + i)
     for members in postings.values():
         size = len(members)
         if size < 2:
@@ -312,12 +361,11 @@ def _pairs(
                     j = members[y]
                     codes.add(i * n + j if i < j else j * n + i)
             continue
-        for rank in (forward, backward):
-            members.sort(key=rank.__getitem__)
-            for x in range(size - 1):
-                i = members[x]
-                for j in members[x + 1 : x + 1 + window]:
-                    codes.add(i * n + j if i < j else j * n + i)
+        members.sort(key=scattered.__getitem__)
+        for x in range(size - 1):
+            i = members[x]
+            for j in members[x + 1 : x + 1 + window]:
+                codes.add(i * n + j if i < j else j * n + i)
     return codes
 
 

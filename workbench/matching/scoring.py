@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from workbench.matching.frames import Amount, Frame, FrameReader, Period
@@ -58,12 +58,13 @@ YEAR_APART_DAYS = 300
 MAXIMUM_WORTH = 1 + OPPOSING_VIEWS_BONUS + YEAR_APART_BONUS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Scored:
     kind: str
     relation: str
     score: float
-    reason: str
+    reason: str | Callable[[], str]
+    """One sentence, or how to write it: most candidates are never shown."""
     newer_first: bool = False
     """The first frame compared is the newer claim (for `updates`)."""
     disagreeing: bool = False
@@ -102,20 +103,6 @@ class Weights:
         return self.idf(self.entity_df.get(name, 1))
 
 
-def _overlap(
-    first: frozenset[str],
-    second: frozenset[str],
-    squared: Mapping[str, float],
-    first_norm: float,
-    second_norm: float,
-) -> float:
-    """Cosine of the two sets with idf weights: 1 when equal, 0 when disjoint."""
-    shared = first & second
-    if not shared:
-        return 0.0
-    return sum([squared[item] for item in shared]) / (first_norm * second_norm)
-
-
 def _norms(sets: list[frozenset[str]], squared: Mapping[str, float]) -> list[float]:
     return [math.sqrt(sum([squared[item] for item in found])) or 1.0 for found in sets]
 
@@ -143,6 +130,8 @@ class Comparer:
             word: self.weights.idf(count) ** 2 for word, count in self.weights.word_df.items()
         }
         self.entity_squared = {name: weight**2 for name, weight in self.entity_weight.items()}
+        self._word_squared_of = self.word_squared.__getitem__
+        self._entity_squared_of = self.entity_squared.__getitem__
         self.word_norm = _norms([frame.words for frame in frames], self.word_squared)
         self.entity_norm = _norms([frame.entities for frame in frames], self.entity_squared)
         self.about_rivals_of = [
@@ -157,18 +146,17 @@ class Comparer:
         """How much two claims are about the same thing (0..1), how alike their words
         are (0..1), and the names they share."""
         i, j = a.index, b.index
-        words = _overlap(
-            a.words, b.words, self.word_squared, self.word_norm[i], self.word_norm[j]
+        shared_words = a.words & b.words
+        words = (
+            sum(map(self._word_squared_of, shared_words))
+            / (self.word_norm[i] * self.word_norm[j])
+            if shared_words
+            else 0.0
         )
         shared_entities = a.entities & b.entities
         entities = (
-            _overlap(
-                a.entities,
-                b.entities,
-                self.entity_squared,
-                self.entity_norm[i],
-                self.entity_norm[j],
-            )
+            sum(map(self._entity_squared_of, shared_entities))
+            / (self.entity_norm[i] * self.entity_norm[j])
             if shared_entities
             else 0.0
         )
@@ -241,17 +229,9 @@ class Comparer:
         duplicate = self._duplicate(a, b, related, words, shared)
         if duplicate is not None:
             found.append(duplicate)
-        return [
-            Scored(
-                item.kind,
-                item.relation,
-                min(1.0, item.score * self.worth(a, b, item) / MAXIMUM_WORTH),
-                item.reason,
-                item.newer_first,
-                item.disagreeing,
-            )
-            for item in found
-        ]
+        for item in found:
+            item.score = min(1.0, item.score * self.worth(a, b, item) / MAXIMUM_WORTH)
+        return found
 
     def _same_subject(self, a: Amount, b: Amount) -> float:
         """How alike two quantity subjects are (0..1); 0 for different things."""
@@ -291,8 +271,10 @@ class Comparer:
                 "numeric",
                 "updates",
                 0.45 + 0.3 * alike,
-                f"the same quantity in two periods: {_value(older)} ({older.period}) "
-                f"and later {_value(newer)} ({newer.period})",
+                lambda: (
+                    f"the same quantity in two periods: {_value(older)} ({older.period}) "
+                    f"and later {_value(newer)} ({newer.period})"
+                ),
                 newer_first=newer_first,
             )
         if first.scope != second.scope:
@@ -304,14 +286,16 @@ class Comparer:
                 "duplicate",
                 "same-fact",
                 0.35 + 0.3 * alike,
-                f"the same quantity with the same value: {_value(first)} and {_value(second)}",
+                lambda: (
+                    f"the same quantity with the same value: {_value(first)} and {_value(second)}"
+                ),
             )
         kind = "date" if first.family == "date" else "numeric"
         return Scored(
             kind,
             "contradicts",
             0.6 + 0.35 * alike,
-            f"one quantity, two values: {_value(first)} against {_value(second)}",
+            lambda: f"one quantity, two values: {_value(first)} against {_value(second)}",
             newer_first=_newer(a, b),
             disagreeing=True,
         )
@@ -358,13 +342,11 @@ class Comparer:
             relation = "contradicts"
             if a.published and b.published and abs((a.published - b.published).days) >= 180:
                 relation = "updates"
-            names = ", ".join(sorted(shared)[:3])
-            about = f" about {names}" if names else ""
             return Scored(
                 "stance",
                 relation,
                 0.2 + 0.8 * related,
-                f"opposing stances ({a.stance} / {b.stance}){about}",
+                lambda: f"opposing stances ({a.stance} / {b.stance}){_about(shared)}",
                 newer_first=newer if relation == "updates" else False,
             )
         if a.negated != b.negated and words >= 0.5 and a.entities == b.entities:
@@ -390,7 +372,7 @@ class Comparer:
                 "duplicate",
                 "same-fact",
                 0.3 + 0.7 * words,
-                "the same fact stated twice" + (f" ({', '.join(sorted(shared)[:3])})" if shared else ""),
+                lambda: "the same fact stated twice" + _about(shared),
             )
         if related < 0.3 or not shared:
             return None
@@ -401,8 +383,13 @@ class Comparer:
             "duplicate",
             "supports",
             0.1 + 0.6 * related,
-            f"the same side ({a.stance}) on {', '.join(sorted(shared)[:3])}",
+            lambda: f"the same side ({a.stance}){_about(shared)}",
         )
+
+
+def _about(shared: frozenset[str]) -> str:
+    names = ", ".join(sorted(shared)[:3])
+    return f" about {names}" if names else ""
 
 
 def _interval(amount: Amount) -> tuple[float, float]:
