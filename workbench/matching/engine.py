@@ -232,9 +232,11 @@ def _match(
         a, b = frames[i], frames[j]
         if a.claim_id == b.claim_id:
             continue
+        if b.claim_id < a.claim_id:
+            a, b = b, a
         if topic is not None and a.topic != topic and b.topic != topic:
             continue
-        key = (a.claim_id, b.claim_id) if a.claim_id < b.claim_id else (b.claim_id, a.claim_id)
+        key = (a.claim_id, b.claim_id)
         if key in excluded:
             continue
         semantic = similarities.get(key) if similarities else None
@@ -277,8 +279,8 @@ def _candidate(a: Frame, b: Frame, best: Scored) -> Candidate:
 def _where(a: Frame, b: Frame) -> str:
     if a.source_id == b.source_id:
         if Comparer.siblings(a, b):
-            return "; both cut from one quote of one article"
-        return "; within one article"
+            return f"; both in {a.source_id}, cut from one quote"
+        return f"; both in {a.source_id}"
     if a.published and b.published and a.published != b.published:
         older, newer = sorted((a.published, b.published))
         return f"; two sources ({older.isoformat()} / {newer.isoformat()})"

@@ -260,6 +260,7 @@ class Frame:
     text_key: str
     """The statement's content words in order: claims sorted by it meet their near-duplicates."""
     negated: bool
+    quote_negated: bool
     amount: Amount | None
     figures: frozenset[float]
     """Values written in the statement (digits), to tell restatements with other figures apart."""
@@ -783,6 +784,7 @@ class FrameReader:
             words=said.words | quoted.words,
             text_key=said.ordered,
             negated=said.negated,
+            quote_negated=quoted.negated,
             amount=amount,
             figures=said.figures,
             event=event,

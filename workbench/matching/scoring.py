@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from workbench.matching.frames import Amount, Frame, FrameReader, Period
+from workbench.numbers import format_value, parse_numbers
 
 WORDS_WEIGHT = 0.4
 WORDS_SCALE = 3.0
@@ -44,6 +45,10 @@ SEMANTIC_WEIGHT = 0.3
 SEMANTIC_FLOOR = 0.2
 """A pair the semantic proposer names gains up to `SEMANTIC_WEIGHT` of relatedness, by
 how far its cosine is above `SEMANTIC_FLOOR` (related pairs run near 0.45 here)."""
+
+SAME_SUBJECT = 0.85
+"""Share of words two quantity subjects must have in common ("year of the plan" is not
+"target year of the plan")."""
 
 SAME_FACT_WORDS = 0.45
 """Word likeness (idf cosine) from which two claims with the same names, figures and
@@ -91,8 +96,7 @@ class Weights:
     def idf(self, count: int) -> float:
         found = self._idf_cache.get(count)
         if found is None:
-            found = math.log((self.total + 1) / (count + 0.5))
-            found = max(found, 0.05)
+            found = math.log(1 + self.total / count)
             self._idf_cache[count] = found
         return found
 
@@ -104,7 +108,7 @@ class Weights:
 
 
 def _norms(sets: list[frozenset[str]], squared: Mapping[str, float]) -> list[float]:
-    return [math.sqrt(sum([squared[item] for item in found])) or 1.0 for found in sets]
+    return [math.sqrt(math.fsum(map(squared.__getitem__, found))) or 1.0 for found in sets]
 
 
 class Comparer:
@@ -148,14 +152,14 @@ class Comparer:
         i, j = a.index, b.index
         shared_words = a.words & b.words
         words = (
-            sum(map(self._word_squared_of, shared_words))
+            math.fsum(map(self._word_squared_of, shared_words))
             / (self.word_norm[i] * self.word_norm[j])
             if shared_words
             else 0.0
         )
         shared_entities = a.entities & b.entities
         entities = (
-            sum(map(self._entity_squared_of, shared_entities))
+            math.fsum(map(self._entity_squared_of, shared_entities))
             / (self.entity_norm[i] * self.entity_norm[j])
             if shared_entities
             else 0.0
@@ -257,7 +261,7 @@ class Comparer:
 
     def _amounts(self, a: Frame, b: Frame, first: Amount, second: Amount) -> Scored | None:
         alike = self._same_subject(first, second)
-        if alike < 0.75:
+        if alike < SAME_SUBJECT:
             return None
         agree = self._agree(first, second)
         if first.period and second.period and not first.period.overlaps(second.period):
@@ -295,7 +299,10 @@ class Comparer:
             kind,
             "contradicts",
             0.6 + 0.35 * alike,
-            lambda: f"one quantity, two values: {_value(first)} against {_value(second)}",
+            lambda: (
+                f"one quantity, two values: {_value(first)} vs {_value(second)}"
+                + _apart(first, second)
+            ),
             newer_first=_newer(a, b),
             disagreeing=True,
         )
@@ -349,7 +356,11 @@ class Comparer:
                 lambda: f"opposing stances ({a.stance} / {b.stance}){_about(shared)}",
                 newer_first=newer if relation == "updates" else False,
             )
-        if a.negated != b.negated and words >= 0.5 and a.entities == b.entities:
+        if (
+            (a.negated != b.negated or a.quote_negated != b.quote_negated)
+            and words >= SAME_FACT_WORDS
+            and a.entities == b.entities
+        ):
             return Scored(
                 "stance",
                 "contradicts",
@@ -361,9 +372,20 @@ class Comparer:
     def _duplicate(
         self, a: Frame, b: Frame, related: float, words: float, shared: frozenset[str]
     ) -> Scored | None:
-        if a.negated != b.negated or self.index.opposes(a.stance, b.stance):
+        if (
+            a.negated != b.negated
+            or a.quote_negated != b.quote_negated
+            or self.index.opposes(a.stance, b.stance)
+        ):
             return None
         if a.figures != b.figures and a.figures and b.figures:
+            if (
+                a.amount is None
+                and b.amount is None
+                and words >= SAME_FACT_WORDS
+                and a.entities == b.entities
+            ):
+                return _other_figures(a, b, words)
             same_fact = False
         else:
             same_fact = a.entities == b.entities and words >= SAME_FACT_WORDS
@@ -387,6 +409,29 @@ class Comparer:
         )
 
 
+def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
+    """Two statements alike but for a figure ("$5.6M" / "$56M"): a numeric conflict."""
+    mine = {(m.low, m.high, m.unit) for m in parse_numbers(a.statement)}
+    theirs = {(m.low, m.high, m.unit) for m in parse_numbers(b.statement)}
+    first, second = sorted(mine - theirs), sorted(theirs - mine)
+    if not first or not second:
+        return None
+
+    def shown(low: float, high: float, unit: str) -> str:
+        text = format_value(low, unit)
+        return text if low == high else f"{text} to {format_value(high, unit)}"
+
+    return Scored(
+        "numeric",
+        "contradicts",
+        0.4 + 0.5 * words,
+        lambda: (
+            f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}"
+        ),
+        disagreeing=True,
+    )
+
+
 def _about(shared: frozenset[str]) -> str:
     names = ", ".join(sorted(shared)[:3])
     return f" about {names}" if names else ""
@@ -401,21 +446,32 @@ def _interval(amount: Amount) -> tuple[float, float]:
 
 
 def _value(amount: Amount) -> str:
+    """A value as a reviewer reads it: "2 billion USD", "under 10%", "2025-01"."""
     if amount.family == "date":
-        start = _ordinal(amount.low)
-        end = _ordinal(amount.high)
-        return str(Period(start, end))
-    scale = 100.0 if amount.family == "share" else 1.0
-    unit = "%" if amount.family == "share" else f" {amount.unit}"
-    if amount.family == "duration":
-        unit = " days"
-    low, high = amount.low * scale, amount.high * scale
-    text = f"{low:,.4g}" if low == high else f"{low:,.4g}-{high:,.4g}"
+        return str(Period(_ordinal(amount.low), _ordinal(amount.high)))
+    if amount.family == "share":
+        low, high, unit = amount.low * 100, amount.high * 100, "percent"
+    elif amount.family == "duration":
+        low, high, unit = amount.low, amount.high, "days"
+    else:
+        low, high, unit = amount.low, amount.high, amount.unit
+    text = format_value(low, unit)
+    if high != low:
+        text = f"{text} to {format_value(high, unit)}"
     if amount.bound == "upper":
         text = "under " + text
     elif amount.bound == "lower":
         text = "over " + text
-    return text + unit
+    return text
+
+
+def _apart(first: Amount, second: Amount) -> str:
+    """How far apart two values are, relative to the smaller one."""
+    a, b = (first.low + first.high) / 2, (second.low + second.high) / 2
+    smaller = min(abs(a), abs(b))
+    if smaller == 0 or first.family == "date":
+        return ""
+    return f" ({abs(a - b) / smaller:.0%} apart)"
 
 
 def _ordinal(value: float) -> dt.date:
