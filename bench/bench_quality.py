@@ -64,9 +64,7 @@ def labels_of(claims: list[Claim]) -> Labels:
         for relation in claim.relations:
             if relation.claim in ids and relation.claim != claim.id:
                 kinds.setdefault(frozenset((claim.id, relation.claim)), relation.kind)
-    cross = frozenset(
-        pair for pair in kinds if len({article[claim_id] for claim_id in pair}) == 2
-    )
+    cross = frozenset(pair for pair in kinds if len({article[claim_id] for claim_id in pair}) == 2)
     return Labels(kinds, cross, article)
 
 
@@ -91,9 +89,7 @@ def _disagreeing(candidate: Candidate) -> bool:
     return candidate.kind in ("numeric", "date") and candidate.suggested_relation in CONFLICTS
 
 
-def score(
-    ranked: list[Candidate], labels: Labels, *, article: str | None = None
-) -> Scores:
+def score(ranked: list[Candidate], labels: Labels, *, article: str | None = None) -> Scores:
     """The figures above, on every labelled pair or on those touching `article`."""
 
     def touches(pair: frozenset[str]) -> bool:
@@ -243,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     published = {key: record.source.published for key, record in project.sources.items()}
     views = {key: record.source.view for key, record in project.sources.items()}
     conflicts = sum(1 for kind in labels.kinds.values() if kind in CONFLICTS)
+    across = len({p for p in labels.cross if labels.kinds[p] in CONFLICTS})
     print(
-        f"{len(claims)} claims, {len(labels.kinds)} labelled pairs ({conflicts} contradicts/updates, "
-        f"{len({p for p in labels.cross if labels.kinds[p] in CONFLICTS})} of them across articles); "
-        "relations stripped in memory"
+        f"{len(claims)} claims, {len(labels.kinds)} labelled pairs ({conflicts} "
+        f"contradicts/updates, {across} of them across articles); relations stripped in memory"
     )
     columns = {"lexical": run(claims, published, views, project, None)}
     if not arguments.no_semantic:

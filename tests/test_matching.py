@@ -711,7 +711,7 @@ def test_quality_on_the_recorded_relations() -> None:
 
 
 def test_the_deepseek_release_month_contradiction_is_found() -> None:
-    """"Released in February" against "a day before the Stargate announcement" (the
+    """ "Released in February" against "a day before the Stargate announcement" (the
     lexicon dates that to 21 January 2025): a date conflict, near the top."""
     from bench.bench_quality import stripped
 

@@ -105,14 +105,24 @@ CLAIMS = {
         "Seoul's average PM2.5 concentration was 18 micrograms per cubic metre in 2023.",
         "green-daily",
         "서울의 초미세먼지 농도는 18",
-        quantity={"subject": "average pm2.5 concentration in seoul", "value": 18, "unit": "ug/m3", "period": "2023"},
+        quantity={
+            "subject": "average pm2.5 concentration in seoul",
+            "value": 18,
+            "unit": "ug/m3",
+            "period": "2023",
+        },
     ),
     "pm25-2023-high": claim(
         "pm25-2023-high",
         "Seoul's average fine dust (PM2.5) level reached 25 micrograms per cubic metre in 2023.",
         "smog-weekly",
         "서울 초미세먼지 25",
-        quantity={"subject": "average pm2.5 concentration in seoul", "value": 25, "unit": "ug/m3", "period": "2023"},
+        quantity={
+            "subject": "average pm2.5 concentration in seoul",
+            "value": 25,
+            "unit": "ug/m3",
+            "period": "2023",
+        },
     ),
     # stance: the same city seen from opposing stances, named in two languages
     "seoul-air-improving": claim(
@@ -151,7 +161,12 @@ CLAIMS = {
         "smog-weekly",
         "부산항 2400만",
         topic="transport",
-        quantity={"subject": "containers handled by busan port", "value": 24_000_000, "unit": "containers", "period": "2023"},
+        quantity={
+            "subject": "containers handled by busan port",
+            "value": 24_000_000,
+            "unit": "containers",
+            "period": "2023",
+        },
     ),
     "busan-ferry": claim(
         "busan-ferry",

@@ -250,7 +250,11 @@ def _match(
 def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
     best: Scored | None = None
     for item in scored:
-        if item.kind in wanted and item.score >= minimum and (best is None or item.score > best.score):
+        if (
+            item.kind in wanted
+            and item.score >= minimum
+            and (best is None or item.score > best.score)
+        ):
             best = item
     return best
 
@@ -261,9 +265,7 @@ def _candidate(a: Frame, b: Frame, best: Scored) -> Candidate:
     else:
         first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
     reason = (best.reason if isinstance(best.reason, str) else best.reason()) + _where(a, b)
-    relation = cast(
-        Literal["contradicts", "supports", "same-fact", "updates"], best.relation
-    )
+    relation = cast(Literal["contradicts", "supports", "same-fact", "updates"], best.relation)
     kind = cast(Literal["numeric", "stance", "date", "duplicate"], best.kind)
     return Candidate(
         first.claim_id,

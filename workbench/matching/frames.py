@@ -23,9 +23,9 @@ from workbench.matching.language import (
     DAY_UNITS,
     KOREAN_COMPARISON_STEMS,
     KOREAN_DAY_COUNTS,
+    KOREAN_NEGATION_MARKS,
     LOWER_BOUND_RE,
     MONTHS,
-    KOREAN_NEGATION_MARKS,
     NEGATION_WORDS,
     NUMBER_WORDS,
     RELATIVE_MONTHS,
@@ -120,9 +120,7 @@ class LexiconIndex:
             for alias in (event.name, *event.aliases):
                 words = tuple(tokens(alias))
                 if words:
-                    self._event_first.setdefault(words[0], []).append(
-                        _Alias(words, event.name, "")
-                    )
+                    self._event_first.setdefault(words[0], []).append(_Alias(words, event.name, ""))
         for found in self._event_first.values():
             found.sort(key=lambda alias: -len(alias.words))
         self.event_words = frozenset(
@@ -304,9 +302,7 @@ _OFFSET_RE = re.compile(
 )
 _KO_OFFSET_RE = re.compile(r"(" + "|".join(KOREAN_DAY_COUNTS) + r"|\d+\s*일)\s*(전|앞서|후|뒤)")
 _RELATIVE_YEAR_RE = re.compile("|".join(re.escape(key) for key in RELATIVE_YEARS), re.IGNORECASE)
-_RELATIVE_MONTH_RE = re.compile(
-    "|".join(re.escape(key) for key in RELATIVE_MONTHS), re.IGNORECASE
-)
+_RELATIVE_MONTH_RE = re.compile("|".join(re.escape(key) for key in RELATIVE_MONTHS), re.IGNORECASE)
 _RELATIVE_PHRASES = tuple(phrase.lower() for phrase in (*RELATIVE_YEARS, *RELATIVE_MONTHS))
 _DATE_UNITS = frozenset({"date", "year", "year-month", "month-day"})
 _DURATION_DAYS = {
@@ -326,6 +322,11 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def _day_period(year: int, month: int, day: int) -> Period | None:
+    found = _safe_date(year, month, day)
+    return Period(found, found) if found else None
 
 
 def _recent_month(month: int, published: dt.date | None) -> Period | None:
@@ -370,15 +371,14 @@ def explicit_dates(
         for position, name in index.events_in(words):
             event_day = index.event_dates[name]
             window = " ".join(words[max(0, position - 8) : position])
-            offset = None
-            for offset in _OFFSET_RE.finditer(window):
-                pass
-            if offset is not None:
+            offsets = list(_OFFSET_RE.finditer(window))
+            if offsets:
+                offset = offsets[-1]
                 count_word = offset.group(1).lower()
                 count = NUMBER_WORDS.get(count_word) or int(count_word)
-                sign = -1 if offset.group(3).lower() in ("before", "earlier than", "ahead of", "prior to") else 1
-                day = _shift(event_day, sign * count, offset.group(2).lower())
-                add(Period(day, day), (-1, -1))
+                sign = 1 if offset.group(3).lower() in ("after", "later than") else -1
+                shifted = _shift(event_day, sign * count, offset.group(2).lower())
+                add(Period(shifted, shifted), (-1, -1))
             else:
                 korean = _KO_OFFSET_RE.search(" ".join(words[position : position + 8]))
                 if korean is not None:
@@ -386,27 +386,30 @@ def explicit_dates(
                     if amount is None:
                         amount = int(re.sub(r"\D", "", korean.group(1)))
                     sign = -1 if korean.group(2) in ("전", "앞서") else 1
-                    day = event_day + dt.timedelta(days=sign * amount)
-                    add(Period(day, day), (-1, -1))
+                    shifted = event_day + dt.timedelta(days=sign * amount)
+                    add(Period(shifted, shifted), (-1, -1))
     if has_digit and has_month:
         for match in _DAY_MONTH_YEAR_RE.finditer(folded):
-            day = _safe_date(
-                int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1))
+            add(
+                _day_period(
+                    int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1))
+                ),
+                match.span(),
             )
-            add(Period(day, day) if day else None, match.span())
         for match in _MONTH_DAY_YEAR_RE.finditer(folded):
-            day = _safe_date(
-                int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2))
+            add(
+                _day_period(
+                    int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2))
+                ),
+                match.span(),
             )
-            add(Period(day, day) if day else None, match.span())
     if has_digit:
         for match in _ISO_RE.finditer(folded):
             year, month = int(match.group(1)), int(match.group(2))
             if not 1 <= month <= 12:
                 continue
             if match.group(3):
-                day = _safe_date(year, month, int(match.group(3)))
-                add(Period(day, day) if day else None, match.span())
+                add(_day_period(year, month, int(match.group(3))), match.span())
             else:
                 add(month_period(year, month), match.span())
     if has_digit and has_month:
@@ -417,18 +420,17 @@ def explicit_dates(
             month = int(match.group(2))
             if not 1 <= month <= 12:
                 continue
+            recent = _recent_month(month, published)
             if match.group(1):
-                year: int | None = int(match.group(1))
+                korean_year = int(match.group(1))
+            elif recent is not None:
+                korean_year = recent.start.year
             else:
-                recent = _recent_month(month, published)
-                year = recent.start.year if recent else None
-            if year is None:
                 continue
             if match.group(3):
-                day = _safe_date(year, month, int(match.group(3)))
-                add(Period(day, day) if day else None, match.span())
+                add(_day_period(korean_year, month, int(match.group(3))), match.span())
             else:
-                add(month_period(year, month), match.span())
+                add(month_period(korean_year, month), match.span())
     if has_month:
         for match in _BARE_MONTH_RE.finditer(folded):
             add(_recent_month(MONTHS[match.group(1).lower()], published), match.span(1))
@@ -544,9 +546,7 @@ def _subject(text: str, index: LexiconIndex) -> tuple[frozenset[str], frozenset[
 _unit_cache: dict[str, str] = {}
 
 
-def amount_of(
-    quantity: Quantity, statement: str, quote: str, index: LexiconIndex
-) -> Amount | None:
+def amount_of(quantity: Quantity, statement: str, quote: str, index: LexiconIndex) -> Amount | None:
     """A claim's quantity in comparable form, or None if it cannot be compared."""
     unit = _unit_cache.get(quantity.unit)
     if unit is None:
@@ -660,8 +660,9 @@ class FrameReader:
             compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
             stripped = strip_particle(word)
             if len(stripped) >= 2:
-                content = (stripped,) + tuple(
-                    "~" + stripped[start : start + 2] for start in range(len(stripped) - 1)
+                content = (
+                    stripped,
+                    *("~" + stripped[start : start + 2] for start in range(len(stripped) - 1)),
                 )
         elif len(word) >= 2 and word not in STOPWORDS:
             stemmed = stem(word)
@@ -754,9 +755,7 @@ class FrameReader:
                 self._quote_cache[quote] = found
         return found
 
-    def read(
-        self, index: int, claim: Claim, published: dt.date | None, view: str
-    ) -> Frame:
+    def read(self, index: int, claim: Claim, published: dt.date | None, view: str) -> Frame:
         statement = claim.statement
         said = self._text(statement)
         quoted = self._quote(claim.source.quote)

@@ -16,6 +16,11 @@ def _wordlist(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _words(text: str) -> list[str]:
+    """Words written as one string, in order."""
+    return text.split()
+
+
 STOPWORDS = _wordlist(
     """a about above after again against all also an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -32,8 +37,8 @@ STOPWORDS = _wordlist(
 )
 """English words that say nothing about what a claim is about."""
 
-NEGATION_WORDS = frozenset(
-    "not no never neither nor none nobody nothing cannot unable fail fails failed failing".split()
+NEGATION_WORDS = _wordlist(
+    "not no never neither nor none nobody nothing cannot unable fail fails failed failing"
 )
 """English negation, as whole words (with "n't" read apart)."""
 
@@ -49,8 +54,11 @@ NEGATION_RE = re.compile(
 
 KOREAN_PARTICLES = tuple(
     sorted(
-        """은 는 이 가 을 를 의 에 에서 에게 으로 로 과 와 도 만 까지 부터 보다 처럼 이나 나
-        으로서 로서 이다 였다 이었다 에는 에도 에서도 으로는 로는 과의 와의 들 들이 들은 들의""".split(),
+        _words(
+            """은 는 이 가 을 를 의 에 에서 에게 으로 로 과 와 도 만 까지 부터 보다 처럼
+            이나 나 으로서 로서 이다 였다 이었다 에는 에도 에서도 으로는 로는 과의 와의
+            들 들이 들은 들의"""
+        ),
         key=len,
         reverse=True,
     )
@@ -203,11 +211,13 @@ def strip_particle(token: str) -> str:
 
 COMPARISON_WORDS = frozenset(
     stem(word)
-    for word in """behind lag lags lagging trail trails trailing catch catching caught gap gaps
-    rival rivals rivalling par match matches beat beats outperform outperforms surpass lead
-    leads leading ahead compete competes competing competitive contend narrow narrowing
-    chase chasing superior inferior dominate dominates dominant unrivalled advantage edge
-    overtake overtakes threaten threatens""".split()
+    for word in _words(
+        """behind lag lags lagging trail trails trailing catch catching caught gap gaps
+        rival rivals rivalling par match matches beat beats outperform outperforms surpass lead
+        leads leading ahead compete competes competing competitive contend narrow narrowing
+        chase chasing superior inferior dominate dominates dominant unrivalled advantage edge
+        overtake overtakes threaten threatens"""
+    )
 )
 """English words that put one side against another: "trails", "on a par", "catch up"."""
 

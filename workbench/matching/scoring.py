@@ -249,9 +249,7 @@ class Comparer:
         return shared / len(a.subject | b.subject)
 
     def _agree(self, a: Amount, b: Amount) -> bool:
-        tolerance = (
-            self.approximate_tolerance if a.approximate or b.approximate else self.tolerance
-        )
+        tolerance = self.approximate_tolerance if a.approximate or b.approximate else self.tolerance
         a_low, a_high = _interval(a)
         b_low, b_high = _interval(b)
         if a.family == "date":
@@ -307,9 +305,7 @@ class Comparer:
             disagreeing=True,
         )
 
-    def _dates(
-        self, a: Frame, b: Frame, shared: frozenset[str], related: float
-    ) -> Scored | None:
+    def _dates(self, a: Frame, b: Frame, shared: frozenset[str], related: float) -> Scored | None:
         """The same event dated differently: a shared specific entity, event words,
         other words in common, and disjoint dates."""
         crowded = 0.3 * self.weights.total if self.weights.total >= 20 else math.inf
@@ -425,9 +421,7 @@ def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
         "numeric",
         "contradicts",
         0.4 + 0.5 * words,
-        lambda: (
-            f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}"
-        ),
+        lambda: f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}",
         disagreeing=True,
     )
 
