@@ -324,7 +324,7 @@ class Comparer:
             return None
         strength = max(self.entity_weight.get(name, 0.0) for name in specific)
         strength = min(1.0, strength / max(math.log(self.weights.total + 1), 1.0))
-        score = 0.55 + 0.25 * related + 0.2 * strength
+        score = 0.7 + 0.15 * related + 0.15 * strength
         names = ", ".join(sorted(specific)[:2])
         return Scored(
             "date",
