@@ -629,6 +629,18 @@ class _TokenInfo:
     """Any of the above but content: most tokens are plain words and skip the checks."""
 
 
+def _measures_something(info: _TokenInfo, position: int, infos: list[_TokenInfo]) -> bool:
+    """Whether a figure measures something ("$5.6M", "4th", "5 companies", "2023")
+    rather than numbering it ("set 5", a footnote): a decimal, a large value, or a
+    word after it saying what it counts."""
+    if info.figure is None:
+        return False
+    if info.figure >= 100 or "." in info.word or "," in info.word:
+        return True
+    following = infos[position + 1] if position + 1 < len(infos) else None
+    return following is not None and following.figure is None
+
+
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
@@ -707,7 +719,7 @@ class FrameReader:
                 compares = True
             if info.negation:
                 negated = True
-            if info.figure is not None:
+            if info.figure is not None and _measures_something(info, position, infos):
                 figures.append(info.figure)
             if position < skip_to:
                 continue

@@ -374,17 +374,12 @@ class Comparer:
             or self.index.opposes(a.stance, b.stance)
         ):
             return None
-        if a.figures != b.figures and a.figures and b.figures:
-            if (
-                a.amount is None
-                and b.amount is None
-                and words >= SAME_FACT_WORDS
-                and a.entities == b.entities
-            ):
+        alike = a.entities == b.entities and words >= SAME_FACT_WORDS
+        if alike and a.figures != b.figures and a.figures and b.figures:
+            if a.amount is None and b.amount is None:
                 return _other_figures(a, b, words)
-            same_fact = False
-        else:
-            same_fact = a.entities == b.entities and words >= SAME_FACT_WORDS
+            alike = False
+        same_fact = alike
         if same_fact:
             return Scored(
                 "duplicate",
@@ -405,25 +400,42 @@ class Comparer:
         )
 
 
+_measures_cache: dict[str, frozenset[tuple[float, float, str]]] = {}
+
+
+def _measures(statement: str) -> frozenset[tuple[float, float, str]]:
+    """The figures of a statement that measure something (money, a share, a rank, a
+    year...): bare numbers ("set 5", a footnote) do not make two statements differ."""
+    found = _measures_cache.get(statement)
+    if found is None:
+        found = frozenset(
+            (mention.low, mention.high, mention.unit)
+            for mention in parse_numbers(statement)
+            if mention.kind != "number"
+        )
+        if len(_measures_cache) > 50_000:
+            _measures_cache.clear()
+        _measures_cache[statement] = found
+    return found
+
+
 def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
     """Two statements alike but for a figure ("$5.6M" / "$56M"): a numeric conflict."""
-    mine = {(m.low, m.high, m.unit) for m in parse_numbers(a.statement)}
-    theirs = {(m.low, m.high, m.unit) for m in parse_numbers(b.statement)}
-    first, second = sorted(mine - theirs), sorted(theirs - mine)
-    if not first or not second:
+    if not (a.figures - b.figures) or not (b.figures - a.figures):
         return None
 
     def shown(low: float, high: float, unit: str) -> str:
         text = format_value(low, unit)
         return text if low == high else f"{text} to {format_value(high, unit)}"
 
-    return Scored(
-        "numeric",
-        "contradicts",
-        0.4 + 0.5 * words,
-        lambda: f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}",
-        disagreeing=True,
-    )
+    def reason() -> str:
+        mine, theirs = _measures(a.statement), _measures(b.statement)
+        first, second = sorted(mine - theirs), sorted(theirs - mine)
+        if not first or not second:
+            return "the same statement with other figures"
+        return f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}"
+
+    return Scored("numeric", "contradicts", 0.4 + 0.5 * words, reason, disagreeing=True)
 
 
 def _about(shared: frozenset[str]) -> str:
