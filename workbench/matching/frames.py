@@ -630,12 +630,12 @@ class _TokenInfo:
 
 
 def _measures_something(info: _TokenInfo, position: int, infos: list[_TokenInfo]) -> bool:
-    """Whether a figure measures something ("$5.6M", "4th", "5 companies", "2023")
-    rather than numbering it ("set 5", a footnote): a decimal, a large value, or a
-    word after it saying what it counts."""
+    """Whether a figure measures something ("$5.6M", "4th", "5 companies", "in 2023")
+    rather than numbering it ("set 5", a footnote): a decimal, a year, or a word after
+    it saying what it counts."""
     if info.figure is None:
         return False
-    if info.figure >= 100 or "." in info.word or "," in info.word:
+    if 1800 <= info.figure <= 2100 or "." in info.word or "," in info.word:
         return True
     following = infos[position + 1] if position + 1 < len(infos) else None
     return following is not None and following.figure is None
