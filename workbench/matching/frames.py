@@ -616,7 +616,8 @@ class _TokenInfo:
     word: str
     """The token lower-cased."""
     content: tuple[str, ...]
-    """What it adds to the content words: a stem, or a Korean noun and its syllable pairs."""
+    """What it adds to the content words: an English stem, or a Korean word without its
+    particle."""
     event: bool
     compares: bool
     entity: str
@@ -672,10 +673,7 @@ class FrameReader:
             compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
             stripped = strip_particle(word)
             if len(stripped) >= 2:
-                content = (
-                    stripped,
-                    *("~" + stripped[start : start + 2] for start in range(len(stripped) - 1)),
-                )
+                content = (stripped,)
         elif len(word) >= 2 and word not in STOPWORDS:
             stemmed = stem(word)
             compares = stemmed in COMPARISON_WORDS
