@@ -57,6 +57,10 @@ KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(Cand
 Similarities = Mapping[tuple[str, str], float]
 """Cosine similarity of claim pairs, keyed by (smaller id, larger id)."""
 
+_Found = tuple[float, str, str, str, Frame, Frame, Scored]
+"""A pair that makes a candidate: minus its score, first id, second id, kind (the sort
+key), then its frames and how it scored; only the kept ones become `Candidate`s."""
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -225,7 +229,7 @@ def _match(
             i, j = position_of.get(left), position_of.get(right)
             if i is not None and j is not None and i != j:
                 codes.add(min(i, j) * n + max(i, j))
-    found: list[Candidate] = []
+    found: list[_Found] = []
     minimum = settings.min_score
     for code in sorted(codes):
         i, j = divmod(code, n)
@@ -241,10 +245,14 @@ def _match(
             continue
         semantic = similarities.get(key) if similarities else None
         best = _best(comparer.compare_all(a, b, semantic), wanted, minimum)
-        if best is not None:
-            found.append(_candidate(a, b, best))
-    found.sort(key=lambda c: (-c.score, c.first, c.second, c.kind))
-    return _keep_best_per_claim(found, settings.per_claim)
+        if best is None:
+            continue
+        first, second = (b, a) if best.relation == "updates" and not best.newer_first else (a, b)
+        score = round(min(1.0, best.score), 3)
+        found.append((-score, first.claim_id, second.claim_id, best.kind, a, b, best))
+    found.sort(key=lambda item: item[:4])
+    kept = _keep_best_per_claim(found, settings.per_claim)
+    return [_candidate(*item) for item in kept]
 
 
 def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
@@ -259,21 +267,21 @@ def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> S
     return best
 
 
-def _candidate(a: Frame, b: Frame, best: Scored) -> Candidate:
-    if best.relation == "updates":
-        first, second = (a, b) if best.newer_first else (b, a)
-    else:
-        first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
+_KindName = Literal["numeric", "stance", "date", "duplicate"]
+_RelationName = Literal["contradicts", "supports", "same-fact", "updates"]
+
+
+def _candidate(
+    negative_score: float, first: str, second: str, kind: str, a: Frame, b: Frame, best: Scored
+) -> Candidate:
     reason = (best.reason if isinstance(best.reason, str) else best.reason()) + _where(a, b)
-    relation = cast(Literal["contradicts", "supports", "same-fact", "updates"], best.relation)
-    kind = cast(Literal["numeric", "stance", "date", "duplicate"], best.kind)
     return Candidate(
-        first.claim_id,
-        second.claim_id,
-        kind,
-        round(min(1.0, best.score), 3),
+        first,
+        second,
+        cast(_KindName, kind),
+        -negative_score,
         reason,
-        relation,
+        cast(_RelationName, best.relation),
         a.source_id == b.source_id,
     )
 
@@ -284,24 +292,26 @@ def _where(a: Frame, b: Frame) -> str:
             return f"; both in {a.source_id}, cut from one quote"
         return f"; both in {a.source_id}"
     if a.published and b.published and a.published != b.published:
-        older, newer = sorted((a.published, b.published))
+        older, newer = min(a.published, b.published), max(a.published, b.published)
         return f"; two sources ({older.isoformat()} / {newer.isoformat()})"
     return "; two sources"
 
 
-def _keep_best_per_claim(found: list[Candidate], per_claim: int) -> list[Candidate]:
-    """Each claim's best `per_claim` pairs (a pair stays if either claim keeps it)."""
+def _keep_best_per_claim(found: list[_Found], per_claim: int) -> list[_Found]:
+    """Each claim's best `per_claim` pairs (a pair stays if either claim keeps it), from
+    pairs sorted best first."""
     if per_claim <= 0:
         return found
     seen: dict[str, int] = {}
-    kept: list[Candidate] = []
-    for candidate in found:
-        first = seen.get(candidate.first, 0)
-        second = seen.get(candidate.second, 0)
-        seen[candidate.first] = first + 1
-        seen[candidate.second] = second + 1
-        if first < per_claim or second < per_claim:
-            kept.append(candidate)
+    kept: list[_Found] = []
+    for item in found:
+        first, second = item[1], item[2]
+        first_count = seen.get(first, 0)
+        second_count = seen.get(second, 0)
+        seen[first] = first_count + 1
+        seen[second] = second_count + 1
+        if first_count < per_claim or second_count < per_claim:
+            kept.append(item)
     return kept
 
 
