@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from workbench.matching.language import (
@@ -40,7 +39,6 @@ from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
 
 _TOKEN_RE = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*|[가-힣]+|[\u3400-\u9fff]")
-_HANGUL_RE = re.compile(r"[가-힣]")
 
 
 def _is_hangul(token: str) -> bool:
@@ -801,17 +799,3 @@ class FrameReader:
             compares=said.compares or quoted.compares,
             statement=statement,
         )
-
-
-def read_frames(
-    claims: Iterable[Claim],
-    lexicon: Lexicon,
-    published: Mapping[str, dt.date],
-    views: Mapping[str, str],
-) -> list[Frame]:
-    """The frame of each claim, in order."""
-    reader = FrameReader(LexiconIndex(lexicon))
-    return [
-        reader.read(position, claim, published.get(claim.source.id), views.get(claim.source.id, ""))
-        for position, claim in enumerate(claims)
-    ]

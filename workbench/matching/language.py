@@ -45,12 +45,6 @@ NEGATION_WORDS = _wordlist(
 KOREAN_NEGATION_MARKS = ("없", "않", "못", "아니", "불가능")
 """Korean negation inside a word: 없다, 않다, 못하다, 아니다, 불가능."""
 
-NEGATION_RE = re.compile(
-    r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|unable|fail(?:s|ed|ing)?)\b"
-    r"|n't\b|없|않|못|아니|불가능",
-    re.IGNORECASE,
-)
-"""Negation in English statements and Korean quotes."""
 
 KOREAN_PARTICLES = tuple(
     sorted(

@@ -38,8 +38,9 @@ COMPARING_WEIGHT = 0.2
 MAXIMUM_RELATEDNESS = (
     WORDS_WEIGHT + ENTITIES_WEIGHT + TOPIC_WEIGHT + RIVALS_WEIGHT + COMPARING_WEIGHT
 )
-"""How relatedness is made (fixed, not fitted to the labels): words and names in common,
-the same topic, both naming the two sides the project compares, both comparing them."""
+"""How relatedness is made: words and names in common, the same topic, both naming the
+two sides the project compares, both comparing them.  Set by hand, never fitted to a
+project's recorded relations (see `bench/bench_quality.py` on what that means)."""
 
 SEMANTIC_WEIGHT = 0.3
 SEMANTIC_FLOOR = 0.2
@@ -99,12 +100,6 @@ class Weights:
             found = math.log(1 + self.total / count)
             self._idf_cache[count] = found
         return found
-
-    def word_weight(self, word: str) -> float:
-        return self.idf(self.word_df.get(word, 1))
-
-    def entity_weight(self, name: str) -> float:
-        return self.idf(self.entity_df.get(name, 1))
 
 
 def _norms(sets: list[frozenset[str]], squared: Mapping[str, float]) -> list[float]:
@@ -172,10 +167,6 @@ class Comparer:
             if a.compares and b.compares:
                 score += COMPARING_WEIGHT
         return score / MAXIMUM_RELATEDNESS, words, shared_entities
-
-    def about_rivals(self, frame: Frame) -> bool:
-        """The claim names both sides of a comparison the project follows."""
-        return any(pair <= frame.groups for pair in self.rival_groups)
 
     def worth(self, a: Frame, b: Frame, found: Scored) -> float:
         """How much a pair is worth a reviewer's time, by where its claims come from.
@@ -330,7 +321,7 @@ class Comparer:
             "date",
             "contradicts",
             score,
-            f"{names} dated {_date_text(first)} in one and {_date_text(second)} in the other",
+            f"{names} dated {first} in one and {second} in the other",
             newer_first=_newer(a, b),
             disagreeing=True,
         )
@@ -482,10 +473,6 @@ def _apart(first: Amount, second: Amount) -> str:
 
 def _ordinal(value: float) -> dt.date:
     return dt.date.fromordinal(int(value))
-
-
-def _date_text(period: Period) -> str:
-    return str(period)
 
 
 def _newer(a: Frame, b: Frame) -> bool:
