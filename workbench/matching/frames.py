@@ -141,7 +141,8 @@ class LexiconIndex:
         if not words:
             return
         stripped = alias.strip()
-        exact = stripped if stripped.isupper() and len(stripped) <= 4 else ""
+        short_capitals = stripped.isalnum() and stripped.isupper() and len(stripped) <= 4
+        exact = stripped if len(words) == 1 and short_capitals else ""
         self._first.setdefault(words[0], []).append(_Alias(words, name, exact))
         self._first[words[0]].sort(key=lambda item: -len(item.words))
         if _is_hangul(words[0]):
