@@ -245,7 +245,8 @@ class Comparer:
         b_low, b_high = _interval(b)
         if a.family == "date":
             return a_low <= b_high and b_low <= a_high
-        slack = tolerance * max(abs(a_low), abs(a_high), abs(b_low), abs(b_high), 1e-12)
+        finite = [abs(value) for value in (a_low, a_high, b_low, b_high) if math.isfinite(value)]
+        slack = tolerance * max(finite, default=0.0)
         return a_low - slack <= b_high and b_low - slack <= a_high
 
     def _amounts(self, a: Frame, b: Frame, first: Amount, second: Amount) -> Scored | None:
