@@ -621,12 +621,22 @@ class _TokenInfo:
     compares: bool
     entity: str
     """The entity a one-word alias names, or ''."""
-    starts_longer: bool
-    """It may start an alias of several words: those are matched where it stands."""
+    starts_longer: frozenset[str]
+    """The second words of the aliases of several words it may start (matched where it
+    stands when the next token is one of them; Korean may add a particle to it)."""
     negation: bool
     figure: float | None
     special: bool
     """Any of the above but content: most tokens are plain words and skip the checks."""
+
+
+def _next_word_in(infos: list[_TokenInfo], position: int, second_words: frozenset[str]) -> bool:
+    if position + 1 >= len(infos):
+        return False
+    following = infos[position + 1].word
+    return following in second_words or any(
+        following.startswith(word) for word in second_words if _is_hangul(word)
+    )
 
 
 def _measures_something(info: _TokenInfo, position: int, infos: list[_TokenInfo]) -> bool:
@@ -654,13 +664,14 @@ class FrameReader:
         word = original.lower()
         index = self.index
         entity = ""
-        starts_longer = False
+        second_words: set[str] = set()
         candidates = index.first_aliases(word)
         for alias in candidates:
             if len(alias.words) > 1:
-                starts_longer = True
+                second_words.add(alias.words[1])
             elif not alias.exact_case or original == alias.exact_case:
                 entity = entity or alias.target
+        starts_longer = frozenset(second_words)
         content: tuple[str, ...] = ()
         event = compares = False
         negation = word in NEGATION_WORDS
@@ -720,7 +731,7 @@ class FrameReader:
                 figures.append(info.figure)
             if position < skip_to:
                 continue
-            if info.starts_longer:
+            if info.starts_longer and _next_word_in(infos, position, info.starts_longer):
                 if words is None:
                     words = [info.word for info in infos]
                 match = self.index.match_at(words, originals, position)

@@ -218,10 +218,11 @@ class Comparer:
             dated = self._dates(a, b, shared, related)
             if dated is not None:
                 found.append(dated)
-        stance = self._stance(a, b, related, words, shared)
+        opposed = self.index.opposes(a.stance, b.stance)
+        stance = self._stance(a, b, related, words, shared, opposed)
         if stance is not None:
             found.append(stance)
-        duplicate = self._duplicate(a, b, related, words, shared)
+        duplicate = self._duplicate(a, b, related, words, shared, opposed)
         if duplicate is not None:
             found.append(duplicate)
         for item in found:
@@ -328,9 +329,15 @@ class Comparer:
         )
 
     def _stance(
-        self, a: Frame, b: Frame, related: float, words: float, shared: frozenset[str]
+        self,
+        a: Frame,
+        b: Frame,
+        related: float,
+        words: float,
+        shared: frozenset[str],
+        opposed: bool,
     ) -> Scored | None:
-        if self.index.opposes(a.stance, b.stance):
+        if opposed:
             if related < 0.12:
                 return None
             newer = _newer(a, b)
@@ -358,13 +365,15 @@ class Comparer:
         return None
 
     def _duplicate(
-        self, a: Frame, b: Frame, related: float, words: float, shared: frozenset[str]
+        self,
+        a: Frame,
+        b: Frame,
+        related: float,
+        words: float,
+        shared: frozenset[str],
+        opposed: bool,
     ) -> Scored | None:
-        if (
-            a.negated != b.negated
-            or a.quote_negated != b.quote_negated
-            or self.index.opposes(a.stance, b.stance)
-        ):
+        if opposed or a.negated != b.negated or a.quote_negated != b.quote_negated:
             return None
         alike = a.entities == b.entities and words >= SAME_FACT_WORDS
         if alike and a.figures != b.figures and a.figures and b.figures:
