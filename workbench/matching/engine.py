@@ -35,6 +35,7 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Literal, cast, get_args
 
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
@@ -250,7 +251,7 @@ def _match(
         first, second = (b, a) if best.relation == "updates" and not best.newer_first else (a, b)
         score = round(min(1.0, best.score), 3)
         found.append((-score, first.claim_id, second.claim_id, best.kind, a, b, best))
-    found.sort(key=lambda item: item[:4])
+    found.sort(key=itemgetter(0, 1, 2, 3))
     kept = _keep_best_per_claim(found, settings.per_claim)
     return [_candidate(*item) for item in kept]
 
