@@ -111,7 +111,9 @@ def build(make_project: ProjectFactory) -> ProjectFactory:
     def build_project(claims: dict[str, str]) -> Path:
         root = make_project({f"{name}.toml": text for name, text in claims.items()})
         config = root / "workbench.toml"
-        config.write_text('lexicon = "lexicon.toml"\n' + config.read_text("utf-8"), "utf-8")
+        # The lexicon file below replaces any inline [lexicon] the shared config has.
+        text = config.read_text("utf-8").split("\n[lexicon]\n")[0]
+        config.write_text('lexicon = "lexicon.toml"\n' + text, "utf-8")
         (root / "lexicon.toml").write_text(LEXICON, encoding="utf-8")
         (root / "seeds" / "001_old.txt").write_text("옛 기사\n", encoding="utf-8")
         (root / "seeds" / "001_old.toml").write_text(OTHER_SOURCE, encoding="utf-8")
