@@ -77,7 +77,7 @@ def make_corpus(count: int) -> Path:
     claims = _bundled_claims()
     (root / "claims").mkdir(parents=True)
     shutil.copy(REPO / "workbench.toml", root / "workbench.toml")
-    _copy_lexicon(root)
+    shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
     shutil.copytree(REPO / "seeds", root / "seeds")
     full_groups, remainder = divmod(count, len(claims))
     # The last group is partial: relations to claims it does not clone are left
