@@ -221,7 +221,9 @@ class Amount:
     """A claim's quantity, normalised so that two of them compare."""
 
     subject: frozenset[str]
-    """Content words of the quantity's subject."""
+    """Content words of the quantity's subject..."""
+    subject_text: str
+    """...and the subject as written, for the reason a reviewer reads."""
     subject_entities: frozenset[str]
     family: str
     """money:USD, share (a fraction), rank, date, duration (days), count..."""
@@ -579,6 +581,7 @@ def amount_of(quantity: Quantity, statement: str, quote: str, index: LexiconInde
     entities, subject = _subject(quantity.subject, index)
     return Amount(
         subject=subject,
+        subject_text=quantity.subject,
         subject_entities=entities,
         family=family,
         low=low,

@@ -47,7 +47,7 @@ SEMANTIC_FLOOR = 0.2
 """A pair the semantic proposer names gains up to `SEMANTIC_WEIGHT` of relatedness, by
 how far its cosine is above `SEMANTIC_FLOOR` (related pairs run near 0.45 here)."""
 
-SAME_SUBJECT = 0.85
+SAME_SUBJECT = 0.9
 """Share of words two quantity subjects must have in common ("year of the plan" is not
 "target year of the plan")."""
 
@@ -267,7 +267,7 @@ class Comparer:
                 "updates",
                 0.45 + 0.3 * alike,
                 lambda: (
-                    f"the same quantity in two periods: {_value(older)} ({older.period}) "
+                    f"{first.subject_text}, in two periods: {_value(older)} ({older.period}) "
                     f"and later {_value(newer)} ({newer.period})"
                 ),
                 newer_first=newer_first,
@@ -282,7 +282,8 @@ class Comparer:
                 "same-fact",
                 0.35 + 0.3 * alike,
                 lambda: (
-                    f"the same quantity with the same value: {_value(first)} and {_value(second)}"
+                    f"{first.subject_text}, the same value twice: "
+                    f"{_value(first)} and {_value(second)}"
                 ),
             )
         kind = "date" if first.family == "date" else "numeric"
@@ -291,7 +292,7 @@ class Comparer:
             "contradicts",
             0.6 + 0.35 * alike,
             lambda: (
-                f"one quantity, two values: {_value(first)} vs {_value(second)}"
+                f"{first.subject_text}, two values: {_value(first)} vs {_value(second)}"
                 + _apart(first, second)
             ),
             newer_first=_newer(a, b),
