@@ -802,7 +802,10 @@ def test_crowded_keys_fall_back_to_neighbours_and_stay_a_subset() -> None:
     project = load_project(REPO, use_cache=False)
     claims = list(project.iter_claims())
     tight = MatchSettings(block_size=4, pair_budget=0, window=2, per_claim=0)
-    blocked = match_claims(claims, respect_recorded=False, settings=tight)
-    exhaustive = match_claims(claims, respect_recorded=False, exhaustive=True, settings=tight)
+    lexicon = project.settings.lexicon
+    blocked = match_claims(claims, lexicon=lexicon, respect_recorded=False, settings=tight)
+    exhaustive = match_claims(
+        claims, lexicon=lexicon, respect_recorded=False, exhaustive=True, settings=tight
+    )
     assert set(blocked) <= set(exhaustive)
     assert len(blocked) < len(exhaustive)
