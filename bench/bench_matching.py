@@ -3,6 +3,15 @@
     python -m bench.bench_matching                  # 10,000, 30,000 and 100,000 claims
     python -m bench.bench_matching 10000 30000      # chosen sizes
     python -m bench.bench_matching --sample 400 800 # sizes of the all-pairs overlap samples
+    python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample
+
+The findings per claim are printed for each size: blocking must not lose pairs
+as the corpus grows (each claim keeps its best `per_claim` partners, so the
+figure should hold steady).  `--cli` also runs `workbench conflicts` as a user
+does, in a fresh process with a warm claim cache, and reports its wall time and
+peak memory (the whole process: loading the project included).  The collector
+row times the largest size with the cyclic garbage collector paused (the
+default) and running, the row that keeps `MatchSettings.pause_collector`.
 
 For each size the bundled claims are cloned with `bench.corpus.make_corpus`,
 loaded once (outside the timing, as the app and the CLI have them loaded), and
@@ -24,6 +33,7 @@ Baselines, in the same run so the ratios hold on any machine:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -33,7 +43,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from bench.corpus import make_corpus, median_seconds
-from workbench.matching import Candidate, find_candidates, match_claims
+from workbench.matching import Candidate, MatchSettings, find_candidates, match_claims
 from workbench.models import Claim
 from workbench.project import Project, load_project
 
@@ -69,7 +79,10 @@ def describe(found: Sequence[Candidate]) -> str:
 
 def engine_runs(sizes: Sequence[int], repeat: int) -> None:
     print("find_candidates on cloned corpora (project loaded beforehand):")
-    print(f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'us/claim':>9} {'x smallest':>10}  findings")
+    print(
+        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'us/claim':>9} {'x smallest':>10} "
+        f"{'per claim':>9}  findings"
+    )
     first: tuple[int, float] | None = None
     rows = []
     for count in sizes:
@@ -87,9 +100,11 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
         ratio = wall / first[1]
         rows.append((count, wall, cpu, per_claim, ratio, len(found), describe(found)))
         print(
-            f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {per_claim:>9.1f} {ratio:>10.2f}  "
-            f"{len(found):,} ({describe(found)})"
+            f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {per_claim:>9.1f} {ratio:>10.2f} "
+            f"{len(found) / count:>9.3f}  {len(found):,} ({describe(found)})"
         )
+        if count == sizes[-1]:
+            collector_row(project, runs)
         del project
     if first is not None and len(rows) > 1:
         count, wall = rows[-1][0], rows[-1][1]
@@ -97,6 +112,72 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
             f"growth {rows[0][0]:,} -> {count:,} claims: x{count / rows[0][0]:.1f} claims, "
             f"x{wall / rows[0][1]:.2f} time (linear would be x{count / rows[0][0]:.1f})"
         )
+
+
+def collector_row(project: Project, runs: int) -> None:
+    """The same run with the collector paused (the default) and running."""
+    claims = list(project.iter_claims())
+    published = {key: record.source.published for key, record in project.sources.items()}
+    views = {key: record.source.view for key, record in project.sources.items()}
+    lexicon = project.settings.lexicon
+    row = []
+    for pause in (True, False):
+        settings = MatchSettings(pause_collector=pause)
+        wall, cpu = timed(
+            lambda settings=settings: match_claims(
+                claims, published, views=views, lexicon=lexicon, settings=settings
+            ),
+            runs,
+        )
+        row.append(
+            f"collector {'paused' if pause else 'running'}: {wall:.2f} s wall, {cpu:.2f} s cpu"
+        )
+    print(f"  {len(claims):,} claims, " + "; ".join(row))
+
+
+_MEASURED = (
+    "import resource, runpy, sys\n"
+    "sys.argv = ['workbench', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('workbench', run_name='__main__')\n"
+    "finally:\n"
+    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    try:\n"
+    "        with open('/proc/self/status') as status:\n"
+    "            for line in status:\n"
+    "                if line.startswith('VmHWM:'):\n"
+    "                    peak = int(line.split()[1])\n"
+    "    except OSError:\n"
+    "        pass\n"
+    "    print(f'peak-kib {peak}', file=sys.stderr)\n"
+)
+"""`python -m workbench ...` that reports its own peak resident memory on exit (VmHWM
+where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory)."""
+
+
+def cli_runs(sizes: Sequence[int]) -> None:
+    """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache."""
+    import subprocess
+    import tempfile
+
+    print("workbench conflicts --format json, fresh process, warm claim cache:")
+    print(f"{'claims':>9} {'wall s':>8} {'peak MB':>8}  candidates")
+    with tempfile.TemporaryDirectory() as cache:
+        environment = {**os.environ, "WORKBENCH_CACHE_DIR": cache}
+        for count in sizes:
+            root = make_corpus(count)
+            command = [sys.executable, "-c", _MEASURED, "conflicts", "--root", str(root)]
+            command += ["--format", "json"]
+            subprocess.run(command, env=environment, capture_output=True, check=False)
+            started = time.perf_counter()
+            done = subprocess.run(
+                command, env=environment, capture_output=True, text=True, check=False
+            )
+            wall = time.perf_counter() - started
+            peak = [line for line in done.stderr.splitlines() if line.startswith("peak-kib ")]
+            megabytes = int(peak[-1].split()[1]) / 1024 if peak else float("nan")
+            found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
+            print(f"{count:>9,} {wall:>8.2f} {megabytes:>8.0f}  {found:,}")
 
 
 def cdist_baseline(count: int) -> float:
@@ -173,16 +254,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sample",
         type=int,
-        nargs="+",
+        nargs="*",
         default=[400, 800],
         help="claims in each all-pairs overlap sample",
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the cdist baseline")
+    parser.add_argument("--cli", action="store_true", help="also time `workbench conflicts`")
     arguments = parser.parse_args(argv)
     sizes = sorted(arguments.sizes)
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load_average:.2f} at start")
     engine_runs(sizes, arguments.repeat)
+    if arguments.cli:
+        cli_runs(sizes)
     if not arguments.no_baseline:
         baseline = cdist_baseline(sizes[0])
         project = load_project(make_corpus(sizes[0]))

@@ -70,6 +70,7 @@ def make_corpus(count: int) -> Path:
     """A project folder with `count` claims (built once, then reused)."""
     root = OUT / f"corpus-{count}-{_digest()}"
     if (root / "workbench.toml").exists() and (root / ".complete").exists():
+        _copy_lexicon(root)
         return root
     if root.exists():
         shutil.rmtree(root)
@@ -95,6 +96,13 @@ def make_corpus(count: int) -> Path:
         (root / "claims" / f"{data['id']}.toml").write_text(dumps_canonical(data), "utf-8")
     write_atomic(root / ".complete", f"{count}\n")
     return root
+
+
+def _copy_lexicon(root: Path) -> None:
+    """The bundled lexicon, copied afresh each time: it is not part of the cache key,
+    and a corpus must match with the subject's words as they are now."""
+    if (REPO / "lexicon.toml").exists():
+        shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
 
 
 def median_seconds(function: Callable[[], object], repeat: int = 5) -> float:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workbench.cli import main
-from workbench.matching import KINDS, Candidate, find_candidates, match_claims
+from workbench.matching import KINDS, Candidate, MatchSettings, find_candidates, match_claims
 from workbench.models import Claim
 from workbench.project import load_project
 
@@ -61,12 +61,60 @@ def claim(
     return text + extra
 
 
+LEXICON = """\
+opposing_stances = [["lagging", "catching-up"]]
+rivals = [["china", "us"]]
+event_words = ["released", "founded", "launched", "출시"]
+
+[[entities]]
+name = "China"
+group = "china"
+aliases = ["Chinese", "중국"]
+
+[[entities]]
+name = "United States"
+group = "us"
+aliases = ["US", "미국"]
+
+[[entities]]
+name = "DeepSeek"
+aliases = ["딥시크"]
+
+[[entities]]
+name = "Alibaba"
+aliases = ["알리바바"]
+
+[[entities]]
+name = "Alibaba Cloud"
+
+[[entities]]
+name = "Qwen2.5-Max"
+
+[[entities]]
+name = "Moonshot AI"
+aliases = ["문샷 AI"]
+
+[[entities]]
+name = "Germany"
+
+[[entities]]
+name = "United Kingdom"
+"""
+"""The test project's lexicon: its stances that oppose, its names, its event words."""
+
+
 @pytest.fixture
 def build(make_project: ProjectFactory) -> ProjectFactory:
-    """A project with the test source (2025-02-24) and an older one (2024-04-02)."""
+    """A project with the test source (2025-02-24) and an older one (2024-04-02), and
+    the lexicon above."""
 
     def build_project(claims: dict[str, str]) -> Path:
         root = make_project({f"{name}.toml": text for name, text in claims.items()})
+        config = root / "workbench.toml"
+        # The lexicon file below replaces any inline [lexicon] the shared config has.
+        text = config.read_text("utf-8").split("\n[lexicon]\n")[0]
+        config.write_text('lexicon = "lexicon.toml"\n' + text, "utf-8")
+        (root / "lexicon.toml").write_text(LEXICON, encoding="utf-8")
         (root / "seeds" / "001_old.txt").write_text("옛 기사\n", encoding="utf-8")
         (root / "seeds" / "001_old.toml").write_text(OTHER_SOURCE, encoding="utf-8")
         return root
@@ -179,9 +227,8 @@ def test_different_currencies_are_never_compared(build: ProjectFactory) -> None:
     )
     found = pair(candidates(root), "usd", "krw")
     assert all(c.kind != "numeric" for c in found)
-    assert all(c.suggested_relation != "same-fact" for c in found)
+    assert all(c.suggested_relation not in ("same-fact", "contradicts") for c in found)
     assert all("apart" not in c.reason for c in found)
-    assert any("different currencies" in c.reason for c in found)
 
 
 def test_different_subjects_are_not_compared(build: ProjectFactory) -> None:
@@ -263,7 +310,7 @@ def test_negation_is_not_a_duplicate(build: ProjectFactory) -> None:
     [found] = pair(candidates(root), "safe", "unsafe")
     assert found.kind != "duplicate" and found.suggested_relation != "same-fact"
     assert (found.kind, found.suggested_relation) == ("stance", "contradicts")
-    assert "unsafe" in found.reason
+    assert "negated" in found.reason
 
 
 def test_opposing_stances_across_sources_are_a_stance_candidate(build: ProjectFactory) -> None:
@@ -304,11 +351,21 @@ def test_opposing_stances_within_one_source_score_lower(build: ProjectFactory) -
     claims["behind-old"] = claim(
         "behind-old", statements["behind"][0], topic="race", stance="lagging", source="old-source"
     )
-    found = candidates(build(claims))
-    [same] = pair(found, "behind", "on-par")
+    root = build(claims)
+    found = candidates(root)
     [cross] = pair(found, "behind-old", "on-par")
-    assert same.kind == cross.kind == "stance"
-    assert same.suggested_relation == "contradicts"
+    assert cross.kind == "stance"
+    # Within one article a stance pair is worth less: an article that quotes a view and
+    # its rebuttal is doing its job; it comes up only below the pair across articles.
+    assert all(same.score < cross.score for same in pair(found, "behind", "on-par"))
+    project = load_project(root, use_cache=False)
+    everything = match_claims(
+        list(project.iter_claims()),
+        lexicon=project.settings.lexicon,
+        settings=MatchSettings(min_score=0.0),
+    )
+    [same] = pair(everything, "behind", "on-par")
+    assert same.kind == "stance" and same.same_source
     assert same.score < cross.score
 
 
@@ -415,7 +472,7 @@ def test_the_same_fact_twice_in_one_source_is_a_duplicate(build: ProjectFactory)
     root = build({"a": claim("a", statement), "b": claim("b", statement)})
     [found] = candidates(root)
     assert (found.kind, found.suggested_relation) == ("duplicate", "same-fact")
-    assert "twice in test-source" in found.reason
+    assert found.same_source and "both in test-source" in found.reason
 
 
 def test_a_negated_korean_quote_is_not_a_duplicate(build: ProjectFactory) -> None:
@@ -485,7 +542,9 @@ def test_filters_limit_and_order(build: ProjectFactory) -> None:
                 quantity={**FUNDING, "value": 3e9},
             ),
             "safe": claim("safe", "The DeepSeek app is safe.", topic="race"),
-            "unsafe": claim("unsafe", "The DeepSeek app is not safe.", topic="race"),
+            "unsafe": claim(
+                "unsafe", "The DeepSeek app is not safe.", topic="race", source="old-source"
+            ),
         }
     )
     everything = candidates(root)
@@ -505,7 +564,9 @@ def test_candidates_are_frozen_and_typed(build: ProjectFactory) -> None:
     root = build(
         {
             "safe": claim("safe", "The DeepSeek app is safe.", topic="race"),
-            "unsafe": claim("unsafe", "The DeepSeek app is not safe.", topic="race"),
+            "unsafe": claim(
+                "unsafe", "The DeepSeek app is not safe.", topic="race", source="old-source"
+            ),
         }
     )
     [found] = candidates(root)
@@ -572,7 +633,9 @@ def cli_root(build: ProjectFactory) -> Path:
                 quantity={**FUNDING, "value": 3e9},
             ),
             "safe": claim("safe", "The DeepSeek app is safe.", topic="race"),
-            "unsafe": claim("unsafe", "The DeepSeek app is not safe.", topic="race"),
+            "unsafe": claim(
+                "unsafe", "The DeepSeek app is not safe.", topic="race", source="old-source"
+            ),
         }
     )
 
@@ -620,20 +683,55 @@ def test_cli_bad_arguments_exit_2(
 
 # --------------------------------------------------------------------------- the real data
 
-RECALL_FLOOR = 0.65
-"""Recall on the relations recorded in claims/; bench/bench_quality.py prints the figure."""
+CROSS_RECALL_FLOOR = 0.45
+PRECISION_FLOOR = 0.45
+"""Floors just under what `python -m bench.bench_quality` measures on the bundled data
+(relations stripped): recorded cross-article contradicts/updates pairs in the top 100,
+and recorded pairs among the top 25.  A fall below them is a regression."""
 
 
-def test_recall_on_the_recorded_relations() -> None:
-    from bench.bench_quality import measure
+def test_quality_on_the_recorded_relations() -> None:
+    from bench.bench_quality import labels_of, score, stripped
 
     project = load_project(REPO, use_cache=False)
-    quality = measure(project)
-    if len(quality.labelled) < 20:
-        pytest.skip("too few relations recorded in claims/ to measure recall")
-    assert quality.recall >= RECALL_FLOOR
-    by_pair = {frozenset((c.first, c.second)) for c in quality.ranked}
-    assert len(by_pair) == len(quality.ranked)  # one candidate per pair
+    original = sorted(project.iter_claims(), key=lambda claim: claim.id)
+    labels = labels_of(original)
+    if len(labels.kinds) < 20:
+        pytest.skip("too few relations recorded in claims/ to measure quality")
+    ranked = match_claims(
+        stripped(original),
+        {key: record.source.published for key, record in project.sources.items()},
+        views={key: record.source.view for key, record in project.sources.items()},
+        lexicon=project.settings.lexicon,
+    )
+    found = score(ranked, labels)
+    assert found.recall_cross[0] >= CROSS_RECALL_FLOOR * found.recall_cross[1]
+    assert found.precision[0] >= PRECISION_FLOOR * found.precision[1]
+    assert found.within_top50 - found.within_disagreeing <= 10
+    by_pair = {frozenset((c.first, c.second)) for c in ranked}
+    assert len(by_pair) == len(ranked)  # one candidate per pair
+
+
+def test_the_deepseek_release_month_contradiction_is_found() -> None:
+    """ "Released in February" against "a day before the Stargate announcement" (the
+    lexicon dates that to 21 January 2025): a date conflict, near the top."""
+    from bench.bench_quality import stripped
+
+    project = load_project(REPO, use_cache=False)
+    ranked = match_claims(
+        stripped(list(project.iter_claims())),
+        {key: record.source.published for key, record in project.sources.items()},
+        lexicon=project.settings.lexicon,
+        kinds=["date"],
+    )
+    pairs = {frozenset((c.first, c.second)): c for c in ranked}
+    found = pairs[
+        frozenset(
+            ("check25-deepseek-announced-day-before-stargate", "ge25c-deepseek-release-february")
+        )
+    ]
+    assert found.suggested_relation == "contradicts"
+    assert "2025-01-20" in found.reason and "2025-02" in found.reason
 
 
 def test_the_real_data_proposes_nothing_already_recorded() -> None:
@@ -701,12 +799,13 @@ def test_blocking_finds_what_all_pairs_scoring_finds(claims: list[Claim]) -> Non
 
 
 def test_crowded_keys_fall_back_to_neighbours_and_stay_a_subset() -> None:
-    from workbench.matching import MatchSettings
-
     project = load_project(REPO, use_cache=False)
     claims = list(project.iter_claims())
-    tight = MatchSettings(block_size=4, pair_budget=0, window=2)
-    blocked = match_claims(claims, respect_recorded=False, settings=tight)
-    exhaustive = match_claims(claims, respect_recorded=False, exhaustive=True, settings=tight)
+    tight = MatchSettings(block_size=4, pair_budget=0, window=2, per_claim=0)
+    lexicon = project.settings.lexicon
+    blocked = match_claims(claims, lexicon=lexicon, respect_recorded=False, settings=tight)
+    exhaustive = match_claims(
+        claims, lexicon=lexicon, respect_recorded=False, exhaustive=True, settings=tight
+    )
     assert set(blocked) <= set(exhaustive)
     assert len(blocked) < len(exhaustive)

@@ -1,0 +1,236 @@
+"""What the engine knows of English and Korean in general, whatever the subject.
+
+Stopwords, negation, Korean particles, month names, words for relative time and
+for bounds ("less than", "이상"): grammar, not the corpus.  Names, places, sides
+and stances are the project's words and live in its lexicon (`lexicon.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _wordlist(text: str) -> frozenset[str]:
+    """A set of words written as one string, to keep long vocabularies readable."""
+    return frozenset(text.split())
+
+
+def _words(text: str) -> list[str]:
+    """Words written as one string, in order."""
+    return text.split()
+
+
+STOPWORDS = _wordlist(
+    """a about above after again against all also an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    me more most my now of off on once only or other our out over own same she should so some
+    such than that the their them then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your
+    said say says according reportedly per via whose within among amid like well even still yet
+    ever already s t one two three four five six seven eight nine ten first second third
+    thousand million billion trillion percent year years month months day days week weeks
+    january february march april may june july august september october november december
+    mid early late end begin beginning headline subheading summary article report reported
+    as-of least"""
+)
+"""English words that say nothing about what a claim is about."""
+
+NEGATION_WORDS = _wordlist(
+    "not no never neither nor none nobody nothing cannot unable fail fails failed failing"
+)
+"""English negation, as whole words (with "n't" read apart)."""
+
+KOREAN_NEGATION_MARKS = ("없", "않", "못", "아니", "불가능")
+"""Korean negation inside a word: 없다, 않다, 못하다, 아니다, 불가능."""
+
+
+KOREAN_PARTICLES = tuple(
+    sorted(
+        _words(
+            """은 는 이 가 을 를 의 에 에서 에게 으로 로 과 와 도 만 까지 부터 보다 처럼
+            이나 나 으로서 로서 이다 였다 이었다 에는 에도 에서도 으로는 로는 과의 와의
+            들 들이 들은 들의"""
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+"""Particles and endings that follow a Korean noun: 딥시크가, 딥시크의 -> 딥시크."""
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+"""English month names and abbreviations."""
+
+RELATIVE_YEARS = {
+    "last year": -1,
+    "previous year": -1,
+    "the year before": -1,
+    "this year": 0,
+    "next year": 1,
+    "지난해": -1,
+    "작년": -1,
+    "전년": -1,
+    "올해": 0,
+    "금년": 0,
+    "내년": 1,
+}
+"""Years spoken of relative to the source's publication date."""
+
+RELATIVE_MONTHS = {
+    "last month": -1,
+    "this month": 0,
+    "next month": 1,
+    "지난달": -1,
+    "이번 달": 0,
+    "이달": 0,
+    "다음 달": 1,
+}
+"""Months spoken of relative to the source's publication date."""
+
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+"""Small counts written as words ("a day before", "two weeks after")."""
+
+DAY_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+"""Days in the units of "N days before the event"."""
+
+KOREAN_DAY_COUNTS = {"하루": 1, "이틀": 2, "사흘": 3, "나흘": 4, "일주일": 7}
+"""Korean words for a number of days ("하루 전": a day before)."""
+
+UPPER_BOUND_RE = re.compile(
+    r"\b(?:less than|fewer than|under|below|at most|up to|no more than|not even)\s+[$€£¥]?\d"
+    r"|\d[\d,.]*\s*%?\s*(?:도\s*)?(?:채\s*)?(?:안\s*되|미만|이하|에 못)",
+    re.IGNORECASE,
+)
+"""A figure given as a ceiling: "less than 10%", "10%도 채 안 되는"."""
+
+LOWER_BOUND_RE = re.compile(
+    r"\b(?:more than|over|above|at least|in excess of|exceeding)\s+[$€£¥]?\d"
+    r"|\d[\d,.]*\s*\S{0,3}\s*(?:이상|넘|초과)",
+    re.IGNORECASE,
+)
+"""A figure given as a floor: "more than $100 million", "300개 이상"."""
+
+
+def fold(text: str) -> str:
+    """NFKC with curly quotes made straight: how every text is read before tokens."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if "’" in text or "‘" in text:
+        text = text.replace("’", "'").replace("‘", "'")
+    return text
+
+
+_SYNONYMS = {
+    "centr": "center",
+    "programm": "program",
+    "organisation": "organization",
+    "licenc": "licens",
+    "fund": "invest",
+    "investment": "invest",
+    "financ": "invest",
+    "firm": "company",
+    "surpass": "outperform",
+    "beat": "outperform",
+    "overtak": "outperform",
+    "exceed": "outperform",
+}
+"""English spellings and near-synonyms read as one word (after the stemmer)."""
+
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer: plurals, -ing, -ed and a final -e."""
+    cached = _stem_cache.get(word)
+    if cached is not None:
+        return cached
+    found = word
+    if len(found) > 4 and found.endswith("ies"):
+        found = found[:-3] + "y"
+    elif len(found) > 3 and found.endswith("s") and not found.endswith(("ss", "us", "is")):
+        found = found[:-1]
+    if len(found) > 5 and found.endswith("ing"):
+        found = found[:-3]
+    elif len(found) > 4 and found.endswith("ed"):
+        found = found[:-2]
+    if len(found) > 4 and found.endswith("e"):
+        found = found[:-1]
+    found = _SYNONYMS.get(found, found)
+    if len(_stem_cache) < 500_000:
+        _stem_cache[word] = found
+    return found
+
+
+def strip_particle(token: str) -> str:
+    """A Korean token without the particle that follows its noun (two syllables at least)."""
+    for particle in KOREAN_PARTICLES:
+        if token.endswith(particle) and len(token) - len(particle) >= 2:
+            return token[: -len(particle)]
+    return token
+
+
+COMPARISON_WORDS = frozenset(
+    stem(word)
+    for word in _words(
+        """behind lag lags lagging trail trails trailing catch catching caught gap gaps
+        rival rivals rivalling par match matches beat beats outperform outperforms surpass lead
+        leads leading ahead compete competes competing competitive contend narrow narrowing
+        chase chasing superior inferior dominate dominates dominant unrivalled advantage edge
+        overtake overtakes threaten threatens"""
+    )
+)
+"""English words that put one side against another: "trails", "on a par", "catch up"."""
+
+KOREAN_COMPARISON_STEMS = (
+    "뒤처",
+    "뒤지",
+    "추격",
+    "따라잡",
+    "격차",
+    "앞서",
+    "능가",
+    "필적",
+    "버금",
+    "어깨",
+    "선두",
+    "우위",
+    "경쟁",
+    "압도",
+    "다툴",
+    "위협",
+)
+"""Korean stems of the same: 뒤처지다 (lag), 따라잡다 (catch up), 격차 (gap), 능가 (surpass)."""

@@ -1,0 +1,493 @@
+"""Two frames compared: which kind of candidate they make, how strong, and why.
+
+The rules, frame to frame:
+
+* numeric: the same subject (quantity subjects alike, no other entity), units of
+  one family (a share as ratio or percent, money in one currency), overlapping
+  periods and values apart beyond a tolerance, bounds honoured ("less than 10%"
+  agrees with 9%); the same subject in two periods is an update, newest first;
+* date: the same event (shared entity and event words) dated by disjoint spans;
+* stance: opposing stances (the lexicon's `opposing_stances`) about the same
+  entities or words, or the same statement with the opposite polarity;
+* duplicate: the same truth conditions (same entities, words, figures and
+  polarity), or, weaker, the same side of the same thing (`supports`).
+
+The score is how alike the frames are (`relatedness`) times how much the pair
+is worth a reviewer's time: pairs from two sources above pairs within one
+article, above all two sources with opposing views or a year apart; a pair
+within one article counts only when its figures or dates disagree, and two
+claims cut from one quote (a count and its rank) are siblings, not a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from workbench.matching.frames import Amount, Frame, FrameReader, Period
+from workbench.numbers import format_value, parse_numbers
+
+WORDS_WEIGHT = 0.4
+WORDS_SCALE = 3.0
+ENTITIES_WEIGHT = 0.3
+TOPIC_WEIGHT = 0.2
+RIVALS_WEIGHT = 0.15
+COMPARING_WEIGHT = 0.2
+MAXIMUM_RELATEDNESS = (
+    WORDS_WEIGHT + ENTITIES_WEIGHT + TOPIC_WEIGHT + RIVALS_WEIGHT + COMPARING_WEIGHT
+)
+"""How relatedness is made: words and names in common, the same topic, both naming the
+two sides the project compares, both comparing them.  Set by hand, never fitted to a
+project's recorded relations (see `bench/bench_quality.py` on what that means)."""
+
+SEMANTIC_WEIGHT = 0.3
+SEMANTIC_FLOOR = 0.2
+"""A pair the semantic proposer names gains up to `SEMANTIC_WEIGHT` of relatedness, by
+how far its cosine is above `SEMANTIC_FLOOR` (related pairs run near 0.45 here)."""
+
+SAME_SUBJECT = 0.9
+"""Share of words two quantity subjects must have in common ("year of the plan" is not
+"target year of the plan")."""
+
+SAME_FACT_WORDS = 0.45
+"""Word likeness (idf cosine) from which two claims with the same names, figures and
+polarity state the same fact."""
+
+SIBLING_FACTOR = 0.15
+SAME_SOURCE_FACTOR = 0.45
+DISAGREEING_SAME_SOURCE_FACTOR = 0.9
+OPPOSING_VIEWS_BONUS = 0.12
+YEAR_APART_BONUS = 0.08
+YEAR_APART_DAYS = 300
+MAXIMUM_WORTH = 1 + OPPOSING_VIEWS_BONUS + YEAR_APART_BONUS
+
+
+@dataclass(slots=True, eq=False)
+class Scored:
+    kind: str
+    relation: str
+    score: float
+    reason: str | Callable[[], str]
+    """One sentence, or how to write it: most candidates are never shown."""
+    newer_first: bool = False
+    """The first frame compared is the newer claim (for `updates`)."""
+    disagreeing: bool = False
+    """Figures or dates disagree (numeric or date conflict)."""
+
+
+class Weights:
+    """Inverse document frequencies of words and entities over the corpus."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        words: dict[str, int] = {}
+        entities: dict[str, int] = {}
+        for frame in frames:
+            for word in frame.words:
+                words[word] = words.get(word, 0) + 1
+            for name in frame.entities:
+                entities[name] = entities.get(name, 0) + 1
+        total = max(len(frames), 1)
+        self.total = total
+        self.word_df = words
+        self.entity_df = entities
+        self._idf_cache: dict[int, float] = {}
+
+    def idf(self, count: int) -> float:
+        found = self._idf_cache.get(count)
+        if found is None:
+            found = math.log(1 + self.total / count)
+            self._idf_cache[count] = found
+        return found
+
+
+def _norms(sets: list[frozenset[str]], squared: Mapping[str, float]) -> list[float]:
+    return [math.sqrt(math.fsum(map(squared.__getitem__, found))) or 1.0 for found in sets]
+
+
+class Comparer:
+    """Compares frames of one corpus (one lexicon, one set of weights)."""
+
+    def __init__(
+        self,
+        frames: list[Frame],
+        reader: FrameReader,
+        *,
+        tolerance: float,
+        approximate_tolerance: float,
+    ) -> None:
+        self.frames = frames
+        self.reader = reader
+        index = self.index = reader.index
+        self.weights = Weights(frames)
+        self.rival_groups = [frozenset(pair) for pair in index.rivals]
+        self.entity_weight: dict[str, float] = {
+            name: self.weights.idf(count) for name, count in self.weights.entity_df.items()
+        }
+        self.word_squared: dict[str, float] = {
+            word: self.weights.idf(count) ** 2 for word, count in self.weights.word_df.items()
+        }
+        self.entity_squared = {name: weight**2 for name, weight in self.entity_weight.items()}
+        self._word_squared_of = self.word_squared.__getitem__
+        self._entity_squared_of = self.entity_squared.__getitem__
+        self.word_norm = _norms([frame.words for frame in frames], self.word_squared)
+        self.entity_norm = _norms([frame.entities for frame in frames], self.entity_squared)
+        self.about_rivals_of = [
+            any(pair <= frame.groups for pair in self.rival_groups) for frame in frames
+        ]
+        self.tolerance = tolerance
+        self.approximate_tolerance = approximate_tolerance
+
+    # ------------------------------------------------------------------ similarity
+
+    def relatedness(self, a: Frame, b: Frame) -> tuple[float, float, frozenset[str]]:
+        """How much two claims are about the same thing (0..1), how alike their words
+        are (0..1), and the names they share."""
+        i, j = a.index, b.index
+        shared_words = a.words & b.words
+        words = (
+            math.fsum(map(self._word_squared_of, shared_words))
+            / (self.word_norm[i] * self.word_norm[j])
+            if shared_words
+            else 0.0
+        )
+        shared_entities = a.entities & b.entities
+        entities = (
+            math.fsum(map(self._entity_squared_of, shared_entities))
+            / (self.entity_norm[i] * self.entity_norm[j])
+            if shared_entities
+            else 0.0
+        )
+        score = WORDS_WEIGHT * min(1.0, WORDS_SCALE * words) + ENTITIES_WEIGHT * entities
+        if a.topic == b.topic:
+            score += TOPIC_WEIGHT
+        if self.about_rivals_of[i] and self.about_rivals_of[j]:
+            score += RIVALS_WEIGHT
+            if a.compares and b.compares:
+                score += COMPARING_WEIGHT
+        return score / MAXIMUM_RELATEDNESS, words, shared_entities
+
+    def worth(self, a: Frame, b: Frame, found: Scored) -> float:
+        """How much a pair is worth a reviewer's time, by where its claims come from.
+
+        Two claims cut from one quote are siblings of one split fact (a count and
+        its rank) unless they state the same fact twice, which is worth merging."""
+        if a.source_id == b.source_id:
+            if found.disagreeing:
+                return DISAGREEING_SAME_SOURCE_FACTOR
+            if found.relation != "same-fact" and self.siblings(a, b):
+                return SIBLING_FACTOR
+            return SAME_SOURCE_FACTOR
+        factor = 1.0
+        if a.view and b.view and self.index.opposes(a.view, b.view):
+            factor += OPPOSING_VIEWS_BONUS
+        if (
+            a.published is not None
+            and b.published is not None
+            and abs((a.published - b.published).days) >= YEAR_APART_DAYS
+        ):
+            factor += YEAR_APART_BONUS
+        return factor
+
+    @staticmethod
+    def siblings(a: Frame, b: Frame) -> bool:
+        """Two claims cut from one sentence of one article (a count and its rank)."""
+        if a.source_id != b.source_id:
+            return False
+        first, second = a.quote.strip(), b.quote.strip()
+        if not first or not second:
+            return False
+        return first in second or second in first
+
+    # ------------------------------------------------------------------ the kinds
+
+    def compare_all(self, a: Frame, b: Frame, semantic: float | None = None) -> list[Scored]:
+        """Every candidate the pair makes, scored with what the pair is worth."""
+        related, words, shared = self.relatedness(a, b)
+        if semantic is not None:
+            # A neighbour of the semantic proposer: raised by how close, never lowered.
+            lifted = min(1.0, max(0.0, (semantic - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR)))
+            related = min(1.0, related + SEMANTIC_WEIGHT * lifted)
+        found: list[Scored] = []
+        if a.amount is not None and b.amount is not None:
+            numeric = self._amounts(a, b, a.amount, b.amount)
+            if numeric is not None:
+                found.append(numeric)
+        if a.event and b.event and a.event_entities & b.event_entities:
+            dated = self._dates(a, b, shared, related)
+            if dated is not None:
+                found.append(dated)
+        opposed = self.index.opposes(a.stance, b.stance)
+        stance = self._stance(a, b, related, words, shared, opposed)
+        if stance is not None:
+            found.append(stance)
+        duplicate = self._duplicate(a, b, related, words, shared, opposed)
+        if duplicate is not None:
+            found.append(duplicate)
+        for item in found:
+            item.score = min(1.0, item.score * self.worth(a, b, item) / MAXIMUM_WORTH)
+        return found
+
+    def _same_subject(self, a: Amount, b: Amount) -> float:
+        """How alike two quantity subjects are (0..1); 0 for different things."""
+        if a.family != b.family:
+            return 0.0
+        if a.subject_entities != b.subject_entities:
+            return 0.0
+        if not a.subject or not b.subject:
+            return 0.0
+        shared = len(a.subject & b.subject)
+        return shared / len(a.subject | b.subject)
+
+    def _agree(self, a: Amount, b: Amount) -> bool:
+        tolerance = self.approximate_tolerance if a.approximate or b.approximate else self.tolerance
+        a_low, a_high = _interval(a)
+        b_low, b_high = _interval(b)
+        if a.family == "date":
+            return a_low <= b_high and b_low <= a_high
+        finite = [abs(value) for value in (a_low, a_high, b_low, b_high) if math.isfinite(value)]
+        slack = tolerance * max(finite, default=0.0)
+        return a_low - slack <= b_high and b_low - slack <= a_high
+
+    def _amounts(self, a: Frame, b: Frame, first: Amount, second: Amount) -> Scored | None:
+        alike = self._same_subject(first, second)
+        if alike < SAME_SUBJECT:
+            return None
+        agree = self._agree(first, second)
+        if first.period and second.period and not first.period.overlaps(second.period):
+            if agree:
+                return None
+            if first.scope != second.scope:
+                alike *= 0.8
+            newer_first = first.period.start > second.period.start
+            older, newer = (second, first) if newer_first else (first, second)
+            return Scored(
+                "numeric",
+                "updates",
+                0.45 + 0.3 * alike,
+                lambda: (
+                    f"{first.subject_text}, in two periods: {_value(older)} ({older.period}) "
+                    f"and later {_value(newer)} ({newer.period})"
+                ),
+                newer_first=newer_first,
+            )
+        if first.scope != second.scope:
+            return None
+        if agree:
+            if first.family == "date" or a.negated != b.negated:
+                return None
+            return Scored(
+                "duplicate",
+                "same-fact",
+                0.35 + 0.3 * alike,
+                lambda: (
+                    f"{first.subject_text}, the same value twice: "
+                    f"{_value(first)} and {_value(second)}"
+                ),
+            )
+        kind = "date" if first.family == "date" else "numeric"
+        return Scored(
+            kind,
+            "contradicts",
+            0.6 + 0.35 * alike,
+            lambda: (
+                f"{first.subject_text}, two values: {_value(first)} vs {_value(second)}"
+                + _apart(first, second)
+            ),
+            newer_first=_newer(a, b),
+            disagreeing=True,
+        )
+
+    def _dates(self, a: Frame, b: Frame, shared: frozenset[str], related: float) -> Scored | None:
+        """The same event dated differently: a shared specific entity, event words,
+        other words in common, and disjoint dates."""
+        crowded = 0.3 * self.weights.total if self.weights.total >= 20 else math.inf
+        about = a.event_entities & b.event_entities
+        specific = [name for name in about if self.weights.entity_df.get(name, 0) <= crowded]
+        if not specific:
+            return None
+        first_dates, second_dates = self.reader.dates_of(a), self.reader.dates_of(b)
+        if not first_dates or not second_dates:
+            return None
+        first, second = first_dates[0], second_dates[0]
+        if first.overlaps(second):
+            return None
+        common_words = (a.words & b.words) - self.index.event_words
+        if not common_words:
+            return None
+        strength = max(self.entity_weight.get(name, 0.0) for name in specific)
+        strength = min(1.0, strength / max(math.log(self.weights.total + 1), 1.0))
+        score = 0.7 + 0.15 * related + 0.15 * strength
+        names = ", ".join(sorted(specific)[:2])
+        return Scored(
+            "date",
+            "contradicts",
+            score,
+            f"{names} dated {first} in one and {second} in the other",
+            newer_first=_newer(a, b),
+            disagreeing=True,
+        )
+
+    def _stance(
+        self,
+        a: Frame,
+        b: Frame,
+        related: float,
+        words: float,
+        shared: frozenset[str],
+        opposed: bool,
+    ) -> Scored | None:
+        if opposed:
+            if related < 0.12:
+                return None
+            newer = _newer(a, b)
+            relation = "contradicts"
+            if a.published and b.published and abs((a.published - b.published).days) >= 180:
+                relation = "updates"
+            return Scored(
+                "stance",
+                relation,
+                0.2 + 0.8 * related,
+                lambda: f"opposing stances ({a.stance} / {b.stance}){_about(shared)}",
+                newer_first=newer if relation == "updates" else False,
+            )
+        if (
+            (a.negated != b.negated or a.quote_negated != b.quote_negated)
+            and words >= SAME_FACT_WORDS
+            and a.entities == b.entities
+        ):
+            return Scored(
+                "stance",
+                "contradicts",
+                0.3 + 0.6 * related,
+                "the same statement, once negated",
+            )
+        return None
+
+    def _duplicate(
+        self,
+        a: Frame,
+        b: Frame,
+        related: float,
+        words: float,
+        shared: frozenset[str],
+        opposed: bool,
+    ) -> Scored | None:
+        if opposed or a.negated != b.negated or a.quote_negated != b.quote_negated:
+            return None
+        alike = a.entities == b.entities and words >= SAME_FACT_WORDS
+        if alike and a.figures != b.figures and a.figures and b.figures:
+            if a.amount is None and b.amount is None:
+                return _other_figures(a, b, words)
+            alike = False
+        same_fact = alike
+        if same_fact:
+            return Scored(
+                "duplicate",
+                "same-fact",
+                0.3 + 0.7 * words,
+                lambda: "the same fact stated twice" + _about(shared),
+            )
+        if related < 0.3 or not shared:
+            return None
+        side = a.stance == b.stance and bool(self.index.opposing.get(a.stance))
+        if not side:
+            return None
+        return Scored(
+            "duplicate",
+            "supports",
+            0.1 + 0.6 * related,
+            lambda: f"the same side ({a.stance}){_about(shared)}",
+        )
+
+
+_measures_cache: dict[str, frozenset[tuple[float, float, str]]] = {}
+
+
+def _measures(statement: str) -> frozenset[tuple[float, float, str]]:
+    """The figures of a statement that measure something (money, a share, a rank, a
+    year...): bare numbers ("set 5", a footnote) do not make two statements differ."""
+    found = _measures_cache.get(statement)
+    if found is None:
+        found = frozenset(
+            (mention.low, mention.high, mention.unit)
+            for mention in parse_numbers(statement)
+            if mention.kind != "number"
+        )
+        if len(_measures_cache) > 50_000:
+            _measures_cache.clear()
+        _measures_cache[statement] = found
+    return found
+
+
+def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
+    """Two statements alike but for a figure ("$5.6M" / "$56M"): a numeric conflict."""
+    if not (a.figures - b.figures) or not (b.figures - a.figures):
+        return None
+
+    def shown(low: float, high: float, unit: str) -> str:
+        text = format_value(low, unit)
+        return text if low == high else f"{text} to {format_value(high, unit)}"
+
+    def reason() -> str:
+        mine, theirs = _measures(a.statement), _measures(b.statement)
+        first, second = sorted(mine - theirs), sorted(theirs - mine)
+        if not first or not second:
+            return "the same statement with other figures"
+        return f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}"
+
+    return Scored("numeric", "contradicts", 0.4 + 0.5 * words, reason, disagreeing=True)
+
+
+def _about(shared: frozenset[str]) -> str:
+    names = ", ".join(sorted(shared)[:3])
+    return f" about {names}" if names else ""
+
+
+def _interval(amount: Amount) -> tuple[float, float]:
+    if amount.bound == "upper":
+        return (-math.inf if amount.low >= 0 else amount.low, amount.high)
+    if amount.bound == "lower":
+        return (amount.low, math.inf)
+    return (amount.low, amount.high)
+
+
+def _value(amount: Amount) -> str:
+    """A value as a reviewer reads it: "2 billion USD", "under 10%", "2025-01"."""
+    if amount.family == "date":
+        return str(Period(_ordinal(amount.low), _ordinal(amount.high)))
+    if amount.family == "share":
+        low, high, unit = amount.low * 100, amount.high * 100, "percent"
+    elif amount.family == "duration":
+        low, high, unit = amount.low, amount.high, "days"
+    else:
+        low, high, unit = amount.low, amount.high, amount.unit
+    text = format_value(low, unit)
+    if high != low:
+        text = f"{text} to {format_value(high, unit)}"
+    if amount.bound == "upper":
+        text = "under " + text
+    elif amount.bound == "lower":
+        text = "over " + text
+    return text
+
+
+def _apart(first: Amount, second: Amount) -> str:
+    """How far apart two values are, relative to the smaller one."""
+    a, b = (first.low + first.high) / 2, (second.low + second.high) / 2
+    smaller = min(abs(a), abs(b))
+    if smaller == 0 or first.family == "date":
+        return ""
+    return f" ({abs(a - b) / smaller:.0%} apart)"
+
+
+def _ordinal(value: float) -> dt.date:
+    return dt.date.fromordinal(int(value))
+
+
+def _newer(a: Frame, b: Frame) -> bool:
+    """Whether `a` comes from the more recent source."""
+    if a.published is None or b.published is None:
+        return False
+    return a.published > b.published
