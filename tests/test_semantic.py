@@ -311,8 +311,7 @@ def test_engine_combines_given_similarities_without_inventing_kinds(
     assert not {("down", "up"), ("same", "up"), ("other", "up")} & lexical
     given = {("down", "up"): 0.7, ("same", "up"): 0.7, ("other", "up"): 0.1}
     found = {
-        frozenset((c.first, c.second)): c
-        for c in find_candidates(project, similarities=given)
+        frozenset((c.first, c.second)): c for c in find_candidates(project, similarities=given)
     }
     opposed = found[frozenset(("down", "up"))]
     # Opposing stances a year apart: the newer one updates the older (the rules' kind).
