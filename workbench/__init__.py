@@ -23,7 +23,7 @@ from workbench.models import (
 from workbench.problems import Problem, Severity
 from workbench.project import Project, load_project
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 
 __all__ = [
     "Claim",
