@@ -280,6 +280,81 @@ class ReviewApp(App[None]):
 
         self._write(f"Undone: {step.description}", undo_all, undoable=False)
 
+    def give_verdict(
+        self, claim_id: str, status: str, done: Callable[[], None] | None = None
+    ) -> None:
+        """A status key: set `status` at once when it asks for nothing, else open the
+        verdict form (note, evidence) and write what it returns; `done` runs after a
+        verdict was written (the screens auto-advance there when the project asks).
+
+        The status the claim already has is refused, as `workbench mark` refuses it.
+        """
+        from workbench.app.screens.verdict import VerdictForm
+        from workbench.verdict_entry import (
+            CheckedVerdict,
+            needs_form,
+            record_verdict,
+            related_evidence,
+            status_change_problem,
+        )
+
+        record = self.project.claims.get(claim_id)
+        if record is None:
+            return
+        claim = record.claim
+        refused = status_change_problem(claim, status)
+        if refused is not None:
+            self.notify(refused, timeout=2, markup=False)
+            return
+        description = f"{claim_id}: {claim.status} → {status}"
+
+        def write(verdict: CheckedVerdict | None) -> None:
+            if verdict is None:
+                return
+            written = self.perform(
+                description,
+                lambda: record_verdict(
+                    self.project, claim_id, status, verdict, reviewer=self.reviewer
+                ),
+            )
+            if written and done is not None and self.project.settings.app.auto_advance:
+                done()
+
+        if not needs_form(self.project.settings, status):
+            written = self.perform(
+                description,
+                lambda: review.mark_status(self.project, claim_id, status, reviewer=self.reviewer),
+            )
+            if written and done is not None and self.project.settings.app.auto_advance:
+                done()
+            return
+        form = VerdictForm(
+            self.project.settings, claim, status, related_evidence(self.project, claim)
+        )
+        self.push_screen(form, write)
+
+    def next_claim_after(self, claim_id: str) -> str | None:
+        """The claim after `claim_id` in the claims list's current order (its filters
+        and sort), moving the list's cursor there too; None at the end or when the
+        claim is not listed."""
+        from workbench.app.screens.claims_list import ClaimsListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ClaimsListScreen):
+                table = screen.table
+                if table.cursor_id != claim_id:
+                    ids = table.ids
+                    position = next(
+                        (index for index in range(len(ids)) if ids[index] == claim_id), None
+                    )
+                    if position is None:
+                        return None
+                    table.move_cursor(position)
+                table.action_cursor(1)
+                following = table.cursor_id
+                return following if following != claim_id else None
+        return None
+
     # ------------------------------------------------------------------ messages
 
     @on(ClaimsChanged)

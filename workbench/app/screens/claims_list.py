@@ -427,18 +427,7 @@ class ClaimsListScreen(Screen[None]):
         claim_id = self._current()
         if claim_id is None:
             return
-        app = self.review_app
-        record = app.project.claims.get(claim_id)
-        if record is None:
-            return
-        before = record.claim.status
-        if before == status:
-            self.notify(f"{claim_id} is already {status}", timeout=2, markup=False)
-            return
-        app.perform(
-            f"{claim_id}: {before} → {status}",
-            lambda: review.mark_status(app.project, claim_id, status, reviewer=app.reviewer),
-        )
+        self.review_app.give_verdict(claim_id, status, lambda: self.table.action_cursor(1))
 
     def action_note(self) -> None:
         claim_id = self._current()

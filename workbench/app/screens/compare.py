@@ -31,7 +31,7 @@ from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
 from workbench.differences import Difference, differences_of
 from workbench.models import RelationKind
 from workbench.project import Project
-from workbench.review import mark_status, relate
+from workbench.review import relate
 
 RELATION_KEYS: dict[str, RelationKind] = {
     "x": "contradicts",
@@ -284,15 +284,10 @@ class CompareScreen(Screen[None]):
             host(self).open_detail(claim_id)
 
     def action_set_status(self, status: str) -> None:
-        app = host(self)
         claim_id = self.focused_claim()
         if claim_id is None:
             return
-        app.perform(
-            f"{claim_id}: status {status}",
-            lambda: mark_status(app.project, claim_id, status, reviewer=app.reviewer),
-        )
-        self.refresh_view()
+        host(self).give_verdict(claim_id, status)
 
     def ordered_pair(self, kind: RelationKind) -> tuple[str, str] | None:
         """The pair in the order `relate` wants: for `updates`, the newer claim first.

@@ -30,7 +30,7 @@ from workbench.app.widgets.claim_card import add_status_bindings, quantity_line,
 from workbench.app.widgets.quote_view import QuoteView, quote_content
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Source
 from workbench.project import Project
-from workbench.review import add_note, mark_status
+from workbench.review import add_note
 
 if TYPE_CHECKING:
     from workbench.app.app import ReviewApp
@@ -395,14 +395,15 @@ class DetailScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    async def action_set_status(self, status: str) -> None:
-        app = host(self)
-        claim_id = self.claim_id
-        app.perform(
-            f"{claim_id}: status {status}",
-            lambda: mark_status(app.project, claim_id, status, reviewer=app.reviewer),
-        )
-        await self.refresh_view()
+    def action_set_status(self, status: str) -> None:
+        host(self).give_verdict(self.claim_id, status, self._advance)
+
+    def _advance(self) -> None:
+        """Auto-advance: show the claim after this one in the claims list's order."""
+        following = host(self).next_claim_after(self.claim_id)
+        if following is not None:
+            self.claim_id = following
+            self.call_later(self.refresh_view)
 
     def action_note(self) -> None:
         claim_id = self.claim_id

@@ -1,0 +1,316 @@
+"""The reviewer's desk in the app (issue 14): the verdict form, queues, keys.
+
+Each test builds a small project whose `false` status requires a note and
+refuting evidence, runs the real `ReviewApp` headless with Pilot, presses keys
+(without pauses where the claim is about keys typed quickly) and reads the
+claim files back from disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from tests.conftest import CONFIG, ProjectFactory
+from workbench.app.app import ReviewApp
+from workbench.app.screens.claims_list import ClaimsListScreen
+from workbench.app.screens.detail import DetailScreen
+from workbench.app.screens.verdict import VerdictForm
+from workbench.project import load_project
+from workbench.tomlio import parse_toml
+
+REQUIRING_CONFIG = CONFIG.replace(
+    '[statuses.false]\nmeaning = "Wrong."\nkey = "4"\n',
+    '[statuses.false]\nmeaning = "Wrong."\nkey = "4"\nrequires_note = true\n'
+    'requires_evidence = ["refutes"]\n\n'
+    '[statuses.unverifiable]\nmeaning = "Cannot be checked."\nkey = "5"\n',
+)
+assert REQUIRING_CONFIG != CONFIG
+
+
+def claim(claim_id: str, statement: str, *, extra: str = "", recheck: str = "") -> str:
+    return (
+        f"id = {json.dumps(claim_id)}\n"
+        f"statement = {json.dumps(statement)}\n"
+        'topic = "cost"\nstance = "catching-up"\nstatus = "unreviewed"\n'
+        + (f"recheck = {recheck}\n" if recheck else "")
+        + f"{extra}"
+        + '\n[source]\nid = "test-source"\nquote = "딥시크는 560만달러로 모델을 훈련했다고"\n'
+    )
+
+
+RELATED_EVIDENCE = (
+    '\n[[relations]]\nclaim = "a-cost"\nkind = "same-fact"\n'
+    '\n[[evidence]]\ncitation = "DeepSeek-V3 technical report, 2024-12"\n'
+    'url = "https://arxiv.org/abs/2412.19437"\n'
+    'shows = "the $5.6M covers the final training run only"\nstance = "refutes"\n'
+)
+
+
+def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _reviewer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_REVIEWER", "tester")
+
+
+@pytest.fixture
+def desk(make_project: ProjectFactory) -> Path:
+    root = make_project(
+        {
+            "a-cost.toml": claim("a-cost", "DeepSeek trained its model for $5.6M."),
+            "b-cost.toml": claim("b-cost", "Training cost a tenth of US models."),
+            "c-report.toml": claim("c-report", "The report puts the run at $5.6M.")
+            + RELATED_EVIDENCE,
+        }
+    )
+    (root / "workbench.toml").write_text(REQUIRING_CONFIG, encoding="utf-8")
+    return root
+
+
+def on_disk(root: Path, claim_id: str) -> dict[str, Any]:
+    return parse_toml((root / "claims" / f"{claim_id}.toml").read_text(encoding="utf-8"))
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], rounds: int = 40) -> None:
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition()
+
+
+def list_screen(app: ReviewApp) -> ClaimsListScreen:
+    for screen in app.screen_stack:
+        if isinstance(screen, ClaimsListScreen):
+            return screen
+    raise AssertionError("no claims list")
+
+
+# -- the verdict form ---------------------------------------------------------------------
+
+
+@sync
+async def test_false_opens_the_form_and_a_verdict_without_reasons_writes_nothing(
+    desk: Path,
+) -> None:
+    before = (desk / "claims" / "a-cost.toml").read_bytes()
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        assert list_screen(app).table.cursor_id == "a-cost"
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        form = app.screen
+        assert isinstance(form, VerdictForm)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VerdictForm), "a verdict without reasons is not taken"
+        assert any("note" in problem for problem in form.problems)
+        assert any("refutes" in problem for problem in form.problems)
+        # evidence that supports cannot back `false`
+        form.query_one("#verdict-note", Input).value = "the run cost excludes research"
+        form.query_one("#verdict-citation", Input).value = "Some blog"
+        form.query_one("#verdict-shows", Input).value = "it was cheap"
+        from textual.widgets import Select
+
+        form.query_one("#verdict-stance", Select).value = "supports"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("cannot back" in problem for problem in form.problems)
+        form.query_one("#verdict-stance", Select).value = "refutes"
+        form.query_one("#verdict-url", Input).value = "ftp://example.org/x"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("http" in problem for problem in form.problems)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+    assert (desk / "claims" / "a-cost.toml").read_bytes() == before
+
+
+@sync
+async def test_the_form_writes_evidence_and_verdict_and_preselects_a_fitting_stance(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        # keys typed with no pause after the status key land in the note
+        await pilot.press("4", *"cheap", "tab", *"Report", "tab", "tab", *"excludes R&D")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        form = app.screen
+        assert isinstance(form, VerdictForm)
+        from textual.widgets import Select
+
+        assert form.query_one("#verdict-stance", Select).value == "refutes"
+        assert form.query_one("#verdict-note", Input).value == "cheap"
+        assert form.query_one("#verdict-citation", Input).value == "Report"
+        assert form.query_one("#verdict-shows", Input).value == "excludes R&D"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+    data = on_disk(desk, "a-cost")
+    assert data["status"] == "false"
+    assert (
+        data["evidence"]
+        == [{"citation": "Report", "url": "", "shows": "excludes R&D", "stance": "refutes"}]
+        or data["evidence"][0]["citation"] == "Report"
+    )
+    assert data["history"][-1]["note"] == "cheap"
+    assert data["history"][-1]["to"] == "false"
+    assert data["history"][-1]["reviewer"] == "tester"
+
+
+@sync
+async def test_evidence_of_a_related_claim_is_offered_and_reused(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        app.open_detail("a-cost")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.pause()
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        form = app.screen
+        assert isinstance(form, VerdictForm)
+        assert [item.claim_id for item in form.reusable] == ["c-report"]
+        form.use_evidence(0)
+        assert form.query_one("#verdict-url", Input).value == "https://arxiv.org/abs/2412.19437"
+        form.query_one("#verdict-note", Input).value = "the report says so"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+    data = on_disk(desk, "a-cost")
+    assert data["status"] == "false"
+    assert data["evidence"][0]["citation"] == "DeepSeek-V3 technical report, 2024-12"
+
+
+@sync
+async def test_a_status_that_requires_nothing_is_set_at_once_and_the_same_status_is_refused(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        await pilot.press("5")
+        await pilot.pause()
+        assert isinstance(app.screen, ClaimsListScreen)
+        await pilot.press("5")
+        await pilot.pause()
+    data = on_disk(desk, "a-cost")
+    assert data["status"] == "unverifiable"
+    assert len(data["history"]) == 1
+
+
+@sync
+async def test_auto_advance_moves_to_the_next_claim_after_a_verdict(desk: Path) -> None:
+    (desk / "workbench.toml").write_text(
+        REQUIRING_CONFIG + "\n[app]\nauto_advance = true\n", encoding="utf-8"
+    )
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        await pilot.press("5")
+        await wait_for(pilot, lambda: list_screen(app).table.cursor_id == "b-cost")
+        app.open_detail("b-cost")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("5")
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        await wait_for(pilot, lambda: screen.claim_id == "c-report")
+    assert on_disk(desk, "b-cost")["status"] == "unverifiable"
+
+
+# -- the CLI refuses what the app refuses -------------------------------------------------
+
+
+def mark(root: Path, *arguments: str, reviewer: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), "WORKBENCH_CACHE_DIR": "off"}
+    import os
+
+    env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")
+    if reviewer:
+        env["WORKBENCH_REVIEWER"] = "cli"
+    return subprocess.run(
+        [sys.executable, "-m", "workbench", "--root", str(root), "mark", *arguments],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=root,
+    )
+
+
+def test_mark_refuses_a_verdict_without_its_reasons_and_writes_nothing(desk: Path) -> None:
+    before = (desk / "claims" / "a-cost.toml").read_bytes()
+    refused = mark(desk, "a-cost", "false")
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert "note" in refused.stderr and "refutes" in refused.stderr
+    wrong_stance = mark(
+        desk,
+        "a-cost",
+        "false",
+        "--note",
+        "n",
+        "--evidence-citation",
+        "c",
+        "--shows",
+        "s",
+        "--stance",
+        "supports",
+    )
+    assert wrong_stance.returncode == 2 and "cannot back" in wrong_stance.stderr
+    bad_url = mark(
+        desk,
+        "a-cost",
+        "false",
+        "--note",
+        "n",
+        "--evidence-citation",
+        "c",
+        "--shows",
+        "s",
+        "--evidence-url",
+        "ftp://x.org",
+    )
+    assert bad_url.returncode == 2 and "http" in bad_url.stderr
+    assert (desk / "claims" / "a-cost.toml").read_bytes() == before
+    done = mark(
+        desk,
+        "a-cost",
+        "false",
+        "--note",
+        "n",
+        "--evidence-citation",
+        "c",
+        "--shows",
+        "s",
+        "--evidence-url",
+        "https://x.org/a",
+    )
+    assert done.returncode == 0, done.stderr
+    data = on_disk(desk, "a-cost")
+    assert data["status"] == "false" and data["evidence"][0]["stance"] == "refutes"
+    again = mark(desk, "a-cost", "false", "--note", "n")
+    assert again.returncode == 2 and "already false" in again.stderr
+
+
+def test_mark_without_a_reviewer_name_asks_for_one(desk: Path) -> None:
+    refused = mark(desk, "a-cost", "unverifiable", reviewer=False)
+    assert refused.returncode == 2
+    assert "--reviewer" in refused.stderr
+    assert on_disk(desk, "a-cost")["status"] == "unreviewed"
