@@ -95,6 +95,19 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], rounds: int = 40) 
     assert condition()
 
 
+def burst(app: ReviewApp, *keys: str) -> None:
+    """Post key events all at once, as a fast typist's terminal delivers them: nothing
+    runs between them (Pilot's `press` waits for the app to idle after each key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(_character_to_key(key), key))
+        else:
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+
+
 def list_screen(app: ReviewApp) -> ClaimsListScreen:
     for screen in app.screen_stack:
         if isinstance(screen, ClaimsListScreen):
@@ -314,3 +327,28 @@ def test_mark_without_a_reviewer_name_asks_for_one(desk: Path) -> None:
     assert refused.returncode == 2
     assert "--reviewer" in refused.stderr
     assert on_disk(desk, "a-cost")["status"] == "unreviewed"
+
+
+# -- keys ---------------------------------------------------------------------------------
+
+
+@sync
+async def test_no_key_is_lost_when_the_note_prompt_opens(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        burst(app, "n", *"quick note", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+        await pilot.pause()
+    assert on_disk(desk, "a-cost")["history"][-1]["note"] == "quick note"
+
+
+@sync
+async def test_no_key_is_lost_when_the_verdict_form_opens(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        burst(app, "4", *"run only")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        await pilot.pause()
+        assert app.screen.query_one("#verdict-note", Input).value == "run only"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -31,6 +31,7 @@ from textual.message import Message
 from workbench import review
 from workbench.app.keymap import APP_BINDINGS
 from workbench.app.messages import ClaimsChanged
+from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
 from workbench.project import Project
@@ -159,6 +160,15 @@ class ReviewApp(App[None]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed right after a prompt opened, still queued for the screen below,
+        go into the prompt (see `workbench.app.widgets.early_keys`)."""
+        if isinstance(event, events.Key) and event.is_forwarded and self.screen_stack:
+            top = self.screen
+            if isinstance(top, TypeAheadModal) and top.wants_key(event):
+                return
+        await super().on_event(event)
 
     # ------------------------------------------------------------------ writes
 

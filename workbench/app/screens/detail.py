@@ -21,12 +21,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
+from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.app.widgets.quote_view import QuoteView, quote_content
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Source
 from workbench.project import Project
@@ -44,11 +45,14 @@ def host(node: DOMNode) -> ReviewApp:
     return cast("ReviewApp", node.app)
 
 
-class NotePrompt(ModalScreen[str | None]):
+class NotePrompt(TypeAheadModal[str | None]):
     """Ask for an optional note (a relation's, a dismissal's): the text, or None on escape.
 
     Notes on a claim's history use the app's `NoteScreen`, which requires text.
+    Keys typed before the input has focus go into it (`TypeAheadModal`).
     """
+
+    TYPE_AHEAD = "#note-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

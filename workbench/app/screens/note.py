@@ -9,14 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from workbench.app.widgets.claim_table import printable
+from workbench.app.widgets.early_keys import TypeAheadModal
 
 
-class NoteScreen(ModalScreen[str | None]):
-    """Type a note for `claim_id`; enter returns it, escape returns None."""
+class NoteScreen(TypeAheadModal[str | None]):
+    """Type a note for `claim_id`; enter returns it, escape returns None.
+
+    Keys typed before the input has focus go into it (`TypeAheadModal`).
+    """
+
+    TYPE_AHEAD = "#note-input"
 
     CSS_PATH = "note.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,9 +50,6 @@ class NoteScreen(ModalScreen[str | None]):
                 ),
                 id="note-hint",
             )
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

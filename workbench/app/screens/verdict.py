@@ -53,6 +53,10 @@ VERDICT_FORM_BINDINGS: tuple[Binding, ...] = (
 )
 
 
+class FormScroll(VerticalScroll, can_focus=False):
+    """The form's body scrolls (at 80x24) but never takes focus from its fields."""
+
+
 class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
     """Ask for the note and evidence a `status` verdict needs; returns the checked verdict."""
 
@@ -81,7 +85,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
             needs.append("a note")
         if info is not None and info.requires_evidence:
             needs.append("evidence that " + " or ".join(info.requires_evidence))
-        with VerticalScroll(id="verdict-dialog"):
+        with FormScroll(id="verdict-dialog"):
             yield Static(
                 Content.assemble(
                     ("Verdict ", "bold"),
