@@ -22,6 +22,7 @@ from textual.widgets import Input
 
 from tests.conftest import CONFIG, ProjectFactory
 from workbench.app.app import ReviewApp
+from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.screens.detail import DetailScreen
 from workbench.app.screens.verdict import VerdictForm
@@ -352,3 +353,94 @@ async def test_no_key_is_lost_when_the_verdict_form_opens(desk: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
         await pilot.pause()
         assert app.screen.query_one("#verdict-note", Input).value == "run only"
+
+
+# -- the article view and capture ---------------------------------------------------------
+
+
+async def open_article(app: ReviewApp, pilot: Any) -> ArticleScreen:
+    await wait_for(pilot, lambda: list_screen(app).ready)
+    await pilot.press("v")
+    await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ArticleScreen)
+    return screen
+
+
+@sync
+async def test_the_article_opens_at_the_quote_and_a_claim_is_captured_in_few_keys(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        article = await open_article(app, pilot)
+        assert article.selected == (1, 1), "the claim's own sentence is selected"
+        assert "딥시크는 560만달러로" in str(article.query_one("#s1").render())
+        keys = ["j", "j", "plus"]
+        statement = "Foreign direct investment in China fell to $33 billion last year."
+        await pilot.press(*keys, *statement, "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+        await pilot.pause()
+        assert 1 + len(keys) + 1 <= 6  # v, the keys, enter: the target's key budget
+    written = list((desk / "claims").glob("*.toml"))
+    new = [
+        parse_toml(path.read_text(encoding="utf-8"))
+        for path in written
+        if path.stem not in {"a-cost", "b-cost", "c-report"}
+    ]
+    assert len(new) == 1
+    claim_data = new[0]
+    assert claim_data["statement"] == statement
+    assert claim_data["source"]["quote"].startswith("지난해 중국에 대한 외국인 직접투자")
+    assert claim_data["quantity"]["value"] == 33_000_000_000
+    assert claim_data["quantity"]["period"] == "2024"
+    assert claim_data["topic"] == "cost" and claim_data["stance"] == "catching-up"
+    project = load_project(desk)
+    assert project.problems == []
+    assert len(project.claims) == 4
+
+
+@sync
+async def test_a_repeated_sentence_gets_a_selector_and_a_duplicate_needs_confirming(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        article = await open_article(app, pilot)
+        await pilot.press(*["j"] * 5, "plus", *"China trails the US.", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+        await pilot.pause()
+        # the claim's own sentence again, with the claim's statement: a duplicate
+        await pilot.press(*["k"] * 5)
+        assert article.selected == (1, 1)
+        await pilot.press("plus", *"DeepSeek trained its model for $5.6M.", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CaptureForm)
+        assert [item.claim_id for item in form.duplicates] == ["a-cost"]
+        assert len(list((desk / "claims").glob("*.toml"))) == 4, "not written yet"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+    project = load_project(desk)
+    assert project.problems == []
+    assert len(project.claims) == 5
+    trails = next(c for c in project.iter_claims() if c.statement == "China trails the US.")
+    assert trails.source.quote == "중국은 미국에 뒤처져 있다."
+    assert trails.source.prefix or trails.source.suffix
+    anchor = project.anchor(trails)
+    assert anchor is not None and anchor.span is not None
+    text = project.sources["test-source"].text
+    assert anchor.span[0] == text.rindex("중국은 미국에 뒤처져 있다.")
+
+
+@sync
+async def test_an_article_without_text_says_so(desk: Path) -> None:
+    (desk / "seeds" / "000_test.txt").write_text("", encoding="utf-8")
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        article = await open_article(app, pilot)
+        assert "No article text" in str(article.query_one("#article-title").render())
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)

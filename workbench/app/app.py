@@ -27,9 +27,10 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.screen import Screen
 
 from workbench import review
-from workbench.app.keymap import APP_BINDINGS
+from workbench.app.keymap import APP_BINDINGS, QUEUE_BINDINGS
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
@@ -122,13 +123,68 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(text), command, help=help_text)
 
 
+class ClaimJump(Provider):
+    """Command palette: jump to any claim by its id or its statement.
+
+    The search runs over the claims' summaries (no claim models built); ids that
+    start with the query come first, then the fuzzy matches, at most `JUMP_LIMIT`.
+    """
+
+    JUMP_LIMIT = 20
+
+    def _matches(self, query: str) -> list[tuple[float, str, str]]:
+        app = self.app
+        if not isinstance(app, ReviewApp):
+            return []
+        wanted = query.strip().casefold()
+        if not wanted:
+            return []
+        matcher = self.matcher(query)
+        found: list[tuple[float, str, str]] = []
+        fuzzy_budget = 5000
+        for summary in app.project.iter_summaries():
+            claim_id = summary.id
+            if claim_id.casefold().startswith(wanted):
+                found.append((2.0, claim_id, summary.statement))
+            elif wanted in claim_id.casefold() or wanted in summary.statement.casefold():
+                found.append((1.5, claim_id, summary.statement))
+            elif fuzzy_budget > 0:
+                fuzzy_budget -= 1
+                score = matcher.match(claim_id)
+                if score > 0:
+                    found.append((score, claim_id, summary.statement))
+            if len(found) >= self.JUMP_LIMIT * 5:
+                break
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return found[: self.JUMP_LIMIT]
+
+    def _opener(self, claim_id: str) -> Callable[[], Any]:
+        def run() -> None:
+            app = self.app
+            if isinstance(app, ReviewApp):
+                app.open_detail(claim_id)
+
+        return run
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for score, claim_id, statement in self._matches(query):
+            text = f"Claim {claim_id}"
+            yield Hit(
+                min(score / 2, 1.0),
+                matcher.highlight(text),
+                self._opener(claim_id),
+                help=statement[:120],
+            )
+
+
 class ReviewApp(App[None]):
     """Review claims: a list, a detail, comparisons, the conflict queue, a timeline."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/claim_table.tcss"]
     TITLE = "workbench"
-    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
-    COMMANDS = App.COMMANDS | {ScreenActions}
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS, *QUEUE_BINDINGS]
+    COMMANDS = App.COMMANDS | {ScreenActions, ClaimJump}
 
     def __init__(
         self, project: Project, reviewer: str, *, poll_seconds: float | None = POLL_SECONDS
@@ -375,30 +431,57 @@ class ReviewApp(App[None]):
 
     # ------------------------------------------------------------------ navigation
 
+    def show_screen(self, screen: Screen[Any]) -> None:
+        """Push `screen`, unless the same screen (same class, same claims) is on the
+        stack already: then go back to that one (the screens above it close), so a
+        burst of keys never stacks a screen twice."""
+        wanted = _stack_key(screen)
+        for existing in self.screen_stack:
+            if _stack_key(existing) == wanted:
+                while self.screen is not existing and len(self.screen_stack) > 1:
+                    self.pop_screen()
+                return
+        self.push_screen(screen)
+
     def open_detail(self, claim_id: str) -> None:
         from workbench.app.screens.detail import DetailScreen
 
-        self.push_screen(DetailScreen(claim_id))
+        self.show_screen(DetailScreen(claim_id))
 
     def open_compare(self, claim_ids: list[str]) -> None:
         from workbench.app.screens.compare import CompareScreen
 
-        self.push_screen(CompareScreen(list(claim_ids)))
+        self.show_screen(CompareScreen(list(claim_ids)))
 
     def open_conflicts(self) -> None:
         from workbench.app.screens.conflicts import ConflictQueueScreen
 
-        self.push_screen(ConflictQueueScreen())
+        self.show_screen(ConflictQueueScreen())
 
     def open_timeline(self, topic: str | None = None) -> None:
         from workbench.app.screens.timeline import TimelineScreen
 
-        self.push_screen(TimelineScreen(topic))
+        self.show_screen(TimelineScreen(topic))
 
     def open_problems(self) -> None:
         from workbench.app.screens.problems import ProblemsScreen
 
-        self.push_screen(ProblemsScreen())
+        self.show_screen(ProblemsScreen())
+
+    def open_article(self, claim_id: str) -> None:
+        from workbench.app.screens.article import ArticleScreen
+
+        self.show_screen(ArticleScreen(claim_id))
+
+    def action_recheck_queue(self) -> None:
+        from workbench.app.screens.queues import RecheckQueueScreen
+
+        self.show_screen(RecheckQueueScreen())
+
+    def action_disagreement_queue(self) -> None:
+        from workbench.app.screens.queues import DisagreementQueueScreen
+
+        self.show_screen(DisagreementQueueScreen())
 
     def action_help(self) -> None:
         from workbench.app.screens.help import HelpScreen
@@ -613,6 +696,17 @@ def _fingerprint_differs(fingerprint: Fingerprint | None, check: FileCheck) -> b
     if fingerprint is None:
         return check.size is not None
     return fingerprint.size != check.size or fingerprint.mtime_ns != check.mtime_ns
+
+
+def _stack_key(screen: Screen[Any]) -> tuple[object, ...]:
+    """What makes two screens the same screen: their class and the claims they show."""
+    claim_id = getattr(screen, "claim_id", None)
+    claim_ids = getattr(screen, "claim_ids", None)
+    return (
+        type(screen),
+        claim_id if isinstance(claim_id, str) else None,
+        tuple(claim_ids) if isinstance(claim_ids, list) else None,
+    )
 
 
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:

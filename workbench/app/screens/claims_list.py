@@ -36,7 +36,7 @@ from workbench.app.filtering import (
     Filters,
     cycle_value,
 )
-from workbench.app.keymap import LIST_BINDINGS, status_bindings
+from workbench.app.keymap import LIST_BINDINGS, VIEW_ARTICLE_BINDING, status_bindings
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
 from workbench.models import ProjectSettings
@@ -84,11 +84,17 @@ class FilterRequest:
     project: Project = dataclasses.field(repr=False)
 
 
+CLAIM_ACTIONS = frozenset(
+    {"open_detail", "toggle_mark", "note", "set_status", "timeline", "view_article"}
+)
+"""Actions on the claim under the cursor: hidden while there is none."""
+
+
 class ClaimsListScreen(Screen[None]):
     """All claims, one a line, with filters, fuzzy search and counts by status."""
 
     CSS_PATH = "claims_list.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = [*LIST_BINDINGS, VIEW_ARTICLE_BINDING]
 
     class Filtered(Message):
         """The filter worker's result: the index it used and the positions to show."""
@@ -429,6 +435,11 @@ class ClaimsListScreen(Screen[None]):
             return
         self.review_app.give_verdict(claim_id, status, lambda: self.table.action_cursor(1))
 
+    def action_view_article(self) -> None:
+        claim_id = self._current()
+        if claim_id is not None:
+            self.review_app.open_article(claim_id)
+
     def action_note(self) -> None:
         claim_id = self._current()
         if claim_id is None:
@@ -451,6 +462,13 @@ class ClaimsListScreen(Screen[None]):
         app.push_screen(NoteScreen(claim_id, record.claim.statement), save)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open_detail", "toggle_mark", "note", "set_status", "timeline"}:
+        if action in {
+            "open_detail",
+            "toggle_mark",
+            "note",
+            "set_status",
+            "timeline",
+            "view_article",
+        }:
             return True if self.is_mounted and self.table.cursor_id is not None else None
         return True

@@ -26,6 +26,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from workbench.app.keymap import VIEW_ARTICLE_BINDING
 from workbench.app.screens.detail import NotePrompt, host
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
 from workbench.differences import Difference, differences_of
@@ -126,6 +127,7 @@ class CompareScreen(Screen[None]):
             id="workbench.compare.open-detail",
             tooltip="Open the focused claim's detail",
         ),
+        VIEW_ARTICLE_BINDING,
     ]
 
     def __init__(self, claim_ids: list[str]) -> None:
@@ -282,6 +284,11 @@ class CompareScreen(Screen[None]):
         claim_id = self.focused_claim()
         if claim_id is not None and claim_id in host(self).project.claims:
             host(self).open_detail(claim_id)
+
+    def action_view_article(self) -> None:
+        claim_id = self.focused_claim()
+        if claim_id is not None and claim_id in host(self).project.claims:
+            host(self).open_article(claim_id)
 
     def action_set_status(self, status: str) -> None:
         claim_id = self.focused_claim()

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.app.keymap import VIEW_ARTICLE_BINDING
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -268,6 +269,7 @@ class DetailScreen(Screen[None]):
             id="workbench.detail.compare-relation",
             tooltip="Compare this claim with the highlighted related claim",
         ),
+        VIEW_ARTICLE_BINDING,
     ]
 
     def __init__(self, claim_id: str) -> None:
@@ -408,6 +410,9 @@ class DetailScreen(Screen[None]):
         if following is not None:
             self.claim_id = following
             self.call_later(self.refresh_view)
+
+    def action_view_article(self) -> None:
+        host(self).open_article(self.claim_id)
 
     def action_note(self) -> None:
         claim_id = self.claim_id

@@ -16,12 +16,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from workbench.app.keymap import VERDICT_FORM_BINDINGS
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.models import Claim, ProjectSettings
@@ -32,24 +33,6 @@ from workbench.verdict_entry import (
     check_verdict_draft,
     fitting_stance,
     stance_choices,
-)
-
-VERDICT_FORM_BINDINGS: tuple[Binding, ...] = (
-    Binding(
-        "escape",
-        "cancel",
-        "Cancel",
-        id="workbench.verdict.cancel",
-        tooltip="Close the form; nothing is written",
-    ),
-    Binding(
-        "ctrl+s",
-        "submit",
-        "Save verdict",
-        id="workbench.verdict.submit",
-        tooltip="Check the verdict and write it (enter in a field does the same)",
-        priority=True,
-    ),
 )
 
 
