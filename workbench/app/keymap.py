@@ -163,7 +163,6 @@ LIST_BINDINGS: tuple[Binding, ...] = (
         "Timeline",
         id="workbench.list.timeline",
         tooltip="Timeline of the claim's topic",
-        show=False,
     ),
 )
 
@@ -202,6 +201,24 @@ def status_bindings(settings: ProjectSettings) -> list[Binding]:
 
 VIEW_ARTICLE_KEY = "v"
 
+LIST_FOOTER_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "x",
+        "app.conflicts",
+        "Conflicts",
+        id="workbench.list.conflicts",
+        tooltip="Open the conflict queue (the app's `x`, shown in the list's footer)",
+    ),
+    Binding(
+        "p",
+        "app.problems",
+        "Problems",
+        id="workbench.list.problems",
+        tooltip="List the problems found loading and checking the files (the app's `p`)",
+    ),
+)
+"""The app's `x` and `p`, listed in the claims list's footer (same keys, same actions)."""
+
 VIEW_ARTICLE_BINDING = Binding(
     VIEW_ARTICLE_KEY,
     "view_article",
@@ -209,6 +226,16 @@ VIEW_ARTICLE_BINDING = Binding(
     id="workbench.claim.view-article",
     tooltip="View the whole article, scrolled to the claim's quote; capture claims from it",
 )
+
+VIEW_ARTICLE_QUIET = Binding(
+    VIEW_ARTICLE_KEY,
+    "view_article",
+    "Article",
+    id="workbench.claim.view-article",
+    tooltip=VIEW_ARTICLE_BINDING.tooltip,
+    show=False,
+)
+"""`v` on the detail and compare screens: the same binding, kept out of their full footers."""
 
 QUEUE_BINDINGS: tuple[Binding, ...] = (
     Binding(

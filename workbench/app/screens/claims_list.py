@@ -36,7 +36,12 @@ from workbench.app.filtering import (
     Filters,
     cycle_value,
 )
-from workbench.app.keymap import LIST_BINDINGS, VIEW_ARTICLE_BINDING, status_bindings
+from workbench.app.keymap import (
+    LIST_BINDINGS,
+    LIST_FOOTER_BINDINGS,
+    VIEW_ARTICLE_QUIET,
+    status_bindings,
+)
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
 from workbench.models import ProjectSettings
@@ -94,7 +99,11 @@ class ClaimsListScreen(Screen[None]):
     """All claims, one a line, with filters, fuzzy search and counts by status."""
 
     CSS_PATH = "claims_list.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [*LIST_BINDINGS, VIEW_ARTICLE_BINDING]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *LIST_BINDINGS,
+        VIEW_ARTICLE_QUIET,
+        *LIST_FOOTER_BINDINGS,
+    ]
 
     class Filtered(Message):
         """The filter worker's result: the index it used and the positions to show."""

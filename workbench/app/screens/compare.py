@@ -26,7 +26,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from workbench.app.keymap import VIEW_ARTICLE_BINDING
+from workbench.app.keymap import VIEW_ARTICLE_QUIET
 from workbench.app.screens.detail import NotePrompt, host
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
 from workbench.differences import Difference, differences_of
@@ -35,12 +35,13 @@ from workbench.project import Project
 from workbench.review import relate
 
 RELATION_KEYS: dict[str, RelationKind] = {
-    "x": "contradicts",
-    "s": "supports",
-    "f": "same-fact",
-    "p": "updates",
+    "C": "contradicts",
+    "B": "supports",
+    "F": "same-fact",
+    "U": "updates",
 }
-"""The keys that record a relation between the current pair."""
+"""The keys that record a relation between the current pair: capitals that mean
+nothing else on any screen (`x` is the conflict queue and `p` Problems everywhere)."""
 
 RELATION_GROUP = Binding.Group("Relate")
 
@@ -127,7 +128,7 @@ class CompareScreen(Screen[None]):
             id="workbench.compare.open-detail",
             tooltip="Open the focused claim's detail",
         ),
-        VIEW_ARTICLE_BINDING,
+        VIEW_ARTICLE_QUIET,
     ]
 
     def __init__(self, claim_ids: list[str]) -> None:

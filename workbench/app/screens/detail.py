@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.app.keymap import VIEW_ARTICLE_BINDING
+from workbench.app.keymap import VIEW_ARTICLE_QUIET
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -269,7 +269,7 @@ class DetailScreen(Screen[None]):
             id="workbench.detail.compare-relation",
             tooltip="Compare this claim with the highlighted related claim",
         ),
-        VIEW_ARTICLE_BINDING,
+        VIEW_ARTICLE_QUIET,
     ]
 
     def __init__(self, claim_id: str) -> None:
