@@ -444,3 +444,165 @@ async def test_an_article_without_text_says_so(desk: Path) -> None:
         await pilot.press("plus")
         await pilot.pause()
         assert isinstance(app.screen, ArticleScreen)
+
+
+# -- blind review -------------------------------------------------------------------------
+
+OTHERS_VERDICT = (
+    "\n[[history]]\n"
+    'at = 2025-03-01T09:00:00Z\nreviewer = "alice"\nfrom = "unreviewed"\nto = "verified"\n'
+    'note = "checked against the filing"\n'
+)
+
+
+@sync
+async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> None:
+    path = desk / "claims" / "b-cost.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('status = "unreviewed"', 'status = "verified"')
+        + OTHERS_VERDICT,
+        encoding="utf-8",
+    )
+    app = ReviewApp(load_project(desk), "bob", poll_seconds=None, blind=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = list_screen(app)
+        await wait_for(pilot, lambda: screen.ready)
+        row = screen.index.ids.index("b-cost")
+        assert screen.index.row(row).status == "hidden"
+        await pilot.press("j")
+        assert screen.table.cursor_id == "b-cost"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.pause()
+        detail = app.screen
+        text = " ".join(str(widget.render()) for widget in detail.query("Static"))
+        assert "hidden" in text
+        assert "verified" not in text and "alice" not in text and "filing" not in text
+        # bob's own verdict: `verified` as well is accepted (he could not see it)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.pause()
+        text = " ".join(str(widget.render()) for widget in detail.query("Static"))
+        assert "alice" in text and "filing" in text, "shown once bob has given his own"
+    data = on_disk(desk, "b-cost")
+    assert [entry["reviewer"] for entry in data["history"]] == ["alice", "bob"]
+    assert data["history"][-1]["to"] == "verified"
+
+
+@sync
+async def test_without_a_reviewer_name_the_app_asks_once(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), None, poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        from workbench.app.screens.note import ReviewerPrompt
+
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewerPrompt))
+        await pilot.press(*"dana", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+        assert app.reviewer == "dana"
+        await pilot.press("5")
+        await pilot.pause()
+    assert on_disk(desk, "a-cost")["history"][-1]["reviewer"] == "dana"
+
+
+# -- queues -------------------------------------------------------------------------------
+
+
+@sync
+async def test_the_recheck_queue_lists_due_claims_and_opens_them(desk: Path) -> None:
+    for claim_id, day in (("a-cost", "2020-01-01"), ("b-cost", "2999-01-01")):
+        path = desk / "claims" / f"{claim_id}.toml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace(
+                'status = "unreviewed"\n', f'status = "unreviewed"\nrecheck = {day}\n'
+            ),
+            encoding="utf-8",
+        )
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        await pilot.press("R")
+        from workbench.app.screens.queues import RecheckQueueScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, RecheckQueueScreen))
+        queue = app.screen
+        assert isinstance(queue, RecheckQueueScreen)
+        await wait_for(pilot, lambda: queue.loaded)
+        assert [item.claim_id for item in queue.items] == ["a-cost"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        assert app.screen.claim_id == "a-cost"  # type: ignore[attr-defined]
+
+
+@sync
+async def test_the_disagreement_queue_lists_claims_whose_reviewers_differ(desk: Path) -> None:
+    path = desk / "claims" / "b-cost.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('status = "unreviewed"', 'status = "false"')
+        + OTHERS_VERDICT
+        + "\n[[history]]\n"
+        'at = 2025-03-02T09:00:00Z\nreviewer = "bob"\nfrom = "verified"\nto = "false"\n'
+        'note = "the filing is older"\n',
+        encoding="utf-8",
+    )
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.press(*"Disagreements")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        from workbench.app.screens.queues import DisagreementQueueScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, DisagreementQueueScreen))
+        queue = app.screen
+        assert isinstance(queue, DisagreementQueueScreen)
+        await wait_for(pilot, lambda: queue.loaded)
+        assert [item.claim_id for item in queue.items] == ["b-cost"]
+        assert "alice: verified" in queue.items[0].reason and "bob: false" in queue.items[0].reason
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+
+
+# -- screens and the palette --------------------------------------------------------------
+
+
+@sync
+async def test_a_burst_of_keys_never_stacks_a_screen_twice(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        burst(app, *"pppppppp")
+        await pilot.pause(0.3)
+        burst(app, *"RRRR")
+        await pilot.pause(0.3)
+        burst(app, *"pppp")
+        await pilot.pause(0.3)
+        names = [type(screen).__name__ for screen in app.screen_stack]
+        assert names.count("ProblemsScreen") == 1, names
+        assert len(names) == len(set(names)), names
+        assert names[-1] == "ProblemsScreen"
+
+
+@sync
+async def test_the_palette_jumps_to_a_claim_by_id_or_statement(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.press(*"puts the run")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        assert app.screen.claim_id == "c-report"  # type: ignore[attr-defined]
+        app.action_command_palette()
+        await pilot.pause()
+        await pilot.press(*"b-co")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DetailScreen) and app.screen.claim_id == "b-cost",
+        )

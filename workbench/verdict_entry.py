@@ -74,12 +74,18 @@ def status_change_problem(claim: Claim, status: str) -> str | None:
 
 
 def check_verdict_draft(
-    settings: ProjectSettings, claim: Claim, status: str, draft: VerdictDraft
+    settings: ProjectSettings,
+    claim: Claim,
+    status: str,
+    draft: VerdictDraft,
+    *,
+    allow_same: bool = False,
 ) -> tuple[CheckedVerdict | None, list[str]]:
-    """The verdict to write, or the problems that stop it (one line each, what to do)."""
+    """The verdict to write, or the problems that stop it (one line each, what to do).
+    `allow_same`: a blind reviewer, who cannot see the status, may give the one it has."""
     problems: list[str] = []
     refused = status_change_problem(claim, status)
-    if refused is not None:
+    if refused is not None and not allow_same:
         return None, [refused]
     evidence: Evidence | None = None
     if draft.has_evidence:

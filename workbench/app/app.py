@@ -187,11 +187,19 @@ class ReviewApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreenActions, ClaimJump}
 
     def __init__(
-        self, project: Project, reviewer: str, *, poll_seconds: float | None = POLL_SECONDS
+        self,
+        project: Project,
+        reviewer: str | None,
+        *,
+        poll_seconds: float | None = POLL_SECONDS,
+        blind: bool = False,
     ) -> None:
         super().__init__()
         self.project = project
-        self.reviewer = reviewer
+        self.reviewer = reviewer or ""
+        """Empty until the reviewer has said who they are (asked once at start)."""
+        self.blind = blind
+        """`workbench review --blind`: others' verdicts hidden until one's own (`shown`)."""
         self.sub_title = project.settings.name
         self._undo_stack: list[UndoStep] = []
         self._poll_seconds = poll_seconds
@@ -211,6 +219,8 @@ class ReviewApp(App[None]):
         # which otherwise shows as a pause of a second now and then.
         gc.freeze()
         self.push_screen(ClaimsListScreen())
+        if not self.reviewer:
+            self.ask_reviewer()
         if self._poll_seconds:
             self.set_interval(self._poll_seconds, self.check_disk)
 
@@ -225,6 +235,27 @@ class ReviewApp(App[None]):
             if isinstance(top, TypeAheadModal) and top.wants_key(event):
                 return
         await super().on_event(event)
+
+    def ask_reviewer(self) -> None:
+        """No --reviewer, WORKBENCH_REVIEWER or git user.name: ask once, never guess."""
+        from workbench.app.screens.note import ReviewerPrompt
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                self.exit()
+                return
+            self.reviewer = name
+            self.post_message(ClaimsChanged(()))
+
+        self.push_screen(ReviewerPrompt(), chosen)
+
+    def shown(self, claim: Claim) -> Claim:
+        """The claim as this reviewer may see it: blind review hides others' verdicts."""
+        if not self.blind:
+            return claim
+        from workbench.blind import blind_view
+
+        return blind_view(claim, self.reviewer)
 
     # ------------------------------------------------------------------ writes
 
@@ -369,6 +400,8 @@ class ReviewApp(App[None]):
             return
         claim = record.claim
         refused = status_change_problem(claim, status)
+        if self.blind and self.shown(claim) is not claim:
+            refused = None  # the blind reviewer's own verdict may agree with the hidden one
         if refused is not None:
             self.notify(refused, timeout=2, markup=False)
             return
@@ -395,7 +428,11 @@ class ReviewApp(App[None]):
                 done()
             return
         form = VerdictForm(
-            self.project.settings, claim, status, related_evidence(self.project, claim)
+            self.project.settings,
+            claim,
+            status,
+            related_evidence(self.project, claim),
+            shown_status=self.shown(claim).status,
         )
         self.push_screen(form, write)
 

@@ -46,7 +46,7 @@ from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
 from workbench.models import ProjectSettings
 from workbench.project import Project
-from workbench.storage import ClaimRecord
+from workbench.storage import ClaimRecord, ClaimSummary
 
 if TYPE_CHECKING:
     from workbench.app.app import ReviewApp
@@ -71,6 +71,13 @@ def status_kind(settings: ProjectSettings, status: str) -> str:
     ):
         return "false"
     return "other"
+
+
+@dataclass(frozen=True, slots=True)
+class _Blinded:
+    """A record's stand-in for the index in blind review: only its summary is read."""
+
+    summary: ClaimSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +181,24 @@ class ClaimsListScreen(Screen[None]):
         instead of 0.1 s, and the list then waited for the worker's message.
         """
         self.table.focus()
-        self._rebuild = list(self.project.claims.values())
+        self._rebuild = self._records()
         self._show_filtered(self._filtered(self._request(to_top=True)))
+
+    def _records(self) -> list[ClaimRecord]:
+        """The records the index is built from; in blind review, with the statuses the
+        reviewer may not see yet shown as `hidden` (`workbench.blind`)."""
+        records = list(self.project.claims.values())
+        app = self.review_app
+        if not app.blind:
+            return records
+        from workbench.blind import HIDDEN_STATUS, is_hidden
+
+        return [
+            cast(ClaimRecord, _Blinded(record.summary._replace(status=HIDDEN_STATUS)))
+            if is_hidden(record.claim, app.reviewer)
+            else record
+            for record in records
+        ]
 
     # ------------------------------------------------------------------ filtering
 
@@ -313,7 +336,7 @@ class ClaimsListScreen(Screen[None]):
             if claim_id not in self.project.claims:
                 self.table.marked.pop(claim_id, None)
         if self._index is None or self._rebuild is not None:
-            self._rebuild = list(self.project.claims.values())
+            self._rebuild = self._records()
         else:
             sources = self.project.sources
             changed: dict[str, ClaimRow | None] = {}
@@ -323,10 +346,11 @@ class ClaimsListScreen(Screen[None]):
                     changed[claim_id] = None
                     continue
                 source = sources.get(record.claim.source.id)
-                changed[claim_id] = ClaimRow.of(record.claim, source.source if source else None)
+                shown = self.review_app.shown(record.claim)
+                changed[claim_id] = ClaimRow.of(shown, source.source if source else None)
             updated = self._index.updated(changed)
             if updated is None:  # claims came or went: build the index again (in the worker)
-                self._rebuild = list(self.project.claims.values())
+                self._rebuild = self._records()
             else:
                 self._adopt(updated)
         self._update_bars()

@@ -326,6 +326,7 @@ class DetailScreen(Screen[None]):
         if claim is None:
             title.update(Content(f"{self.claim_id}: no such claim (deleted or broken file)"))
             return
+        claim = host(self).shown(claim)  # blind review: others' verdicts hidden
         self.sub_title = claim.id
         for name in list(title.classes):
             if name.startswith("-stance-"):

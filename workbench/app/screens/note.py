@@ -61,3 +61,46 @@ class NoteScreen(TypeAheadModal[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ReviewerPrompt(TypeAheadModal[str | None]):
+    """Who is reviewing?  Asked once when no name is configured (never the OS user);
+    enter with a name returns it, escape returns None (the app then closes)."""
+
+    CSS_PATH = "note.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Quit", id="workbench.reviewer.cancel"),
+    ]
+    TYPE_AHEAD = "#note-input"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog"):
+            yield Static(Content.styled("Who is reviewing?", "bold"), id="note-title")
+            yield Static(
+                Content(
+                    "No name was given (--reviewer, WORKBENCH_REVIEWER or git's user.name). "
+                    "Your name goes into every history entry you write."
+                ),
+                id="note-statement",
+            )
+            yield Input(placeholder="your name", id="note-input")
+            yield Static(
+                Content.assemble(
+                    ("enter", "bold"),
+                    (" starts reviewing  ·  ", "dim"),
+                    ("escape", "bold"),
+                    (" quits", "dim"),
+                ),
+                id="note-hint",
+            )
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            self.notify("Type your name, or press escape to quit", timeout=2)
+            return
+        self.dismiss(name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

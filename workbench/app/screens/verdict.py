@@ -53,8 +53,12 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         claim: Claim,
         status: str,
         reusable: list[ReusableEvidence],
+        *,
+        shown_status: str | None = None,
     ) -> None:
         super().__init__()
+        self.shown_status = shown_status or claim.status
+        """The status the reviewer may see (`hidden` in blind review)."""
         self.settings = settings
         self.claim = claim
         self.status = status
@@ -75,7 +79,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
                     (printable(self.status), "bold $accent"),
                     (" on ", "bold"),
                     (printable(self.claim.id), "bold"),
-                    (f"   (was {printable(self.claim.status)})", "dim"),
+                    (f"   (was {printable(self.shown_status)})", "dim"),
                 ),
                 id="verdict-title",
             )
@@ -166,7 +170,11 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
 
     def action_submit(self) -> None:
         verdict, problems = check_verdict_draft(
-            self.settings, self.claim, self.status, self.draft()
+            self.settings,
+            self.claim,
+            self.status,
+            self.draft(),
+            allow_same=self.shown_status != self.claim.status,
         )
         self.problems = problems
         if verdict is None:
