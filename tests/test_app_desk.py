@@ -606,3 +606,42 @@ async def test_the_palette_jumps_to_a_claim_by_id_or_statement(desk: Path) -> No
             pilot,
             lambda: isinstance(app.screen, DetailScreen) and app.screen.claim_id == "b-cost",
         )
+
+
+@sync
+async def test_problems_stay_true_while_files_change(desk: Path) -> None:
+    import os
+
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    path = desk / "claims" / "b-cost.toml"
+    good = path.read_text(encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = list_screen(app)
+        await wait_for(pilot, lambda: screen.ready)
+        path.write_text(good.replace('topic = "cost"', "topic = "), encoding="utf-8")
+        os.utime(path, ns=(1, 1))
+        app.check_disk()
+        await wait_for(pilot, lambda: any(p.path == path for p in app.project.problems))
+        await pilot.pause()
+        from workbench.app.screens.problems import ProblemsScreen
+
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        problems = app.screen
+        assert isinstance(problems, ProblemsScreen)
+        await wait_for(pilot, lambda: problems.state == "checked")
+        assert any(problem.path == path for problem in problems.problems)
+        count = len(problems.problems)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+        await pilot.pause()
+        bar = str(screen.query_one("#status-bar").render())
+        assert f"problems {count}" in bar
+        # fixed on disk: gone from both
+        path.write_text(good, encoding="utf-8")
+        os.utime(path, ns=(2, 2))
+        app.check_disk()
+        await wait_for(pilot, lambda: not any(p.path == path for p in app.project.problems))
+        await pilot.pause()
+        bar = str(screen.query_one("#status-bar").render())
+        assert "problems 0" in bar

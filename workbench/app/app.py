@@ -35,6 +35,7 @@ from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
+from workbench.problems import Problem
 from workbench.project import Project
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
@@ -74,6 +75,8 @@ class DiskReport:
     names: frozenset[str] | None = None
     """File names in the claims folder, listed only when the folder itself changed."""
     added: list[ClaimRecord] = field(default_factory=list)
+    problems: dict[Path, list[Problem]] = field(default_factory=dict)
+    """The load problems of every file read again (empty: it loads cleanly now)."""
 
 
 class DiskChanged(Message):
@@ -199,6 +202,9 @@ class ReviewApp(App[None]):
         self.reviewer = reviewer or ""
         """Empty until the reviewer has said who they are (asked once at start)."""
         self.blind = blind
+        self.checked_problems: int | None = None
+        """How many problems the Problems screen's last full check found; None once
+        anything changed since (the status bar then counts the load problems)."""
         """`workbench review --blind`: others' verdicts hidden until one's own (`shown`)."""
         self.sub_title = project.settings.name
         self._undo_stack: list[UndoStep] = []
@@ -462,6 +468,8 @@ class ReviewApp(App[None]):
 
     @on(ClaimsChanged)
     def _forward_claims_changed(self, message: ClaimsChanged) -> None:
+        if message.claim_ids:
+            self.checked_problems = None
         self._sweep_ids = []  # ids may have come or gone: rebuild the sweep list lazily
         for screen in self.screen_stack:
             screen.post_message(ClaimsChanged(message.claim_ids))
@@ -650,6 +658,7 @@ class ReviewApp(App[None]):
             changed_ids.append(check.claim_id)
         if report.names is not None:
             changed_ids.extend(self._apply_listing(report))
+        problems_changed = self._apply_problems(report)
         if changed_ids:
             shown = ", ".join(changed_ids[:5]) + (" …" if len(changed_ids) > 5 else "")
             self.notify(
@@ -659,6 +668,8 @@ class ReviewApp(App[None]):
                 markup=False,
             )
             self.post_message(ClaimsChanged(_unique(changed_ids)))
+        if problems_changed and not changed_ids:
+            self.post_message(ClaimsChanged(()))  # the problem counts on screen
         if broken:
             self.notify(
                 f"{', '.join(broken[:5])}: changed on disk and now has problems; the last good "
@@ -669,6 +680,27 @@ class ReviewApp(App[None]):
                 timeout=10,
                 markup=False,
             )
+
+    def _apply_problems(self, report: DiskReport) -> bool:
+        """Keep `project.problems` true for the files read again: a file broken while the
+        app runs is listed (Problems, the status bar), a fixed or deleted one is not."""
+        paths = set(report.problems)
+        if report.names is not None and self._folder_names is not None:
+            folder = self.project.claims_dir
+            paths |= {
+                problem.path
+                for problem in self.project.problems
+                if problem.path.parent == folder and problem.path.name not in report.names
+            }
+        if not paths:
+            return False
+        before = list(self.project.problems)
+        kept = [problem for problem in before if problem.path not in paths]
+        for problems in report.problems.values():
+            kept.extend(problems)
+        self.project.problems[:] = kept
+        self.checked_problems = None
+        return kept != before
 
     def _apply_listing(self, report: DiskReport) -> list[str]:
         """New and deleted files in the claims folder."""
@@ -709,8 +741,9 @@ def scan_files(
         except OSError:
             continue
         if stat.st_size != check.size or stat.st_mtime_ns != check.mtime_ns:
-            fresh, _problems = load_claim_file(check.path)
+            fresh, problems = load_claim_file(check.path)
             report.changed.append((check, fresh))
+            report.problems[check.path] = problems
     try:
         mtime_ns = folder.stat().st_mtime_ns
     except OSError:
@@ -723,7 +756,8 @@ def scan_files(
             if entry.name.endswith(".toml") and not entry.name.startswith(".")
         )
         for name in sorted(report.names - known_names):
-            fresh, _problems = load_claim_file(folder / name)
+            fresh, problems = load_claim_file(folder / name)
+            report.problems[folder / name] = problems
             if fresh is not None:
                 report.added.append(fresh)
     return report

@@ -317,7 +317,8 @@ class ClaimsListScreen(Screen[None]):
             parts.append((printable(label), styles[status_kind(settings, status)]))
             parts.append((f" {count:,}", "bold"))
             parts.append("  ")
-        problems = len(self.project.problems)
+        checked = self.review_app.checked_problems
+        problems = checked if checked is not None else len(self.project.problems)
         parts.append(("│ ", "dim"))
         parts.append((f"problems {problems}", "bold $error" if problems else "dim"))
         marked = len(self.table.marked)
@@ -355,6 +356,11 @@ class ClaimsListScreen(Screen[None]):
                 self._adopt(updated)
         self._update_bars()
         self.request_filter()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (Problems may have counted anew): redraw the bars."""
+        if self.ready:
+            self._update_bars()
 
     def watched_claim_ids(self) -> Iterator[str]:
         """The claims on screen, for the app's check of files changed on disk."""
