@@ -645,3 +645,18 @@ async def test_problems_stay_true_while_files_change(desk: Path) -> None:
         await pilot.pause()
         bar = str(screen.query_one("#status-bar").render())
         assert "problems 0" in bar
+
+
+@sync
+async def test_the_list_suggests_the_closest_value_for_a_field_that_matches_nothing(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = list_screen(app)
+        await wait_for(pilot, lambda: screen.ready)
+        await pilot.press("slash", *"status:verfied")
+        await wait_for(pilot, lambda: bool(screen.hints))
+        await pilot.pause()
+        bar = str(screen.query_one("#filter-bar").render())
+        assert "did you mean `verified`?" in bar

@@ -139,6 +139,8 @@ class ClaimsListScreen(Screen[None]):
             status_style=self._status_kind, empty_text="Loading claims…", id="claims"
         )
         self.last_filter_seconds = 0.0
+        self.hints: list[str] = []
+        """Did-you-mean lines for field tokens that match nothing (`status:verfied`)."""
         self.ready = False
         """True once the first filtered list is on screen (the benchmark waits for it)."""
 
@@ -266,6 +268,12 @@ class ClaimsListScreen(Screen[None]):
         if request.to_top and message.positions:
             keep = message.index.ids[message.positions[0]]
         table.show(message.index, message.positions, keep=keep)
+        query = request.filters.query
+        self.hints = (
+            [hint.message for hint in message.index.hints(request.filters)]
+            if (":" in query)
+            else []
+        )
         self._update_bars()
         if not self.ready:
             self.ready = True
@@ -300,6 +308,9 @@ class ClaimsListScreen(Screen[None]):
         sort = self.filters.sort
         parts.append(("sort ", "dim"))
         parts.append((SORT_LABELS[sort], "bold"))
+        for hint in self.hints[:2]:
+            parts.append(("  ·  ", "dim"))
+            parts.append((printable(hint), "bold $text-warning"))
         return Content.assemble(*parts)
 
     def _status_bar(self) -> Content:
