@@ -178,11 +178,14 @@ class CompareScreen(Screen[None]):
         self._size_cards()
 
     def _size_cards(self) -> None:
-        """Share the width between the panes; past `MIN_CARD_WIDTH` cells, scroll."""
+        """Share the width between the panes; past `MIN_CARD_WIDTH` cells, scroll.  Two
+        panes (a pair) always share the screen, so neither is cut at 80x24."""
         cards = self.cards
         if not cards:
             return
-        width = max(MIN_CARD_WIDTH, self.size.width // len(cards))
+        width = self.size.width // len(cards)
+        if len(cards) > 2:
+            width = max(MIN_CARD_WIDTH, width)
         for card in cards:
             card.styles.width = width
 
