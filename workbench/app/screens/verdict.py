@@ -88,6 +88,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
                 Content.styled("needs " + " and ".join(needs) if needs else "", "italic"),
                 id="verdict-needs",
             )
+            yield Static(Content(""), id="verdict-problems")
             yield Input(placeholder="note: why this verdict", id="verdict-note")
             if self.claim.evidence:
                 yield Static(
@@ -123,7 +124,6 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
                     ],
                     id="verdict-reuse",
                 )
-            yield Static(Content(""), id="verdict-problems")
             yield Static(
                 Content.assemble(
                     ("enter", "bold"),
@@ -181,7 +181,9 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
             shown = Content("\n").join(
                 [Content.styled("✗ " + printable(problem), "$text-error") for problem in problems]
             )
-            self.query_one("#verdict-problems", Static).update(shown)
+            problems_line = self.query_one("#verdict-problems", Static)
+            problems_line.update(shown)
+            problems_line.scroll_visible(animate=False)
             return
         self.dismiss(verdict)
 
