@@ -344,3 +344,13 @@ VERDICT_FORM_BINDINGS: tuple[Binding, ...] = (
         priority=True,
     ),
 )
+
+REVIEWER_PROMPT_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Quit",
+        id="workbench.reviewer.cancel",
+        tooltip="No name, no review: close the app",
+    ),
+)

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from workbench.app.keymap import REVIEWER_PROMPT_BINDINGS
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
 
@@ -68,9 +69,7 @@ class ReviewerPrompt(TypeAheadModal[str | None]):
     enter with a name returns it, escape returns None (the app then closes)."""
 
     CSS_PATH = "note.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Quit", id="workbench.reviewer.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(REVIEWER_PROMPT_BINDINGS)
     TYPE_AHEAD = "#note-input"
 
     def compose(self) -> ComposeResult:
