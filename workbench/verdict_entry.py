@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from workbench.agreement import reviewer_verdicts
 from workbench.evidence import add_evidence
 from workbench.models import Claim, Evidence, ProjectSettings
 from workbench.project import Project
 from workbench.review import Change, mark_status
 from workbench.urls import http_url_problem
-from workbench.verdicts import evidence_fits, verdict_problems
+from workbench.verdicts import INITIAL_STATUS, evidence_fits, verdict_problems
 
 STANCE_ORDER: tuple[str, ...] = ("supports", "refutes", "not-enough-info")
 
@@ -66,9 +67,14 @@ def fitting_stance(settings: ProjectSettings, status: str) -> str:
     return STANCE_ORDER[0]
 
 
-def status_change_problem(claim: Claim, status: str) -> str | None:
-    """Why setting `status` on `claim` is refused before anything else: it already has it."""
-    if claim.status == status:
+def status_change_problem(claim: Claim, status: str, reviewer: str) -> str | None:
+    """Why `reviewer` setting `status` on `claim` is refused before anything else: the
+    claim has that status and it is already this reviewer's verdict.  Another reviewer
+    giving the status the claim has is a second opinion that agrees (recorded, as
+    `workbench.agreement` counts it), not a repeat."""
+    if claim.status == status and reviewer_verdicts(claim).get(reviewer) == status:
+        return f"{claim.id} is already {status} (your verdict)"
+    if claim.status == status and status == INITIAL_STATUS:
         return f"{claim.id} is already {status}"
     return None
 
@@ -79,12 +85,13 @@ def check_verdict_draft(
     status: str,
     draft: VerdictDraft,
     *,
+    reviewer: str,
     allow_same: bool = False,
 ) -> tuple[CheckedVerdict | None, list[str]]:
     """The verdict to write, or the problems that stop it (one line each, what to do).
     `allow_same`: a blind reviewer, who cannot see the status, may give the one it has."""
     problems: list[str] = []
-    refused = status_change_problem(claim, status)
+    refused = status_change_problem(claim, status, reviewer)
     if refused is not None and not allow_same:
         return None, [refused]
     evidence: Evidence | None = None

@@ -405,7 +405,7 @@ class ReviewApp(App[None]):
         if record is None:
             return
         claim = record.claim
-        refused = status_change_problem(claim, status)
+        refused = status_change_problem(claim, status, self.reviewer)
         if self.blind and self.shown(claim) is not claim:
             refused = None  # the blind reviewer's own verdict may agree with the hidden one
         if refused is not None:
@@ -439,6 +439,7 @@ class ReviewApp(App[None]):
             status,
             related_evidence(self.project, claim),
             shown_status=self.shown(claim).status,
+            reviewer=self.reviewer,
         )
         self.push_screen(form, write)
 

@@ -104,7 +104,9 @@ def run(arguments: argparse.Namespace) -> int:
         shows=arguments.shows,
         stance=arguments.stance or fitting_stance(project.settings, status),
     )
-    verdict, problems = check_verdict_draft(project.settings, record.claim, status, draft)
+    verdict, problems = check_verdict_draft(
+        project.settings, record.claim, status, draft, reviewer=reviewer
+    )
     if verdict is None:
         hint = ""
         if any("needs evidence" in problem for problem in problems):

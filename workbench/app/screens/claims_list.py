@@ -344,6 +344,9 @@ class ClaimsListScreen(Screen[None]):
 
     @on(ClaimsChanged)
     def _claims_changed(self, message: ClaimsChanged) -> None:
+        if not message.claim_ids:  # only counts or the reviewer's name changed
+            self._update_bars()
+            return
         for claim_id in message.claim_ids:
             if claim_id not in self.project.claims:
                 self.table.marked.pop(claim_id, None)

@@ -55,8 +55,10 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         reusable: list[ReusableEvidence],
         *,
         shown_status: str | None = None,
+        reviewer: str = "",
     ) -> None:
         super().__init__()
+        self.reviewer = reviewer
         self.shown_status = shown_status or claim.status
         """The status the reviewer may see (`hidden` in blind review)."""
         self.settings = settings
@@ -174,6 +176,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
             self.claim,
             self.status,
             self.draft(),
+            reviewer=self.reviewer,
             allow_same=self.shown_status != self.claim.status,
         )
         self.problems = problems
