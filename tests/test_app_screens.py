@@ -454,9 +454,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> list[FakeCandidate]:
     """A matching engine that always proposes the same pairs, whatever the files say."""
     module = types.ModuleType("tests_fake_matching")
 
-    def find_candidates(
-        project: object, *, kinds: object = None, topic: object = None, limit: object = None
-    ) -> list[FakeCandidate]:
+    def find_candidates(project: object, **options: object) -> list[FakeCandidate]:
         return list(FAKE_CANDIDATES)
 
     module.find_candidates = find_candidates  # type: ignore[attr-defined]
@@ -510,11 +508,13 @@ async def test_conflict_queue_confirm_records_in_both_files(
         title = plain(screen.query_one("#compare-title", Static))
         assert "1 of 2" in title and "stance" in title and "0.90" in title
         assert "lagging vs catching up" in title
-        await pilot.press("y")
+        await pilot.press("y")  # the confirm form: the suggested kind, an empty note
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         first, second = read_claim(root, "race-lag-2024"), read_claim(root, "race-tenth")
-        assert [(r.kind, r.claim, r.note) for r in first.relations] == [
-            ("contradicts", "race-tenth", "lagging vs catching up")
+        assert [(r.kind, r.claim, r.note, r.reviewer) for r in first.relations] == [
+            ("contradicts", "race-tenth", "", "tester")
         ]
         assert [(r.kind, r.claim) for r in second.relations] == [("contradicts", "race-lag-2024")]
         assert "1 of 1" in plain(screen.query_one("#compare-title", Static))
@@ -577,7 +577,7 @@ async def test_conflict_queue_other_relation_kind_and_empty_queue(
             ("same-fact", "race-lag-2024")
         ]
         assert len(screen.candidates) == 1
-        await pilot.press("y")
+        await pilot.press("y", "enter")
         await pilot.pause()
         assert screen.candidates == []
         assert "empty" in plain(screen.query_one("#compare-title", Static))

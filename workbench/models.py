@@ -189,6 +189,12 @@ class Relation(StrictModel):
     kind: RelationKind
     claim: Id
     note: Text = ""
+    reviewer: Text = ""
+    """Who recorded the relation (empty in files written before it was kept)."""
+    at: dt.datetime | None = None
+    """When, in UTC."""
+
+    _utc = field_validator("at")(_utc_time)
 
 
 class Dismissal(StrictModel):

@@ -325,18 +325,20 @@ def relate(
     *,
     note: str = "",
     reviewer: str,
+    at: dt.datetime | None = None,
 ) -> list[Change]:
     """Record a relation; mutual kinds are written in both files.
 
     `updates` points from the newer claim (first) to the older (second) and is
     written in the first file only.  A relation already recorded is not repeated.
     Both files are locked and read as they are now before either is written.
+    Like a dismissal, it keeps who decided it and when.
     """
-    del reviewer  # relations carry their own note; the history records status changes
+    when = at or utc_now()
     records = _pair(project, first_id, second_id)
     try:
-        forward = Relation(kind=kind, claim=second_id, note=note)
-        backward = Relation(kind=kind, claim=first_id, note=note)
+        forward = Relation(kind=kind, claim=second_id, note=note, reviewer=reviewer, at=when)
+        backward = Relation(kind=kind, claim=first_id, note=note, reviewer=reviewer, at=when)
     except ValidationError as error:
         raise ReviewError(_text_error(error, {"note": "the note"})) from None
     mutual = kind in SYMMETRIC_RELATIONS

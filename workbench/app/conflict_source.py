@@ -5,6 +5,11 @@ duplicate or update each other).  Until it is installed (or when it fails), the
 queue shows the relations already recorded in the claim files, each
 `contradicts` / `same-fact` pair once, so the screen works either way.
 
+With the `[semantic]` extra the engine also gets the semantic proposer's pairs
+(`workbench.matching.semantic`); without it, the queue is lexical and its
+`notices` say so once.  A candidate is only a suggestion: the queue's confirm
+form asks the reviewer for the kind and a note before anything is written.
+
 Pairs a reviewer dismissed (recorded in either file, for that kind) are never
 proposed again.  With the engine, pairs already related in the files are left
 out too: a reviewer has already decided them.  Nothing here writes or imports
@@ -14,10 +19,12 @@ Textual, so the queue can be built in a worker thread.
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
+from workbench.matching.filters import PairFilter
 from workbench.models import CandidateKind, Claim, RelationKind
 from workbench.project import Project
 
@@ -42,10 +49,19 @@ class ConflictCandidate:
     score: float
     reason: str
     suggested_relation: RelationKind
+    sources: tuple[str, str] = ("", "")
+    """The source ids of `first` and `second` (for the queue's filters)."""
+    topics: tuple[str, str] = ("", "")
 
     @property
     def pair(self) -> frozenset[str]:
         return frozenset((self.first, self.second))
+
+    @property
+    def source_pair(self) -> tuple[str, str]:
+        """The two source ids in order: the queue's "source pair" filter cycles these."""
+        first, second = self.sources
+        return (first, second) if first <= second else (second, first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +72,42 @@ class CandidateQueue:
     origin: CandidateOrigin
     note: str = ""
     """Why the fallback was used when the engine exists but failed (for the status line)."""
+    notices: tuple[str, ...] = ()
+    """One-line notices for the reviewer, each shown once (the semantic extra is missing,
+    a vector store was set aside)."""
+    semantic: bool = False
+    """Whether the semantic proposer's pairs went into the queue."""
 
 
-def load_candidates(project: Project, *, topic: str | None = None) -> CandidateQueue:
-    """The queue for `project`: from the matching engine if importable, else recorded."""
+def load_candidates(
+    project: Project, *, topic: str | None = None, semantic: bool = True
+) -> CandidateQueue:
+    """The queue for `project`: from the matching engine if importable, else recorded.
+
+    `semantic` adds the semantic proposer's pairs when the extra is installed.
+    """
     try:
         matching = importlib.import_module(MATCHING_MODULE)
     except ImportError:
-        return CandidateQueue(recorded_candidates(project, topic=topic), "recorded")
+        return _with_places(
+            project, CandidateQueue(recorded_candidates(project, topic=topic), "recorded")
+        )
+    notices: tuple[str, ...] = ()
+    options: dict[str, Any] = {"topic": topic}
+    if semantic:
+        from workbench.matching.semantic import semantic_similarities
+
+        found_semantic = semantic_similarities(project, progress=False)
+        notices = tuple(found_semantic.notices)
+        if found_semantic.available:
+            options["similarities"] = found_semantic.similarities
     try:
-        raw = matching.find_candidates(project, topic=topic)
+        raw = matching.find_candidates(project, **options)
         found = [_from_engine(item) for item in raw]
     except Exception as error:  # a broken engine must not take the queue down with it
         note = f"matching engine failed ({type(error).__name__}: {error}); showing recorded"
-        return CandidateQueue(recorded_candidates(project, topic=topic), "recorded", note)
+        queue = CandidateQueue(recorded_candidates(project, topic=topic), "recorded", note, notices)
+        return _with_places(project, queue)
     candidates = [
         candidate
         for candidate in found
@@ -79,7 +117,53 @@ def load_candidates(project: Project, *, topic: str | None = None) -> CandidateQ
         and not is_dismissed(project, candidate)
         and not is_related(project, candidate.first, candidate.second)
     ]
-    return CandidateQueue(_best_first(_unique(candidates)), "matching")
+    queue = CandidateQueue(
+        _best_first(_unique(candidates)),
+        "matching",
+        notices=notices,
+        semantic="similarities" in options,
+    )
+    return _with_places(project, queue)
+
+
+def _with_places(project: Project, queue: CandidateQueue) -> CandidateQueue:
+    """The queue with each candidate's sources and topics filled in, from the summaries."""
+    claims = project.claims
+    placed: list[ConflictCandidate] = []
+    for candidate in queue.candidates:
+        first, second = claims[candidate.first].summary, claims[candidate.second].summary
+        placed.append(
+            replace(
+                candidate,
+                sources=(first.source_id, second.source_id),
+                topics=(first.topic, second.topic),
+            )
+        )
+    return replace(queue, candidates=placed)
+
+
+def filter_candidates(
+    candidates: Iterable[ConflictCandidate], wanted: PairFilter
+) -> list[ConflictCandidate]:
+    """The candidates that pass `wanted`, in their order."""
+    if not wanted.active:
+        return list(candidates)
+    accepts = wanted.accepts
+    return [
+        candidate
+        for candidate in candidates
+        if accepts(
+            candidate.kind,
+            (candidate.sources[0], candidate.topics[0]),
+            (candidate.sources[1], candidate.topics[1]),
+        )
+    ]
+
+
+def source_pairs(candidates: Iterable[ConflictCandidate]) -> list[tuple[str, str]]:
+    """The source pairs among the candidates, most candidates first (the filter's cycle)."""
+    counts = Counter(candidate.source_pair for candidate in candidates)
+    return sorted(counts, key=lambda pair: (-counts[pair], pair))
 
 
 def recorded_candidates(project: Project, *, topic: str | None = None) -> list[ConflictCandidate]:

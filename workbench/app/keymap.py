@@ -354,3 +354,74 @@ REVIEWER_PROMPT_BINDINGS: tuple[Binding, ...] = (
         tooltip="No name, no review: close the app",
     ),
 )
+
+
+QUEUE_FILTER_GROUP = Binding.Group("Filter", compact=True)
+"""k t v a: one footer entry for the conflict queue's filter keys."""
+
+QUEUE_FILTER_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "k",
+        "cycle_filter('kind')",
+        "Kind filter",
+        id="workbench.conflicts.filter-kind",
+        tooltip="Show only the next kind of candidate (then all again)",
+        group=QUEUE_FILTER_GROUP,
+    ),
+    Binding(
+        "t",
+        "cycle_filter('topic')",
+        "Topic filter",
+        id="workbench.conflicts.filter-topic",
+        tooltip="Show only pairs on the next topic (then all again)",
+        group=QUEUE_FILTER_GROUP,
+    ),
+    Binding(
+        "v",
+        "cycle_filter('sources')",
+        "Source pair filter",
+        id="workbench.conflicts.filter-sources",
+        tooltip="Show only the next pair of sources, one versus the other (then all again)",
+        group=QUEUE_FILTER_GROUP,
+    ),
+    Binding(
+        "a",
+        "toggle_across",
+        "Across sources",
+        id="workbench.conflicts.filter-across",
+        tooltip="Show only pairs from two different sources (again: all pairs)",
+        group=QUEUE_FILTER_GROUP,
+    ),
+    Binding(
+        "c",
+        "clear_filters",
+        "Clear filters",
+        id="workbench.conflicts.filter-clear",
+        tooltip="Show every candidate again",
+        show=False,
+    ),
+)
+
+CONFIRM_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        id="workbench.confirm.cancel",
+        tooltip="Close the form; nothing is written",
+    ),
+    Binding(
+        "ctrl+s",
+        "save",
+        "Save",
+        id="workbench.confirm.save",
+        tooltip="Record the relation with the chosen kind and your note (enter in the note too)",
+    ),
+    Binding(
+        "ctrl+r",
+        "keep_reason",
+        "Keep reason",
+        id="workbench.confirm.keep-reason",
+        tooltip="Put the engine's reason in the note, to keep or edit deliberately",
+    ),
+)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench.project import Project
 
 KIND_CHOICES = ("numeric", "stance", "date", "duplicate")
 """The kinds `--kind` accepts (the same as `workbench.matching.KINDS`, kept here so that
@@ -22,6 +25,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _kind(text: str) -> str:
+    """A candidate kind, or an argparse error (exit 2) with a did-you-mean."""
+    if text in KIND_CHOICES:
+        return text
+    from workbench.validation import suggest
+
+    hint = suggest(text, list(KIND_CHOICES))
+    known = f"did you mean `{hint}`?" if hint else f"use {', '.join(KIND_CHOICES)}"
+    raise argparse.ArgumentTypeError(f"unknown candidate kind `{text}`; {known}")
+
+
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "conflicts",
@@ -34,11 +48,44 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kind",
         action="append",
-        choices=KIND_CHOICES,
+        type=_kind,
         default=None,
-        help="only this kind of candidate (repeat for several; default: all)",
+        metavar="KIND",
+        help=f"only this kind of candidate: {', '.join(KIND_CHOICES)} (repeat for several)",
     )
     parser.add_argument("--topic", default=None, metavar="T", help="only pairs touching topic T")
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only pairs with a claim from source ID; give it twice (A, then B) for pairs "
+        "between A and B",
+    )
+    parser.add_argument(
+        "--source-pair",
+        default=None,
+        metavar="A,B",
+        help="only pairs with one claim from source A and one from source B",
+    )
+    parser.add_argument(
+        "--across",
+        action="store_true",
+        help="only pairs whose claims come from two different sources",
+    )
+    parser.add_argument(
+        "--lexical-only",
+        action="store_true",
+        help="do not use the semantic proposer even when the [semantic] extra is installed",
+    )
+    parser.add_argument(
+        "--neighbours",
+        type=_positive,
+        default=10,
+        metavar="K",
+        help="semantic proposer: pair each claim with its K nearest by meaning (default 10; "
+        "fewer is faster on a large project)",
+    )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
@@ -49,14 +96,56 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
+    from workbench.cli import UsageError
     from workbench.matching import find_candidates
+    from workbench.matching.filters import FilterError, check_filter
     from workbench.project import load_project
     from workbench.terminal import json_visible, visible
 
     project = load_project(arguments.root)
-    candidates = find_candidates(
-        project, kinds=arguments.kind, topic=arguments.topic, limit=arguments.limit
+    try:
+        wanted = check_filter(
+            project,
+            kinds=arguments.kind,
+            topic=arguments.topic,
+            sources=arguments.source,
+            source_pair=arguments.source_pair,
+            across=arguments.across,
+        )
+    except FilterError as error:
+        raise UsageError(str(error)) from None
+    similarities: dict[tuple[str, str], float] | None = None
+    how = "lexical only (--lexical-only)" if arguments.lexical_only else ""
+    if not arguments.lexical_only:
+        from workbench.matching.semantic import semantic_similarities
+
+        semantic = semantic_similarities(project, top_k=arguments.neighbours)
+        for notice in semantic.notices:
+            print(f"workbench conflicts: {notice}", file=sys.stderr)
+        if semantic.available:
+            similarities = semantic.similarities
+            how = (
+                f"lexical + semantic: {len(similarities):,} pairs of {arguments.neighbours} "
+                f"nearest per claim; {semantic.encoded} statements encoded, "
+                f"{semantic.reused} from the store"
+            )
+        else:
+            how = "lexical only"
+    by_source = wanted.sources or wanted.across
+    found = find_candidates(
+        project,
+        kinds=wanted.kinds,
+        topic=wanted.topic,
+        limit=None if by_source else arguments.limit,
+        similarities=similarities,
     )
+    if by_source:
+        found = [
+            c
+            for c in found
+            if wanted.accepts(c.kind, _where(project, c.first), _where(project, c.second))
+        ]
+    candidates = found[: arguments.limit] if arguments.limit is not None else found
     if arguments.format == "json":
         rows = [
             {
@@ -80,5 +169,11 @@ def run(arguments: argparse.Namespace) -> int:
         )
         print(visible(f"       {candidate.reason}"))
     noun = "candidate" if len(candidates) == 1 else "candidates"
-    print(f"{len(candidates)} {noun} among {len(project.claims)} claims.", file=sys.stderr)
+    print(f"{len(candidates)} {noun} among {len(project.claims)} claims ({how}).", file=sys.stderr)
     return 0
+
+
+def _where(project: Project, claim_id: str) -> tuple[str, str]:
+    """A claim's (source id, topic), from its summary (no model is built)."""
+    summary = project.claims[claim_id].summary
+    return summary.source_id, summary.topic

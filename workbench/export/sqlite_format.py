@@ -125,6 +125,8 @@ CREATE TABLE relations (
     other_id TEXT REFERENCES claims (id),
     other_ref TEXT NOT NULL,
     note TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    at TEXT,
     PRIMARY KEY (claim_id, position)
 ) WITHOUT ROWID;
 CREATE TABLE review_history (
@@ -371,6 +373,8 @@ def _claims(connection: sqlite3.Connection, context: ExportContext) -> None:
                     target if target in exported else None,
                     target,
                     relation.note,
+                    relation.reviewer,
+                    utc_text(relation.at) if relation.at else None,
                 )
             )
         for position, step in enumerate(claim.history):

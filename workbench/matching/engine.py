@@ -875,6 +875,8 @@ class _Corpus:
     excluded: set[tuple[str, str]]
     """Pairs (in id order) related or dismissed in either file."""
     settings: MatchSettings
+    similarities: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    """Semantic cosine of the pairs the semantic proposer found (keys in id order)."""
 
 
 def _build(
@@ -1458,17 +1460,24 @@ def find_candidates(
     kinds: Collection[str] | None = None,
     topic: str | None = None,
     limit: int | None = None,
+    similarities: Mapping[tuple[str, str], float] | None = None,
 ) -> list[Candidate]:
     """Ranked candidates among the project's claims (the conflict queue, `workbench conflicts`).
 
     `kinds` keeps only those kinds (default: all four); `topic` keeps pairs where
     either claim is on that topic; `limit` keeps the best `limit`.  Pairs related
     or dismissed in either claim's file are left out.  Best first; ties are
-    broken by claim ids, so the order is the same on every run.
+    broken by claim ids, so the order is the same on every run.  `similarities`
+    (from `workbench.matching.semantic`) adds the semantic pairs and their cosine.
     """
     published = {key: record.source.published for key, record in project.sources.items()}
     return match_claims(
-        list(project.iter_claims()), published, kinds=kinds, topic=topic, limit=limit
+        list(project.iter_claims()),
+        published,
+        kinds=kinds,
+        topic=topic,
+        limit=limit,
+        similarities=similarities,
     )
 
 
@@ -1482,6 +1491,7 @@ def match_claims(
     respect_recorded: bool = True,
     exhaustive: bool = False,
     settings: MatchSettings = DEFAULT_SETTINGS,
+    similarities: Mapping[tuple[str, str], float] | None = None,
 ) -> list[Candidate]:
     """`find_candidates` for a list of claims, with the knobs benchmarks and tests need.
 
@@ -1497,11 +1507,13 @@ def match_claims(
     with gc_paused():  # the run allocates much and frees nothing until it returns
         corpus = _build(claims, published or {}, settings, respect_recorded=respect_recorded)
         n = len(corpus.claims)
+        if similarities:
+            corpus.similarities = similarities
         if exhaustive:
             every = (i * n + j for i in range(n) for j in range(i + 1, n))
             found = list(_candidates(corpus, every, wanted, topic))
         else:
-            codes = sorted(_blocked_pairs(corpus))
+            codes = sorted(_blocked_pairs(corpus) | _semantic_pairs(corpus))
             found = _score_in_parallel(corpus, codes, wanted, topic)
     found.sort(key=lambda c: (-c.score, c.first, c.second, c.kind))
     return found[:limit] if limit is not None else found
@@ -1543,6 +1555,54 @@ def _score_in_parallel(
     finally:
         _fork_state = None
     return found
+
+
+def _semantic_pairs(corpus: _Corpus) -> set[int]:
+    """The semantic proposer's pairs as codes (`i * n + j`), scored beside the blocked ones."""
+    if not corpus.similarities:
+        return set()
+    n = len(corpus.claims)
+    position = {item.id: item.index for item in corpus.claims}
+    codes: set[int] = set()
+    for first, second in corpus.similarities:
+        i, j = position.get(first), position.get(second)
+        if i is not None and j is not None and i != j:
+            codes.add(i * n + j if i < j else j * n + i)
+    return codes
+
+
+def _semantic_candidate(
+    corpus: _Corpus, a: _Features, b: _Features, best: _Scored | None
+) -> _Scored | None:
+    """Combine the semantic cosine with the lexical finding of a pair (a.id < b.id).
+
+    A lexical finding keeps its kind and gains up to 0.15 (0.05 within one
+    source); a pair worded differently (lexical similarity under 0.4, where the
+    rules compare texts) that the rules found nothing in is proposed when the
+    cosine is high: a `stance` pair when the stances oppose, a `duplicate`
+    (`supports`) pair otherwise.  The model cannot tell
+    agreement from contradiction, so it never makes a pair `contradicts` alone.
+    """
+    cosine = corpus.similarities.get((a.id, b.id))
+    if cosine is None:
+        return best
+    if best is not None:
+        gain = 0.15 if a.source != b.source else 0.05  # across articles first
+        score = min(1.0, best.score + gain * max(0.0, cosine - 0.3) / 0.7)
+        return _Scored(best.kind, score, best.reason, best.relation, best.newer_first)
+    if (
+        _similarity(corpus, a.keys & b.keys, a, b) >= 0.4
+        or _parallel(a, b)
+        or _distinct_things(a, b)
+    ):
+        return None  # worded alike, yet the rules found nothing: they ruled the pair out
+    cross = 0.1 if a.source != b.source else 0.0
+    score = 0.6 * max(0.0, cosine - 0.3) / 0.7 + cross
+    if _opposing(a, b):
+        reason = f"The statements read alike (semantic {cosine:.2f}) from opposing stances"
+        return _Scored("stance", score + 0.05, f"{reason} ({_source_phrase(a, b)})", "contradicts")
+    reason = f"The statements read alike (semantic {cosine:.2f}; {_source_phrase(a, b)})"
+    return _Scored("duplicate", min(0.8, score), reason, "supports")
 
 
 def _score_share(share: tuple[int, int]) -> list[Candidate]:
@@ -1589,6 +1649,10 @@ def _candidates(
                 and (best is None or scored.score > best.score)
             ):
                 best = scored
+        if corpus.similarities:
+            best = _semantic_candidate(corpus, a, b, best)
+            if best is not None and (best.kind not in wanted or best.score < minimum):
+                best = None
         if best is None:
             continue
         first, second = a.id, b.id

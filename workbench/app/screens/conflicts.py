@@ -1,31 +1,62 @@
 """The conflict queue: candidate pairs one at a time, best first, to confirm or dismiss.
 
-The pairs come from `workbench.app.conflict_source` (the matching engine, or
-the relations recorded in the files until it is installed), built in a worker
-thread.  Each pair is shown with the compare screen's panes and differences,
-plus its kind, score and reason.  Confirming records the suggested relation
-(in both files for mutual kinds); the relation keys of the compare screen record
-another kind instead; dismissing records the dismissal in both files, so the
-pair is never proposed again.  Either way the pair leaves the queue.
+The pairs come from `workbench.app.conflict_source` (the matching engine, with
+the semantic proposer when its extra is installed, or the relations recorded in
+the files), built in a worker thread.  Each pair is shown with the compare
+screen's panes and differences, plus its kind, score and reason.
+
+A candidate is a suggestion until a reviewer confirms it: `y` (or enter) opens
+the confirm form, which asks for the relation kind (the engine's guess
+preselected) and the reviewer's own note, and records the relation with the
+reviewer and the time; escape there writes nothing.  The relation keys of the
+compare screen record another kind directly, with a note; dismissing records the
+dismissal in both files, so the pair is never proposed again.  Either way the
+pair leaves the queue.
+
+Filters (kind, topic, source pair, across sources only) narrow the queue in
+memory: the candidates are found once, and moving to the next pair only
+redraws the two panes.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime as dt
+import weakref
+from pathlib import PurePath
+from typing import ClassVar, Literal, TypeVar
 
 from textual import on, work
-from textual._path import CSSPathType
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from workbench.app.conflict_source import CandidateQueue, ConflictCandidate, load_candidates
+from workbench.app.conflict_source import (
+    CandidateQueue,
+    ConflictCandidate,
+    filter_candidates,
+    load_candidates,
+    source_pairs,
+)
+from workbench.app.keymap import QUEUE_FILTER_BINDINGS
 from workbench.app.screens.compare import RELATION_BINDINGS, CompareScreen
+from workbench.app.screens.confirm import (
+    ConfirmedRelation,
+    ConfirmRelationScreen,
+    RelationProposal,
+)
 from workbench.app.screens.detail import NotePrompt, host
+from workbench.matching.filters import KINDS, PairFilter
 from workbench.models import RelationKind
 from workbench.project import Project
 from workbench.review import dismiss, relate
+
+FilterName = Literal["kind", "topic", "sources"]
+_Choice = TypeVar("_Choice")
+
+_told: weakref.WeakKeyDictionary[App[object], set[str]] = weakref.WeakKeyDictionary()
+"""The notices each running app has shown: each is said once, not on every rebuild."""
 
 ORIGIN_NAMES = {"matching": "matching engine", "recorded": "relations recorded in the files"}
 
@@ -38,11 +69,14 @@ class CandidatesLoaded(Message):
         self.queue = queue
 
 
-def candidate_content(candidate: ConflictCandidate, position: int, total: int) -> Content:
+def candidate_content(
+    candidate: ConflictCandidate, position: int, total: int, filtered: str = ""
+) -> Content:
     """`3 of 17  ·  numeric  ·  score 0.92  ·  suggests contradicts` and the reason."""
     return Content.assemble(
         ("Conflict queue", "bold"),
         f"  {position} of {total}",
+        (f"  (filter: {filtered})" if filtered else "", "$text-accent"),
         ("  ·  ", "dim"),
         (candidate.kind, "bold"),
         ("  ·  score ", "dim"),
@@ -57,7 +91,10 @@ def candidate_content(candidate: ConflictCandidate, position: int, total: int) -
 class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
     """Candidate pairs one at a time: `y` confirm, `d` dismiss, `]` skip."""
 
-    CSS_PATH: ClassVar[CSSPathType | None] = ["compare.tcss", "conflicts.tcss"]
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = [
+        "compare.tcss",
+        "conflicts.tcss",
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -65,14 +102,14 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
             "confirm",
             "Confirm",
             id="workbench.conflicts.confirm",
-            tooltip="Record the suggested relation (both files for mutual kinds)",
+            tooltip="Confirm the pair: choose the relation kind and write your note",
         ),
         Binding(
             "enter",
             "confirm",
             "Confirm",
             id="workbench.conflicts.confirm-enter",
-            tooltip="Record the suggested relation",
+            tooltip="Confirm the pair: choose the relation kind and write your note",
             show=False,
         ),
         Binding(
@@ -113,15 +150,25 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
             tooltip="Find the candidates again (after edits or an undo)",
         ),
         *RELATION_BINDINGS,
+        *QUEUE_FILTER_BINDINGS,
         Binding(
             "escape", "back", "Back", id="workbench.conflicts.back", tooltip="Back to the claims"
         ),
     ]
 
+    reuse_panes: ClassVar[bool] = True
+    """Refill the two panes for the next pair (False: mount new ones, the bench's baseline)."""
+
+    semantic: ClassVar[bool] = True
+    """Whether the queue asks for the semantic proposer's pairs (when its extra is installed)."""
+
     def __init__(self, topic: str | None = None) -> None:
         super().__init__([])
         self.topic = topic
+        self.all_candidates: list[ConflictCandidate] = []
+        """Every candidate found; `candidates` is the filtered view the reviewer walks."""
         self.candidates: list[ConflictCandidate] = []
+        self.pair_filter = PairFilter()
         self.position = 0
         self.origin = ""
         self.loaded = False
@@ -136,12 +183,12 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         """Build the queue again in a worker thread (it reads, never writes)."""
         self.loaded = False
         self.refresh_view()
-        self._find(host(self).project, self.topic)
+        self._find(host(self).project, self.topic, self.semantic)
 
     @work(thread=True, exclusive=True, group="conflict-queue", exit_on_error=False)
-    def _find(self, project: Project, topic: str | None) -> None:
+    def _find(self, project: Project, topic: str | None, semantic: bool) -> None:
         try:
-            queue = load_candidates(project, topic=topic)
+            queue = load_candidates(project, topic=topic, semantic=semantic)
         except Exception as error:  # say so on screen rather than spin for ever
             note = f"could not build the queue ({type(error).__name__}: {error}); press r"
             queue = CandidateQueue([], "recorded", note)
@@ -150,9 +197,12 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
     @on(CandidatesLoaded)
     async def _loaded(self, message: CandidatesLoaded) -> None:
         queue = message.queue
-        self.candidates = list(queue.candidates)
+        self.all_candidates = list(queue.candidates)
+        self.candidates = filter_candidates(self.all_candidates, self.pair_filter)
         self.position = 0
         self.origin = ORIGIN_NAMES.get(queue.origin, queue.origin)
+        if queue.origin == "matching":
+            self.origin += " (lexical + semantic)" if queue.semantic else " (lexical)"
         self.loaded = True
         origin = Content.assemble(("candidates from the ", "dim"), (self.origin, "dim"))
         if queue.note:
@@ -160,6 +210,11 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         status = self.query_one("#compare-status", Static)
         status.update(origin)
         status.display = True
+        told = _told.setdefault(self.app, set())
+        for notice in queue.notices:
+            if notice not in told:
+                told.add(notice)
+                self.app.notify(notice, title="Conflict queue", severity="warning", markup=False)
         await self.show_current()
         self.refresh_bindings()
 
@@ -170,12 +225,28 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         return self.candidates[self.position % len(self.candidates)]
 
     async def show_current(self) -> None:
-        """Show the pair at `position` (or say the queue is empty)."""
+        """Show the pair at `position` (or say the queue is empty).
+
+        The two panes are refilled in place rather than mounted anew: mounting
+        moves the focus, which rebuilds the footer and restyles the screen, and
+        that made the next pair cost several times the 100 ms a reviewer should
+        wait (`bench/bench_queue.py` times both ways).
+        """
         candidate = self.current
         if candidate is None:
             await self.show_claims([])
             return
-        await self.show_claims([candidate.first, candidate.second])
+        claim_ids = [candidate.first, candidate.second]
+        cards = self.cards
+        if not (self.reuse_panes and len(cards) == len(claim_ids)):
+            await self.show_claims(claim_ids)
+            return
+        self.claim_ids = claim_ids
+        self.pair_index = 0
+        for card, claim_id in zip(cards, claim_ids, strict=True):
+            card.claim_id = claim_id
+            card.scroll_home(animate=False)
+        self.refresh_view()
 
     def watched_claim_ids(self) -> list[str]:
         """The claims on screen, for the app's disk watcher."""
@@ -186,12 +257,19 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         candidate = self.current
         if not self.loaded:
             return Content("Conflict queue: finding candidates…")
+        filtered = self.pair_filter.describe()
+        if candidate is None and filtered:
+            return Content.assemble(
+                ("Conflict queue", "bold"),
+                f"  no candidate matches the filter ({filtered}) of {len(self.all_candidates)}",
+                ("  ·  c clears it", "dim"),
+            )
         if candidate is None:
             return Content.assemble(
                 ("Conflict queue", "bold"), "  empty: no candidate pairs left to review"
             )
         position = self.position % len(self.candidates) + 1
-        return candidate_content(candidate, position, len(self.candidates))
+        return candidate_content(candidate, position, len(self.candidates), filtered)
 
     def differences_for(self, project: Project, pair: tuple[str, str] | None) -> Content:
         if pair is None and self.loaded:
@@ -212,11 +290,12 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         A relation decides the pair (every kind of candidate for it goes); a
         dismissal is recorded for one kind, so only that candidate goes.
         """
-        self.candidates = [
-            c
-            for c in self.candidates
-            if c != candidate and not (whole_pair and c.pair == candidate.pair)
-        ]
+
+        def stays(c: ConflictCandidate) -> bool:
+            return c != candidate and not (whole_pair and c.pair == candidate.pair)
+
+        self.all_candidates = [c for c in self.all_candidates if stays(c)]
+        self.candidates = [c for c in self.candidates if stays(c)]
         if self.candidates:
             self.position %= len(self.candidates)
         else:
@@ -229,6 +308,10 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("confirm", "dismiss_pair", "relate", "open_detail"):
             return self.current is not None
+        if action in ("cycle_filter", "toggle_across"):
+            return self.loaded and bool(self.all_candidates)
+        if action == "clear_filters":
+            return self.pair_filter.active
         if action in ("next_pair", "previous_pair"):
             return len(self.candidates) > 1
         return super().check_action(action, parameters)
@@ -246,27 +329,103 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
     def action_rebuild(self) -> None:
         self.rebuild()
 
-    async def action_confirm(self) -> None:
+    # -- filters -----------------------------------------------------------------------
+
+    async def _apply_filter(self, wanted: PairFilter) -> None:
+        """Show only the candidates that pass `wanted`, from the first."""
+        before = self._binding_state()
+        self.pair_filter = wanted
+        self.candidates = filter_candidates(self.all_candidates, wanted)
+        self.position = 0
+        await self.show_current()
+        if self._binding_state() != before:  # the footer is rebuilt on every refresh
+            self.refresh_bindings()
+
+    def _binding_state(self) -> tuple[bool, bool, bool]:
+        """What `check_action` reads: a pair shown, more than one, a filter on."""
+        return (self.current is not None, len(self.candidates) > 1, self.pair_filter.active)
+
+    async def action_cycle_filter(self, name: FilterName) -> None:
+        """The next kind, topic or source pair among the candidates, then all again."""
+        wanted = self.pair_filter
+        if name == "kind":
+            kinds = [kind for kind in KINDS if any(c.kind == kind for c in self.all_candidates)]
+            now = next(iter(wanted.kinds)) if wanted.kinds and len(wanted.kinds) == 1 else None
+            chosen = _next_of(kinds, now)
+            wanted = PairFilter(
+                frozenset({chosen}) if chosen else None, wanted.topic, wanted.sources, wanted.across
+            )
+        elif name == "topic":
+            topics = sorted({topic for c in self.all_candidates for topic in c.topics})
+            wanted = PairFilter(
+                wanted.kinds, _next_of(topics, wanted.topic), wanted.sources, wanted.across
+            )
+        else:
+            pairs = source_pairs(self.all_candidates)
+            now_pair = wanted.sources if len(wanted.sources) == 2 else None
+            chosen_pair = _next_of(pairs, now_pair)
+            wanted = PairFilter(wanted.kinds, wanted.topic, chosen_pair or (), wanted.across)
+        await self._apply_filter(wanted)
+
+    async def action_toggle_across(self) -> None:
+        wanted = self.pair_filter
+        await self._apply_filter(
+            PairFilter(wanted.kinds, wanted.topic, wanted.sources, not wanted.across)
+        )
+
+    async def action_clear_filters(self) -> None:
+        await self._apply_filter(PairFilter())
+
+    # -- confirm -----------------------------------------------------------------------
+
+    def proposal_for(self, candidate: ConflictCandidate) -> RelationProposal:
+        """The confirm form's offer: the pair, the engine's guess and the `updates` order."""
+        project = host(self).project
+        first_date = _published(project, candidate.first)
+        second_date = _published(project, candidate.second)
+        newer, older = candidate.first, candidate.second
+        if candidate.suggested_relation != "updates" and (
+            first_date is not None and second_date is not None and first_date < second_date
+        ):
+            newer, older = older, newer
+        dates = {candidate.first: first_date, candidate.second: second_date}
+        return RelationProposal(
+            candidate.first,
+            candidate.second,
+            candidate.suggested_relation,
+            candidate.reason,
+            newer,
+            older,
+            dates[newer],
+            dates[older],
+        )
+
+    def action_confirm(self) -> None:
         candidate = self.current
         if candidate is None:
             return
-        app = host(self)
-        kind = candidate.suggested_relation
-        done = app.perform(
-            f"{candidate.first} {kind} {candidate.second}",
-            lambda: relate(
-                app.project,
-                candidate.first,
-                candidate.second,
-                kind,
-                note=candidate.reason,
-                reviewer=app.reviewer,
-            ),
-        )
-        if done:
-            await self._leave_queue(candidate, whole_pair=True)
-        else:
-            self.refresh_view()
+
+        async def record(chosen: ConfirmedRelation | None) -> None:
+            if chosen is None:
+                return  # cancelled: nothing is written, the pair stays
+            app = host(self)
+            done = app.perform(
+                f"{chosen.first} {chosen.kind} {chosen.second}",
+                lambda: relate(
+                    app.project,
+                    chosen.first,
+                    chosen.second,
+                    chosen.kind,
+                    note=chosen.note,
+                    reviewer=app.reviewer,
+                ),
+            )
+            if done:
+                await self._leave_queue(candidate, whole_pair=True)
+            else:
+                self.refresh_view()
+
+        self.app.push_screen(ConfirmRelationScreen(self.proposal_for(candidate)), record)
 
     def action_dismiss_pair(self) -> None:
         candidate = self.current
@@ -313,3 +472,21 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
             )
         else:
             self.refresh_view()
+
+
+def _next_of(choices: list[_Choice], now: _Choice | None) -> _Choice | None:
+    """The choice after `now`; after the last (or with no choices), None: all again."""
+    if not choices:
+        return None
+    if now is None or now not in choices:
+        return choices[0]
+    index = choices.index(now) + 1
+    return choices[index] if index < len(choices) else None
+
+
+def _published(project: Project, claim_id: str) -> dt.date | None:
+    record = project.claims.get(claim_id)
+    if record is None:
+        return None
+    source = project.sources.get(record.summary.source_id)
+    return source.source.published if source is not None else None

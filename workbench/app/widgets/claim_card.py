@@ -165,10 +165,11 @@ class ClaimCard(VerticalScroll, can_focus=True):
         if callable(shown):
             claim = shown(claim)  # blind review: others' verdicts hidden
         source = project.source_of(claim)
-        for name in list(self.classes):
-            if name.startswith("-stance-"):
-                self.remove_class(name)
-        self.add_class(stance_class(claim.stance, project.settings))
+        stance = stance_class(claim.stance, project.settings)
+        if not self.has_class(stance):  # restyling the card costs more than filling it
+            stale = [name for name in self.classes if name.startswith("-stance-")]
+            self.remove_class(*stale, update=False)
+            self.add_class(stance)
         self.border_title = Content(claim.id)
         self.border_subtitle = Content(claim.status)
         header.update(card_header(claim, source))

