@@ -120,5 +120,5 @@ def repo_copy(tmp_path: Path) -> Path:
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep each test's claim cache out of the user's home folder."""
+    """Keep each test's load index out of the user's home folder."""
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.anchoring import AnchorKind
-from workbench.bulk_read import map_split
 from workbench.files.merge import unsettled_verdicts
 from workbench.lexicon_checks import check_lexicon
 from workbench.locate import indexed_text, line_of
@@ -35,13 +34,10 @@ CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
 def check_project(project: Project, paths: Iterable[Path] | None = None) -> list[Problem]:
     """Every problem in the project, sorted by file and line; limited to `paths` if given."""
     problems = [*project.problems, *check_lexicon(project)]
+    project.materialise()
     with gc_paused():
-        found = map_split(
-            list(project.claims.values()),
-            lambda record: check_claim(project, record.claim, record.path, record.fingerprint),
-        )
-    for claim_problems in found:
-        problems.extend(claim_problems)
+        for record in project.claims.values():
+            problems.extend(check_claim(project, record.claim, record.path, record.fingerprint))
     for source_record in project.sources.values():
         problems.extend(
             _check_vocabulary_value(
@@ -61,7 +57,7 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
     problems.extend(claimreview_setting_problems(project))
     chosen = [Path(path) for path in paths or ()]
     if chosen:
-        selected = [path.resolve() for path in chosen]
+        selected = [_resolved(path) for path in chosen]
         problems = [problem for problem in problems if _within(problem.path, selected)]
         problems.extend(_selection_problems(project, chosen))
     return sorted(
@@ -92,11 +88,11 @@ def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:
     problems = []
     root = project.root.resolve()
     for path in paths:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a loop is reported by the listing
             problems.append(
                 Problem(path, 1, 1, "WB002", "cannot read the file: no such file or folder")
             )
-        elif not path.resolve().is_relative_to(root):
+        elif not _resolved(path).is_relative_to(root):
             message = (
                 f"not in the project at {project.root}: pass a file under it, "
                 "or give the project this file belongs to with --root"
@@ -105,8 +101,16 @@ def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:
     return problems
 
 
+def _resolved(path: Path) -> Path:
+    """The path resolved; a symlink loop (RuntimeError in Python 3.11) as the link itself."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.parent.resolve() / path.name
+
+
 def _within(path: Path, selected: list[Path]) -> bool:
-    resolved = path.resolve()
+    resolved = _resolved(path)
     return any(resolved == choice or resolved.is_relative_to(choice) for choice in selected)
 
 

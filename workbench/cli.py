@@ -140,9 +140,6 @@ _OPTIONS_WITH_VALUES = frozenset({"--root", "--reviewer"})
 
 def run() -> None:
     """The `workbench` console script: `main` for a process of its own."""
-    from workbench.memory import freeze_after_bulk_work
-
-    freeze_after_bulk_work()
     sys.exit(main())
 
 

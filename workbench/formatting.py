@@ -35,7 +35,7 @@ def model_for(root: Path, path: Path) -> type[BaseModel]:
     """Files in `seeds/` are source metadata; every other TOML file is a claim."""
     try:
         inside_sources = path.resolve().is_relative_to((root / SOURCES_DIR).resolve())
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         inside_sources = False
     return Source if inside_sources else Claim
 

@@ -55,6 +55,11 @@ def display_path(path: Path, root: Path | None) -> str:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
+        except (OSError, RuntimeError):  # a symlink loop: show the link itself
+            try:
+                return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+            except (ValueError, OSError, RuntimeError):
+                pass
     return path.as_posix()
 
 
@@ -73,7 +78,8 @@ PROBLEM_CODES: dict[str, str] = {
     "WB001": "the file is too large to read",
     "WB002": "the file is missing, binary or not UTF-8",
     "WB003": "not valid TOML, or nested too deep",
-    "WB004": "a path asked for is not in the project",
+    "WB004": "a path asked for is not in the project, or a symlink out of it",
+    "WB005": "a temporary file left by an interrupted write (warning)",
     "WB006": "an unresolved git conflict marker",
     "WB101": "a schema error: wrong type or value",
     "WB102": "an unknown key (with a suggestion)",

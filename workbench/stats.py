@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from workbench.models import Claim
 from workbench.project import Project
+from workbench.storage import ClaimSummary
 
 INITIAL_STATUS = "unreviewed"
 
@@ -68,11 +69,15 @@ def _ordered(counts: Counter[str], vocabulary: Iterable[str]) -> dict[str, int]:
 def compute_stats(
     project: Project, claims: Iterable[Claim] | None = None, *, today: dt.date | None = None
 ) -> Stats:
-    """Counts over `claims` (default: every claim of the project)."""
-    chosen = list(project.iter_claims() if claims is None else claims)
+    """Counts over `claims` (default: every claim of the project, from the summaries,
+    so that a warm start builds no model)."""
+    chosen = list(
+        project.iter_summaries() if claims is None else (ClaimSummary.of(claim) for claim in claims)
+    )
     settings = project.settings
     verified_statuses = settings.verified_statuses
     today = today or dt.datetime.now(dt.UTC).date()
+    today_text = today.isoformat()  # ISO dates compare as their text does
     statuses: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     stances: Counter[str] = Counter()
@@ -82,11 +87,11 @@ def compute_stats(
         statuses[claim.status] += 1
         topics[claim.topic] += 1
         stances[claim.stance] += 1
-        sources[claim.source.id] += 1
+        sources[claim.source_id] += 1
         reviewed += claim.status != INITIAL_STATUS
         verified += claim.status in verified_statuses
-        with_evidence += bool(claim.evidence)
-        due += claim.recheck is not None and claim.recheck <= today
+        with_evidence += claim.evidence > 0
+        due += bool(claim.recheck) and claim.recheck <= today_text
     source_names = sorted(project.sources) if claims is None else []
     return Stats(
         total=len(chosen),

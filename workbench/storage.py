@@ -12,13 +12,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, cast
+from stat import S_ISREG
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from workbench.files.conflict_markers import conflict_marker_message
+from workbench.files.listing import describe_os_error, not_regular_problem
 from workbench.models import Claim, Source, nfc
 from workbench.problems import Problem
 from workbench.tomlio import (
@@ -44,31 +47,16 @@ ALWAYS_WRITTEN = frozenset({"status"})
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-PlainFingerprint = tuple[int, int, str]
-PlainSummary = tuple[str, str, str, str, str, str, str, tuple[str, ...]]
-"""`Fingerprint` and `ClaimSummary` as the claim cache and the loading child
-process pickle them: plain tuples, which pickle restores in C, where a named
-tuple runs its Python `__new__` (0.2 s of a warm start at 100,000 claims).
-`plain` and `from_plain` convert, the latter without Python code either."""
-
-
 class Fingerprint(NamedTuple):
     """What a file looked like when it was read: enough to notice any later change.
 
     A named tuple rather than a frozen dataclass: a warm start makes one per
-    claim, and a tuple is made (and pickled) without running Python code.
+    claim, and a tuple is made without running Python code.
     """
 
     size: int
     mtime_ns: int
     digest: str
-
-    def plain(self) -> PlainFingerprint:
-        return (self.size, self.mtime_ns, self.digest)
-
-    @classmethod
-    def from_plain(cls, plain: PlainFingerprint) -> Fingerprint:
-        return tuple.__new__(cls, plain)
 
     @classmethod
     def of(cls, data: bytes, stat: os.stat_result) -> Fingerprint:
@@ -80,7 +68,10 @@ class Fingerprint(NamedTuple):
 
 
 class ClaimSummary(NamedTuple):
-    """The few fields the claims list, counts and relation lookups need from every claim."""
+    """The few fields the claims list, `stats` and relation lookups need from every claim.
+
+    The load index keeps them in columns, so a warm start builds no model.
+    """
 
     id: str
     statement: str
@@ -91,13 +82,10 @@ class ClaimSummary(NamedTuple):
     stance: str
     related: tuple[str, ...]
     """Ids of the claims this claim's relations point at."""
-
-    def plain(self) -> PlainSummary:
-        return cast(PlainSummary, tuple(self))
-
-    @classmethod
-    def from_plain(cls, plain: PlainSummary) -> ClaimSummary:
-        return tuple.__new__(cls, plain)
+    evidence: int
+    """How many pieces of evidence the claim has."""
+    recheck: str
+    """The claim's recheck date (ISO), or "" for none."""
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimSummary:
@@ -110,20 +98,24 @@ class ClaimSummary(NamedTuple):
             claim.topic,
             claim.stance,
             tuple(relation.claim for relation in claim.relations),
+            len(claim.evidence),
+            claim.recheck.isoformat() if claim.recheck is not None else "",
         )
 
 
 class ClaimRecord:
     """A claim as loaded from its file, with the fingerprint a save is checked against.
 
-    A record from the claim cache holds the claim as the JSON it was validated
-    into, plus its `summary`, and builds the model on first use of `claim`:
-    a warm start of the review app at 100,000 claims then needs only the
+    A record from the load index holds only the claim's `summary` and a way to
+    get its model (`loader`, which reads the validated JSON from the index and
+    falls back to the file), and builds the model on first use of `claim`: a
+    warm start of the review app at 100,000 claims then needs only the
     summaries, and a claim a screen opens costs one `model_validate_json`.
     The path is likewise kept as a string and made a `Path` on first use.
+    Reading only: every write starts again from the file on disk.
     """
 
-    __slots__ = ("_claim", "_file", "_json", "_path", "_summary", "fingerprint")
+    __slots__ = ("_claim", "_file", "_json", "_loader", "_path", "_summary", "fingerprint")
 
     def __init__(
         self,
@@ -131,13 +123,15 @@ class ClaimRecord:
         path: Path | str,
         fingerprint: Fingerprint | None,
         *,
-        json: bytes | memoryview | None = None,
+        json: bytes | None = None,
         summary: ClaimSummary | None = None,
+        loader: Callable[[], Claim] | None = None,
     ) -> None:
-        if claim is None and (json is None or summary is None):
-            raise ValueError("a claim record needs the claim, or its JSON and summary")
+        if claim is None and (summary is None or (json is None and loader is None)):
+            raise ValueError("a claim record needs the claim, or its summary and JSON or loader")
         self._claim = claim
         self._json = json
+        self._loader = loader
         self._summary = summary
         self.fingerprint = fingerprint
         self._file = os.fspath(path)
@@ -146,7 +140,7 @@ class ClaimRecord:
     @classmethod
     def deferred(
         cls,
-        json: bytes | memoryview,
+        json: bytes,
         summary: ClaimSummary,
         path: Path | str,
         fingerprint: Fingerprint | None,
@@ -158,10 +152,20 @@ class ClaimRecord:
     def claim(self) -> Claim:
         claim = self._claim
         if claim is None:
-            assert self._json is not None
-            claim = self._claim = Claim.model_validate_json(bytes(self._json))
+            if self._json is not None:
+                claim = Claim.model_validate_json(self._json)
+            else:
+                assert self._loader is not None
+                claim = self._loader()
+            self._claim = claim
             self._json = None
+            self._loader = None
         return claim
+
+    @property
+    def deferred_model(self) -> bool:
+        """Whether the model is still to be built (a warm start's record, unused)."""
+        return self._claim is None
 
     @property
     def summary(self) -> ClaimSummary:
@@ -243,22 +247,26 @@ class RawDocument:
 
 
 def read_document(path: Path | str) -> RawDocument:
-    """Read and parse one TOML file, turning every way it can be bad into a problem."""
+    """Read and parse one TOML file, turning every way it can be bad into a problem.
+
+    Only a regular file is read: a FIFO, device or socket is a WB002 at its
+    path (it is opened without blocking and never read), as is a symlink loop.
+    """
     try:
         stat, data = _read_limited(path)
-        if stat.st_size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
-            size = f"{max(stat.st_size, len(data)) / 1_000_000:.1f} MB"
-            message = (
-                f"file is {size}; claim and source files are limited to "
-                f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?"
-            )
-            return RawDocument(
-                path, None, None, None, [Problem(Path(path), 1, 1, "WB001", message)]
-            )
+    except NotRegularFileError as error:
+        return RawDocument(path, None, None, None, [not_regular_problem(Path(path), error.mode)])
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = describe_os_error(error)
         problem = Problem(Path(path), 1, 1, "WB002", f"cannot read the file: {reason}")
         return RawDocument(path, None, None, None, [problem])
+    if stat.st_size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        size = f"{max(stat.st_size, len(data)) / 1_000_000:.1f} MB"
+        message = (
+            f"file is {size}; claim and source files are limited to "
+            f"{MAX_FILE_BYTES // 1_000_000} MB: is it the right file?"
+        )
+        return RawDocument(path, None, None, None, [Problem(Path(path), 1, 1, "WB001", message)])
     fingerprint = Fingerprint.of(data, stat)
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
@@ -301,6 +309,19 @@ def read_document(path: Path | str) -> RawDocument:
     return RawDocument(path, text, parsed, fingerprint, [], stat.st_ino)
 
 
+class NotRegularFileError(OSError):
+    """The path is a FIFO, device, socket or folder: nothing a claim can be read from."""
+
+    def __init__(self, path: Path | str, mode: int) -> None:
+        super().__init__(f"{path}: not a regular file")
+        self.mode = mode
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+"""`O_NONBLOCK`: opening a FIFO for reading otherwise waits for a writer, forever.
+On a regular file the flag changes nothing."""
+
+
 def _read_limited(path: Path | str) -> tuple[os.stat_result, bytes]:
     """The file's stat and bytes, read in one call sized by `fstat`.
 
@@ -308,11 +329,14 @@ def _read_limited(path: Path | str) -> tuple[os.stat_result, bytes]:
     `MAX_FILE_BYTES` allocated a megabyte per file, and `open()`'s wrapper
     objects were a third of the cold load time of 10,000 claims.  A file over
     the limit is not read at all; one that grows while being read is read on
-    to the limit, so the size check above still sees it.
+    to the limit, so the size check above still sees it.  Anything but a
+    regular file raises `NotRegularFileError` before a byte is read.
     """
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    descriptor = os.open(path, _READ_FLAGS)
     try:
         stat = os.fstat(descriptor)
+        if not S_ISREG(stat.st_mode):
+            raise NotRegularFileError(path, stat.st_mode)
         if stat.st_size > MAX_FILE_BYTES:
             return stat, b""
         data = os.read(descriptor, stat.st_size + 1)
@@ -329,6 +353,15 @@ def _read_limited(path: Path | str) -> tuple[os.stat_result, bytes]:
         return stat, data
     finally:
         os.close(descriptor)
+
+
+def file_digest(path: Path | str) -> str | None:
+    """The digest of the file's bytes as they are now (None if it cannot be read)."""
+    try:
+        _stat, data = _read_limited(path)
+    except OSError:
+        return None
+    return Fingerprint.digest_of(data)
 
 
 def validate_document(

@@ -42,21 +42,24 @@ def run(arguments: argparse.Namespace) -> int:
 
     project = load_project(arguments.root)
     selection = selection_from(arguments)
-    try:
-        claims = select_claims(project, selection)
-    except ExportError as error:
-        raise UsageError(str(error)) from None
+    filtered = None
+    if selection != Selection() or arguments.agreement:
+        # Every claim with no filter: counted from summaries, no model built.
+        try:
+            filtered = select_claims(project, selection)
+        except ExportError as error:
+            raise UsageError(str(error)) from None
     if arguments.agreement:
         from workbench.agreement import compute_agreement, render_agreement_text
 
-        agreement = compute_agreement(claims, list(project.settings.statuses))
+        assert filtered is not None
+        agreement = compute_agreement(filtered, list(project.settings.statuses))
         if arguments.format == "json":
             print(json_visible(json.dumps(agreement.as_dict(), ensure_ascii=False, indent=2)))
         else:
             text = render_agreement_text(agreement)
             print("".join(visible(line) + "\n" for line in text.splitlines()), end="")
         return 0
-    filtered = None if selection == Selection() else claims
     stats = compute_stats(project, filtered)
     if arguments.format == "json":
         text = json_visible(render_json(stats))

@@ -47,7 +47,6 @@ from typing import BinaryIO, Literal, Protocol, TextIO, cast, get_args
 
 from workbench.agreement import verdicts_agree
 from workbench.export.progress import Progress
-from workbench.memory import gc_paused
 from workbench.models import Claim, ReviewEntry, Source
 from workbench.project import Project
 from workbench.recheck import recheck_is_due
@@ -190,30 +189,29 @@ def select_claims(project: Project, selection: Selection | None = None) -> list[
     sources = frozenset(selection.sources) or None
     since = selection.since
     chosen: list[Claim] = []
-    with gc_paused():  # builds the models a warm start deferred: only the chosen ones
-        for claim_id in sorted(project.claims):
-            record = project.claims[claim_id]
-            summary = record.summary
-            if statuses is not None and summary.status not in statuses:
+    if statuses is topics is stances is sources is None:
+        project.materialise()  # every claim is chosen: build their models in one pass
+    for claim_id in sorted(project.claims):
+        record = project.claims[claim_id]
+        summary = record.summary
+        if statuses is not None and summary.status not in statuses:
+            continue
+        if topics is not None and summary.topic not in topics:
+            continue
+        if stances is not None and summary.stance not in stances:
+            continue
+        if sources is not None and summary.source_id not in sources:
+            continue
+        claim = record.claim
+        if since is not None:
+            date = verdict_date(claim)
+            if date is None or date < since:
                 continue
-            if topics is not None and summary.topic not in topics:
-                continue
-            if stances is not None and summary.stance not in stances:
-                continue
-            if sources is not None and summary.source_id not in sources:
-                continue
-            claim = record.claim
-            if since is not None:
-                date = verdict_date(claim)
-                if date is None or date < since:
-                    continue
-            if selection.agreed and not verdicts_agree(claim):
-                continue
-            if selection.recheck_due is not None and not recheck_is_due(
-                claim, selection.recheck_due
-            ):
-                continue
-            chosen.append(claim)
+        if selection.agreed and not verdicts_agree(claim):
+            continue
+        if selection.recheck_due is not None and not recheck_is_due(claim, selection.recheck_due):
+            continue
+        chosen.append(claim)
     return chosen
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from workbench.cache import cache_file
+from workbench.files.index import cache_folder, project_key
 from workbench.project import Project
 
 if TYPE_CHECKING:
@@ -163,13 +163,12 @@ class SemanticResult:
 
 
 def store_path(root: Path, encoder_identity: str) -> Path | None:
-    """Where the project's vectors live (beside its claims cache), or None when caching is off."""
-    claims_cache = cache_file(root)
-    if claims_cache is None:
+    """Where the project's vectors live (beside its load index), or None when caching is off."""
+    folder = cache_folder()
+    if folder is None:
         return None
-    project_key = claims_cache.stem.removeprefix("claims-")
     model_key = hashlib.blake2b(encoder_identity.encode(), digest_size=4).hexdigest()
-    return claims_cache.parent / f"vectors-{project_key}-{model_key}.npz"
+    return folder / f"vectors-{project_key(root)}-{model_key}.npz"
 
 
 def text_key(text: str) -> bytes:

@@ -1,0 +1,636 @@
+"""The load index: one SQLite row per claim file, so a warm start reads one database.
+
+A row holds what loading the file produced: its stat (size, mtime, ctime,
+inode), the digest of its bytes, the summary columns the claims list and
+`stats` need, and either the claim's validated JSON (in a table of its own,
+read only when a model is built) or the file's problems, so a warm `check`
+shows them too.  A row is reused while the file's stat is what the row says;
+a file changed within `RACY_NS` of when its row was written is hashed and
+compared with the digest, since a second edit in the same clock tick keeps the
+stat (git's "racy clean" rule).  ctime is in the stat because an edit can keep
+size, inode and mtime (`touch -m -d`), but not ctime.  A changed file costs
+its own row; a removed file deletes its row.
+
+It is a cache, never data.  Nothing is unpickled and no row is trusted:
+each carries a check over its columns and the JSON a check of its own, so a row
+that fails to decode, check or validate is a miss and its file is read again.
+The key (package version, a hash of the code that decides what a row holds,
+pydantic and Python versions) sits in a meta row; a different key empties the
+index, so a new release never shows an old release's problems.  A database
+that is unreadable, corrupt, of another schema, not a regular file or locked
+by another process costs at most a one-line notice and a load from the files.
+Several processes may load at once: SQLite's WAL lets readers run beside a
+writer, a busy writer waits `BUSY_SECONDS` and then skips its update.
+
+Every write in the project starts from the file on disk, never from here.
+
+The database lives in the user's cache folder, one per project root, never in
+the project (`workbench check` writes nothing there); `WORKBENCH_CACHE_DIR`
+moves it and `WORKBENCH_CACHE_DIR=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import marshal
+import os
+import sqlite3
+import stat
+import sys
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from workbench.files.listing import FileStat
+from workbench.models import Claim
+from workbench.problems import Problem, Severity
+from workbench.storage import (
+    ClaimRecord,
+    ClaimSummary,
+    Fingerprint,
+    StaleFileError,
+    file_digest,
+    read_document,
+    validate_document,
+)
+
+logger = logging.getLogger("workbench.index")
+
+SCHEMA_VERSION = 1
+RACY_NS = 2_000_000_000
+BUSY_SECONDS = 1.0
+"""How long a write waits for another process's write; then this load skips its update."""
+
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    summary TEXT,
+    json_digest TEXT,
+    problems TEXT,
+    indexed_ns INTEGER NOT NULL,
+    row_check INTEGER NOT NULL
+);
+CREATE TABLE claim_json (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
+"""
+"""`files` has a row per claim file: its `summary` (the `ClaimSummary` fields in one
+text, see `_pack_summary`) and `json_digest` when the file validated, `problems`
+(JSON) when it did not.  The JSON sits in a table of its own so that a warm
+start's scan of `files` reads none of it."""
+
+_COLUMNS = (
+    "id, path, size, mtime_ns, ctime_ns, inode, digest, summary, json_digest, problems,"
+    " indexed_ns, row_check"
+)
+"""In the order rows are written and read: the checked columns (`row[1:10]`) in one run."""
+
+_PLACEHOLDERS = ", ".join("?" * (_COLUMNS.count(",") + 1))
+_INSERT_ROW = f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_PLACEHOLDERS})"
+
+_CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+_SCHEMA_CODES = frozenset({1})  # SQLITE_ERROR: no such table or column
+
+
+@dataclass(slots=True)
+class IndexStats:
+    """How the last load used the index (for tests and the benchmarks)."""
+
+    reused: int = 0
+    parsed: int = 0
+    written: int = 0
+    deleted: int = 0
+
+
+last_load = IndexStats()
+
+
+def cache_folder() -> Path | None:
+    """The user's cache folder for the workbench, or None when caching is off.
+
+    `WORKBENCH_CACHE_DIR` wins (`off` turns caching off); otherwise the
+    platform's own cache folder (`~/.cache/workbench` or `$XDG_CACHE_HOME` on
+    Linux, `~/Library/Caches/workbench` on macOS, `%LOCALAPPDATA%\\workbench\\Cache`
+    on Windows), as `platformdirs` knows it.
+    """
+    setting = os.environ.get("WORKBENCH_CACHE_DIR", "")
+    if setting.lower() in {"off", "0", "none"}:
+        return None
+    if setting:
+        return Path(setting)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("workbench", appauthor=False)
+
+
+def project_key(root: Path) -> str:
+    """A short name for the project at `root`, for its files in the cache folder."""
+    return hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
+
+
+def index_file(root: Path) -> Path | None:
+    """Where the index of the project at `root` lives, or None when it is off."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return folder / f"index-{project_key(root)}.sqlite3"
+
+
+_UNKEYED_PACKAGES = frozenset({"app", "commands", "export", "matching"})
+"""Sub-packages that do not decide what a row holds; every other module of the
+package is in the key (models, reading, validation, problems, the listing)."""
+
+
+@functools.cache
+def code_key() -> str:
+    """The package version, a hash of the code that decides what a row holds, and
+    the versions of pydantic and Python: rows from any other code are never used."""
+    from workbench import __version__
+
+    package = Path(__file__).resolve().parent.parent
+    hasher = hashlib.blake2b(digest_size=12)
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] in _UNKEYED_PACKAGES:
+            continue
+        hasher.update(relative.as_posix().encode())
+        hasher.update(path.read_bytes())
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"{__version__}-{hasher.hexdigest()}-{pydantic.VERSION}-{python}-{SCHEMA_VERSION}"
+
+
+_MARSHAL_VERSION = 2
+"""The last `marshal` format without back-references and interned-string marks: its
+bytes depend only on the values, not on which objects are shared or interned."""
+
+
+def _row_check(values: tuple[Any, ...]) -> int:
+    """A check over a row's columns (all but its id, indexed_ns and the check itself).
+
+    A CRC of their `marshal` form (version 2: the same values always give the
+    same bytes), which is made in C and tells `3` from `"3"`:
+    a column changed in value or type fails it (a corrupt page, an edit), at a
+    few microseconds a row.  It stops accidents, not a forger, who could
+    recompute it; what a forged row can do is limited to reading (every write
+    starts from the file) and no row is ever executed.
+    """
+    return zlib.crc32(marshal.dumps(values, _MARSHAL_VERSION))
+
+
+def _json_check(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _notice(path: Path, what: str) -> None:
+    """One line on stderr (through `logging`, so a script can silence it)."""
+    logger.warning("workbench: %s %s; loading from the files", path, what)
+
+
+def _is_corrupt(error: sqlite3.Error) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in _CORRUPT_CODES or (
+        type(error) is sqlite3.DatabaseError
+    )
+
+
+class LoadIndex:
+    """An open index of one project: read its rows, update them, build deferred models.
+
+    The connection is opened on demand and reopened in a forked child (a
+    SQLite connection must not cross a fork); a lock serialises the threads of
+    the review app that build models.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+        self._prefetched: dict[int, bytes] = {}
+        self.usable = True
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path) -> LoadIndex | None:
+        """The index at `path`, ready and keyed for this code; None to load without it."""
+        index = cls(path)
+        for attempt in range(2):
+            problem = index._unusable_file()
+            if problem is not None:
+                _notice(path, problem)
+                return None
+            try:
+                with index._lock:
+                    index._prepare()
+                return index
+            except sqlite3.Error as error:
+                index.close()
+                if attempt == 0 and _is_corrupt(error) and index._remove():
+                    _notice(path, f"was not a readable index ({error}): rebuilding it")
+                    continue
+                _notice(path, f"cannot be used ({error})")
+                return None
+            except OSError as error:
+                index.close()
+                _notice(path, f"cannot be used ({error.strerror or error})")
+                return None
+        return None
+
+    def _unusable_file(self) -> str | None:
+        """Why the database (or its WAL files) must not be opened: SQLite would block
+        on a FIFO, fail on a folder and read whatever a device gives."""
+        for suffix in ("", "-wal", "-shm"):
+            candidate = f"{self.path}{suffix}"
+            try:
+                found = os.stat(candidate)
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                return f"cannot be used ({error.strerror or error})"
+            if not stat.S_ISREG(found.st_mode):
+                return f"is not a regular file ({candidate})"
+        return None
+
+    def _remove(self) -> bool:
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            return False
+        return True
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: transactions are begun explicitly below
+            connection = sqlite3.connect(
+                self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    def _prepare(self) -> None:
+        """WAL mode, the schema, and the key: rows from other code are dropped."""
+        connection = self._connect()
+        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            raise sqlite3.OperationalError(f"journal mode is {mode}, not WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        if self._key_found(connection) == code_key():
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if self._key_found(connection) != code_key():  # another process may have reset it
+                self._reset(connection)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _key_found(connection: sqlite3.Connection) -> str | None:
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE name = 'key'").fetchone()
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", None) in _SCHEMA_CODES:
+                return None  # no meta table: empty, or another program's database
+            raise
+        return str(row[0]) if row is not None else None
+
+    @staticmethod
+    def _reset(connection: sqlite3.Connection) -> None:
+        """Drop every table and create the schema for this code (inside a transaction)."""
+        tables = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for (name,) in tables:
+            connection.execute(f'DROP TABLE "{name.replace(chr(34), chr(34) * 2)}"')
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.execute("INSERT INTO meta VALUES ('key', ?)", (code_key(),))
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+
+    # ------------------------------------------------------------------ rows
+
+    def rows(self) -> dict[str, tuple[Any, ...]]:
+        """Every row by path; empty (and the index reset) if the rows cannot be read."""
+        try:
+            with self._lock:
+                found = self._connect().execute(f"SELECT {_COLUMNS} FROM files").fetchall()
+            return dict(zip(map(itemgetter(1), found), found, strict=True))
+        except sqlite3.Error as error:
+            self._recover(error)
+            return {}
+
+    def _recover(self, error: sqlite3.Error) -> None:
+        """After a failed read or write: reset a wrong schema, drop a corrupt file."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code in _SCHEMA_CODES:
+            try:
+                with self._lock:
+                    connection = self._connect()
+                    connection.execute("BEGIN IMMEDIATE")
+                    try:
+                        self._reset(connection)
+                        connection.execute("COMMIT")
+                    except BaseException:
+                        connection.execute("ROLLBACK")
+                        raise
+                _notice(self.path, f"had another schema ({error}): rebuilding it")
+                return
+            except sqlite3.Error:
+                pass
+        elif _is_corrupt(error):
+            self.close()
+            if self._remove():
+                _notice(self.path, f"was corrupt ({error}): rebuilding it")
+                self.usable = False
+                return
+        _notice(self.path, f"cannot be used ({error})")
+        self.usable = False
+
+    def update(
+        self,
+        upserts: list[tuple[tuple[Any, ...], bytes | None]],
+        stale_ids: list[int],
+        settled: list[tuple[int, int]],
+    ) -> bool:
+        """Delete the rows `stale_ids` (changed and removed files), write the new rows
+        (each with its JSON), and re-date rows whose racy files were hashed and
+        found settled (`settled`: indexed_ns and row id).  One transaction; False
+        (and nothing written) if another process held the database past
+        `BUSY_SECONDS` or it failed otherwise."""
+        if not (upserts or stale_ids or settled) or not self.usable:
+            return True
+        try:
+            with self._lock:
+                connection = self._connect()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    gone = [(rowid,) for rowid in stale_ids]
+                    connection.executemany("DELETE FROM files WHERE id = ?", gone)
+                    connection.executemany("DELETE FROM claim_json WHERE id = ?", gone)
+                    # ids given here so that rows and JSON go in with one call each; a
+                    # row another process wrote for the same path meanwhile is replaced
+                    (last,) = connection.execute("SELECT max(id) FROM files").fetchone()
+                    first = (last or 0) + 1
+                    connection.executemany(
+                        _INSERT_ROW,
+                        ((first + at, *values) for at, (values, _) in enumerate(upserts)),
+                    )
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO claim_json VALUES (?, ?)",
+                        (
+                            (first + at, data)
+                            for at, (_, data) in enumerate(upserts)
+                            if data is not None
+                        ),
+                    )
+                    connection.executemany("UPDATE files SET indexed_ns = ? WHERE id = ?", settled)
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorcode", None) not in (5, 6):  # BUSY, LOCKED
+                self._recover(error)
+            return False
+        return True
+
+    # ------------------------------------------------------------------ models
+
+    def claim(self, rowid: int, json_digest: str, path: str) -> Claim:
+        """A deferred record's model: its JSON from the index if that checks out,
+        otherwise read and validated from the file (the file always wins)."""
+        data = self._prefetched.pop(rowid, None)
+        if data is None and self.usable:
+            try:
+                with self._lock:
+                    row = (
+                        self._connect()
+                        .execute("SELECT json FROM claim_json WHERE id = ?", (rowid,))
+                        .fetchone()
+                    )
+                data = row[0] if row is not None else None
+            except sqlite3.Error:
+                data = None
+        if isinstance(data, bytes) and _json_check(data) == json_digest:
+            try:
+                return Claim.model_validate_json(data)
+            except (pydantic.ValidationError, ValueError):
+                pass
+        document = read_document(path)
+        claim, _problems = validate_document(document, Claim)
+        if claim is None:
+            raise StaleFileError(Path(path), "the file changed on disk since it was loaded")
+        return claim
+
+    def prefetch(self) -> None:
+        """Read every claim's JSON in one query, before building all deferred models."""
+        if not self.usable:
+            return
+        try:
+            with self._lock:
+                cursor = self._connect().execute("SELECT id, json FROM claim_json")
+                self._prefetched = dict(cursor)
+        except sqlite3.Error:
+            self._prefetched = {}
+
+    def forget_prefetched(self) -> None:
+        self._prefetched = {}
+        with self._lock:
+            self.close()
+
+
+def _problems_json(problems: list[Problem]) -> str | None:
+    if not problems:
+        return None
+    return json.dumps(
+        [
+            [problem.line, problem.column, problem.code, problem.message, problem.severity.value]
+            for problem in problems
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _problems_of(path: str, text: str) -> list[Problem]:
+    """A row's problems; raises on anything that is not what `_problems_json` wrote."""
+    found = json.loads(text)
+    problems = []
+    for line, column, code, message, severity in found:
+        if not (isinstance(line, int) and isinstance(column, int)):
+            raise ValueError("a problem's line and column are numbers")
+        problems.append(
+            Problem(Path(path), line, column, str(code), str(message), Severity(severity))
+        )
+    return problems
+
+
+_FIELD = "\x1f"
+_ITEM = "\x1e"
+
+
+def _pack_summary(summary: ClaimSummary) -> str | None:
+    """The summary as one text, its fields split by U+001F and related ids by U+001E:
+    a warm start reads one column instead of ten, splitting it in C.  None if a
+    field holds either character (the file is then read each time, never misread)."""
+    fields = (*summary[:7], _ITEM.join(summary.related), str(summary.evidence), summary.recheck)
+    packed = _FIELD.join(fields)
+    if packed.count(_FIELD) != 9 or any(_ITEM in field for field in summary[:7]):
+        return None
+    return packed
+
+
+def _unpack_summary(packed: str) -> ClaimSummary:
+    """`_pack_summary` undone; raises on anything it did not write."""
+    fields = packed.split(_FIELD)
+    if len(fields) != 10:
+        raise ValueError("a summary has ten fields")
+    related = fields[7]
+    fields[7] = tuple(related.split(_ITEM)) if related else ()  # type: ignore[call-overload]
+    fields[8] = int(fields[8])  # type: ignore[call-overload]
+    return tuple.__new__(ClaimSummary, fields)
+
+
+def _row_values(
+    path: str,
+    file_stat: FileStat,
+    indexed_ns: int,
+    digest: str,
+    summary: str | None,
+    json_digest: str | None,
+    problems: str | None,
+) -> tuple[Any, ...]:
+    """A `files` row without its id, the check last (see `_row_check`)."""
+    checked = (path, *file_stat, digest, summary, json_digest, problems)
+    return (*checked, indexed_ns, _row_check(checked))
+
+
+def _same_content(path: str, digest: str) -> bool:
+    """Whether the file's bytes still have `digest` (for a racy row)."""
+    return file_digest(path) == digest
+
+
+def load_indexed(
+    root: Path, paths: list[str], stats: list[FileStat]
+) -> tuple[list[ClaimRecord], list[Problem], LoadIndex | None]:
+    """Load the claim files `paths` (with their `stats`, from the listing) through the
+    index of the project at `root`: unchanged files from their rows, the rest read.
+
+    Never raises for the index: without one (off, unusable), every file is read.
+    """
+    global last_load
+    location = index_file(root)
+    index = LoadIndex.open(location) if location is not None else None
+    rows = index.rows() if index is not None else {}
+    now_ns = time.time_ns()
+    records: list[ClaimRecord] = []
+    problems: list[Problem] = []
+    upserts: list[tuple[tuple[Any, ...], bytes | None]] = []
+    settled: list[tuple[int, int]] = []
+    stale_ids: list[int] = []
+    reused = 0
+    append = records.append
+    crc32, dumps, partial = zlib.crc32, marshal.dumps, functools.partial
+    pop = rows.pop
+    racy_after = now_ns - RACY_NS
+    for path, file_stat in zip(paths, stats, strict=True):
+        row = pop(path, None)
+        if row is not None and index is not None:
+            if row[2:6] == file_stat:
+                changed_ns = max(file_stat[1], file_stat[2])
+                racy = changed_ns >= row[10] - RACY_NS
+                try:
+                    if racy and not _same_content(path, row[6]):
+                        raise ValueError("changed within the racy window")
+                    # `_row_check`, inlined: this loop runs once per claim on every start
+                    if crc32(dumps(row[1:10], _MARSHAL_VERSION)) != row[11]:
+                        raise ValueError("the row does not match its check")
+                    if row[9] is None:
+                        append(
+                            ClaimRecord(
+                                None,
+                                path,
+                                tuple.__new__(Fingerprint, (row[2], row[3], row[6])),
+                                summary=_unpack_summary(row[7]),
+                                loader=partial(index.claim, row[0], row[8], path),
+                            )
+                        )
+                    else:
+                        problems.extend(_problems_of(path, row[9]))
+                except Exception:  # a bad row is a miss: read the file
+                    pass
+                else:
+                    if racy and changed_ns < racy_after:
+                        settled.append((now_ns, row[0]))
+                    reused += 1
+                    continue
+            stale_ids.append(row[0])
+        record, found, upsert = _read_file(path, now_ns, index is not None)
+        if record is not None:
+            append(record)
+        problems.extend(found)
+        if upsert is not None:
+            upserts.append(upsert)
+    removed = [row[0] for row in rows.values()]
+    if index is not None:
+        index.update(upserts, stale_ids + removed, settled)
+        index.close()  # reopened if a deferred model is built: no lock held meanwhile
+    last_load = IndexStats(reused, len(paths) - reused, len(upserts), len(removed))
+    return records, problems, index
+
+
+def _read_file(
+    path: str, now_ns: int, with_row: bool
+) -> tuple[ClaimRecord | None, list[Problem], tuple[tuple[Any, ...], bytes | None] | None]:
+    """Read and validate one claim file: its record or problems, and (if `with_row`)
+    its new row (None for a file that could not be read at all: nothing to remember)."""
+    document = read_document(path)
+    claim, problems = validate_document(document, Claim)
+    fingerprint = document.fingerprint
+    record = ClaimRecord(claim, path, fingerprint) if claim is not None else None
+    if fingerprint is None or not with_row:
+        return record, problems, None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return record, problems, None
+    file_stat = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    if (found.st_size, found.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns):
+        return record, problems, None  # changed while being read: index it next time
+    if claim is not None:
+        packed = _pack_summary(ClaimSummary.of(claim))
+        if packed is None:
+            return record, problems, None
+        data = claim.model_dump_json(by_alias=True, exclude_defaults=True).encode()
+        values = _row_values(
+            path, file_stat, now_ns, fingerprint.digest, packed, _json_check(data), None
+        )
+        return record, problems, (values, data)
+    values = _row_values(
+        path, file_stat, now_ns, fingerprint.digest, None, None, _problems_json(problems)
+    )
+    return record, problems, (values, None)
