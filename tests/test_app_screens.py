@@ -388,7 +388,7 @@ async def test_compare_records_a_relation_in_both_files(make_project: ProjectFac
         screen = app.screen
         assert isinstance(screen, CompareScreen)
         assert screen.current_pair() == ("race-lag-2024", "race-tenth")
-        await pilot.press("x")
+        await pilot.press("C")
         await pilot.pause()
         app.screen.query_one(Input).value = "a year behind vs a tenth of the cost"
         await pilot.press("enter")
@@ -417,7 +417,7 @@ async def test_compare_updates_points_from_the_newer_claim(make_project: Project
     app = ScreensApp(root, lambda app: app.open_compare(ids))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("p")
+        await pilot.press("U")
         await pilot.pause()
         await pilot.press("enter")  # an empty note is allowed
         await pilot.pause()
@@ -568,7 +568,7 @@ async def test_conflict_queue_other_relation_kind_and_empty_queue(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConflictQueueScreen)
-        await pilot.press("f")  # same-fact instead of the suggested contradicts
+        await pilot.press("F")  # same-fact instead of the suggested contradicts
         await pilot.pause()
         await pilot.press("enter")
         await settle(app)

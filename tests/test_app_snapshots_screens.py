@@ -120,7 +120,7 @@ def test_compare_with_markup_korean_and_emoji(snap_compare: SnapCompare, hostile
 
 def test_compare_relation_note_prompt(snap_compare: SnapCompare, hostile: Path) -> None:
     app = app_on(hostile, lambda app: app.open_compare(["hostile-markup", "hostile-other"]))
-    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("x"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressing("C"))
 
 
 # -- conflict queue ----------------------------------------------------------------------

@@ -50,7 +50,14 @@ def project(tmp_path: Path) -> Path:
     """A small project: the repository's settings and sources, and a few claims."""
     root = tmp_path / "project"
     (root / "claims").mkdir(parents=True)
-    shutil.copy(REPO / "workbench.toml", root / "workbench.toml")
+    # Verdicts here need no note or evidence: these tests are about locks and processes
+    # (what a verdict requires is tested in test_verdicts.py and test_app_desk.py).
+    settings = (REPO / "workbench.toml").read_text(encoding="utf-8")
+    (root / "workbench.toml").write_text(
+        "\n".join(line for line in settings.splitlines() if not line.startswith("requires_"))
+        + "\n",
+        encoding="utf-8",
+    )
     shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
     shutil.copytree(REPO / "seeds", root / "seeds")
     for claim_id in CLAIM_IDS:
@@ -149,8 +156,12 @@ def test_two_mark_processes_on_one_claim_lose_nothing(project: Path) -> None:
     rounds = int(os.environ.get("WORKBENCH_TEST_MARK_ROUNDS", "4"))
     reported: list[str] = []
     for number in range(rounds):
-        first = _workbench(project, "mark", claim_id, "verified", "--note", f"a{number}")
-        second = _workbench(project, "mark", claim_id, "false", "--note", f"b{number}")
+        # each process changes its status every round: `mark` refuses a reviewer's
+        # verdict that the claim already has, and these two race on purpose
+        first_status = ("verified", "misleading")[number % 2]
+        second_status = ("false", "disputed")[number % 2]
+        first = _workbench(project, "mark", claim_id, first_status, "--note", f"a{number}")
+        second = _workbench(project, "mark", claim_id, second_status, "--note", f"b{number}")
         for process, note in ((first, f"a{number}"), (second, f"b{number}")):
             out, err = process.communicate(timeout=60)
             assert process.returncode == 0, err
@@ -328,6 +339,25 @@ def test_workers_report_json_free_output(project: Path) -> None:
 # --------------------------------------------------------------------------- the app
 
 
+def _note_from_another_process(root: Path, claim_id: str, reviewer: str, note: str) -> None:
+    """A note written by another process (`workbench mark` refuses a status the claim
+    already has, so the note goes through `workbench.review.add_note`, as the app's)."""
+    script = (
+        "import sys\n"
+        "from workbench.project import load_project\n"
+        "from workbench.review import add_note\n"
+        "add_note(load_project(sys.argv[1]), sys.argv[2], sys.argv[4], reviewer=sys.argv[3])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(root), claim_id, reviewer, note],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def _mark_from_another_process(root: Path, *arguments: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "workbench", "mark", *arguments, "--root", str(root)],
@@ -378,9 +408,7 @@ async def test_the_app_writes_on_top_of_a_note_another_process_added(
     root = make_project(APP_CLAIMS)
     async with running(root) as run:
         await run.go_to("a-deepseek-cost")
-        _mark_from_another_process(
-            root, "a-deepseek-cost", "unreviewed", "--reviewer", "bob", "--note", "a source?"
-        )
+        _note_from_another_process(root, "a-deepseek-cost", "bob", "a source?")
         await run.press("1")
         data = on_disk(root, "a-deepseek-cost")
         assert data["status"] == "verified"

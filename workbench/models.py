@@ -289,6 +289,13 @@ class StatusInfo(StrictModel):
     of these; empty: no evidence required (see `workbench.verdicts`)."""
 
 
+class AppSettings(StrictModel):
+    """How the review app behaves for this project (`[app]` in `workbench.toml`)."""
+
+    auto_advance: bool = False
+    """After a verdict, move to the next claim (the list's cursor, the detail's next claim)."""
+
+
 class ClaimReviewSettings(StrictModel):
     """Who publishes ClaimReview markup and where the review pages live."""
 
@@ -344,6 +351,7 @@ class ProjectSettings(StrictModel):
     stances: dict[str, RequiredText]
     topics: dict[str, RequiredText]
     claimreview: ClaimReviewSettings = Field(default_factory=ClaimReviewSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
     lexicon: Lexicon = Field(default_factory=Lexicon)
     """Inline in `workbench.toml`, or read from the file that `lexicon = "FILE"` names."""
 

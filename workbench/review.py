@@ -40,6 +40,25 @@ class ReviewError(ValueError):
     """A review action that cannot be done as asked (unknown status, unknown claim...)."""
 
 
+def find_reviewer(explicit: str | None = None) -> str | None:
+    """Who is reviewing: `--reviewer`, else `WORKBENCH_REVIEWER`, else git's user.name;
+    None when none of them names anyone (then ask: never the OS user `root`)."""
+    if explicit and explicit.strip():
+        return explicit.strip()
+    from_env = os.environ.get("WORKBENCH_REVIEWER", "").strip()
+    if from_env:
+        return from_env
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        )
+        if result.returncode == 0 and result.stdout.strip():
+            return result.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return None
+
+
 def reviewer_name(explicit: str | None = None) -> str:
     """Who is reviewing: `--reviewer`, else `WORKBENCH_REVIEWER`, else git's user.name."""
     if explicit and explicit.strip():

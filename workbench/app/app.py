@@ -22,17 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
+from textual.screen import Screen
 
 from workbench import review
-from workbench.app.keymap import APP_BINDINGS
+from workbench.app.keymap import APP_BINDINGS, QUEUE_BINDINGS
 from workbench.app.messages import ClaimsChanged
+from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
+from workbench.problems import Problem
 from workbench.project import Project
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
@@ -72,6 +75,8 @@ class DiskReport:
     names: frozenset[str] | None = None
     """File names in the claims folder, listed only when the folder itself changed."""
     added: list[ClaimRecord] = field(default_factory=list)
+    problems: dict[Path, list[Problem]] = field(default_factory=dict)
+    """The load problems of every file read again (empty: it loads cleanly now)."""
 
 
 class DiskChanged(Message):
@@ -121,20 +126,86 @@ class ScreenActions(Provider):
                 yield Hit(score, matcher.highlight(text), command, help=help_text)
 
 
+class ClaimJump(Provider):
+    """Command palette: jump to any claim by its id or its statement.
+
+    The search runs over the claims' summaries (no claim models built); ids that
+    start with the query come first, then the fuzzy matches, at most `JUMP_LIMIT`.
+    """
+
+    JUMP_LIMIT = 20
+
+    def _matches(self, query: str) -> list[tuple[float, str, str]]:
+        app = self.app
+        if not isinstance(app, ReviewApp):
+            return []
+        wanted = query.strip().casefold()
+        if not wanted:
+            return []
+        matcher = self.matcher(query)
+        found: list[tuple[float, str, str]] = []
+        fuzzy_budget = 5000
+        for summary in app.project.iter_summaries():
+            claim_id = summary.id
+            if claim_id.casefold().startswith(wanted):
+                found.append((2.0, claim_id, summary.statement))
+            elif wanted in claim_id.casefold() or wanted in summary.statement.casefold():
+                found.append((1.5, claim_id, summary.statement))
+            elif fuzzy_budget > 0:
+                fuzzy_budget -= 1
+                score = matcher.match(claim_id)
+                if score > 0:
+                    found.append((score, claim_id, summary.statement))
+            if len(found) >= self.JUMP_LIMIT * 5:
+                break
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return found[: self.JUMP_LIMIT]
+
+    def _opener(self, claim_id: str) -> Callable[[], Any]:
+        def run() -> None:
+            app = self.app
+            if isinstance(app, ReviewApp):
+                app.open_detail(claim_id)
+
+        return run
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for score, claim_id, statement in self._matches(query):
+            text = f"Claim {claim_id}"
+            yield Hit(
+                min(score / 2, 1.0),
+                matcher.highlight(text),
+                self._opener(claim_id),
+                help=statement[:120],
+            )
+
+
 class ReviewApp(App[None]):
     """Review claims: a list, a detail, comparisons, the conflict queue, a timeline."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "widgets/claim_table.tcss"]
     TITLE = "workbench"
-    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
-    COMMANDS = App.COMMANDS | {ScreenActions}
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS, *QUEUE_BINDINGS]
+    COMMANDS = App.COMMANDS | {ScreenActions, ClaimJump}
 
     def __init__(
-        self, project: Project, reviewer: str, *, poll_seconds: float | None = POLL_SECONDS
+        self,
+        project: Project,
+        reviewer: str | None,
+        *,
+        poll_seconds: float | None = POLL_SECONDS,
+        blind: bool = False,
     ) -> None:
         super().__init__()
         self.project = project
-        self.reviewer = reviewer
+        self.reviewer = reviewer or ""
+        """Empty until the reviewer has said who they are (asked once at start)."""
+        self.blind = blind
+        self.checked_problems: int | None = None
+        """How many problems the Problems screen's last full check found; None once
+        anything changed since (the status bar then counts the load problems)."""
+        """`workbench review --blind`: others' verdicts hidden until one's own (`shown`)."""
         self.sub_title = project.settings.name
         self._undo_stack: list[UndoStep] = []
         self._poll_seconds = poll_seconds
@@ -154,11 +225,43 @@ class ReviewApp(App[None]):
         # which otherwise shows as a pause of a second now and then.
         gc.freeze()
         self.push_screen(ClaimsListScreen())
+        if not self.reviewer:
+            self.ask_reviewer()
         if self._poll_seconds:
             self.set_interval(self._poll_seconds, self.check_disk)
 
     def on_unmount(self) -> None:
         gc.unfreeze()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed right after a prompt opened, still queued for the screen below,
+        go into the prompt (see `workbench.app.widgets.early_keys`)."""
+        if isinstance(event, events.Key) and event.is_forwarded and self.screen_stack:
+            top = self.screen
+            if isinstance(top, TypeAheadModal) and top.wants_key(event):
+                return
+        await super().on_event(event)
+
+    def ask_reviewer(self) -> None:
+        """No --reviewer, WORKBENCH_REVIEWER or git user.name: ask once, never guess."""
+        from workbench.app.screens.note import ReviewerPrompt
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                self.exit()
+                return
+            self.reviewer = name
+            self.post_message(ClaimsChanged(()))
+
+        self.push_screen(ReviewerPrompt(), chosen)
+
+    def shown(self, claim: Claim) -> Claim:
+        """The claim as this reviewer may see it: blind review hides others' verdicts."""
+        if not self.blind:
+            return claim
+        from workbench.blind import blind_view
+
+        return blind_view(claim, self.reviewer)
 
     # ------------------------------------------------------------------ writes
 
@@ -280,40 +383,151 @@ class ReviewApp(App[None]):
 
         self._write(f"Undone: {step.description}", undo_all, undoable=False)
 
+    def give_verdict(
+        self, claim_id: str, status: str, done: Callable[[], None] | None = None
+    ) -> None:
+        """A status key: set `status` at once when it asks for nothing, else open the
+        verdict form (note, evidence) and write what it returns; `done` runs after a
+        verdict was written (the screens auto-advance there when the project asks).
+
+        The status the claim already has is refused, as `workbench mark` refuses it.
+        """
+        from workbench.app.screens.verdict import VerdictForm
+        from workbench.verdict_entry import (
+            CheckedVerdict,
+            needs_form,
+            record_verdict,
+            related_evidence,
+            status_change_problem,
+        )
+
+        record = self.project.claims.get(claim_id)
+        if record is None:
+            return
+        claim = record.claim
+        refused = status_change_problem(claim, status, self.reviewer)
+        if self.blind and self.shown(claim) is not claim:
+            refused = None  # the blind reviewer's own verdict may agree with the hidden one
+        if refused is not None:
+            self.notify(refused, timeout=2, markup=False)
+            return
+        description = f"{claim_id}: {claim.status} → {status}"
+
+        def write(verdict: CheckedVerdict | None) -> None:
+            if verdict is None:
+                return
+            written = self.perform(
+                description,
+                lambda: record_verdict(
+                    self.project, claim_id, status, verdict, reviewer=self.reviewer
+                ),
+            )
+            if written and done is not None and self.project.settings.app.auto_advance:
+                done()
+
+        if not needs_form(self.project.settings, status):
+            written = self.perform(
+                description,
+                lambda: review.mark_status(self.project, claim_id, status, reviewer=self.reviewer),
+            )
+            if written and done is not None and self.project.settings.app.auto_advance:
+                done()
+            return
+        form = VerdictForm(
+            self.project.settings,
+            claim,
+            status,
+            related_evidence(self.project, claim),
+            shown_status=self.shown(claim).status,
+            reviewer=self.reviewer,
+        )
+        self.push_screen(form, write)
+
+    def next_claim_after(self, claim_id: str) -> str | None:
+        """The claim after `claim_id` in the claims list's current order (its filters
+        and sort), moving the list's cursor there too; None at the end or when the
+        claim is not listed."""
+        from workbench.app.screens.claims_list import ClaimsListScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ClaimsListScreen):
+                table = screen.table
+                if table.cursor_id != claim_id:
+                    ids = table.ids
+                    position = next(
+                        (index for index in range(len(ids)) if ids[index] == claim_id), None
+                    )
+                    if position is None:
+                        return None
+                    table.move_cursor(position)
+                table.action_cursor(1)
+                following = table.cursor_id
+                return following if following != claim_id else None
+        return None
+
     # ------------------------------------------------------------------ messages
 
     @on(ClaimsChanged)
     def _forward_claims_changed(self, message: ClaimsChanged) -> None:
+        if message.claim_ids:
+            self.checked_problems = None
         self._sweep_ids = []  # ids may have come or gone: rebuild the sweep list lazily
         for screen in self.screen_stack:
             screen.post_message(ClaimsChanged(message.claim_ids))
 
     # ------------------------------------------------------------------ navigation
 
+    def show_screen(self, screen: Screen[Any]) -> None:
+        """Push `screen`, unless the same screen (same class, same claims) is on the
+        stack already: then go back to that one (the screens above it close), so a
+        burst of keys never stacks a screen twice."""
+        wanted = _stack_key(screen)
+        for existing in self.screen_stack:
+            if _stack_key(existing) == wanted:
+                while self.screen is not existing and len(self.screen_stack) > 1:
+                    self.pop_screen()
+                return
+        self.push_screen(screen)
+
     def open_detail(self, claim_id: str) -> None:
         from workbench.app.screens.detail import DetailScreen
 
-        self.push_screen(DetailScreen(claim_id))
+        self.show_screen(DetailScreen(claim_id))
 
     def open_compare(self, claim_ids: list[str]) -> None:
         from workbench.app.screens.compare import CompareScreen
 
-        self.push_screen(CompareScreen(list(claim_ids)))
+        self.show_screen(CompareScreen(list(claim_ids)))
 
     def open_conflicts(self) -> None:
         from workbench.app.screens.conflicts import ConflictQueueScreen
 
-        self.push_screen(ConflictQueueScreen())
+        self.show_screen(ConflictQueueScreen())
 
     def open_timeline(self, topic: str | None = None) -> None:
         from workbench.app.screens.timeline import TimelineScreen
 
-        self.push_screen(TimelineScreen(topic))
+        self.show_screen(TimelineScreen(topic))
 
     def open_problems(self) -> None:
         from workbench.app.screens.problems import ProblemsScreen
 
-        self.push_screen(ProblemsScreen())
+        self.show_screen(ProblemsScreen())
+
+    def open_article(self, claim_id: str) -> None:
+        from workbench.app.screens.article import ArticleScreen
+
+        self.show_screen(ArticleScreen(claim_id))
+
+    def action_recheck_queue(self) -> None:
+        from workbench.app.screens.queues import RecheckQueueScreen
+
+        self.show_screen(RecheckQueueScreen())
+
+    def action_disagreement_queue(self) -> None:
+        from workbench.app.screens.queues import DisagreementQueueScreen
+
+        self.show_screen(DisagreementQueueScreen())
 
     def action_help(self) -> None:
         from workbench.app.screens.help import HelpScreen
@@ -445,6 +659,7 @@ class ReviewApp(App[None]):
             changed_ids.append(check.claim_id)
         if report.names is not None:
             changed_ids.extend(self._apply_listing(report))
+        problems_changed = self._apply_problems(report)
         if changed_ids:
             shown = ", ".join(changed_ids[:5]) + (" …" if len(changed_ids) > 5 else "")
             self.notify(
@@ -454,6 +669,8 @@ class ReviewApp(App[None]):
                 markup=False,
             )
             self.post_message(ClaimsChanged(_unique(changed_ids)))
+        if problems_changed and not changed_ids:
+            self.post_message(ClaimsChanged(()))  # the problem counts on screen
         if broken:
             self.notify(
                 f"{', '.join(broken[:5])}: changed on disk and now has problems; the last good "
@@ -464,6 +681,27 @@ class ReviewApp(App[None]):
                 timeout=10,
                 markup=False,
             )
+
+    def _apply_problems(self, report: DiskReport) -> bool:
+        """Keep `project.problems` true for the files read again: a file broken while the
+        app runs is listed (Problems, the status bar), a fixed or deleted one is not."""
+        paths = set(report.problems)
+        if report.names is not None and self._folder_names is not None:
+            folder = self.project.claims_dir
+            paths |= {
+                problem.path
+                for problem in self.project.problems
+                if problem.path.parent == folder and problem.path.name not in report.names
+            }
+        if not paths:
+            return False
+        before = list(self.project.problems)
+        kept = [problem for problem in before if problem.path not in paths]
+        for problems in report.problems.values():
+            kept.extend(problems)
+        self.project.problems[:] = kept
+        self.checked_problems = None
+        return kept != before
 
     def _apply_listing(self, report: DiskReport) -> list[str]:
         """New and deleted files in the claims folder."""
@@ -504,8 +742,9 @@ def scan_files(
         except OSError:
             continue
         if stat.st_size != check.size or stat.st_mtime_ns != check.mtime_ns:
-            fresh, _problems = load_claim_file(check.path)
+            fresh, problems = load_claim_file(check.path)
             report.changed.append((check, fresh))
+            report.problems[check.path] = problems
     try:
         mtime_ns = folder.stat().st_mtime_ns
     except OSError:
@@ -518,7 +757,8 @@ def scan_files(
             if entry.name.endswith(".toml") and not entry.name.startswith(".")
         )
         for name in sorted(report.names - known_names):
-            fresh, _problems = load_claim_file(folder / name)
+            fresh, problems = load_claim_file(folder / name)
+            report.problems[folder / name] = problems
             if fresh is not None:
                 report.added.append(fresh)
     return report
@@ -528,6 +768,17 @@ def _fingerprint_differs(fingerprint: Fingerprint | None, check: FileCheck) -> b
     if fingerprint is None:
         return check.size is not None
     return fingerprint.size != check.size or fingerprint.mtime_ns != check.mtime_ns
+
+
+def _stack_key(screen: Screen[Any]) -> tuple[object, ...]:
+    """What makes two screens the same screen: their class and the claims they show."""
+    claim_id = getattr(screen, "claim_id", None)
+    claim_ids = getattr(screen, "claim_ids", None)
+    return (
+        type(screen),
+        claim_id if isinstance(claim_id, str) else None,
+        tuple(claim_ids) if isinstance(claim_ids, list) else None,
+    )
 
 
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:

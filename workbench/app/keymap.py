@@ -163,7 +163,6 @@ LIST_BINDINGS: tuple[Binding, ...] = (
         "Timeline",
         id="workbench.list.timeline",
         tooltip="Timeline of the claim's topic",
-        show=False,
     ),
 )
 
@@ -194,6 +193,167 @@ def status_bindings(settings: ProjectSettings) -> list[Binding]:
             )
         )
     return bindings
+
+
+# -- the reviewer's desk (issue 14): article view, capture, queues ------------------------
+# Keys with one meaning on every screen that has them: `v` view the article, `+` a new
+# claim from the selection, `R` the re-check queue, `D` the disagreement queue.
+
+VIEW_ARTICLE_KEY = "v"
+
+LIST_FOOTER_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "x",
+        "app.conflicts",
+        "Conflicts",
+        id="workbench.list.conflicts",
+        tooltip="Open the conflict queue (the app's `x`, shown in the list's footer)",
+    ),
+    Binding(
+        "p",
+        "app.problems",
+        "Problems",
+        id="workbench.list.problems",
+        tooltip="List the problems found loading and checking the files (the app's `p`)",
+    ),
+)
+"""The app's `x` and `p`, listed in the claims list's footer (same keys, same actions)."""
+
+VIEW_ARTICLE_BINDING = Binding(
+    VIEW_ARTICLE_KEY,
+    "view_article",
+    "Article",
+    id="workbench.claim.view-article",
+    tooltip="View the whole article, scrolled to the claim's quote; capture claims from it",
+)
+
+VIEW_ARTICLE_QUIET = Binding(
+    VIEW_ARTICLE_KEY,
+    "view_article",
+    "Article",
+    id="workbench.claim.view-article",
+    tooltip=VIEW_ARTICLE_BINDING.tooltip,
+    show=False,
+)
+"""`v` on the detail and compare screens: the same binding, kept out of their full footers."""
+
+QUEUE_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "R",
+        "recheck_queue",
+        "Re-check",
+        id="workbench.app.recheck-queue",
+        tooltip="Claims whose re-check date has come",
+        show=False,
+    ),
+    Binding(
+        "D",
+        "disagreement_queue",
+        "Disagreements",
+        id="workbench.app.disagreement-queue",
+        tooltip="Claims whose reviewers' latest verdicts differ",
+        show=False,
+    ),
+)
+
+ARTICLE_BINDINGS: tuple[Binding, ...] = (
+    Binding("escape", "back", "Back", id="workbench.article.back", tooltip="Back to the claim"),
+    Binding(
+        "j,down",
+        "move(1)",
+        "Next sentence",
+        id="workbench.article.next",
+        tooltip="Select the next sentence",
+    ),
+    Binding(
+        "k,up",
+        "move(-1)",
+        "Previous sentence",
+        id="workbench.article.previous",
+        tooltip="Select the previous sentence",
+    ),
+    Binding(
+        "J,shift+down",
+        "extend(1)",
+        "Extend",
+        id="workbench.article.extend-down",
+        tooltip="Extend the selection by the next sentence",
+    ),
+    Binding(
+        "K,shift+up",
+        "extend(-1)",
+        "Extend up",
+        id="workbench.article.extend-up",
+        tooltip="Extend the selection by the previous sentence",
+        show=False,
+    ),
+    Binding(
+        "plus",
+        "capture",
+        "New claim",
+        key_display="+",
+        id="workbench.article.capture",
+        tooltip="Start a claim from the selected sentences",
+    ),
+)
+
+CAPTURE_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        id="workbench.capture.cancel",
+        tooltip="Close the form; nothing is written",
+    ),
+    Binding(
+        "ctrl+s",
+        "submit",
+        "Write claim",
+        id="workbench.capture.submit",
+        tooltip="Write the claim (enter in a field does the same)",
+        priority=True,
+    ),
+)
+
+QUEUE_SCREEN_BINDINGS: tuple[Binding, ...] = (
+    Binding("escape", "back", "Back", id="workbench.queue.back", tooltip="Back"),
+    Binding(
+        "enter",
+        "open_claim",
+        "Open",
+        id="workbench.queue.open",
+        tooltip="Open the highlighted claim",
+        priority=True,
+    ),
+)
+
+VERDICT_FORM_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        id="workbench.verdict.cancel",
+        tooltip="Close the form; nothing is written",
+    ),
+    Binding(
+        "ctrl+s",
+        "submit",
+        "Save verdict",
+        id="workbench.verdict.submit",
+        tooltip="Check the verdict and write it (enter in a field does the same)",
+        priority=True,
+    ),
+)
+
+REVIEWER_PROMPT_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Quit",
+        id="workbench.reviewer.cancel",
+        tooltip="No name, no review: close the app",
+    ),
+)
 
 
 QUEUE_FILTER_GROUP = Binding.Group("Filter", compact=True)

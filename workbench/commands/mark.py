@@ -1,4 +1,11 @@
-"""`workbench mark ID STATUS [--note TEXT] [--reviewer NAME]`: record a verdict."""
+"""`workbench mark ID STATUS [--note TEXT] [--evidence-citation ... --evidence-url ...
+--shows ... --stance ...] [--reviewer NAME]`: record a verdict with its reasons.
+
+The checks are the app's verdict form's (`workbench.verdict_entry`): a status
+that asks for a note or evidence (workbench.toml) is refused without them, a
+stance that does not fit the status is refused, and so is the status the claim
+already has.  Nothing is written when anything is refused.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +29,22 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("status", help="the new status (one of workbench.toml's statuses)")
     parser.add_argument("--note", default="", help="why: recorded with the history entry")
     parser.add_argument(
+        "--evidence-citation",
+        default="",
+        metavar="TEXT",
+        help="evidence backing the verdict: who said it, where, when",
+    )
+    parser.add_argument(
+        "--evidence-url", default="", metavar="URL", help="where to read it (http or https)"
+    )
+    parser.add_argument("--shows", default="", metavar="TEXT", help="what the evidence shows")
+    parser.add_argument(
+        "--stance",
+        default="",
+        choices=("supports", "refutes", "not-enough-info"),
+        help="what the evidence says about the claim (default: the first the status accepts)",
+    )
+    parser.add_argument(
         "--reviewer",
         default=None,
         metavar="NAME",
@@ -33,12 +56,29 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run(arguments: argparse.Namespace) -> int:
     from workbench.cli import UsageError, check_flag_text
     from workbench.project import load_project
-    from workbench.review import ReviewError, StaleFileError, mark_status, reviewer_name
+    from workbench.review import ReviewError, StaleFileError, find_reviewer
     from workbench.terminal import visible
     from workbench.validation import suggest
+    from workbench.verdict_entry import (
+        VerdictDraft,
+        check_verdict_draft,
+        fitting_stance,
+        record_verdict,
+    )
 
-    check_flag_text("--note", arguments.note)
-    check_flag_text("--reviewer", arguments.reviewer or "")
+    for flag, value in (
+        ("--note", arguments.note),
+        ("--reviewer", arguments.reviewer or ""),
+        ("--evidence-citation", arguments.evidence_citation),
+        ("--evidence-url", arguments.evidence_url),
+        ("--shows", arguments.shows),
+    ):
+        check_flag_text(flag, value)
+    reviewer = find_reviewer(arguments.reviewer)
+    if reviewer is None:
+        raise UsageError(
+            "who is reviewing? give --reviewer NAME (or set WORKBENCH_REVIEWER or git's user.name)"
+        )
     project = load_project(arguments.root)
     statuses = list(project.settings.statuses)
     status, claim_id = arguments.status, arguments.id
@@ -57,19 +97,33 @@ def run(arguments: argparse.Namespace) -> int:
         raise UsageError(
             f"no claim with id `{claim_id}`" + (f"; did you mean `{hint}`?" if hint else "")
         )
+    draft = VerdictDraft(
+        note=arguments.note,
+        citation=arguments.evidence_citation,
+        url=arguments.evidence_url,
+        shows=arguments.shows,
+        stance=arguments.stance or fitting_stance(project.settings, status),
+    )
+    verdict, problems = check_verdict_draft(
+        project.settings, record.claim, status, draft, reviewer=reviewer
+    )
+    if verdict is None:
+        hint = ""
+        if any("needs evidence" in problem for problem in problems):
+            hint = " (give --evidence-citation, --shows and --stance, or add evidence first)"
+        elif any("note" in problem for problem in problems):
+            hint = " (give --note)"
+        raise UsageError("; ".join(problems) + hint)
     try:
-        change = mark_status(
-            project,
-            claim_id,
-            status,
-            reviewer=reviewer_name(arguments.reviewer),
-            note=arguments.note,
-            as_seen=False,
+        changes = record_verdict(
+            project, claim_id, status, verdict, reviewer=reviewer, as_seen=False
         )
     except ReviewError as error:
         raise UsageError(str(error)) from None
     except StaleFileError as error:
         print(visible(f"workbench mark: {error}"), file=sys.stderr)
         return 1
-    print(visible(f"marked {claim_id}: {change.before.status} -> {status}"))
+    before = changes[-1].before.status
+    added = " with new evidence" if verdict.evidence is not None else ""
+    print(visible(f"marked {claim_id}: {before} -> {status}{added}"))
     return 0

@@ -26,15 +26,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="who is reviewing (default: $WORKBENCH_REVIEWER, else `git config user.name`)",
     )
+    parser.add_argument(
+        "--blind",
+        action="store_true",
+        help="a second opinion: hide other reviewers' verdicts and notes on a claim until "
+        "you have given your own",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
     from workbench.project import load_project
-    from workbench.review import reviewer_name
+    from workbench.review import find_reviewer
 
     project = load_project(arguments.root)
-    reviewer = reviewer_name(getattr(arguments, "reviewer", None))
+    reviewer = find_reviewer(getattr(arguments, "reviewer", None))
     in_browser = "TEXTUAL_DRIVER" in os.environ  # `workbench serve` runs us with its driver
     if not in_browser and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         print_summary(project)
@@ -43,7 +49,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     from workbench.app.app import ReviewApp
 
-    ReviewApp(project, reviewer).run()
+    # no name found: the app asks for one (never the OS user `root`)
+    ReviewApp(project, reviewer, blind=bool(getattr(arguments, "blind", False))).run()
     return 0
 
 

@@ -36,12 +36,17 @@ from workbench.app.filtering import (
     Filters,
     cycle_value,
 )
-from workbench.app.keymap import LIST_BINDINGS, status_bindings
+from workbench.app.keymap import (
+    LIST_BINDINGS,
+    LIST_FOOTER_BINDINGS,
+    VIEW_ARTICLE_QUIET,
+    status_bindings,
+)
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
 from workbench.models import ProjectSettings
 from workbench.project import Project
-from workbench.storage import ClaimRecord
+from workbench.storage import ClaimRecord, ClaimSummary
 
 if TYPE_CHECKING:
     from workbench.app.app import ReviewApp
@@ -69,6 +74,13 @@ def status_kind(settings: ProjectSettings, status: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class _Blinded:
+    """A record's stand-in for the index in blind review: only its summary is read."""
+
+    summary: ClaimSummary
+
+
+@dataclass(frozen=True, slots=True)
 class FilterRequest:
     """Everything the filter worker reads; nothing in it changes after it is made.
 
@@ -84,11 +96,21 @@ class FilterRequest:
     project: Project = dataclasses.field(repr=False)
 
 
+CLAIM_ACTIONS = frozenset(
+    {"open_detail", "toggle_mark", "note", "set_status", "timeline", "view_article"}
+)
+"""Actions on the claim under the cursor: hidden while there is none."""
+
+
 class ClaimsListScreen(Screen[None]):
     """All claims, one a line, with filters, fuzzy search and counts by status."""
 
     CSS_PATH = "claims_list.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = list(LIST_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *LIST_BINDINGS,
+        VIEW_ARTICLE_QUIET,
+        *LIST_FOOTER_BINDINGS,
+    ]
 
     class Filtered(Message):
         """The filter worker's result: the index it used and the positions to show."""
@@ -117,6 +139,8 @@ class ClaimsListScreen(Screen[None]):
             status_style=self._status_kind, empty_text="Loading claims…", id="claims"
         )
         self.last_filter_seconds = 0.0
+        self.hints: list[str] = []
+        """Did-you-mean lines for field tokens that match nothing (`status:verfied`)."""
         self.ready = False
         """True once the first filtered list is on screen (the benchmark waits for it)."""
 
@@ -159,8 +183,24 @@ class ClaimsListScreen(Screen[None]):
         instead of 0.1 s, and the list then waited for the worker's message.
         """
         self.table.focus()
-        self._rebuild = list(self.project.claims.values())
+        self._rebuild = self._records()
         self._show_filtered(self._filtered(self._request(to_top=True)))
+
+    def _records(self) -> list[ClaimRecord]:
+        """The records the index is built from; in blind review, with the statuses the
+        reviewer may not see yet shown as `hidden` (`workbench.blind`)."""
+        records = list(self.project.claims.values())
+        app = self.review_app
+        if not app.blind:
+            return records
+        from workbench.blind import HIDDEN_STATUS, is_hidden
+
+        return [
+            cast(ClaimRecord, _Blinded(record.summary._replace(status=HIDDEN_STATUS)))
+            if is_hidden(record.claim, app.reviewer)
+            else record
+            for record in records
+        ]
 
     # ------------------------------------------------------------------ filtering
 
@@ -228,6 +268,12 @@ class ClaimsListScreen(Screen[None]):
         if request.to_top and message.positions:
             keep = message.index.ids[message.positions[0]]
         table.show(message.index, message.positions, keep=keep)
+        query = request.filters.query
+        self.hints = (
+            [hint.message for hint in message.index.hints(request.filters)]
+            if (":" in query)
+            else []
+        )
         self._update_bars()
         if not self.ready:
             self.ready = True
@@ -262,6 +308,9 @@ class ClaimsListScreen(Screen[None]):
         sort = self.filters.sort
         parts.append(("sort ", "dim"))
         parts.append((SORT_LABELS[sort], "bold"))
+        for hint in self.hints[:2]:
+            parts.append(("  ·  ", "dim"))
+            parts.append((printable(hint), "bold $text-warning"))
         return Content.assemble(*parts)
 
     def _status_bar(self) -> Content:
@@ -279,7 +328,8 @@ class ClaimsListScreen(Screen[None]):
             parts.append((printable(label), styles[status_kind(settings, status)]))
             parts.append((f" {count:,}", "bold"))
             parts.append("  ")
-        problems = len(self.project.problems)
+        checked = self.review_app.checked_problems
+        problems = checked if checked is not None else len(self.project.problems)
         parts.append(("│ ", "dim"))
         parts.append((f"problems {problems}", "bold $error" if problems else "dim"))
         marked = len(self.table.marked)
@@ -294,11 +344,14 @@ class ClaimsListScreen(Screen[None]):
 
     @on(ClaimsChanged)
     def _claims_changed(self, message: ClaimsChanged) -> None:
+        if not message.claim_ids:  # only counts or the reviewer's name changed
+            self._update_bars()
+            return
         for claim_id in message.claim_ids:
             if claim_id not in self.project.claims:
                 self.table.marked.pop(claim_id, None)
         if self._index is None or self._rebuild is not None:
-            self._rebuild = list(self.project.claims.values())
+            self._rebuild = self._records()
         else:
             sources = self.project.sources
             changed: dict[str, ClaimRow | None] = {}
@@ -308,14 +361,20 @@ class ClaimsListScreen(Screen[None]):
                     changed[claim_id] = None
                     continue
                 source = sources.get(record.claim.source.id)
-                changed[claim_id] = ClaimRow.of(record.claim, source.source if source else None)
+                shown = self.review_app.shown(record.claim)
+                changed[claim_id] = ClaimRow.of(shown, source.source if source else None)
             updated = self._index.updated(changed)
             if updated is None:  # claims came or went: build the index again (in the worker)
-                self._rebuild = list(self.project.claims.values())
+                self._rebuild = self._records()
             else:
                 self._adopt(updated)
         self._update_bars()
         self.request_filter()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (Problems may have counted anew): redraw the bars."""
+        if self.ready:
+            self._update_bars()
 
     def watched_claim_ids(self) -> Iterator[str]:
         """The claims on screen, for the app's check of files changed on disk."""
@@ -427,18 +486,12 @@ class ClaimsListScreen(Screen[None]):
         claim_id = self._current()
         if claim_id is None:
             return
-        app = self.review_app
-        record = app.project.claims.get(claim_id)
-        if record is None:
-            return
-        before = record.claim.status
-        if before == status:
-            self.notify(f"{claim_id} is already {status}", timeout=2, markup=False)
-            return
-        app.perform(
-            f"{claim_id}: {before} → {status}",
-            lambda: review.mark_status(app.project, claim_id, status, reviewer=app.reviewer),
-        )
+        self.review_app.give_verdict(claim_id, status, lambda: self.table.action_cursor(1))
+
+    def action_view_article(self) -> None:
+        claim_id = self._current()
+        if claim_id is not None:
+            self.review_app.open_article(claim_id)
 
     def action_note(self) -> None:
         claim_id = self._current()
@@ -462,6 +515,13 @@ class ClaimsListScreen(Screen[None]):
         app.push_screen(NoteScreen(claim_id, record.claim.statement), save)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"open_detail", "toggle_mark", "note", "set_status", "timeline"}:
+        if action in {
+            "open_detail",
+            "toggle_mark",
+            "note",
+            "set_status",
+            "timeline",
+            "view_article",
+        }:
             return True if self.is_mounted and self.table.cursor_id is not None else None
         return True

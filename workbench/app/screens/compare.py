@@ -26,20 +26,22 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from workbench.app.keymap import VIEW_ARTICLE_QUIET
 from workbench.app.screens.detail import NotePrompt, host
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
 from workbench.differences import Difference, differences_of
 from workbench.models import RelationKind
 from workbench.project import Project
-from workbench.review import mark_status, relate
+from workbench.review import relate
 
 RELATION_KEYS: dict[str, RelationKind] = {
-    "x": "contradicts",
-    "s": "supports",
-    "f": "same-fact",
-    "p": "updates",
+    "C": "contradicts",
+    "B": "supports",
+    "F": "same-fact",
+    "U": "updates",
 }
-"""The keys that record a relation between the current pair."""
+"""The keys that record a relation between the current pair: capitals that mean
+nothing else on any screen (`x` is the conflict queue and `p` Problems everywhere)."""
 
 RELATION_GROUP = Binding.Group("Relate")
 
@@ -126,6 +128,7 @@ class CompareScreen(Screen[None]):
             id="workbench.compare.open-detail",
             tooltip="Open the focused claim's detail",
         ),
+        VIEW_ARTICLE_QUIET,
     ]
 
     def __init__(self, claim_ids: list[str]) -> None:
@@ -175,11 +178,14 @@ class CompareScreen(Screen[None]):
         self._size_cards()
 
     def _size_cards(self) -> None:
-        """Share the width between the panes; past `MIN_CARD_WIDTH` cells, scroll."""
+        """Share the width between the panes; past `MIN_CARD_WIDTH` cells, scroll.  Two
+        panes (a pair) always share the screen, so neither is cut at 80x24."""
         cards = self.cards
         if not cards:
             return
-        width = max(MIN_CARD_WIDTH, self.size.width // len(cards))
+        width = self.size.width // len(cards)
+        if len(cards) > 2:
+            width = max(MIN_CARD_WIDTH, width)
         for card in cards:
             card.styles.width = width
 
@@ -283,16 +289,16 @@ class CompareScreen(Screen[None]):
         if claim_id is not None and claim_id in host(self).project.claims:
             host(self).open_detail(claim_id)
 
+    def action_view_article(self) -> None:
+        claim_id = self.focused_claim()
+        if claim_id is not None and claim_id in host(self).project.claims:
+            host(self).open_article(claim_id)
+
     def action_set_status(self, status: str) -> None:
-        app = host(self)
         claim_id = self.focused_claim()
         if claim_id is None:
             return
-        app.perform(
-            f"{claim_id}: status {status}",
-            lambda: mark_status(app.project, claim_id, status, reviewer=app.reviewer),
-        )
-        self.refresh_view()
+        host(self).give_verdict(claim_id, status)
 
     def ordered_pair(self, kind: RelationKind) -> tuple[str, str] | None:
         """The pair in the order `relate` wants: for `updates`, the newer claim first.

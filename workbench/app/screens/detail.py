@@ -21,16 +21,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.app.keymap import VIEW_ARTICLE_QUIET
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
+from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.app.widgets.quote_view import QuoteView, quote_content
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Source
 from workbench.project import Project
-from workbench.review import add_note, mark_status
+from workbench.review import add_note
 
 if TYPE_CHECKING:
     from workbench.app.app import ReviewApp
@@ -44,11 +46,14 @@ def host(node: DOMNode) -> ReviewApp:
     return cast("ReviewApp", node.app)
 
 
-class NotePrompt(ModalScreen[str | None]):
+class NotePrompt(TypeAheadModal[str | None]):
     """Ask for an optional note (a relation's, a dismissal's): the text, or None on escape.
 
     Notes on a claim's history use the app's `NoteScreen`, which requires text.
+    Keys typed before the input has focus go into it (`TypeAheadModal`).
     """
+
+    TYPE_AHEAD = "#note-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -264,6 +269,7 @@ class DetailScreen(Screen[None]):
             id="workbench.detail.compare-relation",
             tooltip="Compare this claim with the highlighted related claim",
         ),
+        VIEW_ARTICLE_QUIET,
     ]
 
     def __init__(self, claim_id: str) -> None:
@@ -320,6 +326,7 @@ class DetailScreen(Screen[None]):
         if claim is None:
             title.update(Content(f"{self.claim_id}: no such claim (deleted or broken file)"))
             return
+        claim = host(self).shown(claim)  # blind review: others' verdicts hidden
         self.sub_title = claim.id
         for name in list(title.classes):
             if name.startswith("-stance-"):
@@ -395,14 +402,18 @@ class DetailScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    async def action_set_status(self, status: str) -> None:
-        app = host(self)
-        claim_id = self.claim_id
-        app.perform(
-            f"{claim_id}: status {status}",
-            lambda: mark_status(app.project, claim_id, status, reviewer=app.reviewer),
-        )
-        await self.refresh_view()
+    def action_set_status(self, status: str) -> None:
+        host(self).give_verdict(self.claim_id, status, self._advance)
+
+    def _advance(self) -> None:
+        """Auto-advance: show the claim after this one in the claims list's order."""
+        following = host(self).next_claim_after(self.claim_id)
+        if following is not None:
+            self.claim_id = following
+            self.call_later(self.refresh_view)
+
+    def action_view_article(self) -> None:
+        host(self).open_article(self.claim_id)
 
     def action_note(self) -> None:
         claim_id = self.claim_id

@@ -9,14 +9,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from workbench.app.keymap import REVIEWER_PROMPT_BINDINGS
 from workbench.app.widgets.claim_table import printable
+from workbench.app.widgets.early_keys import TypeAheadModal
 
 
-class NoteScreen(ModalScreen[str | None]):
-    """Type a note for `claim_id`; enter returns it, escape returns None."""
+class NoteScreen(TypeAheadModal[str | None]):
+    """Type a note for `claim_id`; enter returns it, escape returns None.
+
+    Keys typed before the input has focus go into it (`TypeAheadModal`).
+    """
+
+    TYPE_AHEAD = "#note-input"
 
     CSS_PATH = "note.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -46,9 +52,6 @@ class NoteScreen(ModalScreen[str | None]):
                 id="note-hint",
             )
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         note = event.value.strip()
@@ -56,6 +59,47 @@ class NoteScreen(ModalScreen[str | None]):
             self.notify("Type a note, or press escape to cancel", timeout=2)
             return
         self.dismiss(note)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewerPrompt(TypeAheadModal[str | None]):
+    """Who is reviewing?  Asked once when no name is configured (never the OS user);
+    enter with a name returns it, escape returns None (the app then closes)."""
+
+    CSS_PATH = "note.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = list(REVIEWER_PROMPT_BINDINGS)
+    TYPE_AHEAD = "#note-input"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog"):
+            yield Static(Content.styled("Who is reviewing?", "bold"), id="note-title")
+            yield Static(
+                Content(
+                    "No name was given (--reviewer, WORKBENCH_REVIEWER or git's user.name). "
+                    "Your name goes into every history entry you write."
+                ),
+                id="note-statement",
+            )
+            yield Input(placeholder="your name", id="note-input")
+            yield Static(
+                Content.assemble(
+                    ("enter", "bold"),
+                    (" starts reviewing  ·  ", "dim"),
+                    ("escape", "bold"),
+                    (" quits", "dim"),
+                ),
+                id="note-hint",
+            )
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            self.notify("Type your name, or press escape to quit", timeout=2)
+            return
+        self.dismiss(name)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

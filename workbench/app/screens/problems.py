@@ -145,9 +145,16 @@ class ProblemsScreen(Screen[None]):
             return
         self.post_message(ChecksFinished(found))
 
+    def on_claims_changed(self) -> None:
+        """A file changed (on disk or by a write): check again, so this screen and the
+        status bar's count stay true."""
+        self.recheck()
+
     @on(ChecksFinished)
     def _finished(self, message: ChecksFinished) -> None:
         self.problems = sorted(message.problems, key=_order)
+        if not message.error:
+            host(self).checked_problems = len(self.problems)
         self.state = message.error or "checked"
         self.show_problems()
 

@@ -161,6 +161,9 @@ class ClaimCard(VerticalScroll, can_focus=True):
             quantity.update(Content(""))
             return
         claim = record.claim
+        shown = getattr(self.app, "shown", None)
+        if callable(shown):
+            claim = shown(claim)  # blind review: others' verdicts hidden
         source = project.source_of(claim)
         stance = stance_class(claim.stance, project.settings)
         if not self.has_class(stance):  # restyling the card costs more than filling it

@@ -1,0 +1,209 @@
+"""The verdict form: a status key whose status asks for reasons opens this one modal.
+
+Note; evidence citation, URL, what it shows and stance (the stance the status
+accepts first preselected); evidence of related claims (relations in either
+direction) listed for reuse: selecting one fills the evidence fields.  Enter in
+a field or ctrl+s submits; the form checks the draft with
+`workbench.verdict_entry.check_verdict_draft` (the checks `workbench mark`
+makes) and shows what is wrong inside the form, writing nothing; escape
+cancels.  A draft that passes is returned to the screen that opened the form,
+which writes it through `ReviewApp.perform`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from workbench.app.keymap import VERDICT_FORM_BINDINGS
+from workbench.app.widgets.claim_table import printable
+from workbench.app.widgets.early_keys import TypeAheadModal
+from workbench.models import Claim, ProjectSettings
+from workbench.verdict_entry import (
+    CheckedVerdict,
+    ReusableEvidence,
+    VerdictDraft,
+    check_verdict_draft,
+    fitting_stance,
+    stance_choices,
+)
+
+
+class FormScroll(VerticalScroll, can_focus=False):
+    """The form's body scrolls (at 80x24) but never takes focus from its fields."""
+
+
+class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
+    """Ask for the note and evidence a `status` verdict needs; returns the checked verdict."""
+
+    CSS_PATH = "verdict.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = list(VERDICT_FORM_BINDINGS)
+    TYPE_AHEAD = "#verdict-note"
+
+    def __init__(
+        self,
+        settings: ProjectSettings,
+        claim: Claim,
+        status: str,
+        reusable: list[ReusableEvidence],
+        *,
+        shown_status: str | None = None,
+        reviewer: str = "",
+    ) -> None:
+        super().__init__()
+        self.reviewer = reviewer
+        self.shown_status = shown_status or claim.status
+        """The status the reviewer may see (`hidden` in blind review)."""
+        self.settings = settings
+        self.claim = claim
+        self.status = status
+        self.reusable = reusable
+        self.problems: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        info = self.settings.statuses.get(self.status)
+        needs: list[str] = []
+        if info is not None and info.requires_note:
+            needs.append("a note")
+        if info is not None and info.requires_evidence:
+            needs.append("evidence that " + " or ".join(info.requires_evidence))
+        with FormScroll(id="verdict-dialog"):
+            yield Static(
+                Content.assemble(
+                    ("Verdict ", "bold"),
+                    (printable(self.status), "bold $accent"),
+                    (" on ", "bold"),
+                    (printable(self.claim.id), "bold"),
+                    (f"   (was {printable(self.shown_status)})", "dim"),
+                ),
+                id="verdict-title",
+            )
+            yield Static(Content(printable(self.claim.statement)), id="verdict-statement")
+            yield Static(
+                Content.styled("needs " + " and ".join(needs) if needs else "", "italic"),
+                id="verdict-needs",
+            )
+            yield Static(Content(""), id="verdict-problems")
+            yield Input(placeholder="note: why this verdict", id="verdict-note")
+            if self.claim.evidence:
+                yield Static(
+                    Content.styled(
+                        f"the claim has {len(self.claim.evidence)} evidence entr"
+                        f"{'y' if len(self.claim.evidence) == 1 else 'ies'} already "
+                        "(they count; leave the evidence fields empty to add none)",
+                        "dim",
+                    ),
+                    id="verdict-existing",
+                )
+            yield Input(placeholder="evidence citation: who, where, when", id="verdict-citation")
+            yield Input(placeholder="evidence URL (http or https)", id="verdict-url")
+            yield Input(placeholder="what the evidence shows", id="verdict-shows")
+            with Horizontal(id="verdict-stance-row"):
+                yield Static(Content.styled("stance ", "dim"), id="verdict-stance-label")
+                yield Select(
+                    [(stance, stance) for stance in stance_choices(self.settings, self.status)],
+                    value=fitting_stance(self.settings, self.status),
+                    allow_blank=False,
+                    id="verdict-stance",
+                    compact=True,
+                )
+            if self.reusable:
+                yield Static(
+                    Content.styled("evidence of related claims (enter: use it)", "dim"),
+                    id="verdict-reuse-title",
+                )
+                yield OptionList(
+                    *[
+                        Option(self._reuse_prompt(item), id=str(position))
+                        for position, item in enumerate(self.reusable)
+                    ],
+                    id="verdict-reuse",
+                )
+            yield Static(
+                Content.assemble(
+                    ("enter", "bold"),
+                    ("/", "dim"),
+                    ("ctrl+s", "bold"),
+                    (" saves  ·  ", "dim"),
+                    ("tab", "bold"),
+                    (" next field  ·  ", "dim"),
+                    ("escape", "bold"),
+                    (" cancels (nothing written)", "dim"),
+                ),
+                id="verdict-hint",
+            )
+
+    @staticmethod
+    def _reuse_prompt(item: ReusableEvidence) -> Content:
+        return Content.assemble(
+            (f"[{item.evidence.stance}] ", "bold"),
+            printable(item.evidence.citation),
+            (f"  from {printable(item.claim_id)} ({item.relation})", "dim"),
+        )
+
+    # -- reading the form ----------------------------------------------------------------
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value
+
+    def draft(self) -> VerdictDraft:
+        stance = self.query_one("#verdict-stance", Select).value
+        return VerdictDraft(
+            note=self._value("#verdict-note"),
+            citation=self._value("#verdict-citation"),
+            url=self._value("#verdict-url"),
+            shows=self._value("#verdict-shows"),
+            stance=stance if isinstance(stance, str) else "",
+        )
+
+    # -- actions ------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        verdict, problems = check_verdict_draft(
+            self.settings,
+            self.claim,
+            self.status,
+            self.draft(),
+            reviewer=self.reviewer,
+            allow_same=self.shown_status != self.claim.status,
+        )
+        self.problems = problems
+        if verdict is None:
+            shown = Content("\n").join(
+                [Content.styled("✗ " + printable(problem), "$text-error") for problem in problems]
+            )
+            problems_line = self.query_one("#verdict-problems", Static)
+            problems_line.update(shown)
+            problems_line.scroll_visible(animate=False)
+            return
+        self.dismiss(verdict)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#verdict-reuse")
+    def _reuse(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.use_evidence(event.option_index)
+
+    def use_evidence(self, position: int) -> None:
+        """Fill the evidence fields from the related claim's evidence at `position`."""
+        evidence = self.reusable[position].evidence
+        self.query_one("#verdict-citation", Input).value = evidence.citation
+        self.query_one("#verdict-url", Input).value = evidence.url
+        self.query_one("#verdict-shows", Input).value = evidence.shows
+        select = self.query_one("#verdict-stance", Select)
+        select.value = evidence.stance
+        self.query_one("#verdict-note", Input).focus()
