@@ -660,3 +660,29 @@ async def test_the_list_suggests_the_closest_value_for_a_field_that_matches_noth
         await pilot.pause()
         bar = str(screen.query_one("#filter-bar").render())
         assert "did you mean `verified`?" in bar
+
+
+def test_no_write_command_records_a_nameless_reviewer(desk: Path) -> None:
+    """`add` and `evidence add` refuse like `mark` when nobody is named (no --reviewer,
+    no WORKBENCH_REVIEWER, no git user.name): never the OS user, `root` in a container."""
+    import os
+
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(desk), "WORKBENCH_CACHE_DIR": "off"}
+    env["PYTHONPATH"] = os.environ.get("PYTHONPATH", "")
+    before = sorted(path.name for path in (desk / "claims").iterdir())
+    source = load_project(desk).claim("a-cost").source
+    commands = [
+        ["add", "--source", source.id, "--quote", source.quote, "--statement", "A new claim.",
+         "--allow-duplicate", "--id", "nameless"],
+        ["evidence", "add", "a-cost", "--citation", "A report", "--shows", "It says so.",
+         "--stance", "refutes"],
+    ]  # fmt: skip
+    for arguments in commands:
+        result = subprocess.run(
+            [sys.executable, "-m", "workbench", "--root", str(desk), *arguments],
+            capture_output=True, text=True, env=env, check=False, cwd=desk,
+        )  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        assert "no reviewer name" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(path.name for path in (desk / "claims").iterdir()) == before
+    assert on_disk(desk, "a-cost").get("evidence", []) == []

@@ -12,7 +12,6 @@ changed; the project's copy of the claim is reloaded so the caller can show it.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import subprocess
 from collections.abc import Callable
@@ -59,25 +58,18 @@ def find_reviewer(explicit: str | None = None) -> str | None:
     return None
 
 
+NO_REVIEWER = (
+    "no reviewer name: pass --reviewer NAME, set WORKBENCH_REVIEWER, or set git config user.name"
+)
+
+
 def reviewer_name(explicit: str | None = None) -> str:
-    """Who is reviewing: `--reviewer`, else `WORKBENCH_REVIEWER`, else git's user.name."""
-    if explicit and explicit.strip():
-        return explicit.strip()
-    from_env = os.environ.get("WORKBENCH_REVIEWER", "").strip()
-    if from_env:
-        return from_env
-    try:
-        result = subprocess.run(
-            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
-        )
-        if result.returncode == 0 and result.stdout.strip():
-            return result.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
+    """`find_reviewer`, or `ReviewError` when nobody is named: a decision is never
+    recorded under the OS user's name (`root` in a container) without a word."""
+    name = find_reviewer(explicit)
+    if name is None:
+        raise ReviewError(NO_REVIEWER)
+    return name
 
 
 def utc_now() -> dt.datetime:

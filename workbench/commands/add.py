@@ -99,7 +99,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.numbers import format_value
     from workbench.problems import Severity
     from workbench.project import load_project
-    from workbench.review import reviewer_name, utc_now
+    from workbench.review import ReviewError, reviewer_name, utc_now
     from workbench.storage import ClaimExistsError, model_text
     from workbench.terminal import visible
 
@@ -109,10 +109,14 @@ def run(arguments: argparse.Namespace) -> int:
     check_flag_text("--subject", arguments.subject or "")
     check_flag_text("--reviewer", arguments.reviewer or "")
     project = load_project(arguments.root)
+    try:
+        reviewer = reviewer_name(arguments.reviewer)
+    except ReviewError as error:
+        raise UsageError(str(error)) from None
     entry = ReviewEntry.model_validate(
         {
             "at": utc_now(),
-            "reviewer": reviewer_name(arguments.reviewer),
+            "reviewer": reviewer,
             "from": "unreviewed",
             "to": "unreviewed",
             "note": f"added from source `{arguments.source}` with `workbench add`",

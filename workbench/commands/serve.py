@@ -75,21 +75,23 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def app_command(root: str, reviewer: str) -> str:
+def app_command(root: str, reviewer: str | None) -> str:
     """The shell command textual-serve runs for each browser tab."""
-    words = [sys.executable, "-m", "workbench", "review", "--root", root, "--reviewer", reviewer]
+    words = [sys.executable, "-m", "workbench", "review", "--root", root]
+    if reviewer is not None:  # else each tab's app asks for a name
+        words += ["--reviewer", reviewer]
     return shlex.join(words)
 
 
 def run(arguments: argparse.Namespace) -> int:
     from workbench.config import find_root, load_settings
-    from workbench.review import reviewer_name
+    from workbench.review import find_reviewer
 
     loopback = check_host(arguments.host)
     check_port_free(arguments.host, arguments.port)
     root = find_root(override=arguments.root)
     settings, _problems = load_settings(root)
-    reviewer = reviewer_name(arguments.reviewer)
+    reviewer = find_reviewer(arguments.reviewer)
     if not loopback:
         print(
             f"workbench serve: WARNING: listening on {arguments.host}, not localhost, with no "
