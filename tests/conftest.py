@@ -122,3 +122,15 @@ def _private_cache(
 ) -> None:
     """Keep each test's load index out of the user's home folder."""
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`workbench ARGV` in this process: its exit code, standard output and error."""
+    from workbench.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

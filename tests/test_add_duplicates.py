@@ -16,10 +16,9 @@ from workbench.adding import (
     propose_period,
     propose_subject,
 )
-from workbench.cli import main
 from workbench.project import load_project
 
-from .conftest import ProjectFactory, claim_toml
+from .conftest import ProjectFactory, claim_toml, run_cli
 
 COST_QUOTE = "딥시크는 560만달러로 모델을 훈련했다고"
 COST_STATEMENT = "DeepSeek said it trained its model for $5.6 million."  # test24-cost's
@@ -36,13 +35,7 @@ def root(make_project: ProjectFactory) -> Path:
     return make_project({"test24-cost.toml": claim_toml("test24-cost")})
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+_run = run_cli
 
 
 def _add(root: Path, quote: str, statement: str, *extra: str) -> list[str]:

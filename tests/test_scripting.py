@@ -19,11 +19,10 @@ from workbench.adding import (
 )
 from workbench.anchoring import AnchorKind
 from workbench.checks import check_project
-from workbench.cli import main
 from workbench.project import load_project
 from workbench.stats import compute_stats
 
-from .conftest import ARTICLE, ProjectFactory, claim_toml
+from .conftest import ARTICLE, ProjectFactory, claim_toml, run_cli
 
 COST_QUOTE = "딥시크는 560만달러로 모델을 훈련했다고"
 REPEATED = "중국은 미국에 뒤처져 있다"
@@ -39,13 +38,7 @@ def root(make_project: ProjectFactory) -> Path:
     return make_project({"test24-cost.toml": claim_toml("test24-cost")})
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+_run = run_cli
 
 
 def _problems_for(root: Path, claim_id: str) -> list[str]:

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
 from workbench.project import load_project
 from workbench.review import ReviewError, add_note, mark_status
 
-from .conftest import ProjectFactory, claim_toml
+from .conftest import ProjectFactory, claim_toml, run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -33,13 +32,7 @@ def root(make_project: ProjectFactory) -> Path:
     return make_project({"test24-cost.toml": claim_toml("test24-cost")})
 
 
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(argv)
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+_run = run_cli
 
 
 def _fail(code: int, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
