@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import PurePath
 from typing import ClassVar
 
-from textual._path import CSSPathType
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import HorizontalScroll, VerticalScroll
@@ -94,7 +94,7 @@ def pairs_of(count: int) -> list[tuple[int, int]]:
 class CompareScreen(Screen[None]):
     """Claims side by side with their differences; status and relation keys."""
 
-    CSS_PATH: ClassVar[CSSPathType | None] = "compare.tcss"
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = "compare.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
