@@ -14,10 +14,15 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench import __version__
 from workbench.config import ProjectNotFound
 from workbench.terminal import visible
+
+if TYPE_CHECKING:
+    from workbench.project import Project
+    from workbench.storage import ClaimRecord
 
 COMMAND_MODULES = (
     "workbench.commands.review",
@@ -27,6 +32,8 @@ COMMAND_MODULES = (
     "workbench.commands.export",
     "workbench.commands.mark",
     "workbench.commands.evidence",
+    "workbench.commands.note",
+    "workbench.commands.relate",
     "workbench.commands.add",
     "workbench.commands.source",
     "workbench.commands.stats",
@@ -50,6 +57,38 @@ def check_flag_text(flag: str, value: str) -> None:
 
     if value and not re.fullmatch(TEXT_PATTERN, value):
         raise UsageError(f"{flag} {explain_pattern_error(value, TEXT_PATTERN)}")
+
+
+def known_claim(project: Project, claim_id: str) -> ClaimRecord:
+    """The claim a command names, or a `UsageError` that says why there is none: a
+    file that does not load (run `check`), or no such id (with the closest one)."""
+    from workbench.validation import suggest
+
+    record = project.claims.get(claim_id)
+    if record is not None:
+        return record
+    if (project.claims_dir / f"{claim_id}.toml").exists():
+        raise UsageError(
+            f"claims/{claim_id}.toml does not load: fix it first (run `workbench check`)"
+        )
+    hint = suggest(claim_id, list(project.claims))
+    raise UsageError(
+        f"no claim with id `{claim_id}`" + (f"; did you mean `{hint}`?" if hint else "")
+    )
+
+
+def known_reviewer(explicit: str | None) -> str:
+    """`--reviewer`, `WORKBENCH_REVIEWER` or git's user.name; a `UsageError` when
+    none names anyone (never the OS user)."""
+    from workbench.review import find_reviewer
+
+    check_flag_text("--reviewer", explicit or "")
+    reviewer = find_reviewer(explicit)
+    if reviewer is None:
+        raise UsageError(
+            "who is reviewing? give --reviewer NAME (or set WORKBENCH_REVIEWER or git's user.name)"
+        )
+    return reviewer
 
 
 class _Parser(argparse.ArgumentParser):

@@ -345,6 +345,53 @@ def relate(
     return _apply_pair(project, records, change)
 
 
+def unrelate(
+    project: Project,
+    first_id: str,
+    second_id: str,
+    kind: RelationKind,
+    *,
+    note: str = "",
+    reviewer: str,
+    at: dt.datetime | None = None,
+) -> list[Change]:
+    """Remove a relation a reviewer found wrong, from both files for mutual kinds.
+
+    A relation carries no history of its own, so the removal is kept as a history
+    note in each file it leaves ("removed relation: contradicts X", and the
+    reviewer's reason), where the next reviewer and `git log -p` see it.  Refused
+    when neither file holds the relation.
+    """
+    when = at or utc_now()
+    records = _pair(project, first_id, second_id)
+    mutual = kind in SYMMETRIC_RELATIONS
+    found = [
+        any(r.kind == kind and r.claim == other for r in record.claim.relations)
+        for record, other in ((records[0], second_id), (records[1], first_id))
+    ]
+    if not found[0] and not (mutual and found[1]):
+        hint = ""
+        if kind == "updates" and found[1]:
+            hint = f" (`updates` is recorded in the newer claim: try {second_id} first)"
+        raise ReviewError(f"{first_id} has no `{kind}` relation to {second_id}{hint}")
+
+    def without(claim: Claim, other: str) -> Claim:
+        kept = [r for r in claim.relations if not (r.kind == kind and r.claim == other)]
+        if len(kept) == len(claim.relations):
+            return claim
+        text = f"removed relation: {kind} {other}" + (f": {note}" if note.strip() else "")
+        entry = _history_entry(claim, claim.status, reviewer, text, when)
+        return claim.model_copy(update={"relations": kept, "history": [*claim.history, entry]})
+
+    _history_entry(records[0].claim, records[0].claim.status, reviewer, note, when)
+
+    def change(now: list[Claim]) -> list[Claim]:
+        first, second = now
+        return [without(first, second_id), without(second, first_id) if mutual else second]
+
+    return _apply_pair(project, records, change)
+
+
 def dismiss(
     project: Project,
     first_id: str,
@@ -389,4 +436,5 @@ __all__ = [
     "reload_claim",
     "reviewer_name",
     "undo",
+    "unrelate",
 ]

@@ -49,14 +49,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 def run_add(arguments: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from workbench.cli import UsageError
+    from workbench.cli import UsageError, known_claim
     from workbench.evidence import add_evidence
     from workbench.models import Evidence
     from workbench.project import load_project
     from workbench.review import ReviewError, StaleFileError, reviewer_name
     from workbench.terminal import visible
     from workbench.urls import http_url_problem
-    from workbench.validation import suggest
     from workbench.verdicts import claim_verdict_problems, evidence_fits
 
     if arguments.url and (problem := http_url_problem(arguments.url)) is not None:
@@ -73,16 +72,7 @@ def run_add(arguments: argparse.Namespace) -> int:
         field = str(detail["loc"][0]) if detail["loc"] else "evidence"
         raise UsageError(f"--{field}: must be text without control characters, not blank") from None
     project = load_project(arguments.root)
-    claim_id = arguments.id
-    if claim_id not in project.claims:
-        if (project.claims_dir / f"{claim_id}.toml").exists():
-            raise UsageError(
-                f"claims/{claim_id}.toml does not load: fix it first (run `workbench check`)"
-            )
-        hint = suggest(claim_id, list(project.claims))
-        raise UsageError(
-            f"no claim with id `{claim_id}`" + (f"; did you mean `{hint}`?" if hint else "")
-        )
+    claim_id = known_claim(project, arguments.id).id
     try:
         change = add_evidence(
             project, claim_id, evidence, reviewer=reviewer_name(arguments.reviewer)

@@ -54,9 +54,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from workbench.cli import UsageError, check_flag_text
+    from workbench.cli import UsageError, check_flag_text, known_claim, known_reviewer
     from workbench.project import load_project
-    from workbench.review import ReviewError, StaleFileError, find_reviewer
+    from workbench.review import ReviewError, StaleFileError
     from workbench.terminal import visible
     from workbench.validation import suggest
     from workbench.verdict_entry import (
@@ -68,17 +68,12 @@ def run(arguments: argparse.Namespace) -> int:
 
     for flag, value in (
         ("--note", arguments.note),
-        ("--reviewer", arguments.reviewer or ""),
         ("--evidence-citation", arguments.evidence_citation),
         ("--evidence-url", arguments.evidence_url),
         ("--shows", arguments.shows),
     ):
         check_flag_text(flag, value)
-    reviewer = find_reviewer(arguments.reviewer)
-    if reviewer is None:
-        raise UsageError(
-            "who is reviewing? give --reviewer NAME (or set WORKBENCH_REVIEWER or git's user.name)"
-        )
+    reviewer = known_reviewer(arguments.reviewer)
     project = load_project(arguments.root)
     statuses = list(project.settings.statuses)
     status, claim_id = arguments.status, arguments.id
@@ -86,17 +81,7 @@ def run(arguments: argparse.Namespace) -> int:
         hint = suggest(status, statuses)
         message = f"unknown status `{status}`" + (f"; did you mean `{hint}`?" if hint else "")
         raise UsageError(f"{message} (workbench.toml allows: {', '.join(statuses)})")
-    record = project.claims.get(claim_id)
-    if record is None:
-        broken = project.claims_dir / f"{claim_id}.toml"
-        if broken.exists():
-            raise UsageError(
-                f"claims/{claim_id}.toml does not load: fix it first (run `workbench check`)"
-            )
-        hint = suggest(claim_id, list(project.claims))
-        raise UsageError(
-            f"no claim with id `{claim_id}`" + (f"; did you mean `{hint}`?" if hint else "")
-        )
+    record = known_claim(project, claim_id)
     draft = VerdictDraft(
         note=arguments.note,
         citation=arguments.evidence_citation,
