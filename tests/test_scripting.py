@@ -411,6 +411,38 @@ def test_stats_counts_and_review_progress(
     assert data["by_status"]["verified"] == 1
 
 
+def test_stats_shows_who_reviewed_and_agreement_once_a_second_reviewer_looked(
+    reviewed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(reviewed)
+    code, out, _ = _run(["stats", "--root", root], capsys)
+    assert "by reviewer      Kim 1" in out and "second opinion" not in out
+    assert (
+        json.loads(_run(["stats", "--root", root, "--format", "json"], capsys)[1])["agreement"]
+        is None
+    )
+    # Lee looks at b and lets Kim's verdict stand: a second opinion that agrees.
+    assert (
+        _run(["note", "b", "checked again: holds", "--reviewer", "Lee", "--root", root], capsys)[0]
+        == 0
+    )
+    # Kim and Lee part ways on c.
+    assert _run(["mark", "c", "verified", "--reviewer", "Kim", "--root", root], capsys)[0] == 0
+    assert _run(["mark", "c", "false", "--reviewer", "Lee", "--root", root], capsys)[0] == 0
+    for _warm in range(2):  # the second run reads the verdicts from the load index
+        code, out, _ = _run(["stats", "--root", root], capsys)
+        assert code == 0
+        assert "by reviewer      Kim 2, Lee 2" in out
+        assert "second opinion   2 claim(s) by two or more reviewers, 1 agree; Cohen's kappa" in out
+        assert "1 disagreement(s): `workbench stats --agreement`" in out
+    data = json.loads(_run(["stats", "--root", root, "--format", "json"], capsys)[1])
+    assert data["by_reviewer"] == {"Kim": 2, "Lee": 2}
+    assert data["agreement"]["claims"] == 2 and data["agreement"]["agreed"] == 1
+    assert data["agreement"]["disagreements"] == [
+        {"claim": "c", "status": "false", "verdicts": {"Kim": "verified", "Lee": "false"}}
+    ]
+
+
 def test_stats_takes_the_export_filters(reviewed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(
         ["stats", "--root", str(reviewed), "--topic", "cost", "--format", "json"], capsys

@@ -106,8 +106,11 @@ def reviewer_verdicts(claim: Claim) -> dict[str, str]:
 
 def verdicts_agree(claim: Claim) -> bool:
     """Two or more reviewers' latest verdicts, all the claim's current status."""
-    verdicts = reviewer_verdicts(claim)
-    return len(verdicts) >= 2 and all(status == claim.status for status in verdicts.values())
+    return _agree(claim.status, reviewer_verdicts(claim))
+
+
+def _agree(status: str, verdicts: dict[str, str]) -> bool:
+    return len(verdicts) >= 2 and all(verdict == status for verdict in verdicts.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +159,29 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+@dataclass(frozen=True, slots=True)
+class Rated:
+    """What agreement needs of a claim: its id, its status and each reviewer's verdict."""
+
+    claim_id: str
+    status: str
+    verdicts: dict[str, str]
+
+
 def compute_agreement(claims: Iterable[Claim], statuses: Sequence[str]) -> Agreement:
     """Agreement over the claims reviewed by several; `statuses` orders the per-status
     figures (the vocabulary of `workbench.toml`, without `unreviewed`)."""
-    rated: list[tuple[Claim, dict[str, str]]] = []
-    for claim in sorted(claims, key=lambda claim: claim.id):
-        verdicts = reviewer_verdicts(claim)
+    return agreement_of(
+        (Rated(claim.id, claim.status, reviewer_verdicts(claim)) for claim in claims), statuses
+    )
+
+
+def agreement_of(claims: Iterable[Rated], statuses: Sequence[str]) -> Agreement:
+    """`compute_agreement` on what it needs only: `workbench stats` passes the
+    verdicts kept in the claims' summaries, so it builds no model."""
+    rated: list[tuple[Rated, dict[str, str]]] = []
+    for claim in sorted(claims, key=lambda claim: claim.claim_id):
+        verdicts = claim.verdicts
         if len(verdicts) >= 2:
             rated.append((claim, verdicts))
     reviewers = sorted({name for _, verdicts in rated for name in verdicts})
@@ -185,14 +205,14 @@ def compute_agreement(claims: Iterable[Claim], statuses: Sequence[str]) -> Agree
         )
         per_status[status] = figures
     disagreements = [
-        Disagreement(claim.id, claim.status, dict(sorted(verdicts.items())))
+        Disagreement(claim.claim_id, claim.status, dict(sorted(verdicts.items())))
         for claim, verdicts in rated
         if len(set(verdicts.values())) > 1
     ]
     return Agreement(
         claims=len(rated),
         reviewers=reviewers,
-        agreed=sum(verdicts_agree(claim) for claim, _ in rated),
+        agreed=sum(_agree(claim.status, verdicts) for claim, verdicts in rated),
         kappa=cohens_kappa(pairs) if len(reviewers) == 2 else None,
         alpha=krippendorff_alpha_nominal(units),
         per_status=per_status,

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from workbench.agreement import Agreement, Rated, agreement_of
 from workbench.models import Claim
 from workbench.project import Project
 from workbench.storage import ClaimSummary
@@ -35,6 +36,10 @@ class Stats:
     by_stance: dict[str, int] = field(default_factory=dict)
     by_source: dict[str, int] = field(default_factory=dict)
     problems: int = 0
+    by_reviewer: dict[str, int] = field(default_factory=dict)
+    """Reviewer -> claims on which they have a verdict, most first."""
+    agreement: Agreement | None = None
+    """How far reviewers agree, once a claim has verdicts from two or more."""
 
     @property
     def progress(self) -> float:
@@ -55,6 +60,8 @@ class Stats:
             "by_topic": self.by_topic,
             "by_stance": self.by_stance,
             "by_source": self.by_source,
+            "by_reviewer": self.by_reviewer,
+            "agreement": None if self.agreement is None else self.agreement.as_dict(),
         }
 
 
@@ -83,7 +90,13 @@ def compute_stats(
     stances: Counter[str] = Counter()
     sources: Counter[str] = Counter()
     reviewed = verified = with_evidence = due = 0
+    reviewers: Counter[str] = Counter()
+    rated: list[Rated] = []
     for claim in chosen:
+        if claim.verdicts:
+            reviewers.update(reviewer for reviewer, _ in claim.verdicts)
+            if len(claim.verdicts) >= 2:
+                rated.append(Rated(claim.id, claim.status, dict(claim.verdicts)))
         statuses[claim.status] += 1
         topics[claim.topic] += 1
         stances[claim.stance] += 1
@@ -104,6 +117,8 @@ def compute_stats(
         by_stance=_ordered(stances, settings.stances),
         by_source=_ordered(sources, source_names),
         problems=len(project.problems),
+        by_reviewer=dict(sorted(reviewers.items(), key=lambda item: (-item[1], item[0]))),
+        agreement=agreement_of(rated, list(settings.statuses)) if rated else None,
     )
 
 
@@ -114,6 +129,10 @@ def _bar(share: float, width: int = 20) -> str:
 
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:5.1f}%" if whole else "    -"
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def render_text(stats: Stats, project: Project) -> str:
@@ -129,6 +148,18 @@ def render_text(stats: Stats, project: Project) -> str:
     ]
     if stats.due_for_recheck:
         lines.append(f"due for recheck  {stats.due_for_recheck}")
+    if stats.by_reviewer:
+        shown = ", ".join(f"{name} {count}" for name, count in stats.by_reviewer.items())
+        lines.append(f"by reviewer      {shown}")
+    if (agreement := stats.agreement) is not None:
+        figures = f"Krippendorff's alpha {_figure(agreement.alpha)}"
+        if agreement.kappa is not None:
+            figures = f"Cohen's kappa {_figure(agreement.kappa)}, {figures}"
+        lines.append(
+            f"second opinion   {agreement.claims} claim(s) by two or more reviewers, "
+            f"{agreement.agreed} agree; {figures}; "
+            f"{len(agreement.disagreements)} disagreement(s): `workbench stats --agreement`"
+        )
     outlets = {name: record.source.outlet for name, record in project.sources.items()}
     none: dict[str, str] = {}
     sections: tuple[tuple[str, dict[str, int], dict[str, str]], ...] = (

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from workbench.agreement import reviewer_verdicts
 from workbench.files.conflict_markers import conflict_marker_message
 from workbench.files.listing import describe_os_error, not_regular_problem
 from workbench.models import Claim, Source, nfc
@@ -86,6 +87,9 @@ class ClaimSummary(NamedTuple):
     """How many pieces of evidence the claim has."""
     recheck: str
     """The claim's recheck date (ISO), or "" for none."""
+    verdicts: tuple[tuple[str, str], ...] = ()
+    """Each reviewer's latest verdict, (reviewer, status) in order of the latest
+    (`workbench.agreement.reviewer_verdicts`): `stats` shows agreement from these."""
 
     @classmethod
     def of(cls, claim: Claim) -> ClaimSummary:
@@ -100,6 +104,7 @@ class ClaimSummary(NamedTuple):
             tuple(relation.claim for relation in claim.relations),
             len(claim.evidence),
             claim.recheck.isoformat() if claim.recheck is not None else "",
+            tuple(reviewer_verdicts(claim).items()),
         )
 
 

@@ -66,7 +66,7 @@ from workbench.storage import (
 
 logger = logging.getLogger("workbench.index")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 RACY_NS = 2_000_000_000
 BUSY_SECONDS = 1.0
 """How long a write waits for another process's write; then this load skips its update."""
@@ -491,27 +491,44 @@ def _problems_of(path: str, text: str) -> list[Problem]:
 
 _FIELD = "\x1f"
 _ITEM = "\x1e"
+_PAIR = "\x1d"
+_FIELDS = 11
 
 
 def _pack_summary(summary: ClaimSummary) -> str | None:
-    """The summary as one text, its fields split by U+001F and related ids by U+001E:
-    a warm start reads one column instead of ten, splitting it in C.  None if a
-    field holds either character (the file is then read each time, never misread)."""
-    fields = (*summary[:7], _ITEM.join(summary.related), str(summary.evidence), summary.recheck)
+    """The summary as one text, its fields split by U+001F, related ids and verdicts
+    by U+001E, a verdict's reviewer and status by U+001D: a warm start reads one
+    column instead of eleven, splitting it in C.  None if a field holds one of these
+    characters (the file is then read each time, never misread)."""
+    verdicts = [f"{reviewer}{_PAIR}{status}" for reviewer, status in summary.verdicts]
+    fields = (
+        *summary[:7],
+        _ITEM.join(summary.related),
+        str(summary.evidence),
+        summary.recheck,
+        _ITEM.join(verdicts),
+    )
     packed = _FIELD.join(fields)
-    if packed.count(_FIELD) != 9 or any(_ITEM in field for field in summary[:7]):
+    if (
+        packed.count(_FIELD) != _FIELDS - 1
+        or any(_ITEM in field for field in summary[:7])
+        or any(item.count(_PAIR) != 1 or _ITEM in item for item in verdicts)
+    ):
         return None
     return packed
 
 
 def _unpack_summary(packed: str) -> ClaimSummary:
     """`_pack_summary` undone; raises on anything it did not write."""
-    fields = packed.split(_FIELD)
-    if len(fields) != 10:
-        raise ValueError("a summary has ten fields")
-    related = fields[7]
-    fields[7] = tuple(related.split(_ITEM)) if related else ()  # type: ignore[call-overload]
-    fields[8] = int(fields[8])  # type: ignore[call-overload]
+    fields: list[Any] = packed.split(_FIELD)
+    if len(fields) != _FIELDS:
+        raise ValueError(f"a summary has {_FIELDS} fields")
+    related, verdicts = fields[7], fields[10]
+    fields[7] = tuple(related.split(_ITEM)) if related else ()
+    fields[8] = int(fields[8])
+    fields[10] = (
+        tuple(tuple(item.split(_PAIR)) for item in verdicts.split(_ITEM)) if verdicts else ()
+    )
     return tuple.__new__(ClaimSummary, fields)
 
 
