@@ -712,6 +712,33 @@ def test_quality_on_the_recorded_relations() -> None:
     assert len(by_pair) == len(ranked)  # one candidate per pair
 
 
+def test_held_out_labels_are_read_from_a_file_outside_the_repository(tmp_path: Path) -> None:
+    """`bench_quality --labels FILE`: pairs scored against labels the repository does not
+    hold; a pair naming a claim that no longer exists is skipped and named."""
+    from bench.bench_quality import labels_from_file, score, stripped
+
+    project = load_project(REPO, use_cache=False)
+    original = sorted(project.iter_claims(), key=lambda claim: claim.id)
+    labels_path = tmp_path / "pairs.toml"
+    labels_path.write_text(
+        '[[pair]]\na = "check25-deepseek-announced-day-before-stargate"\n'
+        'b = "ge25c-deepseek-release-february"\nkind = "contradicts"\n'
+        'note = "January or February"\n'
+        '[[pair]]\na = "gone-claim"\nb = "ge25c-deepseek-release-february"\nkind = "updates"\n',
+        encoding="utf-8",
+    )
+    labels, unknown = labels_from_file(labels_path, original)
+    assert unknown == ["gone-claim"]
+    assert len(labels.kinds) == 1 and len(labels.cross) == 1
+    ranked = match_claims(
+        stripped(original),
+        {key: record.source.published for key, record in project.sources.items()},
+        views={key: record.source.view for key, record in project.sources.items()},
+        lexicon=project.settings.lexicon,
+    )
+    assert score(ranked, labels).recall_cross == (1, 1)
+
+
 def test_the_deepseek_release_month_contradiction_is_found() -> None:
     """ "Released in February" against "a day before the Stargate announcement" (the
     lexicon dates that to 21 January 2025): a date conflict, near the top."""
