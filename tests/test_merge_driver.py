@@ -14,8 +14,9 @@ import pytest
 
 from workbench.files.gitsetup import ATTRIBUTE_LINE
 from workbench.project import load_project
-from workbench.review import mark_status
+from workbench.review import add_note, mark_status
 from workbench.tomlio import parse_toml
+from workbench.verdicts import verdict_note
 
 from .conftest import REPO, ProjectFactory, claim_toml
 
@@ -331,3 +332,40 @@ def test_unreadable_versions_are_one_line_never_a_traceback(tmp_path: Path) -> N
     assert latin.returncode == 0  # only theirs changed: git's line merge takes it
     assert "Traceback" not in latin.stderr
     assert ours.read_bytes() == theirs.read_bytes()
+
+
+def test_a_note_from_another_branch_after_a_verdict_leaves_the_verdict_standing(
+    repository: Path,
+) -> None:
+    """One branch sets a verdict; another, later, leaves a note on the claim it still saw
+    unreviewed (a relation taken back, say). Merged in time order, the note comes last
+    and says `unreviewed -> unreviewed`: it records what its writer saw and sets no
+    status, so the verdict stands, `check` is clean and the verdict keeps its reason."""
+    root = repository
+    branch(root, "verdict")
+    mark(root, "c1", "verified", "alice", hour=9)
+    commit(root, "verdict")
+    branch(root, "notes", "main")
+    add_note(
+        load_project(root, use_cache=False),
+        "c1",
+        "bob: relation taken back",
+        reviewer="bob",
+        at=at(10),
+    )
+    commit(root, "note")
+    git(root, "checkout", "-q", "verdict")
+    merged = git(root, "merge", "-q", "--no-edit", "notes", check=False)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    data = read_claim(root, "c1")
+    history = data["history"]
+    assert isinstance(history, list)
+    assert [(entry["from"], entry["to"]) for entry in history] == [
+        ("unreviewed", "verified"),
+        ("unreviewed", "unreviewed"),
+    ]
+    assert data["status"] == "verified"
+    check = workbench(root, "check")
+    assert check.returncode == 0 and check.stdout == "", check.stdout
+    claim = load_project(root, use_cache=False).claims["c1"].claim
+    assert verdict_note(claim) == "alice says verified"

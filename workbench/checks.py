@@ -25,7 +25,7 @@ from workbench.project import Project
 from workbench.storage import Fingerprint, model_text
 from workbench.tomlio import KeyPath
 from workbench.validation import suggest
-from workbench.verdicts import check_verdict
+from workbench.verdicts import check_verdict, status_from_history
 
 CLOSEST_PASSAGE_MIN_SIMILARITY = 60.0
 """Below this, the "closest passage" is noise and would mislead more than help."""
@@ -384,7 +384,8 @@ def _check_vocabularies(project: Project, claim: Claim, path: Path) -> list[Prob
                     path, ("history", index, key), value, list(settings.statuses), "WB501", "status"
                 )
             )
-    if claim.history and claim.history[-1].to_status != claim.status:
+    set_by_history = status_from_history(claim.history)
+    if set_by_history is not None and set_by_history != claim.status:
         problems.append(
             Problem(
                 path,
@@ -392,7 +393,7 @@ def _check_vocabularies(project: Project, claim: Claim, path: Path) -> list[Prob
                 1,
                 "WB504",
                 f"status is `{claim.status}` but the last review history entry set "
-                f"`{claim.history[-1].to_status}`: change status through `workbench mark` or "
+                f"`{set_by_history}`: change status through `workbench mark` or "
                 "the app, which records the change",
                 Severity.WARNING,
             )

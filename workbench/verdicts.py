@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.locate import line_of
-from workbench.models import Claim, Evidence, ProjectSettings
+from workbench.models import Claim, Evidence, ProjectSettings, ReviewEntry
 from workbench.problems import Problem, Severity
 
 VERDICT_PROBLEM_CODE = "WB507"
@@ -63,16 +63,33 @@ def evidence_fits(settings: ProjectSettings, status: str, stance: str) -> bool:
     return stance in info.requires_evidence
 
 
+def status_from_history(history: Sequence[ReviewEntry]) -> str | None:
+    """The status the history sets: the `to` of its last entry that changes the status.
+
+    A note entry (`from` = `to`) records the status its writer saw and sets none: a
+    note written on one git branch while another branch set a verdict comes after the
+    verdict once the merge driver puts both in time order, and still says the status
+    it saw.  Only when no entry changes the status does the last entry tell."""
+    for entry in reversed(history):
+        if entry.from_status != entry.to_status:
+            return entry.to_status
+    return history[-1].to_status if history else None
+
+
 def verdict_note(claim: Claim) -> str:
     """The notes that give the reason for the claim's current verdict (see the module
-    docstring), joined by newlines; empty when there is none or no verdict."""
+    docstring), joined by newlines; empty when there is none or no verdict.  A later
+    note entry that saw another status (from a merged branch) is not a reason for
+    this verdict and is passed over."""
     notes: list[str] = []
     for entry in reversed(claim.history):
-        if entry.to_status != claim.status:
-            break
-        if entry.note.strip() and not entry.note.startswith(EVIDENCE_NOTE_PREFIX):
+        if (
+            entry.to_status == claim.status
+            and entry.note.strip()
+            and not entry.note.startswith(EVIDENCE_NOTE_PREFIX)
+        ):
             notes.append(entry.note)
-        if entry.from_status != claim.status:
+        if entry.from_status != entry.to_status:
             break
     return "\n".join(reversed(notes))
 
