@@ -107,3 +107,40 @@ def test_an_entity_named_in_korean_and_english_is_one_entity() -> None:
     )
     assert english.entities == korean.entities == frozenset({"DeepSeek"})
     assert english.event and korean.event
+
+
+def test_the_bound_field_makes_a_ceiling_without_any_word_for_it() -> None:
+    """`bound = "upper"` is read as a ceiling though neither text says "less than":
+    10 as a ceiling agrees with 9, and still disagrees with 20."""
+    ceiling = claim(
+        "ceiling",
+        "China's 2023 FDI against its 2021 record: 10%.",
+        "10%",
+        value=10,
+        unit="percent",
+        period="2023",
+        bound="upper",
+    )
+    nine = claim(
+        "nine", "China's 2023 FDI was 9% of 2021's.", "9%", value=9, unit="percent", period="2023"
+    )
+    twenty = claim(
+        "twenty",
+        "China's 2023 FDI was 20% of 2021's.",
+        "20%",
+        value=20,
+        unit="percent",
+        period="2023",
+    )
+    found = pairs(ceiling, nine, twenty)
+    assert found[frozenset(("ceiling", "nine"))] == ("duplicate", "same-fact")
+    assert found[frozenset(("ceiling", "twenty"))] == ("numeric", "contradicts")
+    exact = claim(
+        "exact",
+        "China's 2023 FDI against its 2021 record: 10%.",
+        "10%",
+        value=10,
+        unit="percent",
+        period="2023",
+    )
+    assert pairs(exact, nine)[frozenset(("exact", "nine"))] == ("numeric", "contradicts")

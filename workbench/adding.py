@@ -534,9 +534,23 @@ def propose_quantity(
     }
     if mention.low == mention.high:
         data["value"] = mention.low
+        data["bound"] = propose_bound(quote, mention)
     else:
         data["low"], data["high"] = mention.low, mention.high
     return Quantity.model_validate(data), mention
+
+
+def propose_bound(quote: str, mention: NumberMention) -> str | None:
+    """`upper` when the quote gives this figure as a ceiling ("less than 10%",
+    "10%도 채 안 되는"), `lower` as a floor ("more than 300", "300개 이상"), else None;
+    the words must touch the figure, not another number of the sentence."""
+    from workbench.matching.language import LOWER_BOUND_RE, UPPER_BOUND_RE
+
+    for pattern, bound in ((UPPER_BOUND_RE, "upper"), (LOWER_BOUND_RE, "lower")):
+        for found in pattern.finditer(quote):
+            if found.start() < mention.end and found.end() > mention.start:
+                return bound
+    return None
 
 
 def quantity_in(quote: str) -> NumberMention | None:

@@ -230,4 +230,6 @@ def format_quantity(quantity: Quantity) -> str:
     else:
         low, high = quantity.bounds
         text = f"{format_value(low, quantity.unit)} to {format_value(high, quantity.unit)}"
+    if quantity.bound is not None:
+        text = ("under " if quantity.bound == "upper" else "over ") + text
     return f"about {text}" if quantity.approximate else text

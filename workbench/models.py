@@ -140,6 +140,11 @@ class Quantity(StrictModel):
     period: Text = ""
     scope: Text = ""
     approximate: bool = False
+    bound: Literal["upper", "lower"] | None = None
+    """`upper`: the value is a ceiling ("less than 10%", "up to", "미만"); `lower`: a
+    floor ("more than 300", "at least five", "이상").  Absent: the value itself.  Like
+    Wikidata's upper and lower bounds, so that an export and the matching engine read
+    "less than 10%" as a bound, not as exactly 10."""
 
     @model_validator(mode="after")
     def _value_or_range(self) -> Quantity:
@@ -148,6 +153,11 @@ class Quantity(StrictModel):
             raise ValueError("give either `value` or both `low` and `high`")
         if self.value is not None and has_range:
             raise ValueError("give either `value` or `low`/`high`, not both")
+        if has_range and self.bound is not None:
+            raise ValueError(
+                '`bound` goes with a single `value` ("less than 10%": value = 10, '
+                'bound = "upper"), not with a `low`/`high` range'
+            )
         if has_range:
             if self.low is None or self.high is None:
                 raise ValueError("a range needs both `low` and `high`")

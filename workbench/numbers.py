@@ -1493,6 +1493,11 @@ def parse_numbers(text: str) -> list[NumberMention]:
     return result
 
 
+_SHARE_SCALE = {("ratio", "percent"): 100.0, ("percent", "ratio"): 0.01}
+"""A share written one way and stored the other ("10분의 1" kept as 10 percent beside a
+twin that says "10%"): the factor from the written unit to the stored one."""
+
+
 def find_quantity(
     text: str, low: float, high: float, unit: str, *, rel_tol: float = 0.005
 ) -> NumberMention | None:
@@ -1505,11 +1510,12 @@ def find_quantity(
     best: NumberMention | None = None
     best_rank = -1
     for m in parse_numbers(text):
-        if not units_compatible(m.unit, want):
+        scale = _SHARE_SCALE.get((normalize_unit(m.unit), want), 1.0)
+        if scale == 1.0 and not units_compatible(m.unit, want):
             continue
         if not (
-            math.isclose(m.low, low, rel_tol=rel_tol, abs_tol=1e-9)
-            and math.isclose(m.high, high, rel_tol=rel_tol, abs_tol=1e-9)
+            math.isclose(m.low * scale, low, rel_tol=rel_tol, abs_tol=1e-9)
+            and math.isclose(m.high * scale, high, rel_tol=rel_tol, abs_tol=1e-9)
         ):
             continue
         rank = 2 if m.unit == want else (1 if m.unit else 0)

@@ -200,6 +200,8 @@ def run(arguments: argparse.Namespace) -> int:
         )
         period = f", period {quantity.period}" if quantity.period else ""
         about = ", approximate" if quantity.approximate else ""
+        if quantity.bound is not None:
+            about += ", a ceiling" if quantity.bound == "upper" else ", a floor"
         print(
             visible(
                 f"  quantity  {shown} from \u201c{mention.raw}\u201d{period}{about}; "

@@ -56,6 +56,7 @@ COLUMNS: tuple[str, ...] = (
     "quantity_period",
     "quantity_scope",
     "quantity_approximate",
+    "quantity_bound",
     "evidence_count",
     "evidence_supports",
     "evidence_refutes",
@@ -141,7 +142,7 @@ class _RowMaker:
         ref = claim.source
         quantity = claim.quantity
         if quantity is None:
-            quantity_cells: tuple[str, ...] = ("", "", "", "", "", "", "", "")
+            quantity_cells: tuple[str, ...] = ("", "", "", "", "", "", "", "", "")
         else:
             quantity_cells = (
                 safe_cell(quantity.subject),
@@ -152,6 +153,7 @@ class _RowMaker:
                 quantity.period,
                 safe_cell(quantity.scope),
                 "true" if quantity.approximate else "false",
+                quantity.bound or "",
             )
         evidence = claim.evidence
         if evidence:

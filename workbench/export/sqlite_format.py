@@ -107,7 +107,8 @@ CREATE TABLE quantities (
     unit TEXT NOT NULL,
     period TEXT NOT NULL,
     scope TEXT NOT NULL,
-    approximate INTEGER NOT NULL
+    approximate INTEGER NOT NULL,
+    bound TEXT CHECK (bound IN ('upper', 'lower'))
 ) WITHOUT ROWID;
 CREATE TABLE evidence (
     claim_id TEXT NOT NULL REFERENCES claims (id),
@@ -359,6 +360,7 @@ def _claims(connection: sqlite3.Connection, context: ExportContext) -> None:
                     quantity.period,
                     quantity.scope,
                     int(quantity.approximate),
+                    quantity.bound,
                 )
             )
         for position, item in enumerate(claim.evidence):

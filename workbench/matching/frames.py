@@ -576,7 +576,7 @@ def amount_of(quantity: Quantity, statement: str, quote: str, index: LexiconInde
         family = "count"
     bound = "range" if low != high else "point"
     if family != "date":
-        found = _bound(quantity.scope, statement, quote)
+        found = quantity.bound or _bound(quantity.scope, statement, quote)
         bound = found or bound
     entities, subject = _subject(quantity.subject, index)
     return Amount(
