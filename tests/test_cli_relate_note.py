@@ -30,7 +30,21 @@ def test_remove_a_wrong_relation_and_record_the_right_one(
     repo_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = str(repo_copy)
+    for claim_id, other in ((A, B), (B, A)):  # the wrong relation, as the seed data had it
+        assert ("supports", other) not in _relations(repo_copy, claim_id)
+    assert run_cli(["relate", A, "supports", B, "--reviewer", "Bo", "--root", root], capsys)[0] == 0
     assert ("supports", B) in _relations(repo_copy, A)
+    assert ("supports", A) in _relations(repo_copy, B)
+    for claim_id in (A, C):  # the right one is recorded below, so take it back first
+        other = C if claim_id == A else A
+        assert ("same-fact", other) in _relations(repo_copy, claim_id)
+    assert (
+        run_cli(
+            ["relate", A, "same-fact", C, "--remove", "--reviewer", "Bo", "--root", root], capsys
+        )[0]
+        == 0
+    )
+    assert ("same-fact", C) not in _relations(repo_copy, A)
     code, out, err = run_cli(
         [
             "relate",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -41,7 +42,7 @@ CLAIM_IDS = (
     "check25-data-centers-korea-43",
     "check25-gpt4-cost-over-100m",
 )
-"""Claims with no relations and no history yet: the project stays clean to `check`."""
+"""Claims of the repository, copied without their review (see `project`)."""
 STATUSES = ("verified", "false", "unreviewed")
 
 
@@ -61,7 +62,11 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
     shutil.copytree(REPO / "seeds", root / "seeds")
     for claim_id in CLAIM_IDS:
-        shutil.copy(REPO / "claims" / f"{claim_id}.toml", root / "claims")
+        # Unreviewed, without evidence, relations or history: the writes under test are
+        # then the only entries, and no relation points at a claim left out.
+        text = (REPO / "claims" / f"{claim_id}.toml").read_text(encoding="utf-8")
+        text = re.sub(r'(?m)^status = ".*"$', 'status = "unreviewed"', text.split("\n[[")[0])
+        (root / "claims" / f"{claim_id}.toml").write_text(text.rstrip("\n") + "\n", "utf-8")
     return root
 
 

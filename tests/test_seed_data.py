@@ -20,7 +20,7 @@ NOT_QUANTITIES = {
     "check25-china-ai-rivals-us-for-first": "1위 다툼 is 'contending for first place'",
     "check25-deepseek-announced-day-before-stargate": "하루 dates an event relative to another",
     "check25-kimi-k15-beats-claude-35-sonnet": "3.5 is the model's version (Claude 3.5 Sonnet)",
-    "check25-korea-ai-committee-2025-02-20": "제3차 is the meeting's ordinal; its date is no quantity",
+    "check25-korea-ai-committee-2025-02-20": "제3차 is an ordinal; the date is no quantity",
     "check25-lg-exaone-35-deepseek-level": "3.5 is the model's version (EXAONE 3.5)",
     "check25-nature-index-2024-published-june": "2024 is the edition's year",
 }
