@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from workbench.app.keymap import HELP_BINDINGS
 from workbench.app.widgets.claim_table import fit, printable
 
 KEY_WIDTH = 16
@@ -32,9 +33,7 @@ class HelpScreen(ModalScreen[None]):
     """Lists the keys of `screen` (the one it was opened from)."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", id="workbench.help.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(HELP_BINDINGS)
 
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
