@@ -209,7 +209,7 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
             return Content.assemble(
                 ("Conflict queue", "bold"),
                 f"  no candidate matches the filter ({filtered}) of {len(self.all_candidates)}",
-                ("  ·  c clears it", "dim"),
+                ("  ·  escape clears it", "dim"),
             )
         if candidate is None:
             return Content.assemble(
