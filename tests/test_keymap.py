@@ -11,6 +11,7 @@ out).  The navigation keys keep their navigation meaning everywhere.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import pkgutil
@@ -18,15 +19,35 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Input
 
 import workbench.app.app
 import workbench.app.screens
 import workbench.app.widgets
+from tests.conftest import ProjectFactory
+from tests.test_app_screens import build_project
 from workbench.app import keymap
+from workbench.app.app import ReviewApp
+from workbench.app.screens.article import ArticleScreen, CaptureForm
+from workbench.app.screens.claims_list import ClaimsListScreen
+from workbench.app.screens.compare import CompareScreen
+from workbench.app.screens.confirm import ConfirmRelationScreen
+from workbench.app.screens.conflicts import ConflictQueueScreen
+from workbench.app.screens.detail import DetailScreen, NotePrompt
+from workbench.app.screens.help import HelpScreen
+from workbench.app.screens.note import NoteScreen
+from workbench.app.screens.problems import ProblemsScreen
+from workbench.app.screens.queues import DisagreementQueueScreen, RecheckQueueScreen
+from workbench.app.screens.timeline import TimelineScreen
+from workbench.app.screens.verdict import VerdictForm
 from workbench.config import load_settings
+from workbench.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,13 +56,13 @@ SAME_IDEA: dict[str, frozenset[str]] = {
     # search and then the filters of the screen that has nowhere to go back to)
     "back out": frozenset({"back", "cancel", "close", "clear"}),
     # navigation, whatever moves: a table's cursor, a sentence, a timeline row, a scroll
-    "down": frozenset({"cursor(1)", "move(1)", "scroll_down"}),
-    "up": frozenset({"cursor(-1)", "move(-1)", "scroll_up"}),
+    "down": frozenset({"cursor(1)", "move(1)", "scroll_down", "cursor_down"}),
+    "up": frozenset({"cursor(-1)", "move(-1)", "scroll_up", "cursor_up"}),
     "first": frozenset({"first", "scroll_home"}),
     "last": frozenset({"last", "scroll_end"}),
     "page down": frozenset({"page(1)", "page_down"}),
     "page up": frozenset({"page(-1)", "page_up"}),
-    "open": frozenset({"open_detail", "open_relation", "open_claim"}),
+    "open": frozenset({"open_detail", "open_relation", "open_claim", "select"}),
     # one idea on several screens
     "compare": frozenset({"compare", "compare_relation"}),
     "topic filter": frozenset({"cycle('topic', 1)", "cycle_filter('topic')", "cycle_topic(1)"}),
@@ -75,6 +96,9 @@ NAVIGATION: dict[str, str] = {
     "escape": "back out",
 }
 """Keys that move or go in and out: wherever they are bound, they mean this."""
+
+SYNONYMS = (("j", "down"), ("k", "up"), ("g", "home"), ("G", "end"))
+"""On a running screen, where both are live, the letter and the arrow do one action."""
 
 
 def meaning(action: str) -> str:
@@ -193,3 +217,95 @@ def test_every_binding_of_ours_says_what_it_does() -> None:
         if binding.id and binding.id.startswith("workbench.") and not binding.description
     ]
     assert not silent
+
+
+# -- the same rule, on the screens as they run -------------------------------------------
+
+
+async def _walk_every_screen(root: Path) -> dict[str, list[tuple[str, Binding]]]:
+    """Open every screen and modal with its own key, from the claims list; collect the
+    bindings active on each (text fields aside: while one has focus, typing is typing)."""
+    app = ReviewApp(load_project(root, use_cache=False), "tester", poll_seconds=None)
+    seen: dict[str, list[tuple[str, Binding]]] = {}
+
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        async def visit(keys: tuple[str, ...], expected: type[Screen[Any]]) -> None:
+            await pilot.press(*keys)
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, expected), (keys, screen)
+            name = type(screen).__name__
+            seen[name] = [
+                (name, active.binding)
+                for active in screen.active_bindings.values()
+                if not isinstance(active.node, Input)
+            ]
+
+        await visit((), ClaimsListScreen)
+        await visit(("question_mark",), HelpScreen)
+        await visit(("question_mark",), ClaimsListScreen)  # `?` again closes it
+        await visit(("n",), NoteScreen)
+        await visit(("escape", "enter"), DetailScreen)
+        await visit(("4",), VerdictForm)
+        await visit(("escape", "v"), ArticleScreen)
+        await visit(("plus",), CaptureForm)
+        await visit(("escape", "escape", "escape", "space", "j", "space", "c"), CompareScreen)
+        await visit(("C",), NotePrompt)
+        await visit(("escape", "escape", "l"), TimelineScreen)
+        await visit(("escape", "x"), ConflictQueueScreen)
+        await visit(("y",), ConfirmRelationScreen)
+        await visit(("escape", "escape", "p"), ProblemsScreen)
+        await visit(("escape", "R"), RecheckQueueScreen)
+        await visit(("escape", "D"), DisagreementQueueScreen)
+        await visit(("escape",), ClaimsListScreen)
+    return seen
+
+
+def test_the_rule_holds_on_every_running_screen(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the screens bind at run time (status keys merged in, widgets' own keys in
+    the focus chain) obeys the rule too, and comes from the keymap by id."""
+    monkeypatch.setattr(ConflictQueueScreen, "semantic", False)
+    root = build_project(make_project)
+    config = root / "workbench.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'meaning = "Wrong."\nkey = "4"\n',
+            'meaning = "Wrong."\nkey = "4"\nrequires_note = true\n',
+        ),
+        encoding="utf-8",
+    )
+    seen = asyncio.run(_walk_every_screen(root))
+    found = [pair for pairs in seen.values() for pair in pairs]
+    clashes = {
+        key: {idea: sorted(places) for idea, places in ideas.items()}
+        for key, ideas in meanings_by_key(found).items()
+        if len(ideas) > 1
+    }
+    assert not clashes, "keys bound to more than one meaning:\n" + "\n".join(
+        f"  {key}: {ideas}" for key, ideas in sorted(clashes.items())
+    )
+    wrong = {
+        key: sorted(ideas)
+        for key, ideas in meanings_by_key(found).items()
+        if key in NAVIGATION and set(ideas) != {NAVIGATION[key]}
+    }
+    assert not wrong
+    for name, pairs in seen.items():  # j and down, k and up... do the very same thing
+        action_of = {binding.key: binding.action for _, binding in pairs}
+        for letter, arrow in SYNONYMS:
+            if letter in action_of and arrow in action_of:
+                assert action_of[letter] == action_of[arrow], (name, letter, arrow, action_of)
+    settings, _ = load_settings(root)
+    table = {
+        (b.id, b.key, b.action)
+        for b in Binding.make_bindings([*keymap_bindings(), *keymap.status_bindings(settings)])
+    }
+    ours = [binding for _, binding in found if binding.id and binding.id.startswith("workbench.")]
+    assert ours
+    assert [b for b in ours if (b.id, b.key, b.action) not in table] == []
+    assert any(b.action.startswith("set_status(") for _, b in seen["DetailScreen"])

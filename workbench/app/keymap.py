@@ -296,6 +296,7 @@ ARTICLE_BINDINGS: tuple[Binding, ...] = (
         "Next sentence",
         id="workbench.article.next",
         tooltip="Select the next sentence",
+        priority=True,
     ),
     Binding(
         "k,up",
@@ -303,6 +304,7 @@ ARTICLE_BINDINGS: tuple[Binding, ...] = (
         "Previous sentence",
         id="workbench.article.previous",
         tooltip="Select the previous sentence",
+        priority=True,
     ),
     Binding(
         "J,shift+down",
@@ -595,9 +597,11 @@ TIMELINE_BINDINGS: tuple[Binding, ...] = (
         id="workbench.timeline.previous-topic",
         tooltip="Show the previous topic",
     ),
-    Binding("down,j", "move(1)", "Down", id="workbench.timeline.down", show=False),
-    Binding("up,k", "move(-1)", "Up", id="workbench.timeline.up", show=False),
+    Binding("down,j", "move(1)", "Down", id="workbench.timeline.down", show=False, priority=True),
+    Binding("up,k", "move(-1)", "Up", id="workbench.timeline.up", show=False, priority=True),
 )
+"""The rows' scroll would take the arrows first (and `j` and `k` would not match
+them): priority keeps the arrows and `j`/`k` one meaning, the next row."""
 
 PROBLEMS_BINDINGS: tuple[Binding, ...] = (
     Binding("escape", "back", "Back", id="workbench.problems.back", tooltip="Back to the claims"),
@@ -631,10 +635,20 @@ HELP_BINDINGS: tuple[Binding, ...] = (
         "close",
         "Close",
         id="workbench.help.close",
-        tooltip="Close the list of keys (? closes it too)",
+        tooltip="Close the list of keys",
+    ),
+    Binding(
+        "question_mark",
+        "app.help",
+        "Keys",
+        key_display="?",
+        id="workbench.help.toggle",
+        tooltip="Close the list of keys (the app's `?`, which opens it)",
+        show=False,
     ),
 )
-"""`?` toggles the help through the app's binding: one meaning, `q` stays quit."""
+"""A modal sees none of the app's keys: `?` is bound here to the app's help, which
+closes the list again (one meaning); `q` is not bound here, it means quit."""
 
 NOTE_BINDINGS: tuple[Binding, ...] = (
     Binding(
