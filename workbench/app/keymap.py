@@ -72,20 +72,31 @@ APP_BINDINGS: tuple[Binding, ...] = (
 )
 
 LIST_BINDINGS: tuple[Binding, ...] = (
-    Binding("enter", "open_detail", "Open", id="workbench.list.open", tooltip="Open the claim"),
+    # The list's footer is the reviewer's map: every screen (with LIST_FOOTER_BINDINGS)
+    # and the keys of a review.  Enter, space and / stay out of it to make the room:
+    # enter opens everywhere, `c` says to mark with space, the search field shows `/`.
+    Binding(
+        "enter",
+        "open_detail",
+        "Open",
+        id="workbench.list.open",
+        tooltip="Open the claim",
+        show=False,
+    ),
     Binding(
         "space",
         "toggle_mark",
         "Mark",
         id="workbench.list.mark",
         tooltip="Mark or unmark the claim for comparison",
+        show=False,
     ),
     Binding(
         "c",
         "compare",
         "Compare",
         id="workbench.list.compare",
-        tooltip="Compare the marked claims side by side",
+        tooltip="Compare the claims marked with space side by side",
     ),
     Binding("n", "note", "Note", id="workbench.list.note", tooltip="Add a note to the claim"),
     Binding(
@@ -95,6 +106,7 @@ LIST_BINDINGS: tuple[Binding, ...] = (
         key_display="/",
         id="workbench.list.search",
         tooltip="Search ids, statements and quotes as you type",
+        show=False,
     ),
     Binding(
         "escape",
@@ -173,7 +185,7 @@ LIST_BINDINGS: tuple[Binding, ...] = (
         "cycle_sort",
         "Sort",
         id="workbench.list.sort",
-        tooltip="Sort by source date, then status, then id (sort by)",
+        tooltip="Sort by source date, then status, then id",
     ),
     Binding(
         "l",
@@ -225,31 +237,32 @@ LIST_FOOTER_BINDINGS: tuple[Binding, ...] = (
         "app.conflicts",
         "Conflicts",
         id="workbench.list.conflicts",
-        tooltip="Open the conflict queue (the app's `x`, shown in the list's footer)",
+        tooltip="Open the conflict queue",
     ),
     Binding(
         "p",
         "app.problems",
         "Problems",
         id="workbench.list.problems",
-        tooltip="List the problems found loading and checking the files (the app's `p`)",
+        tooltip="Problems found loading and checking the files",
     ),
     Binding(
         "R",
         "app.recheck_queue",
         "Re-check",
         id="workbench.list.recheck-queue",
-        tooltip="Claims whose re-check date has come (the app's `R`)",
+        tooltip="Claims whose re-check date has come",
     ),
     Binding(
         "D",
         "app.disagreement_queue",
         "Disagreements",
         id="workbench.list.disagreement-queue",
-        tooltip="Claims whose reviewers' latest verdicts differ (the app's `D`)",
+        tooltip="Claims whose reviewers' latest verdicts differ",
     ),
 )
-"""The app's screens, listed in the claims list's footer (same keys, same actions)."""
+"""The app's screens, listed in the claims list's footer (the app's keys and actions;
+a binding of the app is never in a screen's footer)."""
 
 VIEW_ARTICLE_BINDING = Binding(
     VIEW_ARTICLE_KEY,

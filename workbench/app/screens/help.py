@@ -44,7 +44,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(self._body(), id="help-text")
-            yield Static(Content.styled("escape closes", "dim"), id="help-hint")
+            yield Static(Content.styled("escape or ? closes", "dim"), id="help-hint")
 
     def _body(self) -> Content:
         screen_keys, app_keys = self._bindings_of(self.described)
