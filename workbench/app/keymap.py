@@ -261,8 +261,8 @@ LIST_FOOTER_BINDINGS: tuple[Binding, ...] = (
         tooltip="Claims whose reviewers' latest verdicts differ",
     ),
 )
-"""The app's screens, listed in the claims list's footer (the app's keys and actions;
-a binding of the app is never in a screen's footer)."""
+"""The app's screens (its `x` `p` `R` `D`, kept out of the other screens' footers),
+shown in the claims list's footer: the same keys and actions, bound on the list."""
 
 VIEW_ARTICLE_BINDING = Binding(
     VIEW_ARTICLE_KEY,
@@ -280,7 +280,8 @@ VIEW_ARTICLE_QUIET = Binding(
     tooltip=VIEW_ARTICLE_BINDING.tooltip,
     show=False,
 )
-"""`v` on the detail and compare screens: the same binding, kept out of their full footers."""
+"""`v` on the list, the detail, Compare and the conflict queue: one binding, kept out of
+their full footers."""
 
 QUEUE_BINDINGS: tuple[Binding, ...] = (
     Binding(
