@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 from textual.binding import Binding
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 import workbench.app.app
 import workbench.app.screens
@@ -309,3 +310,40 @@ def test_the_rule_holds_on_every_running_screen(
     assert ours
     assert [b for b in ours if (b.id, b.key, b.action) not in table] == []
     assert any(b.action.startswith("set_status(") for _, b in seen["DetailScreen"])
+
+
+def test_the_keymap_table_lists_every_binding_it_defines() -> None:
+    assert {b.id for b in keymap.KEYMAP} == {b.id for b in keymap_bindings()}
+
+
+def test_a_status_key_the_app_already_uses_is_left_unbound(
+    make_project: ProjectFactory,
+) -> None:
+    """Status keys are data: `c` for a status would make `c` mean two things, so the
+    status goes without a key, `c` stays Compare, and the help says what to do."""
+    root = build_project(make_project)
+    config = root / "workbench.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('key = "4"', 'key = "c"'), encoding="utf-8")
+    settings, problems = load_settings(root)
+    assert not problems
+    assert [b.key for b in keymap.status_bindings(settings)] == ["0", "1"]
+    assert keymap.taken_by("c") == "Compare" and keymap.taken_by("?") == "Keys"
+    assert keymap.taken_by("4") is None
+    found = [pair for cls in app_classes() for pair in declared(cls)]
+    found += [("status keys", b) for b in keymap.status_bindings(settings)]
+    assert all(len(ideas) == 1 for ideas in meanings_by_key(found).values())
+
+    async def open_help() -> str:
+        app = ReviewApp(load_project(root, use_cache=False), "tester", poll_seconds=None)
+        async with app.run_test(size=(120, 50)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            help_text = app.screen.query_one("#help-text", Static).content
+            return help_text.plain if isinstance(help_text, Content) else str(help_text)
+
+    shown = asyncio.run(open_help())
+    assert "(c: taken)" in shown
+    assert "c is Compare on every screen: give this status another key" in shown

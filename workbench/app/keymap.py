@@ -207,10 +207,15 @@ TABLE_BINDINGS: tuple[Binding, ...] = (
 
 
 def status_bindings(settings: ProjectSettings) -> list[Binding]:
-    """One binding per status that has a key in `workbench.toml`."""
+    """One binding per status that has a key in `workbench.toml`.
+
+    A status key that the keymap already uses (`c`, `x`...) is left unbound: the
+    key keeps its one meaning on every screen, and the help screen says why the
+    status has no key (`taken_by`).
+    """
     bindings: list[Binding] = []
     for name, info in settings.statuses.items():
-        if not info.key:
+        if not info.key or taken_by(info.key) is not None:
             continue
         bindings.append(
             Binding(
@@ -707,3 +712,42 @@ CONFIRM_BINDINGS: tuple[Binding, ...] = (
         tooltip="Put the engine's reason in the note, to keep or edit deliberately",
     ),
 )
+
+
+# -- the whole table -----------------------------------------------------------------------
+
+KEYMAP: tuple[Binding, ...] = (
+    *APP_BINDINGS,
+    *QUEUE_BINDINGS,
+    *LIST_BINDINGS,
+    *LIST_FOOTER_BINDINGS,
+    VIEW_ARTICLE_QUIET,
+    *TABLE_BINDINGS,
+    *DETAIL_BINDINGS,
+    *COMPARE_BINDINGS,
+    *CONFLICT_QUEUE_BINDINGS,
+    *TIMELINE_BINDINGS,
+    *PROBLEMS_BINDINGS,
+    *ARTICLE_BINDINGS,
+    *CAPTURE_BINDINGS,
+    *QUEUE_SCREEN_BINDINGS,
+    *VERDICT_FORM_BINDINGS,
+    *CONFIRM_BINDINGS,
+    *REVIEWER_PROMPT_BINDINGS,
+    *NOTE_BINDINGS,
+    *PROMPT_BINDINGS,
+    *HELP_BINDINGS,
+)
+"""Every fixed binding of the app (the status keys come from the project)."""
+
+
+def taken_by(key: str) -> str | None:
+    """What a fixed binding does with `key` (`c` -> "Compare"), None when it is free.
+
+    `key` is as `workbench.toml` writes it (`?`, `+`), so a binding's display counts too.
+    """
+    for binding in KEYMAP:
+        keys = {part.strip() for part in binding.key.split(",")}
+        if key in keys or key == binding.key_display:
+            return binding.description
+    return None

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from workbench.app.keymap import HELP_BINDINGS
+from workbench.app.keymap import HELP_BINDINGS, taken_by
 from workbench.app.widgets.claim_table import fit, printable
 
 KEY_WIDTH = 16
@@ -111,13 +111,21 @@ class HelpScreen(ModalScreen[None]):
         for name, info in project.settings.statuses.items():
             key = info.key or "(no key)"
             label = printable(name)
+            meaning = printable(info.meaning)
+            taken = taken_by(info.key) if info.key else None
+            if taken is not None:
+                key = f"({printable(info.key or '')}: taken)"
+                meaning = (
+                    f"{printable(info.key or '')} is {taken} on every screen: "
+                    "give this status another key in workbench.toml"
+                )
             lines.append(
                 Content.assemble(
                     (fit(key, KEY_WIDTH), "bold"),
                     " ",
                     fit(label, DESCRIPTION_WIDTH),
                     " ",
-                    (printable(info.meaning), "dim"),
+                    (meaning, "dim"),
                 )
             )
         return lines
