@@ -351,12 +351,12 @@ async def test_sort_key_cycles_date_status_id(make_project: ProjectFactory) -> N
     root = make_project(CLAIMS)
     async with running(root) as run:
         assert "sort source date" in run.filter_bar()
-        await run.press("r")
+        await run.press("b")
         assert "sort status" in run.filter_bar()
         assert list(run.table.ids)[-1] == "c-tenth"  # verified after unreviewed
-        await run.press("r")
+        await run.press("b")
         assert list(run.table.ids) == sorted(run.table.ids)
-        await run.press("r")
+        await run.press("b")
         assert "sort source date" in run.filter_bar()
 
 

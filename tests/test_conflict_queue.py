@@ -27,8 +27,10 @@ from tests.test_app_screens import ScreensApp, build_project, plain, read_claim,
 from workbench.app import conflict_source
 from workbench.app.app import ReviewApp
 from workbench.app.conflict_source import load_candidates
+from workbench.app.screens.article import ArticleScreen
 from workbench.app.screens.confirm import ConfirmRelationScreen
 from workbench.app.screens.conflicts import ConflictQueueScreen
+from workbench.app.screens.detail import DetailScreen
 from workbench.export import export_claims
 from workbench.matching.semantic import EXTRA_MISSING
 from workbench.project import load_project
@@ -138,7 +140,7 @@ async def test_escape_in_the_form_writes_nothing_and_keeps_the_pair(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_queue(app, pilot)
         unchanged = claim_bytes(root)
-        await pilot.press("enter")  # enter confirms too: the same form
+        await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmRelationScreen)
         await pilot.press(*"not sure", "escape")
@@ -146,6 +148,33 @@ async def test_escape_in_the_form_writes_nothing_and_keeps_the_pair(
         assert app.screen is screen
         assert claim_bytes(root) == unchanged
         assert pairs(screen)[0] == ("race-lag-2024", "race-tenth")
+        assert len(screen.candidates) == len(PROPOSED)
+
+
+@sync
+async def test_enter_and_v_open_the_focused_claim_as_in_compare(
+    make_project: ProjectFactory, proposing: object
+) -> None:
+    """The queue is Compare with candidates behind it: its keys mean what they mean there."""
+    root = build_project(make_project)
+    app = ScreensApp(root, lambda app: app.open_conflicts())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_queue(app, pilot)
+        unchanged = claim_bytes(root)
+        await pilot.press("enter")  # the focused pane's claim, not the confirm form
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.claim_id == "race-lag-2024"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert claim_bytes(root) == unchanged
         assert len(screen.candidates) == len(PROPOSED)
 
 
@@ -229,31 +258,38 @@ async def test_filters_by_kind_topic_source_pair_and_across(
         screen = await open_queue(app, pilot)
         assert pairs(screen) == everything
 
-        await pilot.press("k")  # kinds in registry order: numeric first
+        await pilot.press("f")  # kinds in registry order: numeric first
         assert pairs(screen) == [("funding-fdi", "cost-estimate-6")]
         assert "filter: kind numeric" in plain(screen.query_one("#compare-title", Static))
-        await pilot.press("k")
+        await pilot.press("f")
         assert pairs(screen) == [("race-lag-2024", "race-tenth")]
-        await pilot.press("k", "k", "k")  # date, duplicate, then all again
+        await pilot.press("f", "f", "f")  # date, duplicate, then all again
         assert pairs(screen) == everything
 
-        await pilot.press("a")  # across sources only
+        await pilot.press("o")  # sources: across two sources first
+        assert screen.pair_filter.across and screen.pair_filter.sources == ()
         assert pairs(screen) == everything[:2]
-        await pilot.press("a")
-        assert pairs(screen) == everything
-
-        await pilot.press("v")  # the source pair with most candidates first
+        await pilot.press("o")  # then the source pair with most candidates
         assert screen.pair_filter.sources == ("chosun-2024", "test-source")
+        assert not screen.pair_filter.across
         assert pairs(screen) == everything[:2]
-        await pilot.press("v")  # then the pairs within one source
+        await pilot.press("o")  # then the pairs within one source
         assert screen.pair_filter.sources == ("chosun-2024", "chosun-2024")
         assert pairs(screen) == [("race-lag-2024", "cost-estimate-6")]
-        await pilot.press("a")  # within one source and across: nothing, and it says so
+        await pilot.press("o")
+        assert screen.pair_filter.sources == ("test-source", "test-source")
+        assert pairs(screen) == [("funding-fdi", "race-tenth")]
+        await pilot.press("o")  # after the last pair: all again
+        assert not screen.pair_filter.active
+        assert pairs(screen) == everything
+
+        await pilot.press("f", "o", "o", "o")  # numeric, within one source: nothing, it says so
         assert pairs(screen) == []
         title = plain(screen.query_one("#compare-title", Static))
-        assert "no candidate matches the filter" in title and "c clears it" in title
+        assert "no candidate matches the filter" in title and "escape clears it" in title
 
-        await pilot.press("c")
+        await pilot.press("escape")  # escape clears the filters first, and stays
+        assert app.screen is screen
         assert pairs(screen) == everything
         await pilot.press("t")  # topics among the candidates, sorted: cost first
         assert pairs(screen) == [everything[1], everything[3]]
@@ -261,8 +297,11 @@ async def test_filters_by_kind_topic_source_pair_and_across(
         # Deciding a pair under a filter takes it out of the whole queue.
         await pilot.press("d", *"no", "enter")
         await pilot.pause()
-        await pilot.press("c")
+        await pilot.press("escape")
+        assert app.screen is screen
         assert pairs(screen) == [everything[0], everything[2], everything[3]]
+        await pilot.press("escape")  # no filter on: back where the queue was opened from
+        assert app.screen is not screen
 
 
 # --------------------------------------------------------------------------- semantic notice

@@ -1,19 +1,37 @@
-"""Every key binding of the app and the claims list, in one place, each with an id.
+"""Every key binding of the app, its screens, modals and widgets, in one place, by id.
 
 Ids are stable names (`workbench.<screen>.<action>`): a user keymap
 (`App.set_keymap({"workbench.list.note": "N"})`) refers to them, and the help
 screen and the command palette list the bindings from here.  Status keys are
 project data (`workbench.toml`), so `status_bindings` makes them per project.
+
+One meaning per key (issue 14; `tests/test_keymap.py` checks it over every
+screen): a key bound on several screens does the same there, or the same idea.
+
+- Navigation everywhere: `j`/`down`, `k`/`up`, `g`/`home`, `G`/`end`, page keys;
+  `enter` opens what is highlighted or focused (a claim, a related claim, a
+  problem's claim); `escape` is one step back out (leave the screen, cancel a
+  form, clear the list's search and then its filters, the queue's filters).
+- Everywhere: `q` quit, `u` undo, `?` keys, and the screens: `x` conflict queue,
+  `p` problems, `R` re-check queue, `D` disagreement queue.
+- On a claim: the status keys (`workbench.toml`), `n` note, `v` its article,
+  `c` compare; `space` marks in the list, `l` the topic's timeline.
+- Filters: `s` status, `t` topic, `a` stance, `o` source (in the conflict queue:
+  across sources, then each source pair), `f` kind (of a candidate; of a
+  problem, its severity); a capital cycles backwards.  `b` sorts the list.
+- `r` runs again what the screen shows (the checks, the queue's candidates).
+- Compare and the queue: `C` `B` `F` `U` relate, `]` `[` next and previous pair,
+  `y` confirm and `d` dismiss a candidate.  Forms: `ctrl+s` saves.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
 
-from workbench.models import ProjectSettings
+from workbench.models import ProjectSettings, RelationKind
 
 FILTER_GROUP = Binding.Group("Filter", compact=True)
-"""s t a o: one footer entry for the four filter keys."""
+"""s t a o: one footer entry for the list's four filter keys."""
 
 STATUS_GROUP = Binding.Group("Status", compact=True)
 """The status keys: one footer entry."""
@@ -54,20 +72,31 @@ APP_BINDINGS: tuple[Binding, ...] = (
 )
 
 LIST_BINDINGS: tuple[Binding, ...] = (
-    Binding("enter", "open_detail", "Open", id="workbench.list.open", tooltip="Open the claim"),
+    # The list's footer is the reviewer's map: every screen (with LIST_FOOTER_BINDINGS)
+    # and the keys of a review.  Enter, space and / stay out of it to make the room:
+    # enter opens everywhere, `c` says to mark with space, the search field shows `/`.
+    Binding(
+        "enter",
+        "open_detail",
+        "Open",
+        id="workbench.list.open",
+        tooltip="Open the claim",
+        show=False,
+    ),
     Binding(
         "space",
         "toggle_mark",
         "Mark",
         id="workbench.list.mark",
         tooltip="Mark or unmark the claim for comparison",
+        show=False,
     ),
     Binding(
         "c",
         "compare",
         "Compare",
         id="workbench.list.compare",
-        tooltip="Compare the marked claims side by side",
+        tooltip="Compare the claims marked with space side by side",
     ),
     Binding("n", "note", "Note", id="workbench.list.note", tooltip="Add a note to the claim"),
     Binding(
@@ -77,6 +106,7 @@ LIST_BINDINGS: tuple[Binding, ...] = (
         key_display="/",
         id="workbench.list.search",
         tooltip="Search ids, statements and quotes as you type",
+        show=False,
     ),
     Binding(
         "escape",
@@ -151,7 +181,7 @@ LIST_BINDINGS: tuple[Binding, ...] = (
         show=False,
     ),
     Binding(
-        "r",
+        "b",
         "cycle_sort",
         "Sort",
         id="workbench.list.sort",
@@ -177,10 +207,15 @@ TABLE_BINDINGS: tuple[Binding, ...] = (
 
 
 def status_bindings(settings: ProjectSettings) -> list[Binding]:
-    """One binding per status that has a key in `workbench.toml`."""
+    """One binding per status that has a key in `workbench.toml`.
+
+    A status key that the keymap already uses (`c`, `x`...) is left unbound: the
+    key keeps its one meaning on every screen, and the help screen says why the
+    status has no key (`taken_by`).
+    """
     bindings: list[Binding] = []
     for name, info in settings.statuses.items():
-        if not info.key:
+        if not info.key or taken_by(info.key) is not None:
             continue
         bindings.append(
             Binding(
@@ -207,17 +242,32 @@ LIST_FOOTER_BINDINGS: tuple[Binding, ...] = (
         "app.conflicts",
         "Conflicts",
         id="workbench.list.conflicts",
-        tooltip="Open the conflict queue (the app's `x`, shown in the list's footer)",
+        tooltip="Open the conflict queue",
     ),
     Binding(
         "p",
         "app.problems",
         "Problems",
         id="workbench.list.problems",
-        tooltip="List the problems found loading and checking the files (the app's `p`)",
+        tooltip="Problems found loading and checking the files",
+    ),
+    Binding(
+        "R",
+        "app.recheck_queue",
+        "Re-check",
+        id="workbench.list.recheck-queue",
+        tooltip="Claims whose re-check date has come",
+    ),
+    Binding(
+        "D",
+        "app.disagreement_queue",
+        "Disagreements",
+        id="workbench.list.disagreement-queue",
+        tooltip="Claims whose reviewers' latest verdicts differ",
     ),
 )
-"""The app's `x` and `p`, listed in the claims list's footer (same keys, same actions)."""
+"""The app's screens (its `x` `p` `R` `D`, kept out of the other screens' footers),
+shown in the claims list's footer: the same keys and actions, bound on the list."""
 
 VIEW_ARTICLE_BINDING = Binding(
     VIEW_ARTICLE_KEY,
@@ -235,7 +285,8 @@ VIEW_ARTICLE_QUIET = Binding(
     tooltip=VIEW_ARTICLE_BINDING.tooltip,
     show=False,
 )
-"""`v` on the detail and compare screens: the same binding, kept out of their full footers."""
+"""`v` on the list, the detail, Compare and the conflict queue: one binding, kept out of
+their full footers."""
 
 QUEUE_BINDINGS: tuple[Binding, ...] = (
     Binding(
@@ -264,6 +315,7 @@ ARTICLE_BINDINGS: tuple[Binding, ...] = (
         "Next sentence",
         id="workbench.article.next",
         tooltip="Select the next sentence",
+        priority=True,
     ),
     Binding(
         "k,up",
@@ -271,6 +323,7 @@ ARTICLE_BINDINGS: tuple[Binding, ...] = (
         "Previous sentence",
         id="workbench.article.previous",
         tooltip="Select the previous sentence",
+        priority=True,
     ),
     Binding(
         "J,shift+down",
@@ -356,12 +409,106 @@ REVIEWER_PROMPT_BINDINGS: tuple[Binding, ...] = (
 )
 
 
+# -- claim detail, compare and the conflict queue -----------------------------------------
+
+DETAIL_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "back",
+        "Back",
+        id="workbench.detail.back",
+        tooltip="Back to the previous screen",
+    ),
+    Binding("n", "note", "Note", id="workbench.detail.note", tooltip="Add a note to the history"),
+    Binding(
+        "enter",
+        "open_relation",
+        "Open",
+        id="workbench.detail.open-relation",
+        tooltip="Open the highlighted related claim",
+        priority=True,
+    ),
+    Binding(
+        "c",
+        "compare_relation",
+        "Compare",
+        id="workbench.detail.compare-relation",
+        tooltip="Compare this claim with the highlighted related claim",
+    ),
+    VIEW_ARTICLE_QUIET,
+)
+
+RELATION_KEYS: dict[str, RelationKind] = {
+    "C": "contradicts",
+    "B": "supports",
+    "F": "same-fact",
+    "U": "updates",
+}
+"""The keys that record a relation between the current pair: capitals that mean
+nothing else on any screen."""
+
+RELATION_GROUP = Binding.Group("Relate")
+
+RELATION_TOOLTIPS: dict[RelationKind, str] = {
+    "contradicts": "Record that the two claims contradict each other (both files), with a note",
+    "supports": "Record that the two claims support each other (both files), with a note",
+    "same-fact": "Record that the two claims state the same fact (both files), with a note",
+    "updates": "Record that the newer claim updates the older one (its file), with a note",
+}
+
+RELATION_BINDINGS: tuple[Binding, ...] = tuple(
+    Binding(
+        key,
+        f"relate('{kind}')",
+        f"Relate: {kind}",
+        id=f"workbench.compare.relate-{kind}",
+        tooltip=RELATION_TOOLTIPS[kind],
+        group=RELATION_GROUP,
+    )
+    for key, kind in RELATION_KEYS.items()
+)
+
+COMPARE_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "back",
+        "Back",
+        id="workbench.compare.back",
+        tooltip="Back to the previous screen",
+    ),
+    *RELATION_BINDINGS,
+    Binding(
+        "right_square_bracket",
+        "next_pair",
+        "Next pair",
+        key_display="]",
+        id="workbench.compare.next-pair",
+        tooltip="Compare the next pair of claims",
+    ),
+    Binding(
+        "left_square_bracket",
+        "previous_pair",
+        "Previous pair",
+        key_display="[",
+        id="workbench.compare.previous-pair",
+        tooltip="Compare the previous pair of claims",
+    ),
+    Binding(
+        "enter",
+        "open_detail",
+        "Detail",
+        id="workbench.compare.open-detail",
+        tooltip="Open the focused claim's detail",
+    ),
+    VIEW_ARTICLE_QUIET,
+)
+
 QUEUE_FILTER_GROUP = Binding.Group("Filter", compact=True)
-"""k t v a: one footer entry for the conflict queue's filter keys."""
+"""f t o: one footer entry for the conflict queue's filter keys."""
 
 QUEUE_FILTER_BINDINGS: tuple[Binding, ...] = (
     Binding(
-        "k",
+        "f",
         "cycle_filter('kind')",
         "Kind filter",
         id="workbench.conflicts.filter-kind",
@@ -377,28 +524,168 @@ QUEUE_FILTER_BINDINGS: tuple[Binding, ...] = (
         group=QUEUE_FILTER_GROUP,
     ),
     Binding(
-        "v",
+        "o",
         "cycle_filter('sources')",
-        "Source pair filter",
+        "Source filter",
         id="workbench.conflicts.filter-sources",
-        tooltip="Show only the next pair of sources, one versus the other (then all again)",
+        tooltip="Pairs across two sources, then each pair of sources in turn (then all again)",
         group=QUEUE_FILTER_GROUP,
     ),
+)
+
+CONFLICT_QUEUE_BINDINGS: tuple[Binding, ...] = (
     Binding(
-        "a",
-        "toggle_across",
-        "Across sources",
-        id="workbench.conflicts.filter-across",
-        tooltip="Show only pairs from two different sources (again: all pairs)",
-        group=QUEUE_FILTER_GROUP,
+        "y",
+        "confirm",
+        "Confirm",
+        id="workbench.conflicts.confirm",
+        tooltip="Confirm the pair: choose the relation kind and write your note",
     ),
     Binding(
-        "c",
-        "clear_filters",
-        "Clear filters",
-        id="workbench.conflicts.filter-clear",
-        tooltip="Show every candidate again",
+        "d",
+        "dismiss_pair",
+        "Dismiss",
+        id="workbench.conflicts.dismiss",
+        tooltip="Not a conflict: recorded in both files so it is never proposed again",
+    ),
+    Binding(
+        "right_square_bracket",
+        "next_pair",
+        "Skip",
+        key_display="]",
+        id="workbench.conflicts.skip",
+        tooltip="Leave this pair in the queue and show the next",
+    ),
+    Binding(
+        "left_square_bracket",
+        "previous_pair",
+        "Previous",
+        key_display="[",
+        id="workbench.conflicts.previous",
+        tooltip="Show the previous pair",
+    ),
+    Binding(
+        "enter",
+        "open_detail",
+        "Detail",
+        id="workbench.conflicts.open-detail",
+        tooltip="Open the focused claim's detail",
+    ),
+    Binding(
+        "r",
+        "rebuild",
+        "Rebuild",
+        id="workbench.conflicts.rebuild",
+        tooltip="Find the candidates again (after edits or an undo)",
+    ),
+    *RELATION_BINDINGS,
+    *QUEUE_FILTER_BINDINGS,
+    VIEW_ARTICLE_QUIET,
+    Binding(
+        "escape",
+        "back",
+        "Back",
+        id="workbench.conflicts.back",
+        tooltip="Clear the filters; with none on, back to the claims",
+    ),
+)
+
+
+# -- timeline, problems, help and the note prompts ----------------------------------------
+
+TIMELINE_BINDINGS: tuple[Binding, ...] = (
+    Binding("escape", "back", "Back", id="workbench.timeline.back", tooltip="Back to the claims"),
+    Binding(
+        "enter",
+        "open_detail",
+        "Open",
+        id="workbench.timeline.open",
+        tooltip="Open the focused claim's detail",
+    ),
+    Binding(
+        "t",
+        "cycle_topic(1)",
+        "Next topic",
+        id="workbench.timeline.next-topic",
+        tooltip="Show the next topic (after the last: all topics)",
+    ),
+    Binding(
+        "T",
+        "cycle_topic(-1)",
+        "Previous topic",
+        id="workbench.timeline.previous-topic",
+        tooltip="Show the previous topic",
+    ),
+    Binding("down,j", "move(1)", "Down", id="workbench.timeline.down", show=False, priority=True),
+    Binding("up,k", "move(-1)", "Up", id="workbench.timeline.up", show=False, priority=True),
+)
+"""The rows' scroll would take the arrows first (and `j` and `k` would not match
+them): priority keeps the arrows and `j`/`k` one meaning, the next row."""
+
+PROBLEMS_BINDINGS: tuple[Binding, ...] = (
+    Binding("escape", "back", "Back", id="workbench.problems.back", tooltip="Back to the claims"),
+    Binding(
+        "f",
+        "cycle_severity",
+        "Severity filter",
+        id="workbench.problems.filter",
+        tooltip="Show all problems, errors only or warnings only",
+    ),
+    Binding(
+        "r",
+        "check_again",
+        "Check again",
+        id="workbench.problems.check-again",
+        tooltip="Run the checks again (after fixing files)",
+    ),
+    Binding(
+        "enter",
+        "open_claim",
+        "Open claim",
+        id="workbench.problems.open",
+        tooltip="Open the claim this problem is about (when it loaded)",
+        priority=True,
+    ),
+)
+
+HELP_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "close",
+        "Close",
+        id="workbench.help.close",
+        tooltip="Close the list of keys",
+    ),
+    Binding(
+        "question_mark",
+        "app.help",
+        "Keys",
+        key_display="?",
+        id="workbench.help.toggle",
+        tooltip="Close the list of keys (the app's `?`, which opens it)",
         show=False,
+    ),
+)
+"""A modal sees none of the app's keys: `?` is bound here to the app's help, which
+closes the list again (one meaning); `q` is not bound here, it means quit."""
+
+NOTE_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        id="workbench.note.cancel",
+        tooltip="Close the form; nothing is written",
+    ),
+)
+
+PROMPT_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "cancel",
+        "Cancel",
+        id="workbench.prompt.cancel",
+        tooltip="Close without saving",
     ),
 )
 
@@ -425,3 +712,42 @@ CONFIRM_BINDINGS: tuple[Binding, ...] = (
         tooltip="Put the engine's reason in the note, to keep or edit deliberately",
     ),
 )
+
+
+# -- the whole table -----------------------------------------------------------------------
+
+KEYMAP: tuple[Binding, ...] = (
+    *APP_BINDINGS,
+    *QUEUE_BINDINGS,
+    *LIST_BINDINGS,
+    *LIST_FOOTER_BINDINGS,
+    VIEW_ARTICLE_QUIET,
+    *TABLE_BINDINGS,
+    *DETAIL_BINDINGS,
+    *COMPARE_BINDINGS,
+    *CONFLICT_QUEUE_BINDINGS,
+    *TIMELINE_BINDINGS,
+    *PROBLEMS_BINDINGS,
+    *ARTICLE_BINDINGS,
+    *CAPTURE_BINDINGS,
+    *QUEUE_SCREEN_BINDINGS,
+    *VERDICT_FORM_BINDINGS,
+    *CONFIRM_BINDINGS,
+    *REVIEWER_PROMPT_BINDINGS,
+    *NOTE_BINDINGS,
+    *PROMPT_BINDINGS,
+    *HELP_BINDINGS,
+)
+"""Every fixed binding of the app (the status keys come from the project)."""
+
+
+def taken_by(key: str) -> str | None:
+    """What a fixed binding does with `key` (`c` -> "Compare"), None when it is free.
+
+    `key` is as `workbench.toml` writes it (`?`, `+`), so a binding's display counts too.
+    """
+    for binding in KEYMAP:
+        keys = {part.strip() for part in binding.key.split(",")}
+        if key in keys or key == binding.key_display:
+            return binding.description
+    return None

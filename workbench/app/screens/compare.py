@@ -19,51 +19,20 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import HorizontalScroll, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from workbench.app.keymap import VIEW_ARTICLE_QUIET
+from workbench.app.keymap import COMPARE_BINDINGS
 from workbench.app.screens.detail import NotePrompt, host
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
 from workbench.differences import Difference, differences_of
 from workbench.models import RelationKind
 from workbench.project import Project
 from workbench.review import relate
-
-RELATION_KEYS: dict[str, RelationKind] = {
-    "C": "contradicts",
-    "B": "supports",
-    "F": "same-fact",
-    "U": "updates",
-}
-"""The keys that record a relation between the current pair: capitals that mean
-nothing else on any screen (`x` is the conflict queue and `p` Problems everywhere)."""
-
-RELATION_GROUP = Binding.Group("Relate")
-
-RELATION_TOOLTIPS: dict[RelationKind, str] = {
-    "contradicts": "Record that the two claims contradict each other (both files), with a note",
-    "supports": "Record that the two claims support each other (both files), with a note",
-    "same-fact": "Record that the two claims state the same fact (both files), with a note",
-    "updates": "Record that the newer claim updates the older one (its file), with a note",
-}
-
-RELATION_BINDINGS: list[BindingType] = [
-    Binding(
-        key,
-        f"relate('{kind}')",
-        f"Relate: {kind}",
-        id=f"workbench.compare.relate-{kind}",
-        tooltip=RELATION_TOOLTIPS[kind],
-        group=RELATION_GROUP,
-    )
-    for key, kind in RELATION_KEYS.items()
-]
-
 
 MIN_CARD_WIDTH = 44
 """Cells a pane needs to be readable; with more claims than fit, the panes scroll."""
@@ -96,40 +65,7 @@ class CompareScreen(Screen[None]):
 
     CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = "compare.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="workbench.compare.back",
-            tooltip="Back to the previous screen",
-        ),
-        *RELATION_BINDINGS,
-        Binding(
-            "right_square_bracket",
-            "next_pair",
-            "Next pair",
-            key_display="]",
-            id="workbench.compare.next-pair",
-            tooltip="Compare the next pair of claims",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_pair",
-            "Previous pair",
-            key_display="[",
-            id="workbench.compare.previous-pair",
-            tooltip="Compare the previous pair of claims",
-        ),
-        Binding(
-            "enter",
-            "open_detail",
-            "Detail",
-            id="workbench.compare.open-detail",
-            tooltip="Open the focused claim's detail",
-        ),
-        VIEW_ARTICLE_QUIET,
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(COMPARE_BINDINGS)
 
     def __init__(self, claim_ids: list[str]) -> None:
         super().__init__()
@@ -271,7 +207,7 @@ class CompareScreen(Screen[None]):
         pair = self.current_pair()
         return pair[0] if pair else None
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         self.app.pop_screen()
 
     async def action_next_pair(self) -> None:

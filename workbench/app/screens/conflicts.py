@@ -5,17 +5,19 @@ the semantic proposer when its extra is installed, or the relations recorded in
 the files), built in a worker thread.  Each pair is shown with the compare
 screen's panes and differences, plus its kind, score and reason.
 
-A candidate is a suggestion until a reviewer confirms it: `y` (or enter) opens
-the confirm form, which asks for the relation kind (the engine's guess
+A candidate is a suggestion until a reviewer confirms it: `y` opens the confirm
+form, which asks for the relation kind (the engine's guess
 preselected) and the reviewer's own note, and records the relation with the
 reviewer and the time; escape there writes nothing.  The relation keys of the
 compare screen record another kind directly, with a note; dismissing records the
 dismissal in both files, so the pair is never proposed again.  Either way the
 pair leaves the queue.
 
-Filters (kind, topic, source pair, across sources only) narrow the queue in
-memory: the candidates are found once, and moving to the next pair only
-redraws the two panes.
+Filters (`f` kind, `t` topic, `o` sources: across two sources, then each source
+pair) narrow the queue in memory: the candidates are found once, and moving to
+the next pair only redraws the two panes.  Escape clears them, then leaves.
+The keys are the keymap's (`workbench.app.keymap`): as on every screen, enter
+opens the focused claim and `v` its article.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import ClassVar, Literal, TypeVar
 
 from textual import on, work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -39,8 +41,8 @@ from workbench.app.conflict_source import (
     load_candidates,
     source_pairs,
 )
-from workbench.app.keymap import QUEUE_FILTER_BINDINGS
-from workbench.app.screens.compare import RELATION_BINDINGS, CompareScreen
+from workbench.app.keymap import CONFLICT_QUEUE_BINDINGS
+from workbench.app.screens.compare import CompareScreen
 from workbench.app.screens.confirm import (
     ConfirmedRelation,
     ConfirmRelationScreen,
@@ -57,6 +59,9 @@ _Choice = TypeVar("_Choice")
 
 _told: weakref.WeakKeyDictionary[App[object], set[str]] = weakref.WeakKeyDictionary()
 """The notices each running app has shown: each is said once, not on every rebuild."""
+
+ACROSS: tuple[str, ...] = ()
+"""The source filter's first step: pairs from two different sources (no one pair)."""
 
 ORIGIN_NAMES = {"matching": "matching engine", "recorded": "relations recorded in the files"}
 
@@ -89,72 +94,14 @@ def candidate_content(
 
 
 class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
-    """Candidate pairs one at a time: `y` confirm, `d` dismiss, `]` skip."""
+    """Candidate pairs one at a time: `y` confirm, `d` dismiss, `]` skip, enter detail."""
 
     CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = [
         "compare.tcss",
         "conflicts.tcss",
     ]
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "y",
-            "confirm",
-            "Confirm",
-            id="workbench.conflicts.confirm",
-            tooltip="Confirm the pair: choose the relation kind and write your note",
-        ),
-        Binding(
-            "enter",
-            "confirm",
-            "Confirm",
-            id="workbench.conflicts.confirm-enter",
-            tooltip="Confirm the pair: choose the relation kind and write your note",
-            show=False,
-        ),
-        Binding(
-            "d",
-            "dismiss_pair",
-            "Dismiss",
-            id="workbench.conflicts.dismiss",
-            tooltip="Not a conflict: recorded in both files so it is never proposed again",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_pair",
-            "Skip",
-            key_display="]",
-            id="workbench.conflicts.skip",
-            tooltip="Leave this pair in the queue and show the next",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_pair",
-            "Previous",
-            key_display="[",
-            id="workbench.conflicts.previous",
-            tooltip="Show the previous pair",
-        ),
-        Binding(
-            "o",
-            "open_detail",
-            "Detail",
-            id="workbench.conflicts.open-detail",
-            tooltip="Open the focused claim's detail",
-        ),
-        Binding(
-            "r",
-            "rebuild",
-            "Rebuild",
-            id="workbench.conflicts.rebuild",
-            tooltip="Find the candidates again (after edits or an undo)",
-        ),
-        *RELATION_BINDINGS,
-        *QUEUE_FILTER_BINDINGS,
-        Binding(
-            "escape", "back", "Back", id="workbench.conflicts.back", tooltip="Back to the claims"
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(CONFLICT_QUEUE_BINDINGS)
 
     reuse_panes: ClassVar[bool] = True
     """Refill the two panes for the next pair (False: mount new ones, the bench's baseline)."""
@@ -262,7 +209,7 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
             return Content.assemble(
                 ("Conflict queue", "bold"),
                 f"  no candidate matches the filter ({filtered}) of {len(self.all_candidates)}",
-                ("  ·  c clears it", "dim"),
+                ("  ·  escape clears it", "dim"),
             )
         if candidate is None:
             return Content.assemble(
@@ -306,12 +253,10 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
     # -- actions -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("confirm", "dismiss_pair", "relate", "open_detail"):
+        if action in ("confirm", "dismiss_pair", "relate", "open_detail", "view_article"):
             return self.current is not None
-        if action in ("cycle_filter", "toggle_across"):
+        if action == "cycle_filter":
             return self.loaded and bool(self.all_candidates)
-        if action == "clear_filters":
-            return self.pair_filter.active
         if action in ("next_pair", "previous_pair"):
             return len(self.candidates) > 1
         return super().check_action(action, parameters)
@@ -328,6 +273,13 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
 
     def action_rebuild(self) -> None:
         self.rebuild()
+
+    async def action_back(self) -> None:
+        """Escape is one step back out: the filters first (as in the claims list)."""
+        if self.pair_filter.active:
+            await self._apply_filter(PairFilter())
+        else:
+            self.app.pop_screen()
 
     # -- filters -----------------------------------------------------------------------
 
@@ -346,7 +298,11 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
         return (self.current is not None, len(self.candidates) > 1, self.pair_filter.active)
 
     async def action_cycle_filter(self, name: FilterName) -> None:
-        """The next kind, topic or source pair among the candidates, then all again."""
+        """The next kind, topic or sources among the candidates, then all again.
+
+        Sources go: pairs across two sources, then each source pair (most
+        candidates first, pairs within one source included), then all.
+        """
         wanted = self.pair_filter
         if name == "kind":
             kinds = [kind for kind in KINDS if any(c.kind == kind for c in self.all_candidates)]
@@ -361,20 +317,17 @@ class ConflictQueueScreen(CompareScreen, inherit_bindings=False):
                 wanted.kinds, _next_of(topics, wanted.topic), wanted.sources, wanted.across
             )
         else:
-            pairs = source_pairs(self.all_candidates)
-            now_pair = wanted.sources if len(wanted.sources) == 2 else None
-            chosen_pair = _next_of(pairs, now_pair)
-            wanted = PairFilter(wanted.kinds, wanted.topic, chosen_pair or (), wanted.across)
+            steps: list[tuple[str, ...]] = [ACROSS, *source_pairs(self.all_candidates)]
+            now_step: tuple[str, ...] | None = None
+            if len(wanted.sources) == 2:
+                now_step = wanted.sources
+            elif wanted.across:
+                now_step = ACROSS
+            chosen_step = _next_of(steps, now_step)
+            across = chosen_step == ACROSS
+            pair = chosen_step if chosen_step is not None and not across else ()
+            wanted = PairFilter(wanted.kinds, wanted.topic, pair, across)
         await self._apply_filter(wanted)
-
-    async def action_toggle_across(self) -> None:
-        wanted = self.pair_filter
-        await self._apply_filter(
-            PairFilter(wanted.kinds, wanted.topic, wanted.sources, not wanted.across)
-        )
-
-    async def action_clear_filters(self) -> None:
-        await self._apply_filter(PairFilter())
 
     # -- confirm -----------------------------------------------------------------------
 

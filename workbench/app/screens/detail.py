@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.app.keymap import VIEW_ARTICLE_QUIET
+from workbench.app.keymap import DETAIL_BINDINGS, PROMPT_BINDINGS
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -55,15 +55,7 @@ class NotePrompt(TypeAheadModal[str | None]):
 
     TYPE_AHEAD = "#note-input"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            id="workbench.prompt.cancel",
-            tooltip="Close without saving",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(PROMPT_BINDINGS)
 
     DEFAULT_CSS = """
     NotePrompt {
@@ -243,34 +235,7 @@ class DetailScreen(Screen[None]):
 
     CSS_PATH = "detail.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="workbench.detail.back",
-            tooltip="Back to the previous screen",
-        ),
-        Binding(
-            "n", "note", "Note", id="workbench.detail.note", tooltip="Add a note to the history"
-        ),
-        Binding(
-            "enter",
-            "open_relation",
-            "Open",
-            id="workbench.detail.open-relation",
-            tooltip="Open the highlighted related claim",
-            priority=True,
-        ),
-        Binding(
-            "c",
-            "compare_relation",
-            "Compare",
-            id="workbench.detail.compare-relation",
-            tooltip="Compare this claim with the highlighted related claim",
-        ),
-        VIEW_ARTICLE_QUIET,
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
 
     def __init__(self, claim_id: str) -> None:
         super().__init__()

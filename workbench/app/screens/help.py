@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from workbench.app.keymap import HELP_BINDINGS, taken_by
 from workbench.app.widgets.claim_table import fit, printable
 
 KEY_WIDTH = 16
@@ -32,9 +33,7 @@ class HelpScreen(ModalScreen[None]):
     """Lists the keys of `screen` (the one it was opened from)."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "close", "Close", id="workbench.help.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(HELP_BINDINGS)
 
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
@@ -45,7 +44,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-body"):
                 yield Static(self._body(), id="help-text")
-            yield Static(Content.styled("escape closes", "dim"), id="help-hint")
+            yield Static(Content.styled("escape or ? closes", "dim"), id="help-hint")
 
     def _body(self) -> Content:
         screen_keys, app_keys = self._bindings_of(self.described)
@@ -112,13 +111,21 @@ class HelpScreen(ModalScreen[None]):
         for name, info in project.settings.statuses.items():
             key = info.key or "(no key)"
             label = printable(name)
+            meaning = printable(info.meaning)
+            taken = taken_by(info.key) if info.key else None
+            if taken is not None:
+                key = f"({printable(info.key or '')}: taken)"
+                meaning = (
+                    f"{printable(info.key or '')} is {taken} on every screen: "
+                    "give this status another key in workbench.toml"
+                )
             lines.append(
                 Content.assemble(
                     (fit(key, KEY_WIDTH), "bold"),
                     " ",
                     fit(label, DESCRIPTION_WIDTH),
                     " ",
-                    (printable(info.meaning), "dim"),
+                    (meaning, "dim"),
                 )
             )
         return lines

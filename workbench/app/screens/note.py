@@ -6,12 +6,12 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
-from workbench.app.keymap import REVIEWER_PROMPT_BINDINGS
+from workbench.app.keymap import NOTE_BINDINGS, REVIEWER_PROMPT_BINDINGS
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
 
@@ -25,9 +25,7 @@ class NoteScreen(TypeAheadModal[str | None]):
     TYPE_AHEAD = "#note-input"
 
     CSS_PATH = "note.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="workbench.note.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(NOTE_BINDINGS)
 
     def __init__(self, claim_id: str, statement: str) -> None:
         super().__init__()

@@ -15,13 +15,14 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from workbench.app.keymap import PROBLEMS_BINDINGS
 from workbench.app.screens.detail import host
 from workbench.problems import Problem, Severity
 from workbench.project import Project
@@ -84,33 +85,7 @@ class ProblemsScreen(Screen[None]):
 
     CSS_PATH = "problems.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "back", "Back", id="workbench.problems.back", tooltip="Back to the claims"
-        ),
-        Binding(
-            "f",
-            "cycle_filter",
-            "Filter",
-            id="workbench.problems.filter",
-            tooltip="Show all problems, errors only or warnings only",
-        ),
-        Binding(
-            "r",
-            "recheck",
-            "Check again",
-            id="workbench.problems.recheck",
-            tooltip="Run the checks again (after fixing files)",
-        ),
-        Binding(
-            "enter",
-            "open_claim",
-            "Open claim",
-            id="workbench.problems.open",
-            tooltip="Open the claim this problem is about (when it loaded)",
-            priority=True,
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(PROBLEMS_BINDINGS)
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,12 +156,12 @@ class ProblemsScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_cycle_filter(self) -> None:
+    def action_cycle_severity(self) -> None:
         index = FILTERS.index(self.severity)
         self.severity = FILTERS[(index + 1) % len(FILTERS)]
         self.show_problems()
 
-    def action_recheck(self) -> None:
+    def action_check_again(self) -> None:
         self.recheck()
 
     def claim_of(self, problem: Problem) -> str | None:

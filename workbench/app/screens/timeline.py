@@ -17,12 +17,13 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from workbench.app.keymap import TIMELINE_BINDINGS
 from workbench.app.screens.detail import host
 from workbench.app.widgets.claim_card import stance_class
 from workbench.models import Claim, ProjectSettings, Source
@@ -170,40 +171,7 @@ class TimelineScreen(Screen[None]):
 
     CSS_PATH = "timeline.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "escape", "back", "Back", id="workbench.timeline.back", tooltip="Back to the claims"
-        ),
-        Binding(
-            "enter",
-            "open_detail",
-            "Open",
-            id="workbench.timeline.open",
-            tooltip="Open the focused claim's detail",
-        ),
-        Binding(
-            "t",
-            "cycle_topic(1)",
-            "Next topic",
-            id="workbench.timeline.next-topic",
-            tooltip="Show the next topic (after the last: all topics)",
-        ),
-        Binding(
-            "T",
-            "cycle_topic(-1)",
-            "Previous topic",
-            id="workbench.timeline.previous-topic",
-            tooltip="Show the previous topic",
-        ),
-        Binding(
-            "down,j",
-            "move(1)",
-            "Down",
-            id="workbench.timeline.down",
-            show=False,
-        ),
-        Binding("up,k", "move(-1)", "Up", id="workbench.timeline.up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(TIMELINE_BINDINGS)
 
     def __init__(self, topic: str | None = None) -> None:
         super().__init__()
