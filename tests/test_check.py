@@ -461,3 +461,19 @@ def test_check_never_writes(make_project: ProjectFactory) -> None:
     main(["check", "--root", str(root)])
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_status_key_the_app_uses_is_a_warning_at_its_line(
+    repo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`c` is Compare on every screen, so a status keyed `c` gets no key in the app:
+    WB508 at the `key` line, and the project still loads and checks."""
+    path = repo_copy / "workbench.toml"
+    text = path.read_text(encoding="utf-8").replace('key = "2"', 'key = "c"', 1)
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index('key = "c"') + 1
+    found = [(p.code, p.line, p.severity) for p in problems_of(repo_copy) if p.code != "WB601"]
+    assert found == [("WB508", line, Severity.WARNING)]
+    main(["check", "--root", str(repo_copy)])
+    out = capsys.readouterr().out
+    assert f"workbench.toml:{line}:1: WB508 status key `c` is a key the review app" in out

@@ -347,3 +347,22 @@ def test_a_status_key_the_app_already_uses_is_left_unbound(
     shown = asyncio.run(open_help())
     assert "(c: taken)" in shown
     assert "c is Compare on every screen: give this status another key" in shown
+
+
+def test_the_core_knows_every_key_the_app_keeps() -> None:
+    """`workbench.keys.RESERVED_KEYS` (what `check` warns about, read without Textual)
+    is exactly the single-character keys of the keymap, as `workbench.toml` writes them."""
+    from workbench.keys import RESERVED_KEYS
+
+    named = {"space": " ", "plus": "+", "slash": "/", "question_mark": "?"}
+    named |= {"left_square_bracket": "[", "right_square_bracket": "]"}
+    keys: set[str] = set()
+    for binding in keymap.KEYMAP:
+        for part in (part.strip() for part in binding.key.split(",")):
+            if len(part) == 1:
+                keys.add(part)
+            elif part in named:
+                keys.add(named[part])
+        if binding.key_display and len(binding.key_display) == 1:
+            keys.add(binding.key_display)
+    assert keys == RESERVED_KEYS

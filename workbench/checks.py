@@ -55,6 +55,7 @@ def check_project(project: Project, paths: Iterable[Path] | None = None) -> list
             )
         )
     problems.extend(claimreview_setting_problems(project))
+    problems.extend(status_key_setting_problems(project))
     chosen = [Path(path) for path in paths or ()]
     if chosen:
         selected = [_resolved(path) for path in chosen]
@@ -80,6 +81,21 @@ def claimreview_setting_problems(project: Project) -> list[Problem]:
         return []
     path = project.root / CONFIG_NAME
     return [Problem(path, line_of(path, ("claimreview", "review_url")), 1, "WB505", problem)]
+
+
+def status_key_setting_problems(project: Project) -> list[Problem]:
+    """WB508 warnings at the `key` line of a status the review app cannot bind."""
+    from workbench.config import CONFIG_NAME
+    from workbench.keys import status_key_problems
+
+    keys = {name: info.key for name, info in project.settings.statuses.items() if info.key}
+    path = project.root / CONFIG_NAME
+    return [
+        Problem(
+            path, line_of(path, ("statuses", name, "key")), 1, "WB508", message, Severity.WARNING
+        )
+        for name, message in status_key_problems(keys).items()
+    ]
 
 
 def _selection_problems(project: Project, paths: list[Path]) -> list[Problem]:

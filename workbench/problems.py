@@ -103,6 +103,7 @@ PROBLEM_CODES: dict[str, str] = {
     "WB505": "a ClaimReview `review_url` readers cannot follow",
     "WB506": "conflicting verdicts to settle (warning)",
     "WB507": "a verdict lacks the note or evidence its status requires (warning)",
+    "WB508": "a status key the review app already uses (warning)",
     "WB601": "not in canonical form",
     "WB701": "a source's text file is missing, unreadable or outside `seeds/`",
     # the lexicon (`lexicon.toml` or `[lexicon]`): see `workbench.lexicon_checks`
