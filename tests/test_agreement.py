@@ -258,3 +258,29 @@ def test_export_agreed_keeps_claims_whose_verdicts_agree(
     document = json.loads(out)
     assert [claim["id"] for claim in document["claims"]] == ["c1", "c4", "c5"]
     assert document["selection"]["agreed"] is True
+
+
+def test_a_note_merged_in_from_a_branch_that_saw_the_claim_unreviewed_withdraws_nothing(
+    make_project: ProjectFactory,
+) -> None:
+    """Kim's verdict came from one branch; Kim's own note, written on another branch
+    while the claim was still unreviewed there, comes after it once merged in time
+    order (`unreviewed -> unreviewed`). It is no verdict and withdraws none; a verdict
+    set back to `unreviewed` still does."""
+    root = make_project(
+        {
+            "m1.toml": _claim(
+                "m1",
+                ("Kim", "unreviewed", "verified"),
+                ("Lee", "verified", "verified", "holds"),
+                ("Kim", "unreviewed", "unreviewed", "removed relation: supports m2"),
+            ).replace('status = "unreviewed"', 'status = "verified"'),
+            "m2.toml": _claim(
+                "m2", ("Kim", "unreviewed", "verified"), ("Kim", "verified", "unreviewed")
+            ),
+        }
+    )
+    project = load_project(root, use_cache=False)
+    assert reviewer_verdicts(project.claim("m1")) == {"Lee": "verified", "Kim": "verified"}
+    assert verdicts_agree(project.claim("m1"))
+    assert reviewer_verdicts(project.claim("m2")) == {}

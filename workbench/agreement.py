@@ -9,8 +9,11 @@ What counts (the definitions `workbench stats --agreement` and
   status stand, with or without a note, confirms it; this is how a second
   opinion that agrees is recorded).  Not verdicts: entries that record evidence
   being added (their note starts with `evidence added: `, see
-  `workbench.evidence`).  An `undo` entry (its note starts with `undo:`) and an
-  entry back to `unreviewed` withdraw their reviewer's verdict on that claim.
+  `workbench.evidence`), and notes left on a claim their writer saw unreviewed
+  (`unreviewed` -> `unreviewed`; after a git merge such a note may follow another
+  branch's verdict, and withdraws nothing).  An `undo` entry (its note starts with
+  `undo:`) and an entry that sets a status back to `unreviewed` withdraw their
+  reviewer's verdict on that claim.
 - A reviewer's **verdict on a claim** is their latest verdict in its history.
 - A claim is **reviewed by several** when two or more reviewers have a verdict on it;
   only such claims enter the figures.
@@ -96,8 +99,12 @@ def reviewer_verdicts(claim: Claim) -> dict[str, str]:
     """Each reviewer's latest verdict on the claim (see the module docstring)."""
     verdicts: dict[str, str] = {}
     for entry in claim.history:
-        if entry.note.startswith(UNDO_NOTE_PREFIX) or entry.to_status == INITIAL_STATUS:
+        if entry.note.startswith(UNDO_NOTE_PREFIX) or (
+            entry.to_status == INITIAL_STATUS and entry.from_status != INITIAL_STATUS
+        ):
             verdicts.pop(entry.reviewer, None)  # withdrawn
+        elif entry.to_status == INITIAL_STATUS:
+            pass  # a note on a claim its writer saw unreviewed: no verdict, none withdrawn
         elif not entry.note.startswith(EVIDENCE_NOTE_PREFIX):
             verdicts.pop(entry.reviewer, None)  # keep the dict in order of latest verdict
             verdicts[entry.reviewer] = entry.to_status
