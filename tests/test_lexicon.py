@@ -542,3 +542,40 @@ def test_each_array_item_is_placed_at_its_line(
     for number in range(len(items)):
         position = index.find(("entities", 0, "aliases", number))
         assert position is not None and (position.line, position.column) == (number + 3, 3)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_alias_that_reads_as_a_plain_word_is_left_out_with_a_warning(
+    make_project: ProjectFactory, layout: str
+) -> None:
+    """ "AI+" reads as the word "ai": as an alias it would make every claim about AI name
+    the AI+ policy.  `check` warns at its line; matching leaves it out and keeps the
+    policy's other names."""
+    from workbench.matching.frames import FrameReader, LexiconIndex
+    from workbench.models import Claim
+
+    body = '[[entities]]\nname = "AI Plus"\naliases = [\n  "AI+",\n  "AI 플러스",\n]\n'
+    root, path = lexicon_project(make_project, body, layout)
+    warning = only(problems_of(root), "WB811")
+    assert (warning.path, warning.line, warning.severity) == (
+        path,
+        line_with(path, '"AI+"'),
+        Severity.WARNING,
+    )
+    assert "reads as the word `ai`" in warning.message
+    reader = FrameReader(LexiconIndex(load_project(root, use_cache=False).settings.lexicon))
+
+    def entities(statement: str, quote: str) -> frozenset[str]:
+        claim = Claim.model_validate(
+            {
+                "id": "c",
+                "statement": statement,
+                "topic": "race",
+                "stance": "neutral",
+                "source": {"id": "s", "quote": quote},
+            }
+        )
+        return reader.read(0, claim, None, "").entities
+
+    assert entities("China cannot catch up with the US in AI.", "중국 AI 기업") == frozenset()
+    assert entities("China unveiled AI Plus.", "'AI 플러스(+)'란 이름의 정책") == {"AI Plus"}

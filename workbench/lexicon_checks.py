@@ -71,7 +71,26 @@ def check_lexicon(project: Project) -> list[Problem]:
         *_check_rivals(lexicon, where),
         *_check_events(lexicon, where),
         *_check_event_words(lexicon, where),
+        *_check_broad_aliases(lexicon, where),
     ]
+
+
+def _check_broad_aliases(lexicon: Lexicon, where: _Where) -> list[Problem]:
+    """WB811: an alias that matching would read as a plain word ("AI+" as "ai")."""
+    from workbench.matching.frames import reads_broader, tokens
+
+    problems: list[Problem] = []
+    for use in (*_entity_name_uses(lexicon), *_event_name_uses(lexicon)):
+        if reads_broader(use.text):
+            word = tokens(use.text)[0]
+            message = (
+                f"{use.what} `{shown(use.text)}` reads as the word `{shown(word)}` for "
+                "matching (symbols are not part of words), so it would name every "
+                f"`{shown(word)}`: it is left out; write the name in words "
+                "(`AI Plus`, `C sharp`)"
+            )
+            problems.append(where.problem(use.key_path, "WB811", message, Severity.WARNING))
+    return problems
 
 
 @dataclass(frozen=True, slots=True)

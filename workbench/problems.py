@@ -117,6 +117,7 @@ PROBLEM_CODES: dict[str, str] = {
     "WB808": "a rivals group that no entity belongs to, or rivalled with itself",
     "WB809": "a named event's name or alias used by another event",
     "WB810": "a word listed twice in one list (warning)",
+    "WB811": "an alias that matching reads as a plain word, such as `AI+` as `ai` (warning)",
 }
 """Every problem code, with what it means: one registry, so that a code is never
 used for two things and the README's table can be checked against it."""

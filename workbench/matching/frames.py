@@ -53,6 +53,16 @@ def tokens(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the lexicon
 
+_NAME_SYMBOLS = frozenset("+#*")
+"""Symbols that are part of a name ("AI+", "C#", "C++") but not of the engine's words."""
+
+
+def reads_broader(alias: str) -> bool:
+    """Whether an alias, read as the engine reads words, names something broader: "AI+"
+    reads as the word "ai", and would make every claim about AI name the AI+ policy.
+    Such an alias is left out of matching (`workbench check` warns, WB811)."""
+    return len(tokens(alias)) == 1 and any(char in _NAME_SYMBOLS for char in fold(alias))
+
 
 @dataclass(frozen=True, slots=True)
 class Period:
@@ -138,7 +148,7 @@ class LexiconIndex:
 
     def _add(self, alias: str, name: str) -> None:
         words = tuple(tokens(alias))
-        if not words:
+        if not words or reads_broader(alias):
             return
         stripped = alias.strip()
         short_capitals = stripped.isalnum() and stripped.isupper() and len(stripped) <= 4
