@@ -8,6 +8,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from workbench.matching import Candidate
     from workbench.project import Project
 
 KIND_CHOICES = ("numeric", "stance", "date", "duplicate")
@@ -147,30 +150,61 @@ def run(arguments: argparse.Namespace) -> int:
         ]
     candidates = found[: arguments.limit] if arguments.limit is not None else found
     if arguments.format == "json":
-        rows = [
-            {
-                "first": candidate.first,
-                "second": candidate.second,
-                "kind": candidate.kind,
-                "score": candidate.score,
-                "suggested_relation": candidate.suggested_relation,
-                "reason": candidate.reason,
-            }
-            for candidate in candidates
-        ]
-        print(json_visible(json.dumps(rows, ensure_ascii=False, indent=2)))
+        for chunk in _json_chunks(candidates):
+            sys.stdout.write(json_visible(chunk))
+        sys.stdout.write("\n")
         return 0
-    for candidate in candidates:
-        print(
-            visible(
-                f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
-                f"{candidate.suggested_relation}  {candidate.second}"
+    for start in range(0, len(candidates), _CHUNK):
+        lines = []
+        for candidate in candidates[start : start + _CHUNK]:
+            lines.append(
+                visible(
+                    f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
+                    f"{candidate.suggested_relation}  {candidate.second}"
+                )
             )
-        )
-        print(visible(f"       {candidate.reason}"))
+            lines.append(visible(f"       {candidate.reason}"))
+        lines.append("")
+        sys.stdout.write("\n".join(lines))
     noun = "candidate" if len(candidates) == 1 else "candidates"
     print(f"{len(candidates)} {noun} among {len(project.claims)} claims ({how}).", file=sys.stderr)
     return 0
+
+
+_CHUNK = 2048
+"""Candidates written per call: 300,000 of them at 100,000 claims."""
+
+
+def _json_chunks(candidates: Sequence[Candidate]) -> Iterator[str]:
+    """The candidates as `json.dumps(rows, ensure_ascii=False, indent=2)` writes them,
+    byte for byte, in chunks: with `indent` the standard library encodes in Python
+    (3.4 s for 300,000 candidates), while each string here goes through its C encoder."""
+    if not candidates:
+        yield "[]"
+        return
+    dumps = json.dumps
+    for start in range(0, len(candidates), _CHUNK):
+        parts = ["[\n" if start == 0 else ",\n"]
+        rows = []
+        for candidate in candidates[start : start + _CHUNK]:
+            rows.append(
+                '  {\n    "first": '
+                + dumps(candidate.first, ensure_ascii=False)
+                + ',\n    "second": '
+                + dumps(candidate.second, ensure_ascii=False)
+                + ',\n    "kind": '
+                + dumps(candidate.kind, ensure_ascii=False)
+                + ',\n    "score": '
+                + dumps(candidate.score)
+                + ',\n    "suggested_relation": '
+                + dumps(candidate.suggested_relation, ensure_ascii=False)
+                + ',\n    "reason": '
+                + dumps(candidate.reason, ensure_ascii=False)
+                + "\n  }"
+            )
+        parts.append(",\n".join(rows))
+        yield "".join(parts)
+    yield "\n]"
 
 
 def _where(project: Project, claim_id: str) -> tuple[str, str]:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal, cast, get_args
 
+from workbench.matching.facts import ClaimFacts, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
 from workbench.matching.scoring import Comparer, Scored
 from workbench.models import CandidateKind, Claim, Lexicon
@@ -130,8 +131,8 @@ def find_candidates(
     """
     published = {key: record.source.published for key, record in project.sources.items()}
     views = {key: record.source.view for key, record in project.sources.items()}
-    return match_claims(
-        list(project.iter_claims()),
+    return match_facts(
+        project_facts(project),
         published,
         views=views,
         lexicon=project.settings.lexicon,
@@ -164,6 +165,37 @@ def match_claims(
     (the quality benchmark measures recall that way); `exhaustive=True`
     compares every pair whatever the budget (quadratic: for tests and samples).
     """
+    return match_facts(
+        [facts_of(claim) for claim in claims],
+        published,
+        views=views,
+        lexicon=lexicon,
+        kinds=kinds,
+        topic=topic,
+        limit=limit,
+        respect_recorded=respect_recorded,
+        exhaustive=exhaustive,
+        similarities=similarities,
+        settings=settings,
+    )
+
+
+def match_facts(
+    claims: Sequence[ClaimFacts],
+    published: Mapping[str, dt.date] | None = None,
+    *,
+    views: Mapping[str, str] | None = None,
+    lexicon: Lexicon | None = None,
+    kinds: Collection[str] | None = None,
+    topic: str | None = None,
+    limit: int | None = None,
+    respect_recorded: bool = True,
+    exhaustive: bool = False,
+    similarities: Similarities | None = None,
+    settings: MatchSettings = DEFAULT_SETTINGS,
+) -> list[Candidate]:
+    """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
+    `find_candidates` reads a project without building its models."""
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
@@ -197,7 +229,7 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 
 def _match(
-    claims: Sequence[Claim],
+    claims: Sequence[ClaimFacts],
     published: Mapping[str, dt.date],
     views: Mapping[str, str],
     lexicon: Lexicon,
@@ -212,7 +244,9 @@ def _match(
     index = LexiconIndex(lexicon)
     reader = FrameReader(index)
     frames = [
-        reader.read(position, claim, published.get(claim.source.id), views.get(claim.source.id, ""))
+        reader.read_facts(
+            position, claim, published.get(claim.source_id), views.get(claim.source_id, "")
+        )
         for position, claim in enumerate(claims)
     ]
     comparer = Comparer(
@@ -316,12 +350,10 @@ def _keep_best_per_claim(found: list[_Found], per_claim: int) -> list[_Found]:
     return kept
 
 
-def _recorded(claims: Sequence[Claim]) -> set[tuple[str, str]]:
+def _recorded(claims: Sequence[ClaimFacts]) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for claim in claims:
-        for other in [relation.claim for relation in claim.relations] + [
-            dismissal.claim for dismissal in claim.dismissed
-        ]:
+        for other in claim.recorded:
             pairs.add((claim.id, other) if claim.id < other else (other, claim.id))
     return pairs
 

@@ -35,6 +35,7 @@ from workbench.matching.language import (
     stem,
     strip_particle,
 )
+from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
 
@@ -480,7 +481,7 @@ def _one_period(text: str) -> Period | None:
     return Period(day, day) if day else None
 
 
-def _date_amount(quantity: Quantity, unit: str) -> tuple[float, float] | None:
+def _date_amount(quantity: Quantity | QuantityFacts, unit: str) -> tuple[float, float] | None:
     """A dated quantity as ordinal days: dates are dates, never month-day integers."""
     low, high = quantity.bounds
     period: Period | None = None
@@ -547,7 +548,9 @@ def _subject(text: str, index: LexiconIndex) -> tuple[frozenset[str], frozenset[
 _unit_cache: dict[str, str] = {}
 
 
-def amount_of(quantity: Quantity, statement: str, quote: str, index: LexiconIndex) -> Amount | None:
+def amount_of(
+    quantity: Quantity | QuantityFacts, statement: str, quote: str, index: LexiconIndex
+) -> Amount | None:
     """A claim's quantity in comparable form, or None if it cannot be compared."""
     unit = _unit_cache.get(quantity.unit)
     if unit is None:
@@ -779,15 +782,22 @@ class FrameReader:
         return found
 
     def read(self, index: int, claim: Claim, published: dt.date | None, view: str) -> Frame:
+        """A model's frame (see `read_facts`)."""
+        return self.read_facts(index, facts_of(claim), published, view)
+
+    def read_facts(
+        self, index: int, claim: ClaimFacts, published: dt.date | None, view: str
+    ) -> Frame:
         statement = claim.statement
+        quote = claim.quote
         said = self._text(statement)
-        quoted = self._quote(claim.source.quote)
+        quoted = self._quote(quote)
         every_entity = said.entities | quoted.entities
         groups = frozenset(
             group for name in every_entity if (group := self.index.group_of.get(name))
         )
         amount = (
-            amount_of(claim.quantity, statement, claim.source.quote, self.index)
+            amount_of(claim.quantity, statement, quote, self.index)
             if claim.quantity is not None
             else None
         )
@@ -795,8 +805,8 @@ class FrameReader:
         return Frame(
             index=index,
             claim_id=claim.id,
-            source_id=claim.source.id,
-            quote=claim.source.quote,
+            source_id=claim.source_id,
+            quote=quote,
             published=published,
             view=view,
             stance=claim.stance,
