@@ -11,6 +11,7 @@ from workbench.matching.engine import (
     MatchSettings,
     find_candidates,
     match_claims,
+    match_facts,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "MatchSettings",
     "find_candidates",
     "match_claims",
+    "match_facts",
 ]

@@ -211,8 +211,9 @@ def match_facts(
             exhaustive=exhaustive,
             similarities=similarities,
             settings=settings,
+            limit=limit,
         )
-    return found[:limit] if limit is not None else found
+    return found
 
 
 @contextmanager
@@ -240,6 +241,7 @@ def _match(
     exhaustive: bool,
     similarities: Similarities | None,
     settings: MatchSettings,
+    limit: int | None,
 ) -> list[Candidate]:
     index = LexiconIndex(lexicon)
     reader = FrameReader(index)
@@ -286,8 +288,16 @@ def _match(
         score = round(min(1.0, best.score), 3)
         found.append((-score, first.claim_id, second.claim_id, best.kind, a, b, best))
     found.sort(key=itemgetter(0, 1, 2, 3))
-    kept = _keep_best_per_claim(found, settings.per_claim)
-    return [_candidate(*item) for item in kept]
+    chosen: list[_Found | None] = list(_keep_best_per_claim(found, settings.per_claim)[:limit])
+    del found
+    # Only the candidates returned get their reason written (most of the cost of one), and
+    # each pair is let go once its candidate exists, so the two lists never both peak.
+    candidates: list[Candidate] = []
+    for position, item in enumerate(chosen):
+        assert item is not None
+        candidates.append(_candidate(*item))
+        chosen[position] = None
+    return candidates
 
 
 def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:

@@ -349,7 +349,7 @@ class Comparer:
                 "stance",
                 relation,
                 0.2 + 0.8 * related,
-                lambda: f"opposing stances ({a.stance} / {b.stance}){_about(shared)}",
+                _said(f"opposing stances ({a.stance} / {b.stance})", shared),
                 newer_first=newer if relation == "updates" else False,
             )
         if (
@@ -387,7 +387,7 @@ class Comparer:
                 "duplicate",
                 "same-fact",
                 0.3 + 0.7 * words,
-                lambda: "the same fact stated twice" + _about(shared),
+                _said("the same fact stated twice", shared),
             )
         if related < 0.3 or not shared:
             return None
@@ -398,7 +398,7 @@ class Comparer:
             "duplicate",
             "supports",
             0.1 + 0.6 * related,
-            lambda: f"the same side ({a.stance}){_about(shared)}",
+            _said(f"the same side ({a.stance})", shared),
         )
 
 
@@ -438,6 +438,23 @@ def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
         return f"the same statement with other figures: {shown(*first[0])} vs {shown(*second[0])}"
 
     return Scored("numeric", "contradicts", 0.4 + 0.5 * words, reason, disagreeing=True)
+
+
+_said_cache: dict[tuple[str, frozenset[str]], str] = {}
+
+
+def _said(what: str, shared: frozenset[str]) -> str:
+    """`what` and the names the pair shares, one string per distinct reason: most
+    candidates of a large project give one of a few hundred, and each candidate kept
+    until the end would otherwise hold its own copy (or a closure and its set)."""
+    key = (what, shared)
+    found = _said_cache.get(key)
+    if found is None:
+        found = what + _about(shared)
+        if len(_said_cache) > 50_000:
+            _said_cache.clear()
+        _said_cache[key] = found
+    return found
 
 
 def _about(shared: frozenset[str]) -> str:
