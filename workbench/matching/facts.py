@@ -139,11 +139,7 @@ def project_facts(project: Project) -> list[ClaimFacts]:
     append = found.append
     for record in records:
         fingerprint = record.fingerprint
-        if (
-            record.deferred_model
-            and fingerprint is not None
-            and fingerprint.digest in parsed
-        ):
+        if record.deferred_model and fingerprint is not None and fingerprint.digest in parsed:
             extra = parsed[fingerprint.digest]
             summary = record.summary
             quantity, dismissed = extra if extra is not None else (None, ())

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
     COMPARISON_WORDS,
     DAY_UNITS,
@@ -36,7 +37,6 @@ from workbench.matching.language import (
     stem,
     strip_particle,
 )
-from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
 

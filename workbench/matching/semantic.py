@@ -184,13 +184,26 @@ def read_store(path: Path, identity: str, dimension: int) -> dict[bytes, Vectors
     """The vectors of a store by text key; raises StoreError if it cannot be trusted."""
     import numpy as np
 
+    keys, rows = read_store_matrix(path, identity, dimension)
+    return {key: rows[index].astype(np.float32) for index, key in enumerate(keys)}
+
+
+STORE_CHUNK = 8192
+"""Rows checked or copied at a time: a float32 temporary of 100,000 x 512 is 200 MB."""
+
+
+def read_store_matrix(path: Path, identity: str, dimension: int) -> tuple[list[bytes], Any]:
+    """The store's keys and its vectors as one float16 matrix (as stored, row by key);
+    raises StoreError if it cannot be trusted.  No empty store: `([], 0 x dimension)`."""
+    import numpy as np
+
     try:
         with np.load(path, allow_pickle=False) as archive:
             model = str(archive["model"])
             keys = archive["keys"]
             vectors = archive["vectors"]
     except FileNotFoundError:
-        return {}
+        return [], np.zeros((0, dimension), dtype=np.float16)
     except Exception as error:  # a truncated zip, a missing array, an object array
         raise StoreError(f"unreadable ({type(error).__name__})") from None
     if model != identity:
@@ -199,13 +212,16 @@ def read_store(path: Path, identity: str, dimension: int) -> dict[bytes, Vectors
         raise StoreError(f"vectors of shape {vectors.shape}, not (n, {dimension})")
     if keys.ndim != 1 or keys.shape[0] != vectors.shape[0] or keys.dtype != np.dtype("S32"):
         raise StoreError("keys do not match the vectors")
-    rows = vectors.astype(np.float32)
-    if rows.size and (
-        not np.isfinite(rows).all()
-        or float(np.abs(np.linalg.norm(rows, axis=1) - 1.0).max()) > 0.01
-    ):
-        raise StoreError("vectors that are not unit length")
-    return {bytes(key): rows[index] for index, key in enumerate(keys.tolist())}
+    if vectors.dtype.kind != "f":
+        raise StoreError(f"vectors of type {vectors.dtype}, not floats")
+    for start in range(0, vectors.shape[0], STORE_CHUNK):
+        rows = vectors[start : start + STORE_CHUNK].astype(np.float32)
+        if (
+            not np.isfinite(rows).all()
+            or float(np.abs(np.linalg.norm(rows, axis=1) - 1.0).max()) > 0.01
+        ):
+            raise StoreError("vectors that are not unit length")
+    return keys.tolist(), vectors
 
 
 def write_store(path: Path, identity: str, keys: list[bytes], vectors: Vectors) -> None:
@@ -282,20 +298,22 @@ def claim_vectors(
 
     identity, dimension = encoder.identity, encoder.dimension
     path = store_path(root, identity)
-    stored: dict[bytes, Vectors] = {}
+    stored_keys: list[bytes] = []
+    stored: Any = np.zeros((0, dimension), dtype=np.float16)
     if path is not None:
         try:
-            stored = read_store(path, identity, dimension)
+            stored_keys, stored = read_store_matrix(path, identity, dimension)
         except StoreError as error:
             result.notices.append(
                 f"vector store {path} set aside: {error}; encoding the statements afresh"
             )
+    stored_row = {key: row for row, key in enumerate(stored_keys)}
     keys = [text_key(text) for text in texts]
     position_of: dict[bytes, int] = {}
     for key in keys:
         position_of.setdefault(key, len(position_of))
     unique = list(position_of)
-    missing = [key for key in unique if key not in stored]
+    missing = [key for key in unique if key not in stored_row]
     text_of = dict(zip(keys, texts, strict=True))
     if progress is None:
         progress = sys.stderr.isatty()
@@ -303,16 +321,41 @@ def claim_vectors(
     fresh = _encode(encoder, [text_of[key] for key in missing], printer)
     result.encoded = len(missing)
     result.reused = len(unique) - len(missing)
-    table = np.zeros((len(unique), dimension), dtype=np.float32)
+    # Each unique text's row: stored rows by index, fresh ones after them.
     fresh_row = {key: row for row, key in enumerate(missing)}
-    for row, key in enumerate(unique):
-        table[row] = fresh[fresh_row[key]] if key in fresh_row else stored[key]
-    if path is not None and (missing or len(stored) != len(unique)):
+    source = np.array(
+        [
+            stored_row[key] if key in stored_row else stored.shape[0] + fresh_row[key]
+            for key in unique
+        ],
+        dtype=np.int64,
+    )
+    if path is not None and (missing or len(stored_keys) != len(unique)):
+        table = np.empty((len(unique), dimension), dtype=np.float16)
+        _gather(table, stored, fresh, source)
         try:
             write_store(path, identity, unique, table)
         except OSError as error:
             result.notices.append(f"vector store {path} not written: {error.strerror or error}")
-    return table[[position_of[key] for key in keys]]
+        del table
+    vectors = np.empty((len(keys), dimension), dtype=np.float32)
+    _gather(vectors, stored, fresh, source[[position_of[key] for key in keys]])
+    return vectors
+
+
+def _gather(into: Any, stored: Any, fresh: Any, rows: Any) -> None:
+    """`into[i] = (stored and then fresh)[rows[i]]`, in chunks of rows, without a copy of
+    the whole store in another type."""
+    count = stored.shape[0]
+    for start in range(0, len(rows), STORE_CHUNK):
+        wanted = rows[start : start + STORE_CHUNK]
+        block = into[start : start + STORE_CHUNK]
+        from_store = wanted < count
+        if from_store.all():
+            block[:] = stored[wanted]
+        else:
+            block[from_store] = stored[wanted[from_store]]
+            block[~from_store] = fresh[wanted[~from_store] - count]
 
 
 def top_k_pairs(
