@@ -5,7 +5,9 @@ corroborate or update each other, each with a kind, a score in 0..1 and one
 sentence saying why.  The review app's conflict queue and `workbench conflicts`
 call it; nothing here writes a file.
 
-Each claim is read into a frame (`workbench.matching.frames`: entities through
+Claims are read as plain facts (`workbench.matching.facts`): a warm project's
+summaries and the load index's JSON, never 100,000 models.  Each is read into a
+frame (`workbench.matching.frames`: entities through
 the project's lexicon, content words, quantity, dates, polarity) and pairs are
 compared frame to frame (`workbench.matching.scoring`).  The engine holds no
 word of any corpus: names, sides, stances that oppose and dated events come

@@ -110,6 +110,9 @@ def _stored_quantity(data: dict[str, Any]) -> QuantityFacts | None:
     )
 
 
+_NONE: tuple[str, ...] = ()
+
+
 def project_facts(project: Project) -> list[ClaimFacts]:
     """Every claim's facts, in the project's order, building no model a warm load
     deferred unless the load index cannot vouch for that claim's JSON."""
@@ -128,10 +131,10 @@ def project_facts(project: Project) -> list[ClaimFacts]:
                 continue
             try:
                 document = json.loads(data)
-                dismissed: Iterable[dict[str, Any]] = document.get("dismissed", ())
+                dismissals: Iterable[dict[str, Any]] = document.get("dismissed", ())
                 parsed[digest] = (
                     _stored_quantity(document),
-                    tuple(str(dismissal["claim"]) for dismissal in dismissed),
+                    tuple(str(dismissal["claim"]) for dismissal in dismissals),
                 )
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue  # not what the index writes: the model decides
@@ -142,7 +145,7 @@ def project_facts(project: Project) -> list[ClaimFacts]:
         if record.deferred_model and fingerprint is not None and fingerprint.digest in parsed:
             extra = parsed[fingerprint.digest]
             summary = record.summary
-            quantity, dismissed = extra if extra is not None else (None, ())
+            quantity, dismissed = extra if extra is not None else (None, _NONE)
             append(
                 ClaimFacts(
                     summary.id,

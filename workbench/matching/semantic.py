@@ -15,7 +15,8 @@ Encoding costs about 15 ms a sentence, so vectors are kept in a store in the
 cache folder (beside the claims cache; `WORKBENCH_CACHE_DIR` moves it, `off`
 disables it), keyed by a hash of the encoded text and by the model's identity:
 only new or changed statements are encoded.  The store is a numpy `.npz` read
-with `allow_pickle=False`.  A store that is corrupt, truncated, or from another
+with `allow_pickle=False`, as one float16 matrix checked and gathered in chunks
+(a dict of 100,000 rows took 1.6 s and a float32 copy of the store 400 MB).  A store that is corrupt, truncated, or from another
 model or dimension is set aside with a one-line notice and the vectors are
 encoded afresh, so it can cost time but never give a wrong pair.
 
@@ -224,8 +225,9 @@ def read_store_matrix(path: Path, identity: str, dimension: int) -> tuple[list[b
     return keys.tolist(), vectors
 
 
-def write_store(path: Path, identity: str, keys: list[bytes], vectors: Vectors) -> None:
-    """Replace the store atomically (a temporary file renamed over it)."""
+def write_store(path: Path, identity: str, keys: list[bytes], vectors: Any) -> None:
+    """Replace the store atomically (a temporary file renamed over it); `vectors` in
+    float32 or float16, stored as float16."""
     import numpy as np
 
     path.parent.mkdir(parents=True, exist_ok=True)
