@@ -17,8 +17,9 @@ disables it), keyed by a hash of the encoded text and by the model's identity:
 only new or changed statements are encoded.  The store is a numpy `.npz` read
 with `allow_pickle=False`, as one float16 matrix checked and gathered in chunks
 (a dict of 100,000 rows took 1.6 s and a float32 copy of the store 400 MB).
-A store that is corrupt, truncated, or from another model or dimension is set aside with a one-line notice and the vectors are
-encoded afresh, so it can cost time but never give a wrong pair.
+A store that is corrupt, truncated, or from another model or dimension is set
+aside with a one-line notice and the vectors are encoded afresh, so it can cost
+time but never give a wrong pair.
 
 Without the extra, `semantic_similarities` returns no pairs and a one-line
 notice saying that matching is lexical only; nothing here imports numpy or the
