@@ -382,12 +382,21 @@ def top_k_pairs(
         return {}
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
     pairs: dict[tuple[str, str], float] = {}
+    # Ids as an array and their rank in sorted order (equal ids, equal ranks): the pairs
+    # of a block are then ordered and keyed in numpy, not one by one in Python.
+    names = np.empty(count, dtype=object)
+    names[:] = list(ids)
+    rank_of = {name: rank for rank, name in enumerate(sorted(set(ids)))}
+    ranks = np.fromiter((rank_of[name] for name in ids), dtype=np.int64, count=count)
+    labels = (names, ranks)
     if count <= EXACT_LIMIT:
         everyone = np.arange(count)
         for start in range(0, count, BLOCK_ROWS):
             rows = everyone[start : start + BLOCK_ROWS]
             block = matrix[start : start + BLOCK_ROWS]  # a view: rows are in order
-            _add_neighbours(pairs, ids, block, rows, matrix, everyone, start, top_k, min_similarity)
+            _add_neighbours(
+                pairs, labels, block, rows, matrix, everyone, start, top_k, min_similarity
+            )
         return pairs
     groups, centroids = _kmeans(matrix, int(np.sqrt(count)))
     members = [np.flatnonzero(groups == group) for group in range(len(centroids))]
@@ -403,14 +412,14 @@ def top_k_pairs(
             block_rows = rows[start : start + BLOCK_ROWS]
             block = candidates[start : start + block_rows.size]  # own group first
             _add_neighbours(
-                pairs, ids, block, block_rows, candidates, columns, start, top_k, min_similarity
+                pairs, labels, block, block_rows, candidates, columns, start, top_k, min_similarity
             )
     return pairs
 
 
 def _add_neighbours(
     pairs: dict[tuple[str, str], float],
-    ids: Sequence[str],
+    labels: tuple[Any, Any],
     row_vectors: Vectors,
     rows: Any,
     candidates: Vectors,
@@ -419,7 +428,8 @@ def _add_neighbours(
     top_k: int,
     min_similarity: float,
 ) -> None:
-    """Add each row's nearest columns (not itself) to `pairs`.
+    """Add each row's nearest columns (not itself) to `pairs`, keyed by (smaller id,
+    larger id); `labels` are the ids as an object array and their ranks in sorted order.
 
     The rows are `columns[offset : offset + len(rows)]`: each row's own column is
     known without comparing ids.
@@ -434,15 +444,18 @@ def _add_neighbours(
     best = np.argpartition(scores, -keep, axis=1)[:, -keep:]
     best_scores = np.take_along_axis(scores, best, axis=1)
     row_positions, best_positions = np.nonzero(best_scores >= min_similarity)
-    firsts = rows[row_positions].tolist()
-    seconds = columns[best[row_positions, best_positions]].tolist()
-    values = np.round(best_scores[row_positions, best_positions].astype(np.float64), 4).tolist()
-    for first_index, second_index, value in zip(firsts, seconds, values, strict=True):
-        first, second = ids[first_index], ids[second_index]
-        if first < second:
-            pairs[first, second] = value
-        elif second < first:
-            pairs[second, first] = value
+    firsts = rows[row_positions]
+    seconds = columns[best[row_positions, best_positions]]
+    values = np.round(best_scores[row_positions, best_positions].astype(np.float64), 4)
+    names, ranks = labels
+    first_ranks, second_ranks = ranks[firsts], ranks[seconds]
+    differ = first_ranks != second_ranks
+    swap = (second_ranks < first_ranks)[differ]
+    firsts, seconds = firsts[differ], seconds[differ]
+    smaller = names[np.where(swap, seconds, firsts)].tolist()
+    larger = names[np.where(swap, firsts, seconds)].tolist()
+    keys = zip(smaller, larger, strict=True)
+    pairs.update(zip(keys, values[differ].tolist(), strict=True))  # a later one wins
 
 
 def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Vectors]:
