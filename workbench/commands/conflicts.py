@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator
 
     from workbench.matching import Candidate
 
@@ -98,7 +99,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     from workbench.cli import UsageError
-    from workbench.matching import match_facts
+    from workbench.matching import iter_match_facts
     from workbench.matching.facts import project_facts
     from workbench.matching.filters import FilterError, check_filter
     from workbench.project import load_project
@@ -143,7 +144,7 @@ def run(arguments: argparse.Namespace) -> int:
     # The claim records are not needed any more: released before matching, their memory
     # serves the frames (at 100,000 claims they hold 300 MB, most of the peak).
     project.claims.clear()
-    found = match_facts(
+    found: Iterator[Candidate] = iter_match_facts(
         facts,
         published,
         views=views,
@@ -154,16 +155,18 @@ def run(arguments: argparse.Namespace) -> int:
         similarities=similarities,
     )
     if by_source:
-        found = [c for c in found if wanted.accepts(c.kind, where[c.first], where[c.second])]
-    candidates = found[: arguments.limit] if arguments.limit is not None else found
+        found = (c for c in found if wanted.accepts(c.kind, where[c.first], where[c.second]))
+    candidates = islice(found, arguments.limit)
     if arguments.format == "json":
         for chunk in _json_chunks(candidates):
             sys.stdout.write(json_visible(chunk))
         sys.stdout.write("\n")
         return 0
-    for start in range(0, len(candidates), _CHUNK):
+    shown = 0
+    while batch := list(islice(candidates, _CHUNK)):
+        shown += len(batch)
         lines = []
-        for candidate in candidates[start : start + _CHUNK]:
+        for candidate in batch:
             lines.append(
                 visible(
                     f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
@@ -173,8 +176,8 @@ def run(arguments: argparse.Namespace) -> int:
             lines.append(visible(f"       {candidate.reason}"))
         lines.append("")
         sys.stdout.write("\n".join(lines))
-    noun = "candidate" if len(candidates) == 1 else "candidates"
-    print(f"{len(candidates)} {noun} among {claim_count} claims ({how}).", file=sys.stderr)
+    noun = "candidate" if shown == 1 else "candidates"
+    print(f"{shown} {noun} among {claim_count} claims ({how}).", file=sys.stderr)
     return 0
 
 
@@ -182,24 +185,24 @@ _CHUNK = 2048
 """Candidates written per call: 300,000 of them at 100,000 claims."""
 
 
-def _json_chunks(candidates: Sequence[Candidate]) -> Iterator[str]:
+def _json_chunks(candidates: Iterable[Candidate]) -> Iterator[str]:
     """The candidates as `json.dumps(rows, ensure_ascii=False, indent=2)` writes them,
     byte for byte, in chunks: with `indent` the standard library encodes in Python
     (3.4 s for 300,000 candidates), while here each string goes through its C encoder
     (`encode_basestring`, what `dumps` uses for a string with `ensure_ascii=False`) and
     each score through `float.__repr__` (what it uses for a float)."""
-    if not candidates:
-        yield "[]"
-        return
     from json.encoder import encode_basestring as quoted
 
-    for start in range(0, len(candidates), _CHUNK):
+    remaining = iter(candidates)
+    first = True
+    while chunk := list(islice(remaining, _CHUNK)):
         rows = [
             f'  {{\n    "first": {quoted(c.first)},\n    "second": {quoted(c.second)},'
             f'\n    "kind": {quoted(c.kind)},\n    "score": {float.__repr__(c.score)},'
             f'\n    "suggested_relation": {quoted(c.suggested_relation)},'
             f'\n    "reason": {quoted(c.reason)}\n  }}'
-            for c in candidates[start : start + _CHUNK]
+            for c in chunk
         ]
-        yield ("[\n" if start == 0 else ",\n") + ",\n".join(rows)
-    yield "\n]"
+        yield ("[\n" if first else ",\n") + ",\n".join(rows)
+        first = False
+    yield "[]" if first else "\n]"

@@ -10,6 +10,7 @@ from workbench.matching.engine import (
     Candidate,
     MatchSettings,
     find_candidates,
+    iter_match_facts,
     match_claims,
     match_facts,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "Candidate",
     "MatchSettings",
     "find_candidates",
+    "iter_match_facts",
     "match_claims",
     "match_facts",
 ]

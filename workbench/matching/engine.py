@@ -52,7 +52,9 @@ __all__ = [
     "Candidate",
     "MatchSettings",
     "find_candidates",
+    "iter_match_facts",
     "match_claims",
+    "match_facts",
 ]
 
 KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(CandidateKind))
@@ -198,11 +200,46 @@ def match_facts(
 ) -> list[Candidate]:
     """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
     `find_candidates` reads a project without building its models."""
+    with _collector_paused(settings.pause_collector):
+        return list(
+            iter_match_facts(
+                claims,
+                published,
+                views=views,
+                lexicon=lexicon,
+                kinds=kinds,
+                topic=topic,
+                limit=limit,
+                respect_recorded=respect_recorded,
+                exhaustive=exhaustive,
+                similarities=similarities,
+                settings=settings,
+            )
+        )
+
+
+def iter_match_facts(
+    claims: Sequence[ClaimFacts],
+    published: Mapping[str, dt.date] | None = None,
+    *,
+    views: Mapping[str, str] | None = None,
+    lexicon: Lexicon | None = None,
+    kinds: Collection[str] | None = None,
+    topic: str | None = None,
+    limit: int | None = None,
+    respect_recorded: bool = True,
+    exhaustive: bool = False,
+    similarities: Similarities | None = None,
+    settings: MatchSettings = DEFAULT_SETTINGS,
+) -> Iterator[Candidate]:
+    """`match_facts`, its candidates made one at a time as they are taken (best first):
+    every pair is scored before the first comes, but `workbench conflicts` writes each
+    as it comes rather than holding 300,000 of them with their reasons."""
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     with _collector_paused(settings.pause_collector):
-        found = _match(
+        chosen = _match(
             claims,
             published or {},
             views or {},
@@ -215,7 +252,17 @@ def match_facts(
             settings=settings,
             limit=limit,
         )
-    return found
+    return _candidates(chosen, settings.pause_collector)
+
+
+def _candidates(chosen: list[_Found | None], pause: bool) -> Iterator[Candidate]:
+    """The chosen pairs as candidates: only those taken get their reason written (most
+    of the cost of one), and each pair is let go once its candidate exists."""
+    with _collector_paused(pause):
+        for position, item in enumerate(chosen):
+            assert item is not None
+            chosen[position] = None
+            yield _candidate(*item)
 
 
 @contextmanager
@@ -244,7 +291,8 @@ def _match(
     similarities: Similarities | None,
     settings: MatchSettings,
     limit: int | None,
-) -> list[Candidate]:
+) -> list[_Found | None]:
+    """The pairs to propose, best first, as `_candidate` takes them."""
     index = LexiconIndex(lexicon)
     reader = FrameReader(index)
     frames = [
@@ -260,17 +308,21 @@ def _match(
         approximate_tolerance=settings.approximate_tolerance,
     )
     excluded = _recorded(claims) if respect_recorded else set()
-    position_of = {frame.claim_id: frame.index for frame in frames}
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)
+    for frame in frames:
+        frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
     if similarities:
+        position_of = {frame.claim_id: frame.index for frame in frames}
         for (left, right), _ in similarities.items():
             i, j = position_of.get(left), position_of.get(right)
             if i is not None and j is not None and i != j:
                 codes.add(min(i, j) * n + max(i, j))
     found: list[_Found] = []
     minimum = settings.min_score
-    for code in sorted(codes):
+    ordered = sorted(codes)
+    del codes  # the set is three times the size of the sorted list
+    for code in ordered:
         i, j = divmod(code, n)
         a, b = frames[i], frames[j]
         if a.claim_id == b.claim_id:
@@ -290,16 +342,7 @@ def _match(
         score = round(min(1.0, best.score), 3)
         found.append((-score, first.claim_id, second.claim_id, best.kind, a, b, best))
     found.sort(key=itemgetter(0, 1, 2, 3))
-    chosen: list[_Found | None] = list(_keep_best_per_claim(found, settings.per_claim)[:limit])
-    del found
-    # Only the candidates returned get their reason written (most of the cost of one), and
-    # each pair is let go once its candidate exists, so the two lists never both peak.
-    candidates: list[Candidate] = []
-    for position, item in enumerate(chosen):
-        assert item is not None
-        candidates.append(_candidate(*item))
-        chosen[position] = None
-    return candidates
+    return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
 
 def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
