@@ -34,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -63,9 +63,10 @@ KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(Cand
 Similarities = Mapping[tuple[str, str], float]
 """Cosine similarity of claim pairs, keyed by (smaller id, larger id)."""
 
-_Found = tuple[float, str, str, str, Frame, Frame, Scored]
+_Found = tuple[float, str, str, str, Frame, Frame, str, str | Callable[[], str]]
 """A pair that makes a candidate: minus its score, first id, second id, kind (the sort
-key), then its frames and how it scored; only the kept ones become `Candidate`s."""
+key), then its frames, relation and reason (`Scored`'s, without the object: 300,000 of
+these live until the end); only the kept ones become `Candidate`s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +341,9 @@ def _match(
             continue
         first, second = (b, a) if best.relation == "updates" and not best.newer_first else (a, b)
         score = round(min(1.0, best.score), 3)
-        found.append((-score, first.claim_id, second.claim_id, best.kind, a, b, best))
+        found.append(
+            (-score, first.claim_id, second.claim_id, best.kind, a, b, best.relation, best.reason)
+        )
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
@@ -362,16 +365,23 @@ _RelationName = Literal["contradicts", "supports", "same-fact", "updates"]
 
 
 def _candidate(
-    negative_score: float, first: str, second: str, kind: str, a: Frame, b: Frame, best: Scored
+    negative_score: float,
+    first: str,
+    second: str,
+    kind: str,
+    a: Frame,
+    b: Frame,
+    relation: str,
+    said: str | Callable[[], str],
 ) -> Candidate:
-    reason = (best.reason if isinstance(best.reason, str) else best.reason()) + _where(a, b)
+    reason = (said if isinstance(said, str) else said()) + _where(a, b)
     return Candidate(
         first,
         second,
         cast(_KindName, kind),
         -negative_score,
         reason,
-        cast(_RelationName, best.relation),
+        cast(_RelationName, relation),
         a.source_id == b.source_id,
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from sys import intern
 from typing import Any, NamedTuple
 
 from workbench.models import Claim
@@ -151,9 +152,9 @@ def project_facts(project: Project) -> list[ClaimFacts]:
                     summary.id,
                     summary.statement,
                     summary.quote,
-                    summary.source_id,
-                    summary.topic,
-                    summary.stance,
+                    intern(summary.source_id),  # a few values, each a new string per row
+                    intern(summary.topic),
+                    intern(summary.stance),
                     quantity,
                     summary.related + dismissed,
                 )
