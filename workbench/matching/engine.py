@@ -393,8 +393,17 @@ def _where(a: Frame, b: Frame) -> str:
         return f"; both in {a.source_id}"
     if a.published and b.published and a.published != b.published:
         older, newer = min(a.published, b.published), max(a.published, b.published)
-        return f"; two sources ({older.isoformat()} / {newer.isoformat()})"
+        found = _two_sources.get((older, newer))
+        if found is None:
+            found = _two_sources[older, newer] = (
+                f"; two sources ({older.isoformat()} / {newer.isoformat()})"
+            )
+        return found
     return "; two sources"
+
+
+_two_sources: dict[tuple[dt.date, dt.date], str] = {}
+"""The end of a reason for two sources' publication dates (a project has few of them)."""
 
 
 def _keep_best_per_claim(found: list[_Found], per_claim: int) -> list[_Found]:

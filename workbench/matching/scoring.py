@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 
 from workbench.matching.frames import Amount, Frame, FrameReader, Period
 from workbench.numbers import format_value, parse_numbers
@@ -81,13 +83,9 @@ class Weights:
     """Inverse document frequencies of words and entities over the corpus."""
 
     def __init__(self, frames: list[Frame]) -> None:
-        words: dict[str, int] = {}
-        entities: dict[str, int] = {}
-        for frame in frames:
-            for word in frame.words:
-                words[word] = words.get(word, 0) + 1
-            for name in frame.entities:
-                entities[name] = entities.get(name, 0) + 1
+        # Counted in C (`Counter` over a chain): the same counts, keys in the same order.
+        words: dict[str, int] = dict(Counter(chain.from_iterable(f.words for f in frames)))
+        entities: dict[str, int] = dict(Counter(chain.from_iterable(f.entities for f in frames)))
         total = max(len(frames), 1)
         self.total = total
         self.word_df = words
