@@ -7,9 +7,11 @@
 
 The findings per claim are printed for each size: blocking must not lose pairs
 as the corpus grows (each claim keeps its best `per_claim` partners, so the
-figure should hold steady).  `--cli` also runs `workbench conflicts` as a user
-does, in a fresh process with a warm claim cache, and reports its wall time and
-peak memory (the whole process: loading the project included).  The collector
+figure should hold steady).  `--cli` also runs `workbench conflicts --lexical-only` as a
+user does, in a fresh process with a warm claim cache, and reports its wall
+time, CPU time and peak memory (the whole process: loading the project
+included) and its findings per claim (`bench.bench_semantic` times the
+semantic proposer).  The collector
 row times the largest size with the cyclic garbage collector paused (the
 default) and running, the row that keeps `MatchSettings.pause_collector`.
 
@@ -150,9 +152,12 @@ _MEASURED = (
     "    except OSError:\n"
     "        pass\n"
     "    print(f'peak-kib {peak}', file=sys.stderr)\n"
+    "    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "    print(f'cpu-s {usage.ru_utime + usage.ru_stime:.2f}', file=sys.stderr)\n"
 )
 """`python -m workbench ...` that reports its own peak resident memory on exit (VmHWM
-where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory)."""
+where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory), and
+its CPU seconds: a wall time well above them is a busy machine or waiting on the disk."""
 
 
 def cli_runs(sizes: Sequence[int]) -> None:
@@ -161,13 +166,13 @@ def cli_runs(sizes: Sequence[int]) -> None:
     import tempfile
 
     print("workbench conflicts --format json, fresh process, warm claim cache:")
-    print(f"{'claims':>9} {'wall s':>8} {'peak MB':>8}  candidates")
+    print(f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'per claim':>9}  candidates")
     with tempfile.TemporaryDirectory() as cache:
         environment = {**os.environ, "WORKBENCH_CACHE_DIR": cache}
         for count in sizes:
             root = make_corpus(count)
             command = [sys.executable, "-c", _MEASURED, "conflicts", "--root", str(root)]
-            command += ["--format", "json"]
+            command += ["--format", "json", "--lexical-only"]  # bench_semantic has the other
             subprocess.run(command, env=environment, capture_output=True, check=False)
             started = time.perf_counter()
             done = subprocess.run(
@@ -176,8 +181,13 @@ def cli_runs(sizes: Sequence[int]) -> None:
             wall = time.perf_counter() - started
             peak = [line for line in done.stderr.splitlines() if line.startswith("peak-kib ")]
             megabytes = int(peak[-1].split()[1]) / 1024 if peak else float("nan")
+            cpu_lines = [line for line in done.stderr.splitlines() if line.startswith("cpu-s ")]
+            cpu = float(cpu_lines[-1].split()[1]) if cpu_lines else float("nan")
             found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
-            print(f"{count:>9,} {wall:>8.2f} {megabytes:>8.0f}  {found:,}")
+            print(
+                f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {megabytes:>8.0f} {found / count:>9.3f}"
+                f"  {found:,}"
+            )
 
 
 def cdist_baseline(count: int) -> float:

@@ -85,6 +85,11 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
         "from workbench.cli import main\n"
         "code = main(sys.argv[1:])\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"  # a forked child's ru_maxrss starts at this bench's own memory
+        "    with open('/proc/self/status') as status:\n"
+        "        peak = [int(l.split()[1]) for l in status if l.startswith('VmHWM:')][0]\n"
+        "except (OSError, IndexError):\n"
+        "    pass\n"
         "print(peak, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )

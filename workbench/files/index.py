@@ -44,6 +44,7 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -462,6 +463,43 @@ class LoadIndex:
         self._prefetched = {}
         with self._lock:
             self.close()
+
+    def iter_claim_json(self, digests: Collection[str]) -> Iterator[tuple[str, bytes]]:
+        """(file digest, validated JSON) of each row whose file digest is in `digests`
+        and whose JSON checks out, read in batches and never all held at once.
+
+        For readers that want a few fields of every claim as plain data (the
+        matching engine) rather than 100,000 models; a file digest names the very
+        bytes a record was loaded from, so a row rewritten meanwhile is left out
+        (its reader then builds that record's model, from the file if need be).
+        Yields nothing if the index cannot be read.
+        """
+        if not self.usable:
+            return
+        query = (
+            "SELECT files.digest, files.json_digest, claim_json.json FROM files"
+            " JOIN claim_json ON claim_json.id = files.id WHERE files.json_digest IS NOT NULL"
+        )
+        try:
+            with self._lock:
+                cursor = self._connect().execute(query)
+            while True:
+                with self._lock:
+                    batch = cursor.fetchmany(2048)
+                if not batch:
+                    break
+                for digest, json_digest, data in batch:
+                    if (
+                        digest in digests
+                        and isinstance(data, bytes)
+                        and _json_check(data) == json_digest
+                    ):
+                        yield digest, data
+        except sqlite3.Error:
+            return
+        finally:
+            with self._lock:
+                self.close()
 
 
 def _problems_json(problems: list[Problem]) -> str | None:

@@ -10,7 +10,9 @@ from workbench.matching.engine import (
     Candidate,
     MatchSettings,
     find_candidates,
+    iter_match_facts,
     match_claims,
+    match_facts,
 )
 
 __all__ = [
@@ -19,5 +21,7 @@ __all__ = [
     "Candidate",
     "MatchSettings",
     "find_candidates",
+    "iter_match_facts",
     "match_claims",
+    "match_facts",
 ]

@@ -5,7 +5,9 @@ corroborate or update each other, each with a kind, a score in 0..1 and one
 sentence saying why.  The review app's conflict queue and `workbench conflicts`
 call it; nothing here writes a file.
 
-Each claim is read into a frame (`workbench.matching.frames`: entities through
+Claims are read as plain facts (`workbench.matching.facts`): a warm project's
+summaries and the load index's JSON, never 100,000 models.  Each is read into a
+frame (`workbench.matching.frames`: entities through
 the project's lexicon, content words, quantity, dates, polarity) and pairs are
 compared frame to frame (`workbench.matching.scoring`).  The engine holds no
 word of any corpus: names, sides, stances that oppose and dated events come
@@ -32,12 +34,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal, cast, get_args
 
+from workbench.matching.facts import ClaimFacts, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
 from workbench.matching.scoring import Comparer, Scored
 from workbench.models import CandidateKind, Claim, Lexicon
@@ -49,7 +52,9 @@ __all__ = [
     "Candidate",
     "MatchSettings",
     "find_candidates",
+    "iter_match_facts",
     "match_claims",
+    "match_facts",
 ]
 
 KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(CandidateKind))
@@ -58,9 +63,10 @@ KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(Cand
 Similarities = Mapping[tuple[str, str], float]
 """Cosine similarity of claim pairs, keyed by (smaller id, larger id)."""
 
-_Found = tuple[float, str, str, str, Frame, Frame, Scored]
+_Found = tuple[float, str, str, str, Frame, Frame, str, str | Callable[[], str]]
 """A pair that makes a candidate: minus its score, first id, second id, kind (the sort
-key), then its frames and how it scored; only the kept ones become `Candidate`s."""
+key), then its frames, relation and reason (`Scored`'s, without the object: 300,000 of
+these live until the end); only the kept ones become `Candidate`s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +136,8 @@ def find_candidates(
     """
     published = {key: record.source.published for key, record in project.sources.items()}
     views = {key: record.source.view for key, record in project.sources.items()}
-    return match_claims(
-        list(project.iter_claims()),
+    return match_facts(
+        project_facts(project),
         published,
         views=views,
         lexicon=project.settings.lexicon,
@@ -164,11 +170,77 @@ def match_claims(
     (the quality benchmark measures recall that way); `exhaustive=True`
     compares every pair whatever the budget (quadratic: for tests and samples).
     """
+    return match_facts(
+        [facts_of(claim) for claim in claims],
+        published,
+        views=views,
+        lexicon=lexicon,
+        kinds=kinds,
+        topic=topic,
+        limit=limit,
+        respect_recorded=respect_recorded,
+        exhaustive=exhaustive,
+        similarities=similarities,
+        settings=settings,
+    )
+
+
+def match_facts(
+    claims: Sequence[ClaimFacts],
+    published: Mapping[str, dt.date] | None = None,
+    *,
+    views: Mapping[str, str] | None = None,
+    lexicon: Lexicon | None = None,
+    kinds: Collection[str] | None = None,
+    topic: str | None = None,
+    limit: int | None = None,
+    respect_recorded: bool = True,
+    exhaustive: bool = False,
+    similarities: Similarities | None = None,
+    settings: MatchSettings = DEFAULT_SETTINGS,
+) -> list[Candidate]:
+    """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
+    `find_candidates` reads a project without building its models."""
+    with _collector_paused(settings.pause_collector):
+        return list(
+            iter_match_facts(
+                claims,
+                published,
+                views=views,
+                lexicon=lexicon,
+                kinds=kinds,
+                topic=topic,
+                limit=limit,
+                respect_recorded=respect_recorded,
+                exhaustive=exhaustive,
+                similarities=similarities,
+                settings=settings,
+            )
+        )
+
+
+def iter_match_facts(
+    claims: Sequence[ClaimFacts],
+    published: Mapping[str, dt.date] | None = None,
+    *,
+    views: Mapping[str, str] | None = None,
+    lexicon: Lexicon | None = None,
+    kinds: Collection[str] | None = None,
+    topic: str | None = None,
+    limit: int | None = None,
+    respect_recorded: bool = True,
+    exhaustive: bool = False,
+    similarities: Similarities | None = None,
+    settings: MatchSettings = DEFAULT_SETTINGS,
+) -> Iterator[Candidate]:
+    """`match_facts`, its candidates made one at a time as they are taken (best first):
+    every pair is scored before the first comes, but `workbench conflicts` writes each
+    as it comes rather than holding 300,000 of them with their reasons."""
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     with _collector_paused(settings.pause_collector):
-        found = _match(
+        chosen = _match(
             claims,
             published or {},
             views or {},
@@ -179,8 +251,19 @@ def match_claims(
             exhaustive=exhaustive,
             similarities=similarities,
             settings=settings,
+            limit=limit,
         )
-    return found[:limit] if limit is not None else found
+    return _candidates(chosen, settings.pause_collector)
+
+
+def _candidates(chosen: list[_Found | None], pause: bool) -> Iterator[Candidate]:
+    """The chosen pairs as candidates: only those taken get their reason written (most
+    of the cost of one), and each pair is let go once its candidate exists."""
+    with _collector_paused(pause):
+        for position, item in enumerate(chosen):
+            assert item is not None
+            chosen[position] = None
+            yield _candidate(*item)
 
 
 @contextmanager
@@ -197,7 +280,7 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 
 def _match(
-    claims: Sequence[Claim],
+    claims: Sequence[ClaimFacts],
     published: Mapping[str, dt.date],
     views: Mapping[str, str],
     lexicon: Lexicon,
@@ -208,11 +291,15 @@ def _match(
     exhaustive: bool,
     similarities: Similarities | None,
     settings: MatchSettings,
-) -> list[Candidate]:
+    limit: int | None,
+) -> list[_Found | None]:
+    """The pairs to propose, best first, as `_candidate` takes them."""
     index = LexiconIndex(lexicon)
     reader = FrameReader(index)
     frames = [
-        reader.read(position, claim, published.get(claim.source.id), views.get(claim.source.id, ""))
+        reader.read_facts(
+            position, claim, published.get(claim.source_id), views.get(claim.source_id, "")
+        )
         for position, claim in enumerate(claims)
     ]
     comparer = Comparer(
@@ -222,17 +309,21 @@ def _match(
         approximate_tolerance=settings.approximate_tolerance,
     )
     excluded = _recorded(claims) if respect_recorded else set()
-    position_of = {frame.claim_id: frame.index for frame in frames}
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)
+    for frame in frames:
+        frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
     if similarities:
+        position_of = {frame.claim_id: frame.index for frame in frames}
         for (left, right), _ in similarities.items():
             i, j = position_of.get(left), position_of.get(right)
             if i is not None and j is not None and i != j:
                 codes.add(min(i, j) * n + max(i, j))
     found: list[_Found] = []
     minimum = settings.min_score
-    for code in sorted(codes):
+    ordered = sorted(codes)
+    del codes  # the set is three times the size of the sorted list
+    for code in ordered:
         i, j = divmod(code, n)
         a, b = frames[i], frames[j]
         if a.claim_id == b.claim_id:
@@ -250,10 +341,11 @@ def _match(
             continue
         first, second = (b, a) if best.relation == "updates" and not best.newer_first else (a, b)
         score = round(min(1.0, best.score), 3)
-        found.append((-score, first.claim_id, second.claim_id, best.kind, a, b, best))
+        found.append(
+            (-score, first.claim_id, second.claim_id, best.kind, a, b, best.relation, best.reason)
+        )
     found.sort(key=itemgetter(0, 1, 2, 3))
-    kept = _keep_best_per_claim(found, settings.per_claim)
-    return [_candidate(*item) for item in kept]
+    return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
 
 def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
@@ -273,16 +365,23 @@ _RelationName = Literal["contradicts", "supports", "same-fact", "updates"]
 
 
 def _candidate(
-    negative_score: float, first: str, second: str, kind: str, a: Frame, b: Frame, best: Scored
+    negative_score: float,
+    first: str,
+    second: str,
+    kind: str,
+    a: Frame,
+    b: Frame,
+    relation: str,
+    said: str | Callable[[], str],
 ) -> Candidate:
-    reason = (best.reason if isinstance(best.reason, str) else best.reason()) + _where(a, b)
+    reason = (said if isinstance(said, str) else said()) + _where(a, b)
     return Candidate(
         first,
         second,
         cast(_KindName, kind),
         -negative_score,
         reason,
-        cast(_RelationName, best.relation),
+        cast(_RelationName, relation),
         a.source_id == b.source_id,
     )
 
@@ -294,8 +393,17 @@ def _where(a: Frame, b: Frame) -> str:
         return f"; both in {a.source_id}"
     if a.published and b.published and a.published != b.published:
         older, newer = min(a.published, b.published), max(a.published, b.published)
-        return f"; two sources ({older.isoformat()} / {newer.isoformat()})"
+        found = _two_sources.get((older, newer))
+        if found is None:
+            found = _two_sources[older, newer] = (
+                f"; two sources ({older.isoformat()} / {newer.isoformat()})"
+            )
+        return found
     return "; two sources"
+
+
+_two_sources: dict[tuple[dt.date, dt.date], str] = {}
+"""The end of a reason for two sources' publication dates (a project has few of them)."""
 
 
 def _keep_best_per_claim(found: list[_Found], per_claim: int) -> list[_Found]:
@@ -316,12 +424,10 @@ def _keep_best_per_claim(found: list[_Found], per_claim: int) -> list[_Found]:
     return kept
 
 
-def _recorded(claims: Sequence[Claim]) -> set[tuple[str, str]]:
+def _recorded(claims: Sequence[ClaimFacts]) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for claim in claims:
-        for other in [relation.claim for relation in claim.relations] + [
-            dismissal.claim for dismissal in claim.dismissed
-        ]:
+        for other in claim.recorded:
             pairs.add((claim.id, other) if claim.id < other else (other, claim.id))
     return pairs
 

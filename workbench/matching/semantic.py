@@ -15,9 +15,11 @@ Encoding costs about 15 ms a sentence, so vectors are kept in a store in the
 cache folder (beside the claims cache; `WORKBENCH_CACHE_DIR` moves it, `off`
 disables it), keyed by a hash of the encoded text and by the model's identity:
 only new or changed statements are encoded.  The store is a numpy `.npz` read
-with `allow_pickle=False`.  A store that is corrupt, truncated, or from another
-model or dimension is set aside with a one-line notice and the vectors are
-encoded afresh, so it can cost time but never give a wrong pair.
+with `allow_pickle=False`, as one float16 matrix checked and gathered in chunks
+(a dict of 100,000 rows took 1.6 s and a float32 copy of the store 400 MB).
+A store that is corrupt, truncated, or from another model or dimension is set
+aside with a one-line notice and the vectors are encoded afresh, so it can cost
+time but never give a wrong pair.
 
 Without the extra, `semantic_similarities` returns no pairs and a one-line
 notice saying that matching is lexical only; nothing here imports numpy or the
@@ -184,13 +186,26 @@ def read_store(path: Path, identity: str, dimension: int) -> dict[bytes, Vectors
     """The vectors of a store by text key; raises StoreError if it cannot be trusted."""
     import numpy as np
 
+    keys, rows = read_store_matrix(path, identity, dimension)
+    return {key: rows[index].astype(np.float32) for index, key in enumerate(keys)}
+
+
+STORE_CHUNK = 8192
+"""Rows checked or copied at a time: a float32 temporary of 100,000 x 512 is 200 MB."""
+
+
+def read_store_matrix(path: Path, identity: str, dimension: int) -> tuple[list[bytes], Any]:
+    """The store's keys and its vectors as one float16 matrix (as stored, row by key);
+    raises StoreError if it cannot be trusted.  No empty store: `([], 0 x dimension)`."""
+    import numpy as np
+
     try:
         with np.load(path, allow_pickle=False) as archive:
             model = str(archive["model"])
             keys = archive["keys"]
             vectors = archive["vectors"]
     except FileNotFoundError:
-        return {}
+        return [], np.zeros((0, dimension), dtype=np.float16)
     except Exception as error:  # a truncated zip, a missing array, an object array
         raise StoreError(f"unreadable ({type(error).__name__})") from None
     if model != identity:
@@ -199,17 +214,21 @@ def read_store(path: Path, identity: str, dimension: int) -> dict[bytes, Vectors
         raise StoreError(f"vectors of shape {vectors.shape}, not (n, {dimension})")
     if keys.ndim != 1 or keys.shape[0] != vectors.shape[0] or keys.dtype != np.dtype("S32"):
         raise StoreError("keys do not match the vectors")
-    rows = vectors.astype(np.float32)
-    if rows.size and (
-        not np.isfinite(rows).all()
-        or float(np.abs(np.linalg.norm(rows, axis=1) - 1.0).max()) > 0.01
-    ):
-        raise StoreError("vectors that are not unit length")
-    return {bytes(key): rows[index] for index, key in enumerate(keys.tolist())}
+    if vectors.dtype.kind != "f":
+        raise StoreError(f"vectors of type {vectors.dtype}, not floats")
+    for start in range(0, vectors.shape[0], STORE_CHUNK):
+        rows = vectors[start : start + STORE_CHUNK].astype(np.float32)
+        if (
+            not np.isfinite(rows).all()
+            or float(np.abs(np.linalg.norm(rows, axis=1) - 1.0).max()) > 0.01
+        ):
+            raise StoreError("vectors that are not unit length")
+    return keys.tolist(), vectors
 
 
-def write_store(path: Path, identity: str, keys: list[bytes], vectors: Vectors) -> None:
-    """Replace the store atomically (a temporary file renamed over it)."""
+def write_store(path: Path, identity: str, keys: list[bytes], vectors: Any) -> None:
+    """Replace the store atomically (a temporary file renamed over it); `vectors` in
+    float32 or float16, stored as float16."""
     import numpy as np
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -282,20 +301,22 @@ def claim_vectors(
 
     identity, dimension = encoder.identity, encoder.dimension
     path = store_path(root, identity)
-    stored: dict[bytes, Vectors] = {}
+    stored_keys: list[bytes] = []
+    stored: Any = np.zeros((0, dimension), dtype=np.float16)
     if path is not None:
         try:
-            stored = read_store(path, identity, dimension)
+            stored_keys, stored = read_store_matrix(path, identity, dimension)
         except StoreError as error:
             result.notices.append(
                 f"vector store {path} set aside: {error}; encoding the statements afresh"
             )
+    stored_row = {key: row for row, key in enumerate(stored_keys)}
     keys = [text_key(text) for text in texts]
     position_of: dict[bytes, int] = {}
     for key in keys:
         position_of.setdefault(key, len(position_of))
     unique = list(position_of)
-    missing = [key for key in unique if key not in stored]
+    missing = [key for key in unique if key not in stored_row]
     text_of = dict(zip(keys, texts, strict=True))
     if progress is None:
         progress = sys.stderr.isatty()
@@ -303,16 +324,41 @@ def claim_vectors(
     fresh = _encode(encoder, [text_of[key] for key in missing], printer)
     result.encoded = len(missing)
     result.reused = len(unique) - len(missing)
-    table = np.zeros((len(unique), dimension), dtype=np.float32)
+    # Each unique text's row: stored rows by index, fresh ones after them.
     fresh_row = {key: row for row, key in enumerate(missing)}
-    for row, key in enumerate(unique):
-        table[row] = fresh[fresh_row[key]] if key in fresh_row else stored[key]
-    if path is not None and (missing or len(stored) != len(unique)):
+    source = np.array(
+        [
+            stored_row[key] if key in stored_row else stored.shape[0] + fresh_row[key]
+            for key in unique
+        ],
+        dtype=np.int64,
+    )
+    if path is not None and (missing or len(stored_keys) != len(unique)):
+        table = np.empty((len(unique), dimension), dtype=np.float16)
+        _gather(table, stored, fresh, source)
         try:
             write_store(path, identity, unique, table)
         except OSError as error:
             result.notices.append(f"vector store {path} not written: {error.strerror or error}")
-    return table[[position_of[key] for key in keys]]
+        del table
+    vectors = np.empty((len(keys), dimension), dtype=np.float32)
+    _gather(vectors, stored, fresh, source[[position_of[key] for key in keys]])
+    return vectors
+
+
+def _gather(into: Any, stored: Any, fresh: Any, rows: Any) -> None:
+    """`into[i] = (stored and then fresh)[rows[i]]`, in chunks of rows, without a copy of
+    the whole store in another type."""
+    count = stored.shape[0]
+    for start in range(0, len(rows), STORE_CHUNK):
+        wanted = rows[start : start + STORE_CHUNK]
+        block = into[start : start + STORE_CHUNK]
+        from_store = wanted < count
+        if from_store.all():
+            block[:] = stored[wanted]
+        else:
+            block[from_store] = stored[wanted[from_store]]
+            block[~from_store] = fresh[wanted[~from_store] - count]
 
 
 def top_k_pairs(
@@ -336,12 +382,21 @@ def top_k_pairs(
         return {}
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
     pairs: dict[tuple[str, str], float] = {}
+    # Ids as an array and their rank in sorted order (equal ids, equal ranks): the pairs
+    # of a block are then ordered and keyed in numpy, not one by one in Python.
+    names = np.empty(count, dtype=object)
+    names[:] = list(ids)
+    rank_of = {name: rank for rank, name in enumerate(sorted(set(ids)))}
+    ranks = np.fromiter((rank_of[name] for name in ids), dtype=np.int64, count=count)
+    labels = (names, ranks)
     if count <= EXACT_LIMIT:
         everyone = np.arange(count)
         for start in range(0, count, BLOCK_ROWS):
             rows = everyone[start : start + BLOCK_ROWS]
             block = matrix[start : start + BLOCK_ROWS]  # a view: rows are in order
-            _add_neighbours(pairs, ids, block, rows, matrix, everyone, start, top_k, min_similarity)
+            _add_neighbours(
+                pairs, labels, block, rows, matrix, everyone, start, top_k, min_similarity
+            )
         return pairs
     groups, centroids = _kmeans(matrix, int(np.sqrt(count)))
     members = [np.flatnonzero(groups == group) for group in range(len(centroids))]
@@ -357,14 +412,14 @@ def top_k_pairs(
             block_rows = rows[start : start + BLOCK_ROWS]
             block = candidates[start : start + block_rows.size]  # own group first
             _add_neighbours(
-                pairs, ids, block, block_rows, candidates, columns, start, top_k, min_similarity
+                pairs, labels, block, block_rows, candidates, columns, start, top_k, min_similarity
             )
     return pairs
 
 
 def _add_neighbours(
     pairs: dict[tuple[str, str], float],
-    ids: Sequence[str],
+    labels: tuple[Any, Any],
     row_vectors: Vectors,
     rows: Any,
     candidates: Vectors,
@@ -373,7 +428,8 @@ def _add_neighbours(
     top_k: int,
     min_similarity: float,
 ) -> None:
-    """Add each row's nearest columns (not itself) to `pairs`.
+    """Add each row's nearest columns (not itself) to `pairs`, keyed by (smaller id,
+    larger id); `labels` are the ids as an object array and their ranks in sorted order.
 
     The rows are `columns[offset : offset + len(rows)]`: each row's own column is
     known without comparing ids.
@@ -388,15 +444,18 @@ def _add_neighbours(
     best = np.argpartition(scores, -keep, axis=1)[:, -keep:]
     best_scores = np.take_along_axis(scores, best, axis=1)
     row_positions, best_positions = np.nonzero(best_scores >= min_similarity)
-    firsts = rows[row_positions].tolist()
-    seconds = columns[best[row_positions, best_positions]].tolist()
-    values = np.round(best_scores[row_positions, best_positions].astype(np.float64), 4).tolist()
-    for first_index, second_index, value in zip(firsts, seconds, values, strict=True):
-        first, second = ids[first_index], ids[second_index]
-        if first < second:
-            pairs[first, second] = value
-        elif second < first:
-            pairs[second, first] = value
+    firsts = rows[row_positions]
+    seconds = columns[best[row_positions, best_positions]]
+    values = np.round(best_scores[row_positions, best_positions].astype(np.float64), 4)
+    names, ranks = labels
+    first_ranks, second_ranks = ranks[firsts], ranks[seconds]
+    differ = first_ranks != second_ranks
+    swap = (second_ranks < first_ranks)[differ]
+    firsts, seconds = firsts[differ], seconds[differ]
+    smaller = names[np.where(swap, seconds, firsts)].tolist()
+    larger = names[np.where(swap, firsts, seconds)].tolist()
+    keys = zip(smaller, larger, strict=True)
+    pairs.update(zip(keys, values[differ].tolist(), strict=True))  # a later one wins
 
 
 def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Vectors]:
