@@ -40,6 +40,7 @@ def test_a_warm_load_gives_the_facts_of_the_models_without_building_them(
     expected = [facts_of(claim) for claim in load_project(repo_copy, use_cache=False).iter_claims()]
     assert any(facts.quantity is not None for facts in expected)
     assert any(f.quantity and f.quantity.low != f.quantity.high for f in expected)
+    assert {f.quantity.bound for f in expected if f.quantity} == {None, "upper", "lower"}
     assert any(len(facts.recorded) for facts in expected)
     load_project(repo_copy)  # fills the load index
     warm = load_project(repo_copy)

@@ -35,6 +35,8 @@ class QuantityFacts(NamedTuple):
     period: str
     scope: str
     approximate: bool
+    bound: str | None = None
+    """`upper` ("less than 10%"), `lower` ("more than 300") or None: `models.Quantity.bound`."""
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -68,6 +70,7 @@ def _quantity(claim: Claim) -> QuantityFacts | None:
         quantity.period,
         quantity.scope,
         quantity.approximate,
+        quantity.bound,
     )
 
 
@@ -108,6 +111,7 @@ def _stored_quantity(data: dict[str, Any]) -> QuantityFacts | None:
         found.get("period", ""),
         found.get("scope", ""),
         bool(found.get("approximate", False)),
+        found.get("bound"),
     )
 
 
