@@ -11,6 +11,12 @@ Files edited behind the app's back are noticed by a poll in a worker thread
 (see `DiskWatch`): the claims on screen are checked every tick, the rest in a
 rolling sweep, so a tick costs a few thousand `stat` calls even at 100,000
 claims.
+
+`workbench review` starts from the claims as the load index last saw them
+(`load_project_unchecked`), so the list is drawn without a `stat` of every
+file; right after that first paint a worker checks every file against its row
+(`check_unchecked`) and the claims that changed are put in place and redrawn.
+The poll starts once that check is in.
 """
 
 from __future__ import annotations
@@ -36,7 +42,13 @@ from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
 from workbench.problems import Problem
-from workbench.project import Project
+from workbench.project import (
+    CheckedClaims,
+    PendingCheck,
+    Project,
+    apply_checked,
+    check_unchecked,
+)
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
 from workbench.tomlio import WriteError
@@ -85,6 +97,14 @@ class DiskChanged(Message):
     def __init__(self, report: DiskReport) -> None:
         super().__init__()
         self.report = report
+
+
+class StartChecked(Message):
+    """Posted by the start check's worker: the claims as the files hold them now."""
+
+    def __init__(self, checked: CheckedClaims) -> None:
+        super().__init__()
+        self.checked = checked
 
 
 class ScreenActions(Provider):
@@ -196,9 +216,13 @@ class ReviewApp(App[None]):
         *,
         poll_seconds: float | None = POLL_SECONDS,
         blind: bool = False,
+        pending_check: PendingCheck | None = None,
     ) -> None:
         super().__init__()
         self.project = project
+        self.pending_check = pending_check
+        """Set while the claims are as the load index last saw them, unchecked
+        (`load_project_unchecked`); None once `check_unchecked` is applied."""
         self.reviewer = reviewer or ""
         """Empty until the reviewer has said who they are (asked once at start)."""
         self.blind = blind
@@ -262,6 +286,31 @@ class ReviewApp(App[None]):
         from workbench.blind import blind_view
 
         return blind_view(claim, self.reviewer)
+
+    def check_claims_after_paint(self) -> None:
+        """Start the check of an unchecked load (the list calls this once it is drawn)."""
+        if self.pending_check is not None:
+            self._check_unchecked(self.pending_check)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="start-check",
+        exit_on_error=False,
+        description="check every claim file against the load index",
+    )
+    def _check_unchecked(self, pending: PendingCheck) -> None:
+        self.post_message(StartChecked(check_unchecked(self.project, pending)))
+
+    @on(StartChecked)
+    def _apply_start_check(self, message: StartChecked) -> None:
+        pending = self.pending_check
+        if pending is None:
+            return
+        changed = apply_checked(self.project, pending, message.checked)
+        self.pending_check = None
+        self.checked_problems = None
+        self.post_message(ClaimsChanged(tuple(changed)))
 
     # ------------------------------------------------------------------ writes
 
@@ -546,8 +595,9 @@ class ReviewApp(App[None]):
     # ------------------------------------------------------------------ files changed outside
 
     def check_disk(self) -> None:
-        """Start one poll of the claim files (skipped while the previous one runs)."""
-        if self._polling:
+        """Start one poll of the claim files (skipped while the previous one runs, and
+        until the start check of an unchecked load is in)."""
+        if self._polling or self.pending_check is not None:
             return
         self._polling = True
         if self._folder_names is None:

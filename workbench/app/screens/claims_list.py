@@ -279,6 +279,7 @@ class ClaimsListScreen(Screen[None]):
             self.ready = True
             gc.freeze()  # the index lives as long as the screen (see ReviewApp.on_mount)
             self._prepare_vocabulary(message.index)
+            self.call_after_refresh(self.review_app.check_claims_after_paint)
 
     def _adopt(self, index: ClaimIndex) -> None:
         """Make `index` the one later filters use; recount."""
