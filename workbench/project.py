@@ -41,6 +41,9 @@ class Project:
     _folded_sources: dict[str, FoldedText] = field(default_factory=dict)
     load_index: LoadIndex | None = None
     """The index the claims were loaded through, which deferred models come from."""
+    _inbound: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    """Which claims' summaries relate to each id, in `claims` order (`relations_to`):
+    built on first use, forgotten when a claim's related ids change."""
 
     @property
     def claims_dir(self) -> Path:
@@ -106,22 +109,40 @@ class Project:
         """Relations recorded in other claims' files that point at `claim_id`.
 
         Found through the claims' summaries, so that only the claims that do
-        point here are built (see `ClaimRecord`).
+        point here are built (see `ClaimRecord`); which claims those are is
+        worked out once for all claims (a scan of every summary, 50 ms at
+        100,000 claims, was in every claim detail's opening), and checked
+        against each claim's summary on every call.
         """
+        inbound = self._inbound
+        if inbound is None:
+            inbound = {}
+            for each in self.claims.values():
+                for target in each.summary.related:
+                    inbound.setdefault(target, []).append(each.id)
+            self._inbound = inbound
         found: list[tuple[str, Relation]] = []
-        for record in self.claims.values():
-            if claim_id in record.summary.related:
-                claim = record.claim
-                found.extend(
-                    (claim.id, relation)
-                    for relation in claim.relations
-                    if relation.claim == claim_id
-                )
+        for source_id in dict.fromkeys(inbound.get(claim_id, ())):
+            record = self.claims.get(source_id)
+            if record is None or claim_id not in record.summary.related:
+                continue  # removed since, or no longer related
+            claim = record.claim
+            found.extend(
+                (claim.id, relation) for relation in claim.relations if relation.claim == claim_id
+            )
         return found
 
     def replace_record(self, record: ClaimRecord) -> None:
         """Put a freshly saved or reloaded claim in place of the old one."""
-        self.claims[record.claim.id] = record
+        claim_id = record.claim.id
+        old = self.claims.get(claim_id)
+        if record.summary.related != (old.summary.related if old is not None else ()):
+            self._inbound = None
+        self.claims[claim_id] = record
+
+    def forget_relations(self) -> None:
+        """After claims were put in place other than by `replace_record`."""
+        self._inbound = None
 
 
 def load_project(
@@ -263,6 +284,8 @@ def apply_checked(project: Project, pending: PendingCheck, checked: CheckedClaim
         ordered.update(current)
         current.clear()
         current.update(ordered)
+    if changed:
+        project.forget_relations()
     project.problems[:] = checked.problems
     if checked.index is not None:
         project.load_index = checked.index
