@@ -41,11 +41,20 @@ class QueueItem:
 
 
 def recheck_items(project: Project, as_of: dt.date | None = None) -> list[QueueItem]:
-    """Claims whose `recheck` date has come, most overdue first."""
+    """Claims whose `recheck` date has come, most overdue first.
+
+    The dates are read from the claims' summaries, so only the due claims' models
+    are built (building all of them took seconds at 100,000 claims).
+    """
     day = as_of or today_utc()
+    candidates = [
+        record.claim
+        for record in project.claims.values()
+        if record.summary.recheck and dt.date.fromisoformat(record.summary.recheck) <= day
+    ]
     return [
         QueueItem(claim.id, f"re-check since {claim.recheck} ({claim.status})", claim.statement)
-        for claim in due_claims(list(project.iter_claims()), day)
+        for claim in due_claims(candidates, day)
     ]
 
 
