@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -52,6 +52,9 @@ from workbench.project import (
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
 from workbench.tomlio import WriteError
+
+if TYPE_CHECKING:
+    from workbench.app.screens.detail import DetailScreen
 
 POLL_SECONDS = 2.0
 """How often files are checked for changes made outside the app."""
@@ -238,6 +241,8 @@ class ReviewApp(App[None]):
         self._folder_mtime_ns: int | None = None
         self._folder_names: frozenset[str] | None = None
         self._polling = False
+        self._kept_detail: DetailScreen | None = None
+        """The detail screen `open_detail` reuses (installed, so closing keeps it)."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -530,18 +535,41 @@ class ReviewApp(App[None]):
         """Push `screen`, unless the same screen (same class, same claims) is on the
         stack already: then go back to that one (the screens above it close), so a
         burst of keys never stacks a screen twice."""
-        wanted = _stack_key(screen)
+        if not self._back_to(_stack_key(screen)):
+            self.push_screen(screen)
+
+    def _back_to(self, wanted: tuple[object, ...]) -> bool:
+        """Close the screens above the one on the stack that `wanted` names (see
+        `_stack_key`); False if there is none."""
         for existing in self.screen_stack:
             if _stack_key(existing) == wanted:
                 while self.screen is not existing and len(self.screen_stack) > 1:
                     self.pop_screen()
-                return
-        self.push_screen(screen)
+                return True
+        return False
 
     def open_detail(self, claim_id: str) -> None:
+        """Show a claim's detail; one detail screen is kept and reused.
+
+        Building a detail screen (its widgets, their styles, its footer) is most
+        of what opening one costs, the same at 100 claims or 100,000; the kept
+        screen only fills its sections with the claim (`DetailScreen.reopen`).
+        A detail opened from a detail (a related claim) is a screen of its own.
+        """
         from workbench.app.screens.detail import DetailScreen
 
-        self.show_screen(DetailScreen(claim_id))
+        if self._back_to((DetailScreen, claim_id, None)):
+            return
+        kept = self._kept_detail
+        if kept is None:
+            kept = self._kept_detail = DetailScreen(claim_id)
+            self.install_screen(kept, "workbench-detail")
+            self.push_screen(kept)
+        elif kept in self.screen_stack or claim_id not in self.project.claims:
+            self.push_screen(DetailScreen(claim_id))
+        else:
+            kept.reopen(claim_id)
+            self.push_screen(kept)
 
     def open_compare(self, claim_ids: list[str]) -> None:
         from workbench.app.screens.compare import CompareScreen

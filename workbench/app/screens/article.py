@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from workbench.adding import AddError, Duplicate, Proposal, QuoteNotFound, write_claim
 from workbench.app.keymap import ARTICLE_BINDINGS, CAPTURE_BINDINGS
@@ -31,6 +31,7 @@ from workbench.app.screens.verdict import FormScroll
 from workbench.app.widgets.claim_card import quantity_line
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
+from workbench.app.widgets.footer import KeyFooter
 from workbench.capture import (
     Selection,
     capture_preview,
@@ -116,7 +117,7 @@ class ArticleScreen(Screen[None]):
                     classes += " -paragraph"
                 yield Static(self._sentence(start, end), classes=classes, id=f"s{index}")
         yield Static(Content(""), id="article-selection")
-        yield Footer()
+        yield KeyFooter()
 
     def _sentence(self, start: int, end: int) -> Content:
         """The sentence's text; the part inside the current claim's quote highlighted."""

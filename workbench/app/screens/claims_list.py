@@ -22,7 +22,7 @@ from textual.binding import BindingsMap, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from workbench import review
@@ -44,6 +44,7 @@ from workbench.app.keymap import (
 )
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
+from workbench.app.widgets.footer import KeyFooter
 from workbench.models import ProjectSettings
 from workbench.project import Project
 from workbench.storage import ClaimRecord, ClaimSummary
@@ -173,7 +174,7 @@ class ClaimsListScreen(Screen[None]):
         yield Static(id="filter-bar", markup=False)
         yield self._table
         yield Static(id="status-bar", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Build the first index and show the list here, not in the filter worker.

@@ -20,13 +20,14 @@ from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.agreement import compute_agreement
 from workbench.app.keymap import QUEUE_SCREEN_BINDINGS
 from workbench.app.screens.detail import host
 from workbench.app.widgets.claim_table import printable
+from workbench.app.widgets.footer import KeyFooter
 from workbench.project import Project
 from workbench.recheck import due_claims, today_utc
 
@@ -102,7 +103,7 @@ class ClaimQueueScreen(Screen[None]):
             Content.styled(self.TITLE_TEXT + ": working it out…", "bold"), id="queue-title"
         )
         yield OptionList(id="queue")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#queue", OptionList).focus()

@@ -21,10 +21,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.app.screens.detail import host
 from workbench.app.widgets.claim_card import stance_class
+from workbench.app.widgets.footer import KeyFooter
 from workbench.models import Claim, ProjectSettings, Source
 from workbench.project import Project
 
@@ -214,7 +215,7 @@ class TimelineScreen(Screen[None]):
         yield Static(Content(""), id="timeline-title")
         yield StanceSummary(Content(""), id="timeline-summary")
         yield VerticalScroll(id="timeline-rows")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.show_topic(self.topic)
