@@ -21,6 +21,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.conftest import CONFIG, ProjectFactory
+from workbench import review
 from workbench.app.app import ReviewApp
 from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
@@ -532,6 +533,16 @@ async def test_the_recheck_queue_lists_due_claims_and_opens_them(desk: Path) -> 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         assert app.screen.claim_id == "a-cost"  # type: ignore[attr-defined]
+        await pilot.press("escape", "escape")  # the detail, the queue: back to the list
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        path = desk / "claims" / "b-cost.toml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("2999-01-01", "2021-01-01"), encoding="utf-8"
+        )
+        assert review.reload_claim(app.project, "b-cost") is not None
+        await pilot.press("R")  # the same screen again, its content worked out anew
+        await wait_for(pilot, lambda: app.screen is queue and queue.loaded)
+        assert [item.claim_id for item in queue.items] == ["a-cost", "b-cost"]
 
 
 @sync

@@ -55,6 +55,7 @@ from workbench.tomlio import WriteError
 
 if TYPE_CHECKING:
     from workbench.app.screens.detail import DetailScreen
+    from workbench.app.screens.queues import ClaimQueueScreen
 
 POLL_SECONDS = 2.0
 """How often files are checked for changes made outside the app."""
@@ -243,6 +244,7 @@ class ReviewApp(App[None]):
         self._polling = False
         self._kept_detail: DetailScreen | None = None
         """The detail screen `open_detail` reuses (installed, so closing keeps it)."""
+        self._kept_queues: dict[type[ClaimQueueScreen], ClaimQueueScreen] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -599,12 +601,25 @@ class ReviewApp(App[None]):
     def action_recheck_queue(self) -> None:
         from workbench.app.screens.queues import RecheckQueueScreen
 
-        self.show_screen(RecheckQueueScreen())
+        self._show_queue(RecheckQueueScreen)
 
     def action_disagreement_queue(self) -> None:
         from workbench.app.screens.queues import DisagreementQueueScreen
 
-        self.show_screen(DisagreementQueueScreen())
+        self._show_queue(DisagreementQueueScreen)
+
+    def _show_queue(self, kind: type[ClaimQueueScreen]) -> None:
+        """Show a queue; one screen of each queue is kept and reused, as the detail is
+        (`open_detail`): it works its content out again each time it opens."""
+        if self._back_to((kind, None, None)):
+            return
+        kept = self._kept_queues.get(kind)
+        if kept is None:
+            kept = self._kept_queues[kind] = kind()
+            self.install_screen(kept, f"workbench-{kind.__name__}")
+        else:
+            kept.reopen()
+        self.push_screen(kept)
 
     def action_help(self) -> None:
         from workbench.app.screens.help import HelpScreen

@@ -94,6 +94,7 @@ class ClaimQueueScreen(Screen[None]):
         super().__init__()
         self.items: list[QueueItem] = []
         self.loaded = False
+        self._reopened = False
 
     def compute(self, project: Project) -> list[QueueItem]:
         raise NotImplementedError
@@ -112,8 +113,22 @@ class ClaimQueueScreen(Screen[None]):
     def on_claims_changed(self) -> None:
         self._load(self.compute)
 
+    def reopen(self) -> None:
+        """Start afresh when pushed again, as a new screen would (the app keeps one)."""
+        self._reopened = True
+
     def on_screen_resume(self) -> None:
-        if self.loaded:
+        if self._reopened:
+            self._reopened = False
+            self.items, self.loaded = [], False
+            self.query_one("#queue-title", Static).update(
+                Content.styled(self.TITLE_TEXT + ": working it out…", "bold")
+            )
+            queue = self.query_one("#queue", OptionList)
+            queue.clear_options()
+            queue.focus()
+            self._load(self.compute)
+        elif self.loaded:
             self._load(self.compute)
 
     @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
