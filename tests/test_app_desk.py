@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.content import Content
+from textual.widgets import Input, Static
 
 from tests.conftest import CONFIG, ProjectFactory
 from workbench import review
@@ -367,6 +368,50 @@ async def open_article(app: ReviewApp, pilot: Any) -> ArticleScreen:
     screen = app.screen
     assert isinstance(screen, ArticleScreen)
     return screen
+
+
+def _highlighted(screen: ArticleScreen, index: int) -> list[str]:
+    content = screen.query_one(f"#s{index}", Static).content
+    assert isinstance(content, Content)
+    return [content.plain[span.start : span.end] for span in content.spans]
+
+
+@sync
+async def test_the_article_screen_kept_for_reuse_shows_each_claims_quote(desk: Path) -> None:
+    (desk / "claims" / "d-fdi.toml").write_text(
+        claim("d-fdi", "FDI into China fell.").replace(
+            "딥시크는 560만달러로 모델을 훈련했다고", "외국인 직접투자(FDI)는 330억달러"
+        ),
+        encoding="utf-8",
+    )
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        app.open_article("a-cost")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ArticleScreen)
+        assert first.selected == (1, 1)
+        assert _highlighted(first, 1) == ["딥시크는 560만달러로 모델을 훈련했다고"]
+        await pilot.press("j", "J")
+        assert first.selected == (2, 3)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        app.open_article("d-fdi")  # the same article: the same screen, at this claim
+        await wait_for(pilot, lambda: app.screen is first)
+        await pilot.pause()
+        assert first.claim_id == "d-fdi"
+        assert first.selected == (3, 3)
+        assert _highlighted(first, 1) == []
+        assert _highlighted(first, 3) == ["외국인 직접투자(FDI)는 330억달러"]
+        selected = [
+            index
+            for index, widget in enumerate(first.query(".sentence"))
+            if widget.has_class("-selected")
+        ]
+        assert selected == [3]
+        assert app.focused is first.query_one("#article-body")
 
 
 @sync

@@ -54,6 +54,7 @@ from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
 from workbench.tomlio import WriteError
 
 if TYPE_CHECKING:
+    from workbench.app.screens.article import ArticleScreen
     from workbench.app.screens.detail import DetailScreen
     from workbench.app.screens.queues import ClaimQueueScreen
 
@@ -245,6 +246,7 @@ class ReviewApp(App[None]):
         self._kept_detail: DetailScreen | None = None
         """The detail screen `open_detail` reuses (installed, so closing keeps it)."""
         self._kept_queues: dict[type[ClaimQueueScreen], ClaimQueueScreen] = {}
+        self._kept_article: ArticleScreen | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -594,9 +596,25 @@ class ReviewApp(App[None]):
         self.show_screen(ProblemsScreen())
 
     def open_article(self, claim_id: str) -> None:
+        """Show a claim's article; the last article screen is kept and reused for the
+        claims of the same article (`ArticleScreen.reopen`), as the detail is."""
         from workbench.app.screens.article import ArticleScreen
 
-        self.show_screen(ArticleScreen(claim_id))
+        if self._back_to((ArticleScreen, claim_id, None)):
+            return
+        kept = self._kept_article
+        if kept is not None and kept not in self.screen_stack:
+            if kept.reopen(claim_id):
+                self.push_screen(kept)
+                return
+            self.uninstall_screen(kept)
+            kept.remove()
+            kept = self._kept_article = None
+        screen = ArticleScreen(claim_id)
+        if kept is None:
+            self._kept_article = screen
+            self.install_screen(screen, "workbench-article")
+        self.push_screen(screen)
 
     def action_recheck_queue(self) -> None:
         from workbench.app.screens.queues import RecheckQueueScreen

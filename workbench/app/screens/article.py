@@ -66,6 +66,7 @@ class ArticleScreen(Screen[None]):
         self.cursor_index = 0
         self.quote_span: tuple[int, int] | None = None
         self._text = ""
+        self._reopened = False
 
     def compose(self) -> ComposeResult:
         project = host(self).project
@@ -135,6 +136,36 @@ class ArticleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#article-body").focus()
         self._show_selection(scroll=True)
+
+    def reopen(self, claim_id: str) -> bool:
+        """Show another claim of the same article when pushed again, as a new screen
+        would (the app keeps one article screen: building one widget per sentence is
+        what opening it costs).  False, and nothing changed, for a claim of another
+        source or an article without text."""
+        project = host(self).project
+        record = project.claims.get(claim_id)
+        if record is None or not self.spans or record.claim.source.id != self.source_id:
+            return False
+        before = self.quote_span
+        anchor = project.anchor(record.claim)
+        self.claim_id = claim_id
+        self.quote_span = anchor.spans[0] if anchor is not None and anchor.spans else None
+        self.anchor_index = self.cursor_index = (
+            sentence_at(self.spans, self.quote_span[0]) if self.quote_span is not None else 0
+        )
+        for index, (start, end) in enumerate(self.spans):
+            if any(
+                span is not None and span[0] < end and span[1] > start
+                for span in (before, self.quote_span)
+            ):
+                self.query_one(f"#s{index}", Static).update(self._sentence(start, end))
+        self._reopened = True
+        return True
+
+    def on_screen_resume(self) -> None:
+        if self._reopened:
+            self._reopened = False
+            self.on_mount()
 
     # -- selection ---------------------------------------------------------------------
 
