@@ -192,6 +192,44 @@ async def test_the_form_writes_evidence_and_verdict_and_preselects_a_fitting_sta
 
 
 @sync
+async def test_the_verdict_form_kept_for_reuse_asks_anew_each_time(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        assert list_screen(app).table.cursor_id == "a-cost"
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VerdictForm)
+        assert form.query_one("#verdict-reuse").display  # c-report's evidence
+        assert not form.query_one("#verdict-existing").display
+        form.query_one("#verdict-citation", Input).value = "left over"
+        await pilot.press(*"half a note", "enter")  # refused: no evidence
+        assert form.problems
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        table = list_screen(app).table
+        table.move_cursor(list(table.ids).index("c-report"))
+        await pilot.press("4", *"typed at once")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        assert form.claim.id == "c-report" and form.problems == []
+        title = form.query_one("#verdict-title", Static).content
+        assert isinstance(title, Content) and "c-report" in title.plain
+        problems = form.query_one("#verdict-problems", Static).content
+        assert isinstance(problems, Content) and problems.plain == ""
+        assert form.query_one("#verdict-note", Input).value == "typed at once"
+        assert form.query_one("#verdict-citation", Input).value == ""
+        assert form.query_one("#verdict-existing").display  # c-report has evidence
+        assert not form.query_one("#verdict-reuse").display  # a-cost has none to offer
+        assert app.focused is form.query_one("#verdict-note", Input)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+    assert on_disk(desk, "c-report")["status"] == "unreviewed"
+
+
+@sync
 async def test_evidence_of_a_related_claim_is_offered_and_reused(desk: Path) -> None:
     app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from workbench.app.screens.article import ArticleScreen
     from workbench.app.screens.detail import DetailScreen
     from workbench.app.screens.queues import ClaimQueueScreen
+    from workbench.app.screens.verdict import VerdictForm
 
 POLL_SECONDS = 2.0
 """How often files are checked for changes made outside the app."""
@@ -247,6 +248,7 @@ class ReviewApp(App[None]):
         """The detail screen `open_detail` reuses (installed, so closing keeps it)."""
         self._kept_queues: dict[type[ClaimQueueScreen], ClaimQueueScreen] = {}
         self._kept_article: ArticleScreen | None = None
+        self._kept_verdict_form: VerdictForm | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -491,14 +493,24 @@ class ReviewApp(App[None]):
             if written and done is not None and self.project.settings.app.auto_advance:
                 done()
             return
-        form = VerdictForm(
-            self.project.settings,
-            claim,
-            status,
-            related_evidence(self.project, claim),
-            shown_status=self.shown(claim).status,
-            reviewer=self.reviewer,
-        )
+        shown_status = self.shown(claim).status
+        reusable = related_evidence(self.project, claim)
+        kept = self._kept_verdict_form
+        if kept is not None and kept not in self.screen_stack:
+            kept.refill(claim, status, reusable, shown_status=shown_status, reviewer=self.reviewer)
+            form = kept
+        else:
+            form = VerdictForm(
+                self.project.settings,
+                claim,
+                status,
+                reusable,
+                shown_status=shown_status,
+                reviewer=self.reviewer,
+            )
+            if kept is None:  # kept and reused (`VerdictForm.refill`), as the detail is
+                self._kept_verdict_form = form
+                self.install_screen(form, "workbench-verdict")
         self.push_screen(form, write)
 
     def next_claim_after(self, claim_id: str) -> str | None:
