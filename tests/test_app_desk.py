@@ -408,6 +408,40 @@ async def open_article(app: ReviewApp, pilot: Any) -> ArticleScreen:
     return screen
 
 
+@sync
+async def test_the_capture_form_kept_for_reuse_starts_each_claim_afresh(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        article = await open_article(app, pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaptureForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CaptureForm)
+        await pilot.press(*"abandoned")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is article)
+        await pilot.press("j", "j", "plus", *"FDI")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        assert form.query_one("#capture-statement", Input).value == "FDI"
+        assert form.query_one("#capture-id", Input).value == ""
+        problems = form.query_one("#capture-problems", Static).content
+        assert isinstance(problems, Content) and problems.plain == ""
+        quote = form.query_one("#capture-quote", Static).content
+        assert isinstance(quote, Content) and "지난해 중국에 대한 외국인 직접투자" in quote.plain
+        statement = " into China fell to $33 billion last year."
+        await pilot.press(*statement, "enter")
+        await wait_for(pilot, lambda: app.screen is article)
+    new = [
+        parse_toml(path.read_text(encoding="utf-8"))
+        for path in (desk / "claims").glob("*.toml")
+        if path.stem not in {"a-cost", "b-cost", "c-report"}
+    ]
+    assert [data["statement"] for data in new] == ["FDI" + statement]
+    assert new[0]["source"]["quote"].startswith("지난해 중국에 대한 외국인 직접투자")
+
+
 def _highlighted(screen: ArticleScreen, index: int) -> list[str]:
     content = screen.query_one(f"#s{index}", Static).content
     assert isinstance(content, Content)

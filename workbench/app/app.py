@@ -54,10 +54,11 @@ from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
 from workbench.tomlio import WriteError
 
 if TYPE_CHECKING:
-    from workbench.app.screens.article import ArticleScreen
+    from workbench.app.screens.article import ArticleScreen, CaptureForm
     from workbench.app.screens.detail import DetailScreen
     from workbench.app.screens.queues import ClaimQueueScreen
     from workbench.app.screens.verdict import VerdictForm
+    from workbench.capture import Selection
 
 POLL_SECONDS = 2.0
 """How often files are checked for changes made outside the app."""
@@ -249,6 +250,7 @@ class ReviewApp(App[None]):
         self._kept_queues: dict[type[ClaimQueueScreen], ClaimQueueScreen] = {}
         self._kept_article: ArticleScreen | None = None
         self._kept_verdict_form: VerdictForm | None = None
+        self._kept_capture: CaptureForm | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -627,6 +629,28 @@ class ReviewApp(App[None]):
             self._kept_article = screen
             self.install_screen(screen, "workbench-article")
         self.push_screen(screen)
+
+    def open_capture(
+        self,
+        source_id: str,
+        selection: Selection,
+        template: Claim | None,
+        done: Callable[[str | None], None],
+    ) -> None:
+        """The capture form for a passage of an article; one form is kept and refilled
+        (`CaptureForm.refill`), as the verdict form is.  `done` gets the new claim's id."""
+        from workbench.app.screens.article import CaptureForm
+
+        kept = self._kept_capture
+        if kept is not None and kept not in self.screen_stack:
+            kept.refill(source_id, selection, template)
+            form = kept
+        else:
+            form = CaptureForm(self.project, source_id, selection, template)
+            if kept is None:
+                self._kept_capture = form
+                self.install_screen(form, "workbench-capture")
+        self.push_screen(form, done)
 
     def action_recheck_queue(self) -> None:
         from workbench.app.screens.queues import RecheckQueueScreen

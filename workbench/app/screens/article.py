@@ -222,9 +222,7 @@ class ArticleScreen(Screen[None]):
         project = host(self).project
         record = project.claims.get(self.claim_id)
         template = record.claim if record is not None else None
-        self.app.push_screen(
-            CaptureForm(project, self.source_id, selection, template), self._captured
-        )
+        host(self).open_capture(self.source_id, selection, template, self._captured)
 
     def _captured(self, claim_id: str | None) -> None:
         if claim_id is not None:
@@ -252,11 +250,43 @@ class CaptureForm(TypeAheadModal[str | None]):
         """The duplicate ids shown when the reviewer was asked to confirm."""
         self.problem = ""
         self._preview_timer: object | None = None
+        self._reopened = False
 
-    def compose(self) -> ComposeResult:
+    def _topic_and_stance(self) -> tuple[str, str]:
+        """What the topic and stance fields start with: the template claim's."""
         settings = self.project.settings
         topic = self.template.topic if self.template else next(iter(settings.topics))
         stance = self.template.stance if self.template else next(iter(settings.stances))
+        return topic, stance
+
+    def refill(self, source_id: str, selection: Selection, template: Claim | None) -> None:
+        """Start a new claim when pushed again, every field as a new form has it (the
+        app keeps one form: building its widgets was most of opening it)."""
+        timer = self._preview_timer
+        if timer is not None:
+            timer.stop()  # type: ignore[attr-defined]
+        self._preview_timer = None
+        self.source_id, self.selection, self.template = source_id, selection, template
+        self.duplicates, self.confirming, self.problem = [], None, ""
+        self.query_one("#capture-quote", Static).update(self._quote_content())
+        for field in ("#capture-statement", "#capture-id"):
+            self.query_one(field, Input).value = ""
+        topic, stance = self._topic_and_stance()
+        self.query_one("#capture-topic", Select).value = topic
+        self.query_one("#capture-stance", Select).value = stance
+        self.query_one("#capture-preview", Static).update(Content(""))
+        self.query_one("#capture-problems", Static).update(Content(""))
+        self.query_one("#capture-dialog", FormScroll).scroll_home(animate=False)
+        self._reopened = True
+
+    def on_screen_resume(self) -> None:
+        if self._reopened:
+            self._reopened = False
+            self.on_mount()  # focus, keys typed meanwhile, the proposed id and quantity
+
+    def compose(self) -> ComposeResult:
+        settings = self.project.settings
+        topic, stance = self._topic_and_stance()
         with FormScroll(id="capture-dialog"):
             yield Static(Content.styled("New claim from the article", "bold"), id="capture-title")
             yield Static(self._quote_content(), id="capture-quote")
