@@ -19,6 +19,7 @@ import pytest
 
 from workbench import review
 from workbench.app.app import ReviewApp
+from workbench.app.screens import claims_list
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.files.index import index_file
 from workbench.project import (
@@ -137,9 +138,11 @@ def test_without_an_index_the_quick_load_is_a_full_load(
     assert _state(project) == _state(load_project(root))
 
 
+@pytest.mark.parametrize("rebuild_above", [200, 0], ids=["row-update", "rebuild"])
 def test_the_app_draws_the_rows_then_shows_what_the_files_hold(
-    make_project: ProjectFactory,
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, rebuild_above: int
 ) -> None:
+    monkeypatch.setattr(claims_list, "REBUILD_ABOVE", rebuild_above)
     root = _warm(make_project)
     path = root / "claims" / "c1.toml"
     path.write_text(

@@ -97,6 +97,12 @@ class FilterRequest:
     project: Project = dataclasses.field(repr=False)
 
 
+REBUILD_ABOVE = 200
+"""More changed claims than this (files changed while the app was closed, a `git
+pull`) rebuild the list's index from the summaries in the filter worker, instead of
+building each changed claim's model on the app's thread."""
+
+
 CLAIM_ACTIONS = frozenset(
     {"open_detail", "toggle_mark", "note", "set_status", "timeline", "view_article"}
 )
@@ -352,7 +358,11 @@ class ClaimsListScreen(Screen[None]):
         for claim_id in message.claim_ids:
             if claim_id not in self.project.claims:
                 self.table.marked.pop(claim_id, None)
-        if self._index is None or self._rebuild is not None:
+        if (
+            self._index is None
+            or self._rebuild is not None
+            or len(message.claim_ids) > REBUILD_ABOVE
+        ):
             self._rebuild = self._records()
         else:
             sources = self.project.sources
