@@ -224,9 +224,13 @@ class ReviewApp(App[None]):
         poll_seconds: float | None = POLL_SECONDS,
         blind: bool = False,
         pending_check: PendingCheck | None = None,
+        keep_screens: bool = True,
     ) -> None:
         super().__init__()
         self.project = project
+        self.keep_screens = keep_screens
+        """Keep the detail, article, queue and form screens and reuse them (see
+        `open_detail`); False builds each anew (the benchmark's baseline)."""
         self.pending_check = pending_check
         """Set while the claims are as the load index last saw them, unchecked
         (`load_project_unchecked`); None once `check_unchecked` is applied."""
@@ -510,7 +514,7 @@ class ReviewApp(App[None]):
                 shown_status=shown_status,
                 reviewer=self.reviewer,
             )
-            if kept is None:  # kept and reused (`VerdictForm.refill`), as the detail is
+            if kept is None and self.keep_screens:  # reused (`VerdictForm.refill`)
                 self._kept_verdict_form = form
                 self.install_screen(form, "workbench-verdict")
         self.push_screen(form, write)
@@ -580,9 +584,11 @@ class ReviewApp(App[None]):
             return
         kept = self._kept_detail
         if kept is None:
-            kept = self._kept_detail = DetailScreen(claim_id)
-            self.install_screen(kept, "workbench-detail")
-            self.push_screen(kept)
+            screen = DetailScreen(claim_id)
+            if self.keep_screens:
+                self._kept_detail = screen
+                self.install_screen(screen, "workbench-detail")
+            self.push_screen(screen)
         elif kept in self.screen_stack or claim_id not in self.project.claims:
             self.push_screen(DetailScreen(claim_id))
         else:
@@ -625,7 +631,7 @@ class ReviewApp(App[None]):
             kept.remove()
             kept = self._kept_article = None
         screen = ArticleScreen(claim_id)
-        if kept is None:
+        if kept is None and self.keep_screens:
             self._kept_article = screen
             self.install_screen(screen, "workbench-article")
         self.push_screen(screen)
@@ -647,7 +653,7 @@ class ReviewApp(App[None]):
             form = kept
         else:
             form = CaptureForm(self.project, source_id, selection, template)
-            if kept is None:
+            if kept is None and self.keep_screens:
                 self._kept_capture = form
                 self.install_screen(form, "workbench-capture")
         self.push_screen(form, done)
@@ -669,8 +675,10 @@ class ReviewApp(App[None]):
             return
         kept = self._kept_queues.get(kind)
         if kept is None:
-            kept = self._kept_queues[kind] = kind()
-            self.install_screen(kept, f"workbench-{kind.__name__}")
+            kept = kind()
+            if self.keep_screens:
+                self._kept_queues[kind] = kept
+                self.install_screen(kept, f"workbench-{kind.__name__}")
         else:
             kept.reopen()
         self.push_screen(kept)
