@@ -4,6 +4,7 @@
     python -m bench.bench_app 10000            # another size
     python -m bench.bench_app --quick          # DataTable baseline on 10,000 rows, scaled
     python -m bench.bench_app --launch-only    # only the warm load and the first paint
+    python -m bench.bench_app --launch-only --old-tree DIR   # and another tree's first paint
 
 Everything runs headless (`App.run_test`) in one process, warm: the load
 index is filled first, as after any earlier `workbench` run.  Figures:
@@ -43,7 +44,7 @@ from workbench.app.app import ReviewApp
 from workbench.app.filtering import rows_of
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.widgets.claim_table import ClaimTable
-from workbench.project import load_project
+from workbench.project import load_project, load_project_unchecked
 
 SIZE = (160, 50)
 
@@ -115,17 +116,18 @@ def painted(screen: ClaimsListScreen) -> bool:
     return screen._shown_generation >= screen._generation and Paints.drawn > Paints.swapped
 
 
-async def launch(root: Path) -> tuple[float, float]:
-    """Seconds to load the project (warm), and from app start to the list drawn.
+async def launch(root: Path) -> tuple[float, float, float]:
+    """Seconds to load the project (warm, as `workbench review` does: unchecked), from
+    app start to the list drawn, and from app start to every file checked.
 
     `Paints.ready_at` gets the wall-clock time the list was drawn, for
     `launch_in_fresh_process`.
     """
     gc.collect()
     started = time.perf_counter()
-    project = load_project(root)
+    project, pending = load_project_unchecked(root)
     loaded = time.perf_counter()
-    app = ReviewApp(project, "bench", poll_seconds=None)
+    app = ReviewApp(project, "bench", poll_seconds=None, pending_check=pending)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(
             lambda: (
@@ -136,8 +138,10 @@ async def launch(root: Path) -> tuple[float, float]:
         )
         done = time.perf_counter()
         Paints.ready_at = time.time()
+        await wait_until(lambda: app.pending_check is None)
+        checked = time.perf_counter()
         await pilot.pause()
-    return loaded - started, done - loaded
+    return loaded - started, done - loaded, checked - loaded
 
 
 _LAUNCH = """
@@ -150,18 +154,32 @@ print(Paints.ready_at)
 """
 
 
-def launch_in_fresh_process(root: Path) -> float:
+_TREE_LAUNCH = "import bench.bench_app as tree; exec(tree._LAUNCH)"
+"""Runs a tree's own `_LAUNCH` (the way that tree's `workbench` command starts)."""
+
+
+def launch_in_fresh_process(
+    root: Path, tree: Path | None = None, cache_dir: str | None = None
+) -> float:
     """Seconds from starting a new interpreter to the list drawn: what a user waits.
 
     The app's own imports, Python's start-up and the warm load are all in it.
+    `tree` is another source tree (an older commit) to run instead of this one,
+    with its cache in `cache_dir`.
     """
+    here = Path(__file__).resolve().parent.parent
+    folder = tree.resolve() if tree is not None else here
+    environment = dict(os.environ, PYTHONPATH=str(folder))
+    if cache_dir is not None:
+        environment["WORKBENCH_CACHE_DIR"] = cache_dir
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", _LAUNCH, str(root)],
+        [sys.executable, "-c", _TREE_LAUNCH, str(root)],
         check=True,
         capture_output=True,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=folder,
+        env=environment,
     )
     return float(result.stdout.strip().splitlines()[-1]) - started
 
@@ -247,6 +265,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--launch-only", action="store_true", help="only the warm load and the first paint"
     )
+    parser.add_argument(
+        "--old-tree",
+        type=Path,
+        help="also time a new interpreter's first paint from this source tree (an older "
+        "commit, e.g. `git archive` of it), alternating with this tree's",
+    )
+    parser.add_argument("--launches", type=int, default=5, help="fresh-process launches (5)")
     arguments = parser.parse_args(argv)
     count: int = arguments.count
     _instrument()
@@ -254,12 +279,58 @@ def main(argv: Sequence[str] | None = None) -> None:
     index_dir = tempfile.mkdtemp(prefix="wb-bench-index-")
     os.environ["WORKBENCH_CACHE_DIR"] = index_dir
     try:
-        run(root, count, quick=arguments.quick, launch_only=arguments.launch_only)
+        run(
+            root,
+            count,
+            quick=arguments.quick,
+            launch_only=arguments.launch_only,
+            old_tree=arguments.old_tree,
+            launches=arguments.launches,
+        )
     finally:
         shutil.rmtree(index_dir, ignore_errors=True)
 
 
-def run(root: Path, count: int, *, quick: bool, launch_only: bool) -> None:
+def fresh_launches(root: Path, old_tree: Path | None, launches: int) -> None:
+    """New-interpreter first paints of this tree (and of `old_tree`, alternating)."""
+    if old_tree is None:
+        from_launch = statistics.median(launch_in_fresh_process(root) for _ in range(launches))
+        print(
+            f"  new interpreter -> list drawn (as `workbench`) {from_launch:6.3f} s"
+            "   (target < 1.5 s)"
+        )
+        return
+    old_cache = tempfile.mkdtemp(prefix="wb-bench-old-cache-")
+    try:
+        for _ in range(2):  # fill the old tree's own cache, and settle it
+            launch_in_fresh_process(root, old_tree, old_cache)
+        time.sleep(2.1)
+        new: list[float] = []
+        old: list[float] = []
+        for _ in range(launches):
+            new.append(launch_in_fresh_process(root))
+            old.append(launch_in_fresh_process(root, old_tree, old_cache))
+    finally:
+        shutil.rmtree(old_cache, ignore_errors=True)
+    mine, theirs = statistics.median(new), statistics.median(old)
+    print(f"  new interpreter -> list drawn (as `workbench`), alternating, {launches} each:")
+    print(
+        f"    this tree                                 {mine:7.3f} s"
+        f"   (min {min(new):.3f}, max {max(new):.3f})"
+    )
+    print(f"    {old_tree!s:<41} {theirs:7.3f} s   (min {min(old):.3f}, max {max(old):.3f})")
+    print(f"    this tree / old tree                      {mine / theirs:7.2f}x")
+
+
+def run(
+    root: Path,
+    count: int,
+    *,
+    quick: bool,
+    launch_only: bool,
+    old_tree: Path | None = None,
+    launches: int = 5,
+) -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians")
     print(f"\n== {count:,} claims ({root.name})")
     load_project(root)  # fill the index: everything below is warm
@@ -268,15 +339,16 @@ def run(root: Path, count: int, *, quick: bool, launch_only: bool) -> None:
     warm_load = median_seconds(lambda: load_project(root), 3)
     print(f"  load_project warm                             {warm_load:7.3f} s")
 
-    launches = [asyncio.run(launch(root)) for _ in range(3)]
-    app_only = statistics.median(app for _load, app in launches)
-    total = statistics.median(load + app for load, app in launches)
+    in_process = [asyncio.run(launch(root)) for _ in range(3)]
+    unchecked = statistics.median(load for load, _app, _checked in in_process)
+    app_only = statistics.median(app for _load, app, _checked in in_process)
+    total = statistics.median(load + app for load, app, _checked in in_process)
+    checked = statistics.median(load + done for load, _app, done in in_process)
+    print(f"  load_project_unchecked (as `workbench review`) {unchecked:6.3f} s")
     print(f"  app start -> list drawn and interactive       {app_only:7.3f} s")
-    print(f"  load_project + app start -> list drawn        {total:7.3f} s")
-    from_launch = statistics.median(launch_in_fresh_process(root) for _ in range(5))
-    print(
-        f"  new interpreter -> list drawn (as `workbench`) {from_launch:6.3f} s   (target < 1.5 s)"
-    )
+    print(f"  load + app start -> list drawn                {total:7.3f} s")
+    print(f"  load + app start -> every file checked        {checked:7.3f} s   (in a worker)")
+    fresh_launches(root, old_tree, launches)
     if launch_only:
         return
 

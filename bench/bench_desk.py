@@ -3,13 +3,17 @@
     python -m bench.bench_desk                 # 100,000 claims
     python -m bench.bench_desk 10000           # another size
     python -m bench.bench_desk 10000 --repeat 3
+    python -m bench.bench_desk 100000 --baseline 1000   # the baseline's size (1,000)
 
-One app, headless, warm cache, the claims list on screen; for each screen, the
-median over `--repeat` openings of the time from its key (sent as the terminal
-driver sends it) to the screen mounted and the next refresh done (drawn).  The
-baseline, in the same run and the same way: the claim detail, an existing
-screen.  For the queues, the time until their content (worked out in a worker
-thread over every claim) is on screen is shown beside it.
+One app per size, headless, warm cache, the claims list on screen; for each
+screen, the median over `--repeat` openings of the time from its key (sent as
+the terminal driver sends it) to the screen mounted and the next refresh done
+(drawn).  The baseline, in the same run and the same way: every screen at
+`--baseline` claims (1,000), so what grows with the corpus shows as the ratio
+and what does not is the screen's own cost.  `built anew`: the full size again
+with every screen built anew (`ReviewApp(keep_screens=False)`), the app's kept
+screens' absence.  For the queues, the time until their content
+(worked out in a worker thread) is on screen is shown beside it.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from textual.screen import Screen
 
-from bench.bench_app import send_key, wait_until
+from bench.bench_app import SIZE, send_key, wait_until
 from bench.corpus import make_corpus
 from workbench.app.app import ReviewApp
 from workbench.app.screens.article import ArticleScreen, CaptureForm
@@ -37,12 +44,10 @@ from workbench.app.screens.queues import (
     RecheckQueueScreen,
 )
 from workbench.app.screens.verdict import VerdictForm
-from workbench.project import load_project
-
-SIZE = (160, 50)
+from workbench.project import Project, load_project
 
 
-async def drawn(app: ReviewApp, kind: type[Screen[object]]) -> None:
+async def drawn(app: ReviewApp, kind: type[Screen[Any]]) -> None:
     """Wait for a `kind` screen on top, mounted, and a refresh after that."""
     await wait_until(lambda: isinstance(app.screen, kind) and app.screen.is_mounted)
     done = asyncio.Event()
@@ -50,17 +55,30 @@ async def drawn(app: ReviewApp, kind: type[Screen[object]]) -> None:
     await asyncio.wait_for(done.wait(), 60)
 
 
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """One opening of a screen, in seconds."""
+
+    drawn: float
+    """From the key to the screen mounted and drawn (wall clock)."""
+    cpu: float
+    """CPU time of the app's own thread meanwhile: what the opening cost, without the
+    waits for other processes on a busy machine."""
+    filled: float | None
+    """For a queue: from the key to its content (from a worker thread) on screen."""
+
+
 async def timed_open(
-    app: ReviewApp, keys: Sequence[str], kind: type[Screen[object]], close: Sequence[str]
-) -> tuple[float, float | None]:
-    """Seconds from the last of `keys` to the screen drawn (and, for a queue, filled)."""
+    app: ReviewApp, keys: Sequence[str], kind: type[Screen[Any]], close: Sequence[str]
+) -> Opening:
+    """Open a screen with `keys`, time it, and go back to the list with `close`."""
     for key in keys[:-1]:
         send_key(app, key)
         await asyncio.sleep(0.05)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     send_key(app, keys[-1])
     await drawn(app, kind)
-    opened = time.perf_counter() - started
+    opened, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
     filled: float | None = None
     screen = app.screen
     if isinstance(screen, ClaimQueueScreen):
@@ -69,27 +87,39 @@ async def timed_open(
     for key in close:
         send_key(app, key)
         await asyncio.sleep(0.05)
-    await wait_until(lambda: isinstance(app.screen, ClaimsListScreen))
-    await asyncio.sleep(0.05)
-    return opened, filled
+    await drawn(app, ClaimsListScreen)
+    await asyncio.sleep(0.1)
+    return Opening(opened, cpu, filled)
 
 
-async def measure(count: int, repeat: int) -> None:
-    root = make_corpus(count)
-    os.environ["WORKBENCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="wb-bench-cache-")
-    load_project(root)  # fill the cache: everything below is warm
-    project = load_project(root)
-    app = ReviewApp(project, "bench", poll_seconds=None)
-    # (label, keys, screen, keys back to the list); the cursor sits on the first claim
-    cases: list[tuple[str, list[str], type[Screen[object]], list[str]]] = [
-        ("baseline: claim detail (enter)", ["enter"], DetailScreen, ["escape"]),
+Case = tuple[str, list[str], type[Screen[Any]], list[str]]
+"""A screen to open: label, keys, its class, keys back to the list."""
+
+
+def cases_for(project: Project, claim_id: str) -> list[Case]:
+    """The screens timed, opened on the claim under the cursor (`claim_id`)."""
+    verdict: Case = ("verdict form (4: false)", ["4"], VerdictForm, ["escape"])
+    if project.claims[claim_id].claim.status == "false":
+        verdict = ("verdict form (1: verified)", ["1"], VerdictForm, ["escape"])
+    return [
+        ("claim detail (enter)", ["enter"], DetailScreen, ["escape"]),
         ("article view (v)", ["v"], ArticleScreen, ["escape"]),
         ("capture form (v, +)", ["v", "plus"], CaptureForm, ["escape", "escape"]),
-        ("verdict form (4: false)", ["4"], VerdictForm, ["escape"]),
+        verdict,
         ("re-check queue (R)", ["R"], RecheckQueueScreen, ["escape"]),
         ("disagreement queue (D)", ["D"], DisagreementQueueScreen, ["escape"]),
     ]
-    figures: dict[str, list[tuple[float, float | None]]] = {label: [] for label, *_ in cases}
+
+
+Figures = dict[str, list[Opening]]
+
+
+async def measure(count: int, repeat: int, *, keep: bool = True) -> tuple[list[Case], Figures]:
+    """Each screen's openings at `count` claims (`keep`: with the app's kept screens)."""
+    root = make_corpus(count)
+    load_project(root)  # fill the cache: everything below is warm
+    project = load_project(root)
+    app = ReviewApp(project, "bench", poll_seconds=None, keep_screens=keep)
     async with app.run_test(size=SIZE):
         await wait_until(lambda: isinstance(app.screen, ClaimsListScreen) and app.screen.ready)
         await app.workers.wait_for_complete()
@@ -97,21 +127,42 @@ async def measure(count: int, repeat: int) -> None:
         assert isinstance(first, ClaimsListScreen)
         claim_id = first.table.cursor_id
         assert claim_id is not None
-        if project.claims[claim_id].claim.status == "false":
-            cases[3] = ("verdict form (1: verified)", ["1"], VerdictForm, ["escape"])
-            figures = {label: [] for label, *_ in cases}
+        cases = cases_for(project, claim_id)
+        figures: Figures = {label: [] for label, *_ in cases}
         for _ in range(repeat):
             for label, keys, kind, close in cases:
                 figures[label].append(await timed_open(app, keys, kind, close))
+    return cases, figures
+
+
+def report(count: int, baseline: int, repeat: int) -> None:
+    os.environ["WORKBENCH_CACHE_DIR"] = cache = tempfile.mkdtemp(prefix="wb-bench-cache-")
+    try:
+        small_cases, small = asyncio.run(measure(baseline, repeat))
+        cases, large = asyncio.run(measure(count, repeat))
+        _, built = asyncio.run(measure(count, repeat, keep=False))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
-    print(f"\n== {count:,} claims: key -> screen drawn (target < 100 ms)")
-    baseline = statistics.median(opened for opened, _ in figures[cases[0][0]])
-    for label, *_ in cases:
-        opened = statistics.median(value for value, _ in figures[label])
-        line = f"  {label:<34} {opened * 1000:7.1f} ms   ({opened / baseline:4.1f}x the baseline)"
-        filled = [value for _, value in figures[label] if value is not None]
+    print(
+        f"\n== key -> screen drawn (target < 100 ms at {count:,}); "
+        f"baseline: the same screen at {baseline:,} claims, same run"
+    )
+    print(f"  {'':<30} {'drawn (wall clock)':^27} {'CPU of the app thread':^27}")
+    sizes = f"{baseline:>8,} {count:>8,}  ratio"
+    print(f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU   filled")
+    for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
+        line = f"  {label:<30}"
+        for field in ("drawn", "cpu"):
+            base = statistics.median(getattr(value, field) for value in small[small_label])
+            grown = statistics.median(getattr(value, field) for value in large[label])
+            line += f" {base * 1000:5.0f} ms {grown * 1000:5.0f} ms {grown / base:5.1f}x"
+        built_wall = statistics.median(value.drawn for value in built[label])
+        built_cpu = statistics.median(value.cpu for value in built[label])
+        line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
+        filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
-            line += f"   filled {statistics.median(filled) * 1000:7.1f} ms (worker thread)"
+            line += f"   {statistics.median(filled) * 1000:6.0f} ms (worker thread)"
         print(line)
 
 
@@ -119,8 +170,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", type=int, default=1000, help="the baseline's size")
     arguments = parser.parse_args(argv)
-    asyncio.run(measure(arguments.count, arguments.repeat))
+    report(arguments.count, arguments.baseline, arguments.repeat)
 
 
 _: Callable[..., object] = main

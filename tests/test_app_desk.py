@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.content import Content
+from textual.widgets import Input, Static
 
 from tests.conftest import CONFIG, ProjectFactory
+from workbench import review
 from workbench.app.app import ReviewApp
 from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
@@ -187,6 +189,44 @@ async def test_the_form_writes_evidence_and_verdict_and_preselects_a_fitting_sta
     assert data["history"][-1]["note"] == "cheap"
     assert data["history"][-1]["to"] == "false"
     assert data["history"][-1]["reviewer"] == "tester"
+
+
+@sync
+async def test_the_verdict_form_kept_for_reuse_asks_anew_each_time(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        assert list_screen(app).table.cursor_id == "a-cost"
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VerdictForm)
+        assert form.query_one("#verdict-reuse").display  # c-report's evidence
+        assert not form.query_one("#verdict-existing").display
+        form.query_one("#verdict-citation", Input).value = "left over"
+        await pilot.press(*"half a note", "enter")  # refused: no evidence
+        assert form.problems
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        table = list_screen(app).table
+        table.move_cursor(list(table.ids).index("c-report"))
+        await pilot.press("4", *"typed at once")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        assert form.claim.id == "c-report" and form.problems == []
+        title = form.query_one("#verdict-title", Static).content
+        assert isinstance(title, Content) and "c-report" in title.plain
+        problems = form.query_one("#verdict-problems", Static).content
+        assert isinstance(problems, Content) and problems.plain == ""
+        assert form.query_one("#verdict-note", Input).value == "typed at once"
+        assert form.query_one("#verdict-citation", Input).value == ""
+        assert form.query_one("#verdict-existing").display  # c-report has evidence
+        assert not form.query_one("#verdict-reuse").display  # a-cost has none to offer
+        assert app.focused is form.query_one("#verdict-note", Input)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+    assert on_disk(desk, "c-report")["status"] == "unreviewed"
 
 
 @sync
@@ -369,6 +409,84 @@ async def open_article(app: ReviewApp, pilot: Any) -> ArticleScreen:
 
 
 @sync
+async def test_the_capture_form_kept_for_reuse_starts_each_claim_afresh(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        article = await open_article(app, pilot)
+        await pilot.press("plus")
+        await wait_for(pilot, lambda: isinstance(app.screen, CaptureForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CaptureForm)
+        await pilot.press(*"abandoned")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is article)
+        await pilot.press("j", "j", "plus", *"FDI")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        assert form.query_one("#capture-statement", Input).value == "FDI"
+        assert form.query_one("#capture-id", Input).value == ""
+        problems = form.query_one("#capture-problems", Static).content
+        assert isinstance(problems, Content) and problems.plain == ""
+        quote = form.query_one("#capture-quote", Static).content
+        assert isinstance(quote, Content) and "지난해 중국에 대한 외국인 직접투자" in quote.plain
+        statement = " into China fell to $33 billion last year."
+        await pilot.press(*statement, "enter")
+        await wait_for(pilot, lambda: app.screen is article)
+    new = [
+        parse_toml(path.read_text(encoding="utf-8"))
+        for path in (desk / "claims").glob("*.toml")
+        if path.stem not in {"a-cost", "b-cost", "c-report"}
+    ]
+    assert [data["statement"] for data in new] == ["FDI" + statement]
+    assert new[0]["source"]["quote"].startswith("지난해 중국에 대한 외국인 직접투자")
+
+
+def _highlighted(screen: ArticleScreen, index: int) -> list[str]:
+    content = screen.query_one(f"#s{index}", Static).content
+    assert isinstance(content, Content)
+    return [content.plain[span.start : span.end] for span in content.spans]
+
+
+@sync
+async def test_the_article_screen_kept_for_reuse_shows_each_claims_quote(desk: Path) -> None:
+    (desk / "claims" / "d-fdi.toml").write_text(
+        claim("d-fdi", "FDI into China fell.").replace(
+            "딥시크는 560만달러로 모델을 훈련했다고", "외국인 직접투자(FDI)는 330억달러"
+        ),
+        encoding="utf-8",
+    )
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        app.open_article("a-cost")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ArticleScreen)
+        assert first.selected == (1, 1)
+        assert _highlighted(first, 1) == ["딥시크는 560만달러로 모델을 훈련했다고"]
+        await pilot.press("j", "J")
+        assert first.selected == (2, 3)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        app.open_article("d-fdi")  # the same article: the same screen, at this claim
+        await wait_for(pilot, lambda: app.screen is first)
+        await pilot.pause()
+        assert first.claim_id == "d-fdi"
+        assert first.selected == (3, 3)
+        assert _highlighted(first, 1) == []
+        assert _highlighted(first, 3) == ["외국인 직접투자(FDI)는 330억달러"]
+        selected = [
+            index
+            for index, widget in enumerate(first.query(".sentence"))
+            if widget.has_class("-selected")
+        ]
+        assert selected == [3]
+        assert app.focused is first.query_one("#article-body")
+
+
+@sync
 async def test_the_article_opens_at_the_quote_and_a_claim_is_captured_in_few_keys(
     desk: Path,
 ) -> None:
@@ -532,6 +650,16 @@ async def test_the_recheck_queue_lists_due_claims_and_opens_them(desk: Path) -> 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         assert app.screen.claim_id == "a-cost"  # type: ignore[attr-defined]
+        await pilot.press("escape", "escape")  # the detail, the queue: back to the list
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        path = desk / "claims" / "b-cost.toml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("2999-01-01", "2021-01-01"), encoding="utf-8"
+        )
+        assert review.reload_claim(app.project, "b-cost") is not None
+        await pilot.press("R")  # the same screen again, its content worked out anew
+        await wait_for(pilot, lambda: app.screen is queue and queue.loaded)
+        assert [item.claim_id for item in queue.items] == ["a-cost", "b-cost"]
 
 
 @sync

@@ -23,6 +23,7 @@ from workbench.app.app import ReviewApp
 from workbench.app.messages import ClaimsChanged
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.widgets.claim_table import ClaimTable, fit, printable
+from workbench.app.widgets.footer import KeyFooter
 from workbench.project import load_project
 from workbench.tomlio import parse_toml
 
@@ -313,6 +314,26 @@ async def test_filter_keys_cycle_and_escape_clears(make_project: ProjectFactory)
         await run.press("escape", "o")
         assert len(run.table.ids) == 4  # one outlet: every claim
         assert "source Test Daily" in run.filter_bar()
+
+
+@sync
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project(CLAIMS)
+    async with running(root) as run:
+        footer = run.screen.query_one(KeyFooter)
+        shown = list(footer.children)
+        assert shown
+        run.screen.refresh_bindings()  # the same keys: nothing to rebuild
+        await run.press("j")
+        assert list(footer.children) == shown
+        await run.press("t", "a")  # no claim listed: the claim keys are disabled
+        assert list(run.table.ids) == []
+        rebuilt = list(footer.children)
+        assert rebuilt and not set(map(id, rebuilt)) & set(map(id, shown))
+        disabled = [key for key in rebuilt if key.has_class("-disabled")]
+        assert disabled
 
 
 @sync

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import pytest
 from textual import events, on
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
@@ -293,6 +294,52 @@ async def test_detail_shows_quote_in_context_and_opens_relation(
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
         assert app.screen.claim_ids == ["cost-deepseek-56", "cost-estimate-6"]
+
+
+@sync
+async def test_the_detail_screen_kept_for_reuse_shows_each_claim_as_a_new_one_would(
+    make_project: ProjectFactory,
+) -> None:
+    root = build_project(make_project)
+    app = ScreensApp(root, lambda app: app.open_detail("cost-deepseek-56"))
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, DetailScreen)
+        body = first.query_one("#detail-body", VerticalScroll)
+        body.focus()
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        assert body.scroll_y > 0
+        app.pop_screen()
+        await pilot.pause()
+        app.open_detail("race-tenth")
+        await pilot.pause()
+        assert app.screen is first  # the same screen, shown again
+        assert first.claim_id == "race-tenth"
+        assert plain(first.query_one("#statement", Static)) == (
+            "DeepSeek's cost is a tenth of the US level."
+        )
+        assert "Matches the company report." in section_text(first, "#history")
+        assert first.query_one("#relations", OptionList).option_count == 0
+        assert body.scroll_y == 0
+        assert app.focused is body
+        app.pop_screen()
+        await pilot.pause()
+        app.open_detail("cost-deepseek-56")
+        await pilot.pause()
+        assert app.screen is first
+        relations = first.query_one("#relations", OptionList)
+        assert relations.option_count == 1 and relations.highlighted == 0
+        assert app.focused is relations
+        assert "no reviews yet" in section_text(first, "#history")
+        await pilot.press("enter")  # a related claim's detail: a screen of its own
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen is not first
+        assert app.screen.claim_id == "cost-estimate-6"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is first and first.claim_id == "cost-deepseek-56"
 
 
 @sync

@@ -11,6 +11,12 @@ Files edited behind the app's back are noticed by a poll in a worker thread
 (see `DiskWatch`): the claims on screen are checked every tick, the rest in a
 rolling sweep, so a tick costs a few thousand `stat` calls even at 100,000
 claims.
+
+`workbench review` starts from the claims as the load index last saw them
+(`load_project_unchecked`), so the list is drawn without a `stat` of every
+file; right after that first paint a worker checks every file against its row
+(`check_unchecked`) and the claims that changed are put in place and redrawn.
+The poll starts once that check is in.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App
@@ -36,10 +42,23 @@ from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
 from workbench.problems import Problem
-from workbench.project import Project
+from workbench.project import (
+    CheckedClaims,
+    PendingCheck,
+    Project,
+    apply_checked,
+    check_unchecked,
+)
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
 from workbench.tomlio import WriteError
+
+if TYPE_CHECKING:
+    from workbench.app.screens.article import ArticleScreen, CaptureForm
+    from workbench.app.screens.detail import DetailScreen
+    from workbench.app.screens.queues import ClaimQueueScreen
+    from workbench.app.screens.verdict import VerdictForm
+    from workbench.capture import Selection
 
 POLL_SECONDS = 2.0
 """How often files are checked for changes made outside the app."""
@@ -85,6 +104,14 @@ class DiskChanged(Message):
     def __init__(self, report: DiskReport) -> None:
         super().__init__()
         self.report = report
+
+
+class StartChecked(Message):
+    """Posted by the start check's worker: the claims as the files hold them now."""
+
+    def __init__(self, checked: CheckedClaims) -> None:
+        super().__init__()
+        self.checked = checked
 
 
 class ScreenActions(Provider):
@@ -196,9 +223,17 @@ class ReviewApp(App[None]):
         *,
         poll_seconds: float | None = POLL_SECONDS,
         blind: bool = False,
+        pending_check: PendingCheck | None = None,
+        keep_screens: bool = True,
     ) -> None:
         super().__init__()
         self.project = project
+        self.keep_screens = keep_screens
+        """Keep the detail, article, queue and form screens and reuse them (see
+        `open_detail`); False builds each anew (the benchmark's baseline)."""
+        self.pending_check = pending_check
+        """Set while the claims are as the load index last saw them, unchecked
+        (`load_project_unchecked`); None once `check_unchecked` is applied."""
         self.reviewer = reviewer or ""
         """Empty until the reviewer has said who they are (asked once at start)."""
         self.blind = blind
@@ -214,6 +249,12 @@ class ReviewApp(App[None]):
         self._folder_mtime_ns: int | None = None
         self._folder_names: frozenset[str] | None = None
         self._polling = False
+        self._kept_detail: DetailScreen | None = None
+        """The detail screen `open_detail` reuses (installed, so closing keeps it)."""
+        self._kept_queues: dict[type[ClaimQueueScreen], ClaimQueueScreen] = {}
+        self._kept_article: ArticleScreen | None = None
+        self._kept_verdict_form: VerdictForm | None = None
+        self._kept_capture: CaptureForm | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -262,6 +303,31 @@ class ReviewApp(App[None]):
         from workbench.blind import blind_view
 
         return blind_view(claim, self.reviewer)
+
+    def check_claims_after_paint(self) -> None:
+        """Start the check of an unchecked load (the list calls this once it is drawn)."""
+        if self.pending_check is not None:
+            self._check_unchecked(self.pending_check)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="start-check",
+        exit_on_error=False,
+        description="check every claim file against the load index",
+    )
+    def _check_unchecked(self, pending: PendingCheck) -> None:
+        self.post_message(StartChecked(check_unchecked(self.project, pending)))
+
+    @on(StartChecked)
+    def _apply_start_check(self, message: StartChecked) -> None:
+        pending = self.pending_check
+        if pending is None:
+            return
+        changed = apply_checked(self.project, pending, message.checked)
+        self.pending_check = None
+        self.checked_problems = None
+        self.post_message(ClaimsChanged(tuple(changed)))
 
     # ------------------------------------------------------------------ writes
 
@@ -433,14 +499,24 @@ class ReviewApp(App[None]):
             if written and done is not None and self.project.settings.app.auto_advance:
                 done()
             return
-        form = VerdictForm(
-            self.project.settings,
-            claim,
-            status,
-            related_evidence(self.project, claim),
-            shown_status=self.shown(claim).status,
-            reviewer=self.reviewer,
-        )
+        shown_status = self.shown(claim).status
+        reusable = related_evidence(self.project, claim)
+        kept = self._kept_verdict_form
+        if kept is not None and kept not in self.screen_stack:
+            kept.refill(claim, status, reusable, shown_status=shown_status, reviewer=self.reviewer)
+            form = kept
+        else:
+            form = VerdictForm(
+                self.project.settings,
+                claim,
+                status,
+                reusable,
+                shown_status=shown_status,
+                reviewer=self.reviewer,
+            )
+            if kept is None and self.keep_screens:  # reused (`VerdictForm.refill`)
+                self._kept_verdict_form = form
+                self.install_screen(form, "workbench-verdict")
         self.push_screen(form, write)
 
     def next_claim_after(self, claim_id: str) -> str | None:
@@ -481,18 +557,43 @@ class ReviewApp(App[None]):
         """Push `screen`, unless the same screen (same class, same claims) is on the
         stack already: then go back to that one (the screens above it close), so a
         burst of keys never stacks a screen twice."""
-        wanted = _stack_key(screen)
+        if not self._back_to(_stack_key(screen)):
+            self.push_screen(screen)
+
+    def _back_to(self, wanted: tuple[object, ...]) -> bool:
+        """Close the screens above the one on the stack that `wanted` names (see
+        `_stack_key`); False if there is none."""
         for existing in self.screen_stack:
             if _stack_key(existing) == wanted:
                 while self.screen is not existing and len(self.screen_stack) > 1:
                     self.pop_screen()
-                return
-        self.push_screen(screen)
+                return True
+        return False
 
     def open_detail(self, claim_id: str) -> None:
+        """Show a claim's detail; one detail screen is kept and reused.
+
+        Building a detail screen (its widgets, their styles, its footer) is most
+        of what opening one costs, the same at 100 claims or 100,000; the kept
+        screen only fills its sections with the claim (`DetailScreen.reopen`).
+        A detail opened from a detail (a related claim) is a screen of its own.
+        """
         from workbench.app.screens.detail import DetailScreen
 
-        self.show_screen(DetailScreen(claim_id))
+        if self._back_to((DetailScreen, claim_id, None)):
+            return
+        kept = self._kept_detail
+        if kept is None:
+            screen = DetailScreen(claim_id)
+            if self.keep_screens:
+                self._kept_detail = screen
+                self.install_screen(screen, "workbench-detail")
+            self.push_screen(screen)
+        elif kept in self.screen_stack or claim_id not in self.project.claims:
+            self.push_screen(DetailScreen(claim_id))
+        else:
+            kept.reopen(claim_id)
+            self.push_screen(kept)
 
     def open_compare(self, claim_ids: list[str]) -> None:
         from workbench.app.screens.compare import CompareScreen
@@ -515,19 +616,72 @@ class ReviewApp(App[None]):
         self.show_screen(ProblemsScreen())
 
     def open_article(self, claim_id: str) -> None:
+        """Show a claim's article; the last article screen is kept and reused for the
+        claims of the same article (`ArticleScreen.reopen`), as the detail is."""
         from workbench.app.screens.article import ArticleScreen
 
-        self.show_screen(ArticleScreen(claim_id))
+        if self._back_to((ArticleScreen, claim_id, None)):
+            return
+        kept = self._kept_article
+        if kept is not None and kept not in self.screen_stack:
+            if kept.reopen(claim_id):
+                self.push_screen(kept)
+                return
+            self.uninstall_screen(kept)
+            kept.remove()
+            kept = self._kept_article = None
+        screen = ArticleScreen(claim_id)
+        if kept is None and self.keep_screens:
+            self._kept_article = screen
+            self.install_screen(screen, "workbench-article")
+        self.push_screen(screen)
+
+    def open_capture(
+        self,
+        source_id: str,
+        selection: Selection,
+        template: Claim | None,
+        done: Callable[[str | None], None],
+    ) -> None:
+        """The capture form for a passage of an article; one form is kept and refilled
+        (`CaptureForm.refill`), as the verdict form is.  `done` gets the new claim's id."""
+        from workbench.app.screens.article import CaptureForm
+
+        kept = self._kept_capture
+        if kept is not None and kept not in self.screen_stack:
+            kept.refill(source_id, selection, template)
+            form = kept
+        else:
+            form = CaptureForm(self.project, source_id, selection, template)
+            if kept is None and self.keep_screens:
+                self._kept_capture = form
+                self.install_screen(form, "workbench-capture")
+        self.push_screen(form, done)
 
     def action_recheck_queue(self) -> None:
         from workbench.app.screens.queues import RecheckQueueScreen
 
-        self.show_screen(RecheckQueueScreen())
+        self._show_queue(RecheckQueueScreen)
 
     def action_disagreement_queue(self) -> None:
         from workbench.app.screens.queues import DisagreementQueueScreen
 
-        self.show_screen(DisagreementQueueScreen())
+        self._show_queue(DisagreementQueueScreen)
+
+    def _show_queue(self, kind: type[ClaimQueueScreen]) -> None:
+        """Show a queue; one screen of each queue is kept and reused, as the detail is
+        (`open_detail`): it works its content out again each time it opens."""
+        if self._back_to((kind, None, None)):
+            return
+        kept = self._kept_queues.get(kind)
+        if kept is None:
+            kept = kind()
+            if self.keep_screens:
+                self._kept_queues[kind] = kept
+                self.install_screen(kept, f"workbench-{kind.__name__}")
+        else:
+            kept.reopen()
+        self.push_screen(kept)
 
     def action_help(self) -> None:
         from workbench.app.screens.help import HelpScreen
@@ -546,8 +700,9 @@ class ReviewApp(App[None]):
     # ------------------------------------------------------------------ files changed outside
 
     def check_disk(self) -> None:
-        """Start one poll of the claim files (skipped while the previous one runs)."""
-        if self._polling:
+        """Start one poll of the claim files (skipped while the previous one runs, and
+        until the start check of an unchecked load is in)."""
+        if self._polling or self.pending_check is not None:
             return
         self._polling = True
         if self._folder_names is None:

@@ -36,21 +36,24 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from workbench.project import load_project
+    from workbench.project import load_project, load_project_unchecked
     from workbench.review import find_reviewer
 
-    project = load_project(arguments.root)
     reviewer = find_reviewer(getattr(arguments, "reviewer", None))
     in_browser = "TEXTUAL_DRIVER" in os.environ  # `workbench serve` runs us with its driver
     if not in_browser and (not sys.stdin.isatty() or not sys.stdout.isatty()):
-        print_summary(project)
+        print_summary(load_project(arguments.root))
         print("(the review app needs a terminal: this is the summary instead)", file=sys.stderr)
         return 0
+
+    # the claims as the load index saw them: the app checks the files after its first paint
+    project, pending = load_project_unchecked(arguments.root)
 
     from workbench.app.app import ReviewApp
 
     # no name found: the app asks for one (never the OS user `root`)
-    ReviewApp(project, reviewer, blind=bool(getattr(arguments, "blind", False))).run()
+    blind = bool(getattr(arguments, "blind", False))
+    ReviewApp(project, reviewer, blind=blind, pending_check=pending).run()
     return 0
 
 

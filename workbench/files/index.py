@@ -101,6 +101,10 @@ _COLUMNS = (
 )
 """In the order rows are written and read: the checked columns (`row[1:10]`) in one run."""
 
+_QUICK_COLUMNS = "id, path, size, mtime_ns, digest, summary, json_digest, problems"
+"""What `load_unchecked` reads: a record's summary, fingerprint and model, and nothing
+that only checking a row against its file needs."""
+
 _PLACEHOLDERS = ", ".join("?" * (_COLUMNS.count(",") + 1))
 _INSERT_ROW = f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_PLACEHOLDERS})"
 
@@ -343,6 +347,19 @@ class LoadIndex:
         except sqlite3.Error as error:
             self._recover(error)
             return {}
+
+    def quick_rows(self) -> list[tuple[Any, ...]]:
+        """The `_QUICK_COLUMNS` of every row, in path order; empty if they cannot be read."""
+        try:
+            with self._lock:
+                return (
+                    self._connect()
+                    .execute(f"SELECT {_QUICK_COLUMNS} FROM files ORDER BY path")
+                    .fetchall()
+                )
+        except sqlite3.Error as error:
+            self._recover(error)
+            return []
 
     def _recover(self, error: sqlite3.Error) -> None:
         """After a failed read or write: reset a wrong schema, drop a corrupt file."""
@@ -590,14 +607,22 @@ def _same_content(path: str, digest: str) -> bool:
 
 
 def load_indexed(
-    root: Path, paths: list[str], stats: list[FileStat]
+    root: Path,
+    paths: list[str],
+    stats: list[FileStat],
+    unchecked: UncheckedLoad | None = None,
 ) -> tuple[list[ClaimRecord], list[Problem], LoadIndex | None]:
     """Load the claim files `paths` (with their `stats`, from the listing) through the
     index of the project at `root`: unchanged files from their rows, the rest read.
 
+    `unchecked` is what `load_unchecked` gave earlier: a record of it whose
+    row is unchanged and passes every check now is returned as it is (the same
+    object), so the caller sees what changed by identity.
+
     Never raises for the index: without one (off, unusable), every file is read.
     """
     global last_load
+    made = unchecked.by_path() if unchecked is not None else {}
     location = index_file(root)
     index = LoadIndex.open(location) if location is not None else None
     rows = index.rows() if index is not None else {}
@@ -625,15 +650,19 @@ def load_indexed(
                     if crc32(dumps(row[1:10], _MARSHAL_VERSION)) != row[11]:
                         raise ValueError("the row does not match its check")
                     if row[9] is None:
-                        append(
-                            ClaimRecord(
-                                None,
-                                path,
-                                tuple.__new__(Fingerprint, (row[2], row[3], row[6])),
-                                summary=_unpack_summary(row[7]),
-                                loader=partial(index.claim, row[0], row[8], path),
+                        known = made.get(path)
+                        if known is not None and _made_from(row, known[1]):
+                            append(known[0])
+                        else:
+                            append(
+                                ClaimRecord(
+                                    None,
+                                    path,
+                                    tuple.__new__(Fingerprint, (row[2], row[3], row[6])),
+                                    summary=_unpack_summary(row[7]),
+                                    loader=partial(index.claim, row[0], row[8], path),
+                                )
                             )
-                        )
                     else:
                         problems.extend(_problems_of(path, row[9]))
                 except Exception:  # a bad row is a miss: read the file
@@ -656,6 +685,82 @@ def load_indexed(
         index.close()  # reopened if a deferred model is built: no lock held meanwhile
     last_load = IndexStats(reused, len(paths) - reused, len(upserts), len(removed))
     return records, problems, index
+
+
+def _made_from(row: tuple[Any, ...], quick: tuple[Any, ...]) -> bool:
+    """Whether a `_QUICK_COLUMNS` row holds what this `_COLUMNS` row holds."""
+    return (row[0], row[2], row[3], row[6], row[7], row[8]) == (
+        quick[0],
+        quick[2],
+        quick[3],
+        quick[4],
+        quick[5],
+        quick[6],
+    )
+
+
+@dataclass(slots=True)
+class UncheckedLoad:
+    """Claims as the index last saw them (`load_unchecked`), not yet checked."""
+
+    records: list[ClaimRecord]
+    rows: list[tuple[Any, ...]]
+    """The row (`_QUICK_COLUMNS`) each record was made from, in the same order."""
+    problems: list[Problem]
+    index: LoadIndex
+
+    def by_path(self) -> dict[str, tuple[ClaimRecord, tuple[Any, ...]]]:
+        return {row[1]: (record, row) for record, row in zip(self.records, self.rows, strict=True)}
+
+
+def load_unchecked(root: Path) -> UncheckedLoad | None:
+    """Every claim file as the index last saw it, without listing or stat'ing a file.
+
+    What the review app draws first at 100,000 claims: one query and a record
+    per row, no `stat` per file and no row check.  The rows are not trusted
+    for long: the caller must load through `load_indexed` next, with this
+    result (the app does it in a worker right after the first paint), which
+    checks every row against its file and reads what changed.  Records come
+    in path order, as from a listing; a row that does not decode is left out
+    (that check reads its file).  Models still come through `LoadIndex.claim`,
+    which checks the JSON against its digest and falls back to the file, and
+    every write starts from the file on disk.
+
+    None when there is no index, or no row in it: the caller loads normally.
+    """
+    location = index_file(root)
+    index = LoadIndex.open(location) if location is not None else None
+    if index is None:
+        return None
+    rows = index.quick_rows()
+    if not rows:
+        index.close()
+        return None
+    records: list[ClaimRecord] = []
+    used: list[tuple[Any, ...]] = []
+    problems: list[Problem] = []
+    append, keep = records.append, used.append
+    partial = functools.partial
+    for row in rows:
+        rowid, path, size, mtime_ns, digest, summary, json_digest, problems_text = row
+        try:
+            if problems_text is None:
+                append(
+                    ClaimRecord(
+                        None,
+                        path,
+                        tuple.__new__(Fingerprint, (size, mtime_ns, digest)),
+                        summary=_unpack_summary(summary),
+                        loader=partial(index.claim, rowid, json_digest, path),
+                    )
+                )
+                keep(row)
+            else:
+                problems.extend(_problems_of(path, problems_text))
+        except Exception:  # a bad row: the check that follows reads its file
+            continue
+    index.close()  # reopened if a deferred model is built: no lock held meanwhile
+    return UncheckedLoad(records, used, problems, index)
 
 
 def _read_file(

@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from workbench.adding import AddError, Duplicate, Proposal, QuoteNotFound, write_claim
 from workbench.app.keymap import ARTICLE_BINDINGS, CAPTURE_BINDINGS
@@ -31,6 +31,7 @@ from workbench.app.screens.verdict import FormScroll
 from workbench.app.widgets.claim_card import quantity_line
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
+from workbench.app.widgets.footer import KeyFooter
 from workbench.capture import (
     Selection,
     capture_preview,
@@ -65,6 +66,7 @@ class ArticleScreen(Screen[None]):
         self.cursor_index = 0
         self.quote_span: tuple[int, int] | None = None
         self._text = ""
+        self._reopened = False
 
     def compose(self) -> ComposeResult:
         project = host(self).project
@@ -116,7 +118,7 @@ class ArticleScreen(Screen[None]):
                     classes += " -paragraph"
                 yield Static(self._sentence(start, end), classes=classes, id=f"s{index}")
         yield Static(Content(""), id="article-selection")
-        yield Footer()
+        yield KeyFooter()
 
     def _sentence(self, start: int, end: int) -> Content:
         """The sentence's text; the part inside the current claim's quote highlighted."""
@@ -134,6 +136,36 @@ class ArticleScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#article-body").focus()
         self._show_selection(scroll=True)
+
+    def reopen(self, claim_id: str) -> bool:
+        """Show another claim of the same article when pushed again, as a new screen
+        would (the app keeps one article screen: building one widget per sentence is
+        what opening it costs).  False, and nothing changed, for a claim of another
+        source or an article without text."""
+        project = host(self).project
+        record = project.claims.get(claim_id)
+        if record is None or not self.spans or record.claim.source.id != self.source_id:
+            return False
+        before = self.quote_span
+        anchor = project.anchor(record.claim)
+        self.claim_id = claim_id
+        self.quote_span = anchor.spans[0] if anchor is not None and anchor.spans else None
+        self.anchor_index = self.cursor_index = (
+            sentence_at(self.spans, self.quote_span[0]) if self.quote_span is not None else 0
+        )
+        for index, (start, end) in enumerate(self.spans):
+            if any(
+                span is not None and span[0] < end and span[1] > start
+                for span in (before, self.quote_span)
+            ):
+                self.query_one(f"#s{index}", Static).update(self._sentence(start, end))
+        self._reopened = True
+        return True
+
+    def on_screen_resume(self) -> None:
+        if self._reopened:
+            self._reopened = False
+            self.on_mount()
 
     # -- selection ---------------------------------------------------------------------
 
@@ -190,9 +222,7 @@ class ArticleScreen(Screen[None]):
         project = host(self).project
         record = project.claims.get(self.claim_id)
         template = record.claim if record is not None else None
-        self.app.push_screen(
-            CaptureForm(project, self.source_id, selection, template), self._captured
-        )
+        host(self).open_capture(self.source_id, selection, template, self._captured)
 
     def _captured(self, claim_id: str | None) -> None:
         if claim_id is not None:
@@ -220,11 +250,43 @@ class CaptureForm(TypeAheadModal[str | None]):
         """The duplicate ids shown when the reviewer was asked to confirm."""
         self.problem = ""
         self._preview_timer: object | None = None
+        self._reopened = False
 
-    def compose(self) -> ComposeResult:
+    def _topic_and_stance(self) -> tuple[str, str]:
+        """What the topic and stance fields start with: the template claim's."""
         settings = self.project.settings
         topic = self.template.topic if self.template else next(iter(settings.topics))
         stance = self.template.stance if self.template else next(iter(settings.stances))
+        return topic, stance
+
+    def refill(self, source_id: str, selection: Selection, template: Claim | None) -> None:
+        """Start a new claim when pushed again, every field as a new form has it (the
+        app keeps one form: building its widgets was most of opening it)."""
+        timer = self._preview_timer
+        if timer is not None:
+            timer.stop()  # type: ignore[attr-defined]
+        self._preview_timer = None
+        self.source_id, self.selection, self.template = source_id, selection, template
+        self.duplicates, self.confirming, self.problem = [], None, ""
+        self.query_one("#capture-quote", Static).update(self._quote_content())
+        for field in ("#capture-statement", "#capture-id"):
+            self.query_one(field, Input).value = ""
+        topic, stance = self._topic_and_stance()
+        self.query_one("#capture-topic", Select).value = topic
+        self.query_one("#capture-stance", Select).value = stance
+        self.query_one("#capture-preview", Static).update(Content(""))
+        self.query_one("#capture-problems", Static).update(Content(""))
+        self.query_one("#capture-dialog", FormScroll).scroll_home(animate=False)
+        self._reopened = True
+
+    def on_screen_resume(self) -> None:
+        if self._reopened:
+            self._reopened = False
+            self.on_mount()  # focus, keys typed meanwhile, the proposed id and quantity
+
+    def compose(self) -> ComposeResult:
+        settings = self.project.settings
+        topic, stance = self._topic_and_stance()
         with FormScroll(id="capture-dialog"):
             yield Static(Content.styled("New claim from the article", "bold"), id="capture-title")
             yield Static(self._quote_content(), id="capture-quote")

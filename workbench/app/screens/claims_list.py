@@ -22,7 +22,7 @@ from textual.binding import BindingsMap, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from workbench import review
@@ -44,6 +44,7 @@ from workbench.app.keymap import (
 )
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
+from workbench.app.widgets.footer import KeyFooter
 from workbench.models import ProjectSettings
 from workbench.project import Project
 from workbench.storage import ClaimRecord, ClaimSummary
@@ -94,6 +95,12 @@ class FilterRequest:
     index: ClaimIndex | None = dataclasses.field(repr=False)
     records: list[ClaimRecord] | None = dataclasses.field(repr=False)
     project: Project = dataclasses.field(repr=False)
+
+
+REBUILD_ABOVE = 200
+"""More changed claims than this (files changed while the app was closed, a `git
+pull`) rebuild the list's index from the summaries in the filter worker, instead of
+building each changed claim's model on the app's thread."""
 
 
 CLAIM_ACTIONS = frozenset(
@@ -173,7 +180,7 @@ class ClaimsListScreen(Screen[None]):
         yield Static(id="filter-bar", markup=False)
         yield self._table
         yield Static(id="status-bar", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Build the first index and show the list here, not in the filter worker.
@@ -279,6 +286,7 @@ class ClaimsListScreen(Screen[None]):
             self.ready = True
             gc.freeze()  # the index lives as long as the screen (see ReviewApp.on_mount)
             self._prepare_vocabulary(message.index)
+            self.call_after_refresh(self.review_app.check_claims_after_paint)
 
     def _adopt(self, index: ClaimIndex) -> None:
         """Make `index` the one later filters use; recount."""
@@ -350,7 +358,11 @@ class ClaimsListScreen(Screen[None]):
         for claim_id in message.claim_ids:
             if claim_id not in self.project.claims:
                 self.table.marked.pop(claim_id, None)
-        if self._index is None or self._rebuild is not None:
+        if (
+            self._index is None
+            or self._rebuild is not None
+            or len(message.claim_ids) > REBUILD_ABOVE
+        ):
             self._rebuild = self._records()
         else:
             sources = self.project.sources

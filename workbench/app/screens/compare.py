@@ -24,11 +24,12 @@ from textual.containers import HorizontalScroll, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.app.keymap import COMPARE_BINDINGS
 from workbench.app.screens.detail import NotePrompt, host
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
+from workbench.app.widgets.footer import KeyFooter
 from workbench.differences import Difference, differences_of
 from workbench.models import RelationKind
 from workbench.project import Project
@@ -82,7 +83,7 @@ class CompareScreen(Screen[None]):
         status = Static(Content(""), id="compare-status")
         status.display = False  # a line for the conflict queue (where candidates come from)
         yield status
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         add_status_bindings(self, host(self).project.settings)

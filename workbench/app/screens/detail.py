@@ -22,13 +22,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import DETAIL_BINDINGS, PROMPT_BINDINGS
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
+from workbench.app.widgets.footer import KeyFooter
 from workbench.app.widgets.quote_view import QuoteView, quote_content
 from workbench.models import SYMMETRIC_RELATIONS, Claim, Source
 from workbench.project import Project
@@ -241,6 +242,7 @@ class DetailScreen(Screen[None]):
         super().__init__()
         self.claim_id = claim_id
         self._rows: list[RelationRow] = []
+        self._reopened = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="detail-title")
@@ -259,20 +261,36 @@ class DetailScreen(Screen[None]):
             yield OptionList(id="relations")
             yield Static(Content("History"), classes="section-title")
             yield Vertical(id="history", classes="entries")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         add_status_bindings(self, host(self).project.settings)
         self.refresh_bindings()
         await self.refresh_view()
+        self._focus_first()
+
+    def _focus_first(self) -> None:
         relations = self.query_one("#relations", OptionList)
         if relations.option_count:
             relations.focus()
         else:
             self.query_one("#detail-body").focus()
 
+    def reopen(self, claim_id: str) -> None:
+        """Show `claim_id` when this screen is pushed again, as a new screen would: from
+        the top, the first relation highlighted (the app keeps one detail screen)."""
+        self.claim_id = claim_id
+        self._reopened = True
+
     async def on_screen_resume(self) -> None:
+        if not self._reopened:
+            await self.refresh_view()
+            return
+        self._reopened = False
+        self.query_one("#relations", OptionList).clear_options()
+        self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
         await self.refresh_view()
+        self._focus_first()
 
     async def on_claims_changed(self) -> None:
         """The app posts `ClaimsChanged` after a write; show the fresh copy."""

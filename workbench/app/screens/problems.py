@@ -19,11 +19,12 @@ from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import PROBLEMS_BINDINGS
 from workbench.app.screens.detail import host
+from workbench.app.widgets.footer import KeyFooter
 from workbench.problems import Problem, Severity
 from workbench.project import Project
 
@@ -97,7 +98,7 @@ class ProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="problems-title")
         yield OptionList(id="problems-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.problems = sorted(host(self).project.problems, key=_order)

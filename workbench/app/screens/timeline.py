@@ -21,11 +21,12 @@ from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from workbench.app.keymap import TIMELINE_BINDINGS
 from workbench.app.screens.detail import host
 from workbench.app.widgets.claim_card import stance_class
+from workbench.app.widgets.footer import KeyFooter
 from workbench.models import Claim, ProjectSettings, Source
 from workbench.project import Project
 
@@ -182,7 +183,7 @@ class TimelineScreen(Screen[None]):
         yield Static(Content(""), id="timeline-title")
         yield StanceSummary(Content(""), id="timeline-summary")
         yield VerticalScroll(id="timeline-rows")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         await self.show_topic(self.topic)

@@ -66,66 +66,38 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         self.status = status
         self.reusable = reusable
         self.problems: list[str] = []
+        self._reopened = False
 
     def compose(self) -> ComposeResult:
-        info = self.settings.statuses.get(self.status)
-        needs: list[str] = []
-        if info is not None and info.requires_note:
-            needs.append("a note")
-        if info is not None and info.requires_evidence:
-            needs.append("evidence that " + " or ".join(info.requires_evidence))
         with FormScroll(id="verdict-dialog"):
-            yield Static(
-                Content.assemble(
-                    ("Verdict ", "bold"),
-                    (printable(self.status), "bold $accent"),
-                    (" on ", "bold"),
-                    (printable(self.claim.id), "bold"),
-                    (f"   (was {printable(self.shown_status)})", "dim"),
-                ),
-                id="verdict-title",
-            )
+            yield Static(self._title(), id="verdict-title")
             yield Static(Content(printable(self.claim.statement)), id="verdict-statement")
-            yield Static(
-                Content.styled("needs " + " and ".join(needs) if needs else "", "italic"),
-                id="verdict-needs",
-            )
+            yield Static(self._needs(), id="verdict-needs")
             yield Static(Content(""), id="verdict-problems")
             yield Input(placeholder="note: why this verdict", id="verdict-note")
-            if self.claim.evidence:
-                yield Static(
-                    Content.styled(
-                        f"the claim has {len(self.claim.evidence)} evidence entr"
-                        f"{'y' if len(self.claim.evidence) == 1 else 'ies'} already "
-                        "(they count; leave the evidence fields empty to add none)",
-                        "dim",
-                    ),
-                    id="verdict-existing",
-                )
+            existing = Static(self._existing(), id="verdict-existing")
+            existing.display = bool(self.claim.evidence)
+            yield existing
             yield Input(placeholder="evidence citation: who, where, when", id="verdict-citation")
             yield Input(placeholder="evidence URL (http or https)", id="verdict-url")
             yield Input(placeholder="what the evidence shows", id="verdict-shows")
             with Horizontal(id="verdict-stance-row"):
                 yield Static(Content.styled("stance ", "dim"), id="verdict-stance-label")
                 yield Select(
-                    [(stance, stance) for stance in stance_choices(self.settings, self.status)],
+                    self._stances(),
                     value=fitting_stance(self.settings, self.status),
                     allow_blank=False,
                     id="verdict-stance",
                     compact=True,
                 )
-            if self.reusable:
-                yield Static(
-                    Content.styled("evidence of related claims (enter: use it)", "dim"),
-                    id="verdict-reuse-title",
-                )
-                yield OptionList(
-                    *[
-                        Option(self._reuse_prompt(item), id=str(position))
-                        for position, item in enumerate(self.reusable)
-                    ],
-                    id="verdict-reuse",
-                )
+            reuse_title = Static(
+                Content.styled("evidence of related claims (enter: use it)", "dim"),
+                id="verdict-reuse-title",
+            )
+            reuse = OptionList(*self._reuse_options(), id="verdict-reuse")
+            reuse_title.display = reuse.display = bool(self.reusable)
+            yield reuse_title
+            yield reuse
             yield Static(
                 Content.assemble(
                     ("enter", "bold"),
@@ -139,6 +111,79 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
                 ),
                 id="verdict-hint",
             )
+
+    def _title(self) -> Content:
+        return Content.assemble(
+            ("Verdict ", "bold"),
+            (printable(self.status), "bold $accent"),
+            (" on ", "bold"),
+            (printable(self.claim.id), "bold"),
+            (f"   (was {printable(self.shown_status)})", "dim"),
+        )
+
+    def _needs(self) -> Content:
+        info = self.settings.statuses.get(self.status)
+        needs: list[str] = []
+        if info is not None and info.requires_note:
+            needs.append("a note")
+        if info is not None and info.requires_evidence:
+            needs.append("evidence that " + " or ".join(info.requires_evidence))
+        return Content.styled("needs " + " and ".join(needs) if needs else "", "italic")
+
+    def _existing(self) -> Content:
+        count = len(self.claim.evidence)
+        return Content.styled(
+            f"the claim has {count} evidence entr{'y' if count == 1 else 'ies'} already "
+            "(they count; leave the evidence fields empty to add none)",
+            "dim",
+        )
+
+    def _stances(self) -> list[tuple[str, str]]:
+        return [(stance, stance) for stance in stance_choices(self.settings, self.status)]
+
+    def _reuse_options(self) -> list[Option]:
+        return [
+            Option(self._reuse_prompt(item), id=str(position))
+            for position, item in enumerate(self.reusable)
+        ]
+
+    def refill(
+        self,
+        claim: Claim,
+        status: str,
+        reusable: list[ReusableEvidence],
+        *,
+        shown_status: str | None = None,
+        reviewer: str = "",
+    ) -> None:
+        """Ask anew, for another verdict, when pushed again: every field as a new form
+        has it (the app keeps one form: building its widgets was most of opening it)."""
+        self.reviewer = reviewer
+        self.shown_status = shown_status or claim.status
+        self.claim, self.status, self.reusable, self.problems = claim, status, reusable, []
+        self.query_one("#verdict-title", Static).update(self._title())
+        self.query_one("#verdict-statement", Static).update(Content(printable(claim.statement)))
+        self.query_one("#verdict-needs", Static).update(self._needs())
+        self.query_one("#verdict-problems", Static).update(Content(""))
+        for field in ("#verdict-note", "#verdict-citation", "#verdict-url", "#verdict-shows"):
+            self.query_one(field, Input).value = ""
+        existing = self.query_one("#verdict-existing", Static)
+        existing.update(self._existing())
+        existing.display = bool(claim.evidence)
+        select: Select[str] = self.query_one("#verdict-stance", Select)
+        select.set_options(self._stances())
+        select.value = fitting_stance(self.settings, status)
+        reuse = self.query_one("#verdict-reuse", OptionList)
+        reuse.clear_options()
+        reuse.add_options(self._reuse_options())
+        reuse.display = self.query_one("#verdict-reuse-title").display = bool(reusable)
+        self.query_one("#verdict-dialog", FormScroll).scroll_home(animate=False)
+        self._reopened = True
+
+    def on_screen_resume(self) -> None:
+        if self._reopened:
+            self._reopened = False
+            self.on_mount()  # the note field takes focus and any keys typed meanwhile
 
     @staticmethod
     def _reuse_prompt(item: ReusableEvidence) -> Content:
