@@ -338,6 +338,9 @@ def test_a_status_key_the_app_already_uses_is_left_unbound(
         app = ReviewApp(load_project(root, use_cache=False), "tester", poll_seconds=None)
         async with app.run_test(size=(120, 50)) as pilot:
             await app.workers.wait_for_complete()
+            bar = app.screen.query_one("#status-bar", Static).content
+            bar_text = bar.plain if isinstance(bar, Content) else str(bar)
+            assert "c:" not in bar_text and "0:unreviewed" in bar_text  # no key it lacks
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)

@@ -41,6 +41,7 @@ from workbench.app.keymap import (
     LIST_FOOTER_BINDINGS,
     VIEW_ARTICLE_QUIET,
     status_bindings,
+    taken_by,
 )
 from workbench.app.messages import ClaimsChanged
 from workbench.app.widgets.claim_table import ClaimTable, printable
@@ -332,6 +333,8 @@ class ClaimsListScreen(Screen[None]):
         }
         for status, count in self._counts.items():
             key = settings.statuses[status].key if status in settings.statuses else None
+            if key is not None and taken_by(key) is not None:
+                key = None  # left unbound: the key means something else here
             label = f"{key}:{status}" if key else status
             parts.append((printable(label), styles[status_kind(settings, status)]))
             parts.append((f" {count:,}", "bold"))
