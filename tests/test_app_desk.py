@@ -814,3 +814,24 @@ def test_no_write_command_records_a_nameless_reviewer(desk: Path) -> None:
         assert "no reviewer name" in result.stderr and "Traceback" not in result.stderr
     assert sorted(path.name for path in (desk / "claims").iterdir()) == before
     assert on_disk(desk, "a-cost").get("evidence", []) == []
+
+
+def test_the_disagreement_queue_reads_verdicts_from_summaries_and_builds_no_model(
+    repo_copy: Path,
+) -> None:
+    from workbench.app.screens.queues import disagreement_items
+
+    load_project(repo_copy)  # fills the load index
+    warm = load_project(repo_copy)
+    assert all(record.deferred_model for record in warm.claims.values())
+    items = disagreement_items(warm)
+    assert {item.claim_id for item in items} == {
+        "apple25-deepseek-adopted-btx",
+        "chosun24-cannot-catch-up",
+        "chosun24-cannot-develop-llm",
+        "ge25c-trillion-yuan-vc-fund",
+    }
+    btx = next(item for item in items if item.claim_id == "apple25-deepseek-adopted-btx")
+    assert btx.reason == "desk-review: false, seed-review: misleading"
+    assert btx.statement.startswith("DeepSeek adopted an innovation called BTX")
+    assert all(record.deferred_model for record in warm.claims.values()), "a model was built"
