@@ -581,9 +581,12 @@ def _unpack_summary(packed: str) -> ClaimSummary:
     related, verdicts = fields[7], fields[10]
     fields[7] = tuple(related.split(_ITEM)) if related else ()
     fields[8] = int(fields[8])
-    fields[10] = (
-        tuple(tuple(item.split(_PAIR)) for item in verdicts.split(_ITEM)) if verdicts else ()
-    )
+    if not verdicts:
+        fields[10] = ()
+    elif _ITEM not in verdicts:  # one reviewer: most claims, and this runs 100,000 times
+        fields[10] = (tuple(verdicts.split(_PAIR)),)
+    else:
+        fields[10] = tuple(tuple(item.split(_PAIR)) for item in verdicts.split(_ITEM))
     return tuple.__new__(ClaimSummary, fields)
 
 
