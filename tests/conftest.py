@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
-from collections.abc import Callable
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -134,3 +138,26 @@ def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
         code = int(exit_.code or 0)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def age_claim_files(root: Path) -> None:
+    """Make the claim files older than the load index's racy window, as after any real
+    pause (a file changed within it is hashed, not trusted by its stat)."""
+    old = time.time() - 60
+    for path in (root / "claims").iterdir():
+        os.utime(path, (old, old))
+
+
+@contextlib.contextmanager
+def index_db(root: Path) -> Iterator[sqlite3.Connection]:
+    """The project's load index, opened as a tool would: committed and closed after use."""
+    from workbench.files.index import index_file
+
+    location = index_file(root)
+    assert location is not None and location.exists()
+    connection = sqlite3.connect(location)
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()

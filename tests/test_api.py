@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from workbench import Claim, load_project
 from workbench.files import index
 
-from .conftest import REPO, ProjectFactory, claim_toml
+from .conftest import REPO, ProjectFactory, age_claim_files, claim_toml
 
 
 def test_load_project_returns_typed_claims_and_problems(make_project: ProjectFactory) -> None:
@@ -50,15 +48,8 @@ def test_headless_paths_never_import_textual(code: str) -> None:
     assert "Traceback" not in result.stderr, result.stderr
 
 
-def _age_files(root: Path) -> None:
-    """Make the claim files older than the index's racy window, as after any real pause."""
-    old = time.time() - 60
-    for path in (root / "claims").iterdir():
-        os.utime(path, (old, old))
-
-
 def test_a_warm_start_defers_models_and_builds_them_equal(repo_copy: Path) -> None:
-    _age_files(repo_copy)
+    age_claim_files(repo_copy)
     cold = load_project(repo_copy, use_cache=False)
     load_project(repo_copy)  # fills the index
     warm = load_project(repo_copy)
@@ -78,7 +69,7 @@ def test_a_warm_start_defers_models_and_builds_them_equal(repo_copy: Path) -> No
 
 
 def test_iter_claims_builds_every_deferred_model(repo_copy: Path) -> None:
-    _age_files(repo_copy)
+    age_claim_files(repo_copy)
     load_project(repo_copy)
     warm = load_project(repo_copy)
     claims = list(warm.iter_claims())
@@ -90,7 +81,7 @@ def test_a_warm_app_list_builds_no_models(repo_copy: Path) -> None:
     """The claims list needs only summaries: at 100,000 claims that is seconds saved."""
     from workbench.app.filtering import ClaimIndex
 
-    _age_files(repo_copy)
+    age_claim_files(repo_copy)
     load_project(repo_copy)
     warm = load_project(repo_copy)
     index = ClaimIndex.from_project(warm)
@@ -101,7 +92,7 @@ def test_a_warm_app_list_builds_no_models(repo_copy: Path) -> None:
 def test_marking_a_deferred_claim_writes_it_and_refreshes_its_summary(repo_copy: Path) -> None:
     from workbench.review import mark_status
 
-    _age_files(repo_copy)
+    age_claim_files(repo_copy)
     load_project(repo_copy)
     warm = load_project(repo_copy)
     claim_id = next(s.id for s in warm.iter_summaries() if s.status != "disputed")

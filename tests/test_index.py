@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,35 +19,15 @@ from workbench.files.index import index_file
 from workbench.project import Project
 from workbench.storage import Fingerprint
 
-from .conftest import REPO, ProjectFactory, claim_toml
+from .conftest import REPO, ProjectFactory, age_claim_files, claim_toml, index_db
 
 QUANTITY = 'subject = "FDI"\nvalue = 33000000000\nunit = "USD"\n'
 QUOTE = "외국인 직접투자(FDI)는 330억달러(약 45조원) 규모로 줄었다"
 
 
-def _age(root: Path) -> None:
-    """Make the claim files older than the racy window, as after any real pause."""
-    old = time.time() - 60
-    for path in (root / "claims").iterdir():
-        os.utime(path, (old, old))
-
-
-@contextlib.contextmanager
-def _db(root: Path) -> Iterator[sqlite3.Connection]:
-    """The project's index, opened as a tool would: committed and closed after use."""
-    location = index_file(root)
-    assert location is not None and location.exists()
-    connection = sqlite3.connect(location)
-    try:
-        with connection:
-            yield connection
-    finally:
-        connection.close()
-
-
 def _rows(root: Path) -> dict[str, tuple[int, int]]:
     """Each file's row id and the time its row was written, by file name."""
-    with _db(root) as connection:
+    with index_db(root) as connection:
         found = connection.execute("SELECT path, id, indexed_ns FROM files").fetchall()
     return {Path(path).name: (rowid, indexed) for path, rowid, indexed in found}
 
@@ -68,7 +47,7 @@ def test_warm_load_reuses_rows_and_sees_every_change(make_project: ProjectFactor
     root = make_project({"a.toml": claim_toml("a"), "b.toml": claim_toml("b")})
     load_project(root)
     assert index.last_load.parsed == 2
-    _age(root)
+    age_claim_files(root)
     load_project(root)
     load_project(root)
     assert (index.last_load.reused, index.last_load.parsed) == (2, 0)
@@ -140,7 +119,7 @@ def test_problems_are_kept_in_rows_and_shown_by_a_warm_load(make_project: Projec
             "c.toml": "id = [broken\n",
         }
     )
-    _age(root)
+    age_claim_files(root)
     cold = load_project(root, use_cache=False)
     load_project(root)
     warm = load_project(root)
@@ -172,7 +151,7 @@ def test_warm_loads_equal_cold_ones_through_every_kind_of_change(
     load_project(root)
     for step in steps:
         step()
-        _age(root)
+        age_claim_files(root)
         if age_folder:
             old = time.time() - 60
             os.utime(folder, (old, old))
@@ -202,7 +181,7 @@ def test_the_index_can_be_switched_off(
 def test_a_warm_stats_builds_no_model(repo_copy: Path) -> None:
     from workbench.stats import compute_stats
 
-    _age(repo_copy)
+    age_claim_files(repo_copy)
     load_project(repo_copy)
     warm = load_project(repo_copy)
     counted = compute_stats(warm)
@@ -217,13 +196,13 @@ def test_a_warm_stats_builds_no_model(repo_copy: Path) -> None:
 
 def _quantity_project(make_project: ProjectFactory) -> Path:
     root = make_project({"a.toml": claim_toml("a", QUOTE, quantity=QUANTITY)})
-    _age(root)
+    age_claim_files(root)
     load_project(root)
     return root
 
 
 def _tamper_json(root: Path, old: bytes, new: bytes) -> None:
-    with _db(root) as connection:
+    with index_db(root) as connection:
         (data,) = connection.execute("SELECT json FROM claim_json").fetchone()
         assert old in data
         connection.execute("UPDATE claim_json SET json = ?", (data.replace(old, new, 1),))
@@ -262,7 +241,7 @@ def test_a_flipped_byte_in_a_rows_json_is_a_miss_not_a_crash(
 )
 def test_a_tampered_row_is_not_used(make_project: ProjectFactory, change: str) -> None:
     root = _quantity_project(make_project)
-    with _db(root) as connection:
+    with index_db(root) as connection:
         connection.execute(change)
     project = load_project(root)
     assert index.last_load.parsed == 1
@@ -275,7 +254,7 @@ def test_a_row_whose_stat_does_not_match_is_not_used(make_project: ProjectFactor
     root = _quantity_project(make_project)
     path = root / "claims" / "a.toml"
     path.write_text(claim_toml("a", QUOTE, quantity=QUANTITY.replace("33", "34")), "utf-8")
-    _age(root)
+    age_claim_files(root)
     assert load_project(root).claim("a").quantity.value == 34_000_000_000  # type: ignore[union-attr]
 
 
@@ -286,7 +265,7 @@ def test_rows_from_another_code_key_are_never_shown(
     key of this code it would be believed (its stat and check match), with another
     key it is dropped."""
     root = make_project({"a.toml": claim_toml("a")})
-    _age(root)
+    age_claim_files(root)
     load_project(root)
     path = str(root / "claims" / "a.toml")
     found = os.stat(path)
@@ -295,18 +274,18 @@ def test_rows_from_another_code_key_are_never_shown(
     stale = index._row_values(
         path, file_stat, time.time_ns(), digest, None, None, '[[1, 1, "WB999", "old", "error"]]'
     )
-    with _db(root) as connection:
+    with index_db(root) as connection:
         connection.execute("DELETE FROM files")
         connection.execute(index._INSERT_ROW, (None, *stale))
     assert [p.code for p in load_project(root).problems] == ["WB999"]  # same key: believed
-    with _db(root) as connection:
+    with index_db(root) as connection:
         connection.execute("DELETE FROM files")
         connection.execute(index._INSERT_ROW, (None, *stale))
         connection.execute("UPDATE meta SET value = '0.0.1-old' WHERE name = 'key'")
     project = load_project(root)
     assert project.problems == [] and list(project.claims) == ["a"]
     assert index.last_load.parsed == 1
-    with _db(root) as connection:
+    with index_db(root) as connection:
         assert connection.execute("SELECT value FROM meta").fetchone()[0] == index.code_key()
 
 
@@ -343,7 +322,7 @@ def test_a_corrupt_database_is_rebuilt_with_one_notice(
     load_project(root)
     location = index_file(root)
     assert location is not None
-    with _db(root) as connection:
+    with index_db(root) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     location.write_bytes(damage(location.read_bytes()))  # type: ignore[operator]
     for suffix in ("-wal", "-shm"):
@@ -495,7 +474,7 @@ def test_processes_loading_at_once_do_not_disturb_each_other(repo_copy: Path) ->
 def test_a_fresh_process_reuses_the_rows_another_wrote(repo_copy: Path) -> None:
     """Each row's check depends on its values only, not on the objects of the process
     that wrote it (which strings were shared or interned)."""
-    _age(repo_copy)
+    age_claim_files(repo_copy)
     script = (
         "import sys\n"
         "from workbench import load_project\n"

@@ -8,11 +8,6 @@ load it, whatever happened to the files or the rows in between.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import sqlite3
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +16,6 @@ from workbench import review
 from workbench.app.app import ReviewApp
 from workbench.app.screens import claims_list
 from workbench.app.screens.claims_list import ClaimsListScreen
-from workbench.files.index import index_file
 from workbench.project import (
     Project,
     apply_checked,
@@ -30,26 +24,7 @@ from workbench.project import (
     load_project_unchecked,
 )
 
-from .conftest import ProjectFactory, claim_toml
-
-
-def _age(root: Path) -> None:
-    """Make the claim files older than the racy window, as after any real pause."""
-    old = time.time() - 60
-    for path in (root / "claims").iterdir():
-        os.utime(path, (old, old))
-
-
-@contextlib.contextmanager
-def _db(root: Path) -> Iterator[sqlite3.Connection]:
-    location = index_file(root)
-    assert location is not None and location.exists()
-    connection = sqlite3.connect(location)
-    try:
-        with connection:
-            yield connection
-    finally:
-        connection.close()
+from .conftest import ProjectFactory, age_claim_files, claim_toml, index_db
 
 
 def _state(project: Project) -> tuple[list[str], dict[str, object], list[str]]:
@@ -61,7 +36,7 @@ def _state(project: Project) -> tuple[list[str], dict[str, object], list[str]]:
 
 def _warm(make_project: ProjectFactory, count: int = 5) -> Path:
     root = make_project({f"c{n}.toml": claim_toml(f"c{n}") for n in range(count)})
-    _age(root)
+    age_claim_files(root)
     load_project(root)
     return root
 
@@ -95,7 +70,7 @@ def test_a_row_that_does_not_check_out_is_read_from_its_file(
     make_project: ProjectFactory,
 ) -> None:
     root = _warm(make_project)
-    with _db(root) as connection:
+    with index_db(root) as connection:
         # a statement changed in the row only (its check not updated), and a row that
         # does not decode at all
         connection.execute(
