@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
+from typing import Protocol
 
 from workbench.models import Claim
 from workbench.verdicts import EVIDENCE_NOTE_PREFIX
@@ -166,31 +167,46 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-@dataclass(frozen=True, slots=True)
-class Rated:
-    """What agreement needs of a claim: its id, its status and each reviewer's verdict."""
+class Rated(Protocol):
+    """What agreement needs of a claim: its id, its status and each reviewer's latest
+    verdict as (reviewer, status) pairs.  A `workbench.storage.ClaimSummary` is one, so
+    `workbench stats` and the disagreement queue pass summaries and build no model."""
 
-    claim_id: str
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def verdicts(self) -> tuple[tuple[str, str], ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdicts:
+    id: str
     status: str
-    verdicts: dict[str, str]
+    verdicts: tuple[tuple[str, str], ...]
 
 
 def compute_agreement(claims: Iterable[Claim], statuses: Sequence[str]) -> Agreement:
     """Agreement over the claims reviewed by several; `statuses` orders the per-status
     figures (the vocabulary of `workbench.toml`, without `unreviewed`)."""
     return agreement_of(
-        (Rated(claim.id, claim.status, reviewer_verdicts(claim)) for claim in claims), statuses
+        (
+            _Verdicts(claim.id, claim.status, tuple(reviewer_verdicts(claim).items()))
+            for claim in claims
+        ),
+        statuses,
     )
 
 
 def agreement_of(claims: Iterable[Rated], statuses: Sequence[str]) -> Agreement:
-    """`compute_agreement` on what it needs only: `workbench stats` passes the
-    verdicts kept in the claims' summaries, so it builds no model."""
-    rated: list[tuple[Rated, dict[str, str]]] = []
-    for claim in sorted(claims, key=lambda claim: claim.claim_id):
-        verdicts = claim.verdicts
-        if len(verdicts) >= 2:
-            rated.append((claim, verdicts))
+    """`compute_agreement` on what it needs only (see `Rated`)."""
+    rated = sorted(
+        ((claim, dict(claim.verdicts)) for claim in claims if len(claim.verdicts) >= 2),
+        key=lambda item: item[0].id,
+    )
     reviewers = sorted({name for _, verdicts in rated for name in verdicts})
     units = [list(verdicts.values()) for _, verdicts in rated]
     pairs: list[tuple[str, str]] = []
@@ -212,7 +228,7 @@ def agreement_of(claims: Iterable[Rated], statuses: Sequence[str]) -> Agreement:
         )
         per_status[status] = figures
     disagreements = [
-        Disagreement(claim.claim_id, claim.status, dict(sorted(verdicts.items())))
+        Disagreement(claim.id, claim.status, dict(sorted(verdicts.items())))
         for claim, verdicts in rated
         if len(set(verdicts.values())) > 1
     ]

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from workbench.agreement import Agreement, Rated, agreement_of
+from workbench.agreement import Agreement, agreement_of
 from workbench.models import Claim
 from workbench.project import Project
 from workbench.storage import ClaimSummary
@@ -91,12 +91,9 @@ def compute_stats(
     sources: Counter[str] = Counter()
     reviewed = verified = with_evidence = due = 0
     reviewers: Counter[str] = Counter()
-    rated: list[Rated] = []
     for claim in chosen:
         if claim.verdicts:
             reviewers.update(reviewer for reviewer, _ in claim.verdicts)
-            if len(claim.verdicts) >= 2:
-                rated.append(Rated(claim.id, claim.status, dict(claim.verdicts)))
         statuses[claim.status] += 1
         topics[claim.topic] += 1
         stances[claim.stance] += 1
@@ -106,6 +103,7 @@ def compute_stats(
         with_evidence += claim.evidence > 0
         due += bool(claim.recheck) and claim.recheck <= today_text
     source_names = sorted(project.sources) if claims is None else []
+    agreement = agreement_of(chosen, list(settings.statuses))
     return Stats(
         total=len(chosen),
         reviewed=reviewed,
@@ -118,7 +116,7 @@ def compute_stats(
         by_source=_ordered(sources, source_names),
         problems=len(project.problems),
         by_reviewer=dict(sorted(reviewers.items(), key=lambda item: (-item[1], item[0]))),
-        agreement=agreement_of(rated, list(settings.statuses)) if rated else None,
+        agreement=agreement if agreement.claims else None,
     )
 
 

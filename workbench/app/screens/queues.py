@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from workbench.agreement import Rated, agreement_of
+from workbench.agreement import agreement_of
 from workbench.app.keymap import QUEUE_SCREEN_BINDINGS
 from workbench.app.screens.detail import host
 from workbench.app.widgets.claim_table import printable
@@ -65,16 +65,8 @@ def disagreement_items(project: Project) -> list[QueueItem]:
     The verdicts are read from the claims' summaries (`ClaimSummary.verdicts`), so no
     model is built (building all of them took over a second at 100,000 claims).
     """
-    statuses = list(project.settings.statuses)
     summaries = {summary.id: summary for summary in project.iter_summaries()}
-    agreement = agreement_of(
-        (
-            Rated(summary.id, summary.status, dict(summary.verdicts))
-            for summary in summaries.values()
-            if len(summary.verdicts) >= 2
-        ),
-        statuses,
-    )
+    agreement = agreement_of(summaries.values(), list(project.settings.statuses))
     items: list[QueueItem] = []
     for disagreement in agreement.disagreements:
         verdicts = ", ".join(f"{who}: {status}" for who, status in disagreement.verdicts.items())
