@@ -65,14 +65,12 @@ def disagreement_items(project: Project) -> list[QueueItem]:
     The verdicts are read from the claims' summaries (`ClaimSummary.verdicts`), so no
     model is built (building all of them took over a second at 100,000 claims).
     """
-    summaries = {summary.id: summary for summary in project.iter_summaries()}
-    agreement = agreement_of(summaries.values(), list(project.settings.statuses))
+    agreement = agreement_of(project.iter_summaries(), list(project.settings.statuses))
     items: list[QueueItem] = []
     for disagreement in agreement.disagreements:
         verdicts = ", ".join(f"{who}: {status}" for who, status in disagreement.verdicts.items())
-        items.append(
-            QueueItem(disagreement.claim_id, verdicts, summaries[disagreement.claim_id].statement)
-        )
+        statement = project.claims[disagreement.claim_id].summary.statement
+        items.append(QueueItem(disagreement.claim_id, verdicts, statement))
     return items
 
 
