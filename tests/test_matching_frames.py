@@ -8,6 +8,7 @@ import pytest
 
 from workbench.matching import match_claims
 from workbench.matching.frames import FrameReader, LexiconIndex, amount_of, explicit_dates
+from workbench.matching.language import korean_content
 from workbench.models import Claim, Entity, Lexicon, NamedEvent, Quantity
 
 PUBLISHED = dt.date(2025, 2, 24)
@@ -144,3 +145,48 @@ def test_the_bound_field_makes_a_ceiling_without_any_word_for_it() -> None:
         period="2023",
     )
     assert pairs(exact, nine)[frozenset(("exact", "nine"))] == ("numeric", "contradicts")
+
+
+@pytest.mark.parametrize(
+    ("token", "content"),
+    [
+        ("개발하지", "개발"),
+        ("개발한", "개발"),
+        ("지속될", "지속"),
+        ("향상시키고", "향상"),
+        ("딥시크가", "딥시크"),
+        ("있다", ""),
+        ("있으며", ""),
+        ("것이다", ""),
+    ],
+)
+def test_a_korean_word_is_read_without_its_verb_ending_and_function_words_are_dropped(
+    token: str, content: str
+) -> None:
+    assert korean_content(token) == content
+
+
+def test_korean_verb_forms_of_one_noun_share_a_content_word() -> None:
+    """ "개발하지 못하고" (cannot develop) and "개발에 집중" (focus on developing) are about
+    the same thing, and "있다" (is) says nothing about what."""
+    reader = FrameReader(LexiconIndex(LEXICON))
+    cannot = reader.read(0, claim("a", "A.", "LLM도 개발하지 못하고 있다"), PUBLISHED, "")
+    focus = reader.read(1, claim("b", "B.", "LLM 개발에 집중하고 있다"), PUBLISHED, "")
+    assert cannot.words & focus.words == {"llm", "개발"}
+
+
+def test_an_acronym_plural_is_its_singular() -> None:
+    reader = FrameReader(LexiconIndex(LEXICON))
+    plural = reader.read(0, claim("a", "It owns 50,000 GPUs.", "인용"), PUBLISHED, "")
+    single = reader.read(1, claim("b", "Each GPU costs more.", "인용"), PUBLISHED, "")
+    assert "gpu" in plural.words & single.words
+    assert "gpus" not in plural.words
+
+
+def test_without_negates_as_korean_eopsi_does() -> None:
+    reader = FrameReader(LexiconIndex(LEXICON))
+    english = reader.read(
+        0, claim("a", "It succeeded without advanced chips.", "인용"), PUBLISHED, ""
+    )
+    korean = reader.read(1, claim("b", "It succeeded.", "첨단 칩 없이도 성공"), PUBLISHED, "")
+    assert english.negated and korean.quote_negated

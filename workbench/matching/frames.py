@@ -34,8 +34,8 @@ from workbench.matching.language import (
     STOPWORDS,
     UPPER_BOUND_RE,
     fold,
+    korean_content,
     stem,
-    strip_particle,
 )
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
@@ -683,6 +683,14 @@ def _union(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
     return first | second
 
 
+def _acronym_singular(original: str) -> str:
+    """An acronym's plural as its singular ("GPUs", "LLMs" -> "gpu", "llm"), which the
+    stemmer cannot tell from a word ending in -us or -ss ("status", "class"); '' if not."""
+    if len(original) >= 3 and original[-1] == "s" and original[:-1].isupper():
+        return original[:-1].lower()
+    return ""
+
+
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
@@ -713,11 +721,11 @@ class FrameReader:
             negation = any(mark in word for mark in KOREAN_NEGATION_MARKS)
             event = any(mark in word for mark in index.hangul_event_words)
             compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
-            stripped = strip_particle(word)
+            stripped = korean_content(word)
             if len(stripped) >= 2:
                 content = (stripped,)
         elif len(word) >= 2 and word not in STOPWORDS:
-            stemmed = stem(word)
+            stemmed = stem(_acronym_singular(original) or word)
             compares = stemmed in COMPARISON_WORDS
             event = stemmed in index.event_words
             content = (stemmed,)
