@@ -190,3 +190,13 @@ def test_without_negates_as_korean_eopsi_does() -> None:
     )
     korean = reader.read(1, claim("b", "It succeeded.", "첨단 칩 없이도 성공"), PUBLISHED, "")
     assert english.negated and korean.quote_negated
+
+
+def test_an_event_word_that_stems_to_another_word_does_not_match_that_word() -> None:
+    """The word "founded" stems to "found", the past of "find": "found to outperform" is no event."""
+    reader = FrameReader(LexiconIndex(Lexicon(event_words=["founded", "launch", "launched"])))
+    found = reader.read(0, claim("a", "Models were found to outperform.", "인용"), PUBLISHED, "")
+    founded = reader.read(1, claim("b", "The firm was founded in 2023.", "인용"), PUBLISHED, "")
+    launch = reader.read(2, claim("c", "Its launch came in May.", "인용"), PUBLISHED, "")
+    assert not found.event
+    assert founded.event and launch.event

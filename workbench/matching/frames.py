@@ -139,6 +139,15 @@ class LexiconIndex:
             for word in tokens(phrase)[:1]
         )
         self.hangul_event_words = tuple(word for word in self.event_words if _is_hangul(word))
+        self.bare_event_words = frozenset(
+            first
+            for phrase in lexicon.event_words
+            for first in tokens(phrase)[:1]
+            if not _is_hangul(first) and stem(first) == first
+        )
+        """Event words listed as they stem ("launch"): a token that is its own stem is an
+        event word only if listed so, for "founded" stems to "found", which is also the
+        past of "find" ("models were found to outperform")."""
         self.opposing: dict[str, frozenset[str]] = {}
         for first, second in lexicon.opposing_stances:
             self.opposing[first] = self.opposing.get(first, frozenset()) | {second}
@@ -727,7 +736,9 @@ class FrameReader:
         elif len(word) >= 2 and word not in STOPWORDS:
             stemmed = stem(_acronym_singular(original) or word)
             compares = stemmed in COMPARISON_WORDS
-            event = stemmed in index.event_words
+            event = stemmed in index.event_words and (
+                stemmed != word or word in index.bare_event_words
+            )
             content = (stemmed,)
         figure: float | None = None
         if word[0].isdigit():
