@@ -193,7 +193,7 @@ def test_without_negates_as_korean_eopsi_does() -> None:
 
 
 def test_an_event_word_that_stems_to_another_word_does_not_match_that_word() -> None:
-    """The word "founded" stems to "found", the past of "find": "found to outperform" is no event."""
+    """ "Founded" stems to "found", the past of "find": "found to outperform" is no event."""
     reader = FrameReader(LexiconIndex(Lexicon(event_words=["founded", "launch", "launched"])))
     found = reader.read(0, claim("a", "Models were found to outperform.", "인용"), PUBLISHED, "")
     founded = reader.read(1, claim("b", "The firm was founded in 2023.", "인용"), PUBLISHED, "")
