@@ -200,3 +200,27 @@ def test_an_event_word_that_stems_to_another_word_does_not_match_that_word() -> 
     launch = reader.read(2, claim("c", "Its launch came in May.", "인용"), PUBLISHED, "")
     assert not found.event
     assert founded.event and launch.event
+
+
+def test_who_says_a_claim_is_not_what_it_is_about() -> None:
+    lexicon = Lexicon(
+        entities=[
+            Entity(name="CB Insights", aliases=["CB인사이트"]),
+            Entity(name="Zhou Qi"),
+            Entity(name="GSR United Capital"),
+            Entity(name="Nvidia"),
+            Entity(name="Moonshot AI"),
+        ]
+    )
+    reader = FrameReader(LexiconIndex(lexicon))
+
+    def names(statement: str, quote: str = "인용") -> frozenset[str]:
+        return reader.read(0, claim("x", statement, quote), PUBLISHED, "").entities
+
+    assert names("Moonshot AI was valued at $3.3 billion, according to CB Insights.") == {
+        "Moonshot AI"
+    }
+    assert names("Zhou Qi of GSR United Capital said Moonshot AI leads.") == {"Moonshot AI"}
+    assert names("A model.", "CB인사이트에 따르면 문샷") == frozenset()
+    assert names("Nvidia said its chips are key.") == {"Nvidia"}
+    assert names("CB Insights counts Moonshot AI.") == {"CB Insights", "Moonshot AI"}

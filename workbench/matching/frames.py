@@ -20,6 +20,7 @@ from typing import Any
 
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
+    ATTRIBUTION_LINKS,
     COMPARISON_WORDS,
     DAY_UNITS,
     KOREAN_COMPARISON_STEMS,
@@ -31,6 +32,8 @@ from workbench.matching.language import (
     NUMBER_WORDS,
     RELATIVE_MONTHS,
     RELATIVE_YEARS,
+    SELF_REFERENCES,
+    SPEECH_WORDS,
     STOPWORDS,
     UPPER_BOUND_RE,
     fold,
@@ -700,6 +703,29 @@ def _acronym_singular(original: str) -> str:
     return ""
 
 
+def _speaker(start: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
+    """Whether the name mentioned at `start` is who says the claim, not what it is about:
+    "according to CB Insights", "Zhou Qi of GSR United Capital said", "CB인사이트에
+    따르면".  A claim is about what its speaker says, so the speaker is no shared subject,
+    unless the claim speaks of the speaker's own ("Nvidia said its chips...")."""
+    if start >= 2 and infos[start - 2].word == "according" and infos[start - 1].word == "to":
+        return True
+    position = ends[start]
+    while position < len(infos):
+        if position in ends:
+            position = ends[position]
+        elif infos[position].word in ATTRIBUTION_LINKS:
+            position += 1
+        elif infos[position].word not in SPEECH_WORDS:
+            return False
+        else:
+            following = position + 1
+            if following < len(infos) and infos[following].word == "that":
+                following += 1
+            return following >= len(infos) or infos[following].word not in SELF_REFERENCES
+    return False
+
+
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
@@ -768,6 +794,7 @@ class FrameReader:
         positions: list[tuple[int, str]] = []
         words: list[str] | None = None
         skip_to = 0
+        ends: dict[int, int] = {}
         for position, info in enumerate(infos):
             content += info.content
             if not info.special:
@@ -789,8 +816,12 @@ class FrameReader:
                 if match is not None:
                     positions.append((position, match[0]))
                     skip_to = position + match[1]
+                    ends[position] = skip_to
             elif info.entity:
                 positions.append((position, info.entity))
+                ends[position] = position + 1
+        if positions:
+            positions = [mention for mention in positions if not _speaker(mention[0], ends, infos)]
         entities = frozenset(name for _, name in positions) if positions else EMPTY
         near = (
             frozenset(

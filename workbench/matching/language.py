@@ -42,6 +42,19 @@ NEGATION_WORDS = _wordlist(
 )
 """English negation, as whole words (with "n't" read apart)."""
 
+SPEECH_WORDS = _wordlist(
+    """said says say told tells reported reports assessed assesses analysed analyzed analyses
+    analyzes warned warns noted notes argued argues estimated estimates predicted predicts
+    wrote writes stated states added adds 따르면"""
+)
+"""Words that follow who says a claim: "X said", "X warned", "X에 따르면" (according to X)."""
+
+SELF_REFERENCES = _wordlist("its their his her our")
+"""After "X said", words that make X what the claim is about too: "Nvidia said its chips"."""
+
+ATTRIBUTION_LINKS = _wordlist("of s")
+"""Words inside a speaker's name and title: "Zhou Qi of GSR United Capital", "X's"."""
+
 KOREAN_NEGATION_MARKS = ("없", "않", "못", "아니", "불가능")
 """Korean negation inside a word: 없다, 않다, 못하다, 아니다, 불가능."""
 
