@@ -156,6 +156,8 @@ class LexiconIndex:
             self.opposing[first] = self.opposing.get(first, frozenset()) | {second}
             self.opposing[second] = self.opposing.get(second, frozenset()) | {first}
         self.rivals = [(first, second) for first, second in lexicon.rivals]
+        self.wider = _wider(lexicon)
+        """Each entity that is part of others, and all of those ("GPT-4": GPT, OpenAI)."""
         self.alias_words = frozenset(
             word for aliases in self._first.values() for alias in aliases for word in alias.words
         )
@@ -235,6 +237,21 @@ class LexiconIndex:
                     found.append((position, alias.target))
                     break
         return found
+
+
+def _wider(lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """The entities each entity is part of, up its `part_of` chain (a chain that comes
+    back on itself stops there: `workbench check` reports it, WB812)."""
+    parent = {entity.name: entity.part_of for entity in lexicon.entities if entity.part_of}
+    wider: dict[str, frozenset[str]] = {}
+    for name in parent:
+        chain: list[str] = []
+        current = parent[name]
+        while current and current != name and current not in chain:
+            chain.append(current)
+            current = parent.get(current, "")
+        wider[name] = frozenset(chain)
+    return wider
 
 
 # --------------------------------------------------------------------------- frames
@@ -870,6 +887,9 @@ class FrameReader:
         said = self._text(statement)
         quoted = self._quote(quote)
         every_entity = _union(said.entities, quoted.entities)
+        wider = self.index.wider
+        if wider and not every_entity.isdisjoint(wider):
+            every_entity = every_entity.union(*(wider.get(name, EMPTY) for name in every_entity))
         group_of = self.index.group_of
         groups = (
             frozenset(group for name in every_entity if (group := group_of.get(name))) or EMPTY
