@@ -31,18 +31,29 @@ from itertools import chain
 from workbench.matching.frames import Amount, Frame, FrameReader, Period
 from workbench.numbers import format_value, parse_numbers
 
-WORDS_WEIGHT = 0.4
-WORDS_SCALE = 3.0
-ENTITIES_WEIGHT = 0.3
-TOPIC_WEIGHT = 0.2
-RIVALS_WEIGHT = 0.15
-COMPARING_WEIGHT = 0.2
-MAXIMUM_RELATEDNESS = (
-    WORDS_WEIGHT + ENTITIES_WEIGHT + TOPIC_WEIGHT + RIVALS_WEIGHT + COMPARING_WEIGHT
-)
-"""How relatedness is made: words and names in common, the same topic, both naming the
-two sides the project compares, both comparing them.  Set by hand, never fitted to a
-project's recorded relations (see `bench/bench_quality.py` on what that means)."""
+
+@dataclass(frozen=True, slots=True)
+class RelatednessWeights:
+    """How relatedness is made: words and names in common, the same topic, both naming
+    the two sides the project compares, both comparing them."""
+
+    words: float = 0.4
+    words_scale: float = 3.0
+    """Word likeness (an idf cosine, low between any two sentences) is taken times this,
+    up to 1."""
+    entities: float = 0.3
+    topic: float = 0.2
+    rivals: float = 0.15
+    comparing: float = 0.2
+
+    @property
+    def maximum(self) -> float:
+        return self.words + self.entities + self.topic + self.rivals + self.comparing
+
+
+DEFAULT_RELATEDNESS = RelatednessWeights()
+"""The engine's weights.  `bench/bench_quality.py` says how they were chosen and scores
+them leave-one-article-out."""
 
 SEMANTIC_WEIGHT = 0.3
 SEMANTIC_FLOOR = 0.2
@@ -120,8 +131,11 @@ class Comparer:
         *,
         tolerance: float,
         approximate_tolerance: float,
+        relatedness: RelatednessWeights = DEFAULT_RELATEDNESS,
     ) -> None:
         self.frames = frames
+        self.relatedness_weights = relatedness
+        self._maximum_relatedness = relatedness.maximum or 1.0
         self.reader = reader
         index = self.index = reader.index
         self.weights = Weights(frames)
@@ -173,14 +187,16 @@ class Comparer:
             else 0.0
         )
         entities, shared_entities = self.names_alike(a, b)
-        score = WORDS_WEIGHT * min(1.0, WORDS_SCALE * words) + ENTITIES_WEIGHT * entities
+        weights = self.relatedness_weights
+        score = weights.words * min(1.0, weights.words_scale * words)
+        score += weights.entities * entities
         if a.topic == b.topic:
-            score += TOPIC_WEIGHT
+            score += weights.topic
         if self.about_rivals_of[i] and self.about_rivals_of[j]:
-            score += RIVALS_WEIGHT
+            score += weights.rivals
             if a.compares and b.compares:
-                score += COMPARING_WEIGHT
-        return score / MAXIMUM_RELATEDNESS, words, shared_entities
+                score += weights.comparing
+        return score / self._maximum_relatedness, words, shared_entities
 
     def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
         """How specific the most specific name two claims share is (0..1), and the names
