@@ -210,6 +210,7 @@ def test_who_says_a_claim_is_not_what_it_is_about() -> None:
             Entity(name="GSR United Capital"),
             Entity(name="Nvidia"),
             Entity(name="Moonshot AI"),
+            Entity(name="Chosun Ilbo"),
         ]
     )
     reader = FrameReader(LexiconIndex(lexicon))
@@ -224,3 +225,4 @@ def test_who_says_a_claim_is_not_what_it_is_about() -> None:
     assert names("A model.", "CB인사이트에 따르면 문샷") == frozenset()
     assert names("Nvidia said its chips are key.") == {"Nvidia"}
     assert names("CB Insights counts Moonshot AI.") == {"CB Insights", "Moonshot AI"}
+    assert names("Moonshot AI leads (Chosun Ilbo's analysis, April 2024).") == {"Moonshot AI"}

@@ -45,9 +45,11 @@ NEGATION_WORDS = _wordlist(
 SPEECH_WORDS = _wordlist(
     """said says say told tells reported reports assessed assesses analysed analyzed analyses
     analyzes warned warns noted notes argued argues estimated estimates predicted predicts
-    wrote writes stated states added adds 따르면"""
+    wrote writes stated states added adds analysis assessment estimate forecast headline
+    subheading lede 따르면"""
 )
-"""Words that follow who says a claim: "X said", "X warned", "X에 따르면" (according to X)."""
+"""Words that follow who says a claim: "X said", "X warned", "X's analysis", "X에 따르면"
+(according to X)."""
 
 SELF_REFERENCES = _wordlist("its their his her our")
 """After "X said", words that make X what the claim is about too: "Nvidia said its chips"."""
