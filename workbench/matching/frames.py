@@ -2,7 +2,8 @@
 
 A frame is read from a claim's statement, quote and quantity and from its
 source's publication date: the entities it names (through the project's
-lexicon, in any language of the sources), its content words, the quantity it
+lexicon, in any language of the sources, with what each is part of; not who
+says the claim, "according to X"), its content words, the quantity it
 states (subject, value as an interval, bound, unit family, period), the dates
 of the events it speaks of (explicit, relative to the publication date, or
 relative to a named event of the lexicon) and its polarity.  Two claims are

@@ -12,9 +12,11 @@ The rules, frame to frame:
 * duplicate: the same truth conditions (same entities, words, figures and
   polarity), or, weaker, the same side of the same thing (`supports`).
 
-The score is how alike the frames are (`relatedness`) times how much the pair
-is worth a reviewer's time: pairs from two sources above pairs within one
-article, above all two sources with opposing views or a year apart; a pair
+The score is how alike the frames are (`relatedness`: words in common, the most
+specific name in common, the same topic, both about and both comparing the rivals)
+times how much the pair is worth a reviewer's time: pairs from two sources above
+pairs within one article, above all two sources with opposing views or far apart
+in time; a pair
 within one article counts only when its figures or dates disagree, and two
 claims cut from one quote (a count and its rank) are siblings, not a finding.
 """
