@@ -410,7 +410,8 @@ def report(
         )
     )
     print("\nleave-one-article-out: `lexical` is fitted to no label (hand-set weights, a lexicon")
-    print("of general knowledge), so each held-out ranking is the full ranking.")
+    print("of general knowledge), so each held-out ranking is the full ranking; both were")
+    print("written with this data in view, so the column is an optimistic estimate.")
     if fitted is not None:
         print(f"`{FITTED}` fits the relatedness weights on four articles' claims and labels")
         print("and scores the fifth with them (see `leave_one_article_out`); chosen without:")
