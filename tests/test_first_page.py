@@ -334,3 +334,22 @@ def test_workbench_review_in_a_terminal_draws_then_searches_every_claim(
             process.kill()
             process.wait()
         os.close(leader)
+
+
+def test_a_row_whose_listed_columns_disagree_with_its_summary_is_left_off(
+    repo_copy: Path,
+) -> None:
+    """The columns the first page is looked up by are outside the row's check: a row
+    whose columns say another source or status than its summary is not shown."""
+    from .conftest import index_db
+
+    _warm(repo_copy)
+    full, _ = load_project_unchecked(repo_copy)
+    top = _top(full, 5)
+    with index_db(repo_copy) as connection:
+        connection.execute("UPDATE files SET status = 'false' WHERE claim_id = ?", (top[1],))
+    loaded = load_project_first_page(repo_copy, limit=5)
+    assert loaded is not None
+    page = _top(loaded[0])
+    assert top[1] not in page
+    assert page[:4] == [claim_id for claim_id in top if claim_id != top[1]]

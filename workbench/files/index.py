@@ -75,16 +75,7 @@ BUSY_SECONDS = 1.0
 """How long a write waits for another process's write; then this load skips its update."""
 
 
-def _summary_field(position: int) -> str:
-    """SQL for field `position` of a packed summary (`_pack_summary`: fields split
-    by U+001F), for the generated columns below."""
-    rest = "summary"
-    for _ in range(position):
-        rest = f"substr({rest}, instr({rest}, char(31)) + 1)"
-    return f"substr({rest}, 1, instr({rest}, char(31)) - 1)"
-
-
-_SCHEMA = f"""
+_SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
     id INTEGER PRIMARY KEY,
@@ -99,9 +90,9 @@ CREATE TABLE files (
     problems TEXT,
     indexed_ns INTEGER NOT NULL,
     row_check INTEGER NOT NULL,
-    claim_id TEXT GENERATED ALWAYS AS ({_summary_field(0)}) STORED,
-    source_id TEXT GENERATED ALWAYS AS ({_summary_field(3)}) STORED,
-    status TEXT GENERATED ALWAYS AS ({_summary_field(4)}) STORED
+    claim_id TEXT,
+    source_id TEXT,
+    status TEXT
 );
 CREATE INDEX files_by_source ON files (source_id, claim_id);
 CREATE INDEX files_by_status ON files (status);
@@ -112,9 +103,10 @@ CREATE TABLE claim_json (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
 text, see `_pack_summary`) and `json_digest` when the file validated, `problems`
 (JSON) when it did not.  The JSON sits in a table of its own so that a warm
 start's scan of `files` reads none of it.  `claim_id`, `source_id` and `status`
-are worked out by SQLite from the summary when a row is written, and indexed, so
-that the review app's first page and its counts are a few index lookups
-(`load_first_page`) rather than a read of every row."""
+repeat three of the summary's fields, indexed, so that the review app's first page
+and its counts are a few index lookups (`load_first_page`) rather than a read of
+every row; outside the row's check, they are only read for that first page, which
+the rows' summaries replace right after."""
 
 _COLUMNS = (
     "id, path, size, mtime_ns, ctime_ns, inode, digest, summary, json_digest, problems,"
@@ -126,8 +118,13 @@ _QUICK_COLUMNS = "id, path, size, mtime_ns, digest, summary, json_digest, proble
 """What `load_unchecked` reads: a record's summary, fingerprint and model, and nothing
 that only checking a row against its file needs."""
 
-_PLACEHOLDERS = ", ".join("?" * (_COLUMNS.count(",") + 1))
-_INSERT_ROW = f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({_PLACEHOLDERS})"
+_LISTED_COLUMNS = "claim_id, source_id, status"
+"""Written with every row (after `_COLUMNS`), read only by `load_first_page`."""
+
+_PLACEHOLDERS = ", ".join("?" * (f"{_COLUMNS}, {_LISTED_COLUMNS}".count(",") + 1))
+_INSERT_ROW = (
+    f"INSERT OR REPLACE INTO files ({_COLUMNS}, {_LISTED_COLUMNS}) VALUES ({_PLACEHOLDERS})"
+)
 
 _CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 _SCHEMA_CODES = frozenset({1})  # SQLITE_ERROR: no such table or column
@@ -619,10 +616,21 @@ def _row_values(
     summary: str | None,
     json_digest: str | None,
     problems: str | None,
+    listed: ClaimSummary | None = None,
 ) -> tuple[Any, ...]:
-    """A `files` row without its id, the check last (see `_row_check`)."""
+    """A `files` row without its id: the check after the checked columns (see
+    `_row_check`), then `_LISTED_COLUMNS` from `listed`, the claim's summary."""
     checked = (path, *file_stat, digest, summary, json_digest, problems)
-    return (*checked, indexed_ns, _row_check(checked))
+    if listed is None:
+        return (*checked, indexed_ns, _row_check(checked), None, None, None)
+    return (
+        *checked,
+        indexed_ns,
+        _row_check(checked),
+        listed.id,
+        listed.source_id,
+        listed.status,
+    )
 
 
 def _same_content(path: str, digest: str) -> bool:
@@ -830,63 +838,75 @@ def load_first_page(
     index = LoadIndex.open(location) if location is not None else None
     if index is None:
         return None
-    named = [source for group in groups for source in group if source is not None]
-    others = ", ".join("?" * len(named))
-    columns = f"claim_id, {_QUICK_COLUMNS}"
-    rows: list[tuple[Any, ...]] = []
     try:
         with index._lock:
-            connection = index._connect()
-            for group in groups:
-                found: list[list[tuple[Any, ...]]] = []
-                for source in group:
-                    if source is None:
-                        query = (
-                            f"SELECT {columns} FROM files WHERE claim_id IS NOT NULL"
-                            f" AND source_id NOT IN ({others}) ORDER BY claim_id LIMIT ?"
-                        )
-                        found.append(connection.execute(query, (*named, limit)).fetchall())
-                    else:
-                        query = (
-                            f"SELECT {columns} FROM files WHERE source_id = ?"
-                            " ORDER BY claim_id LIMIT ?"
-                        )
-                        found.append(connection.execute(query, (source, limit)).fetchall())
-                merged = heapq.merge(*found, key=itemgetter(0)) if len(found) > 1 else found[0]
-                rows.extend(itertools.islice(merged, limit - len(rows)))
-                if len(rows) >= limit:
-                    break
-            problem_rows = connection.execute(
-                f"SELECT NULL, {_QUICK_COLUMNS} FROM files WHERE problems IS NOT NULL"
-            ).fetchall()
-            counts = dict(
-                connection.execute(
-                    "SELECT status, count(*) FROM files WHERE status IS NOT NULL GROUP BY status"
-                ).fetchall()
-            )
-            sample_ids = [
-                claim_id
-                for (claim_id,) in connection.execute(
-                    "SELECT claim_id FROM files WHERE claim_id IS NOT NULL ORDER BY path LIMIT ?",
-                    (sample,),
-                )
-            ]
-            source_ids = [
-                source_id
-                for (source_id,) in connection.execute(
-                    "SELECT DISTINCT source_id FROM files WHERE source_id IS NOT NULL"
-                )
-            ]
+            page = _first_page_rows(index._connect(), groups, limit, sample)
     except sqlite3.Error as error:
         index._recover(error)
         index.close()
         return None
+    rows, problem_rows, counts, sample_ids, source_ids = page
     if not counts and not problem_rows:
         index.close()
         return None
-    load = _unchecked_records([row[1:] for row in rows + problem_rows], index)
+    load = _unchecked_records(rows + problem_rows, index)
     index.close()  # reopened if a deferred model is built: no lock held meanwhile
     return FirstPage(load, counts, sample_ids, source_ids)
+
+
+def _first_page_rows(
+    connection: sqlite3.Connection,
+    groups: Sequence[Sequence[str | None]],
+    limit: int,
+    sample: int,
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[str, int], list[str], list[str]]:
+    """`load_first_page`'s queries: the page's rows and every problem row (both
+    `_QUICK_COLUMNS`), the counts by status, the sample of ids, the source ids."""
+    named = [source for group in groups for source in group if source is not None]
+    columns = f"{_LISTED_COLUMNS}, {_QUICK_COLUMNS}"
+    by_source = f"SELECT {columns} FROM files WHERE source_id = ? ORDER BY claim_id LIMIT ?"
+    by_others = (
+        f"SELECT {columns} FROM files WHERE claim_id IS NOT NULL"
+        f" AND source_id NOT IN ({', '.join('?' * len(named))}) ORDER BY claim_id LIMIT ?"
+    )
+    rows: list[tuple[Any, ...]] = []
+    for group in groups:
+        found = [
+            connection.execute(by_others, (*named, limit)).fetchall()
+            if source is None
+            else connection.execute(by_source, (source, limit)).fetchall()
+            for source in group
+        ]
+        merged = heapq.merge(*found, key=itemgetter(0)) if len(found) > 1 else found[0]
+        rows.extend(itertools.islice(filter(_listed_as_summary, merged), limit - len(rows)))
+        if len(rows) >= limit:
+            break
+    problem_rows = connection.execute(
+        f"SELECT {_QUICK_COLUMNS} FROM files WHERE problems IS NOT NULL"
+    ).fetchall()
+    counts = dict(
+        connection.execute(
+            "SELECT status, count(*) FROM files WHERE status IS NOT NULL GROUP BY status"
+        ).fetchall()
+    )
+    ids = connection.execute(
+        "SELECT claim_id FROM files WHERE claim_id IS NOT NULL ORDER BY path LIMIT ?", (sample,)
+    )
+    sources = connection.execute("SELECT DISTINCT source_id FROM files WHERE source_id IS NOT NULL")
+    return (
+        [row[3:] for row in rows],
+        problem_rows,
+        counts,
+        [claim_id for (claim_id,) in ids],
+        [source_id for (source_id,) in sources],
+    )
+
+
+def _listed_as_summary(row: tuple[Any, ...]) -> bool:
+    """Whether a first-page row's `_LISTED_COLUMNS` (outside the row check) say what
+    its summary says; a row that does not is left off the page."""
+    fields = str(row[8]).split(_FIELD, 5)
+    return len(fields) > 5 and (fields[0], fields[3], fields[4]) == row[:3]
 
 
 def _read_file(
@@ -908,12 +928,13 @@ def _read_file(
     if (found.st_size, found.st_mtime_ns) != (fingerprint.size, fingerprint.mtime_ns):
         return record, problems, None  # changed while being read: index it next time
     if claim is not None:
-        packed = _pack_summary(ClaimSummary.of(claim))
+        summary = ClaimSummary.of(claim)
+        packed = _pack_summary(summary)
         if packed is None:
             return record, problems, None
         data = claim.model_dump_json(by_alias=True, exclude_defaults=True).encode()
         values = _row_values(
-            path, file_stat, now_ns, fingerprint.digest, packed, _json_check(data), None
+            path, file_stat, now_ns, fingerprint.digest, packed, _json_check(data), None, summary
         )
         return record, problems, (values, data)
     values = _row_values(
