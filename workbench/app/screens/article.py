@@ -27,6 +27,7 @@ from workbench.adding import AddError, Duplicate, Proposal, QuoteNotFound, write
 from workbench.app.keymap import ARTICLE_BINDINGS, CAPTURE_BINDINGS
 from workbench.app.messages import ClaimsChanged
 from workbench.app.screens.detail import host
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.verdict import FormScroll
 from workbench.app.widgets.claim_card import quantity_line
 from workbench.app.widgets.claim_table import printable
@@ -59,6 +60,7 @@ class ArticleScreen(Screen[None]):
 
     def __init__(self, claim_id: str) -> None:
         super().__init__()
+        read_css_early(self)
         self.claim_id = claim_id
         self.source_id = ""
         self.spans: list[tuple[int, int]] = []
@@ -241,6 +243,7 @@ class CaptureForm(TypeAheadModal[str | None]):
         self, project: Project, source_id: str, selection: Selection, template: Claim | None
     ) -> None:
         super().__init__()
+        read_css_early(self)
         self.project = project
         self.source_id = source_id
         self.selection = selection

@@ -26,6 +26,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import DETAIL_BINDINGS, PROMPT_BINDINGS
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -240,9 +241,13 @@ class DetailScreen(Screen[None]):
 
     def __init__(self, claim_id: str) -> None:
         super().__init__()
+        read_css_early(self)
         self.claim_id = claim_id
         self._rows: list[RelationRow] = []
         self._reopened = False
+        self._filled_on_mount = False
+        """Set by `on_mount`, which has just filled the sections: the resume that
+        follows a first push has nothing to show anew."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="detail-title")
@@ -267,6 +272,7 @@ class DetailScreen(Screen[None]):
         add_status_bindings(self, host(self).project.settings)
         self.refresh_bindings()
         await self.refresh_view()
+        self._filled_on_mount = True
         self._focus_first()
 
     def _focus_first(self) -> None:
@@ -283,6 +289,9 @@ class DetailScreen(Screen[None]):
         self._reopened = True
 
     async def on_screen_resume(self) -> None:
+        if self._filled_on_mount:
+            self._filled_on_mount = False
+            return
         if not self._reopened:
             await self.refresh_view()
             return
