@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import json
 import subprocess
 import sys
@@ -18,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tests.conftest import CONFIG, ProjectFactory
@@ -573,6 +576,14 @@ OTHERS_VERDICT = (
 )
 
 
+def shown_text(screen: Screen[Any]) -> str:
+    """The text of every Static on `screen` (Rich renderables drawn 200 cells wide)."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    for widget in screen.query(Static):
+        console.print(widget.content)
+    return console.export_text()
+
+
 @sync
 async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> None:
     path = desk / "claims" / "b-cost.toml"
@@ -593,7 +604,7 @@ async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> 
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         await pilot.pause()
         detail = app.screen
-        text = " ".join(str(widget.render()) for widget in detail.query("Static"))
+        text = shown_text(detail)
         assert "hidden" in text
         assert "verified" not in text and "alice" not in text and "filing" not in text
         # bob's own verdict: `verified` as well is accepted (he could not see it)
@@ -601,7 +612,7 @@ async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> 
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         await pilot.pause()
-        text = " ".join(str(widget.render()) for widget in detail.query("Static"))
+        text = shown_text(detail)
         assert "alice" in text and "filing" in text, "shown once bob has given his own"
     data = on_disk(desk, "b-cost")
     assert [entry["reviewer"] for entry in data["history"]] == ["alice", "bob"]
