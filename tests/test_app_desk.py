@@ -22,6 +22,7 @@ import pytest
 from rich.console import Console
 from textual.content import Content
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from tests.conftest import CONFIG, ProjectFactory
@@ -410,6 +411,41 @@ async def open_article(app: ReviewApp, pilot: Any) -> ArticleScreen:
     screen = app.screen
     assert isinstance(screen, ArticleScreen)
     return screen
+
+
+@sync
+async def test_the_article_draws_the_selection_as_a_band_and_paragraphs_apart(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(60, 30)) as pilot:
+        article = await open_article(app, pilot)
+        body = article.query_one("#article-body", ArticleText)
+        band = body.get_visual_style("article-text--selected").rich_style.bgcolor
+        assert band is not None and band != body.rich_style.bgcolor
+
+        def line(number: int) -> Strip:
+            return body.render_line(number - body.scroll_offset.y)
+
+        first, last = body.selected
+        assert (first, last) == article.selected == (1, 1)
+        start, count = body.sentence_lines(1)
+        assert count >= 1
+        for number in range(start, start + count):  # every cell of the sentence's lines
+            assert {segment.style.bgcolor for segment in line(number) if segment.style} == {band}
+            assert line(number).cell_length == body.scrollable_content_region.width
+        assert band not in {
+            segment.style.bgcolor for segment in line(start + count) if segment.style
+        }
+        starts = sorted(index for index in body.paragraph_starts if index)
+        assert starts, "the test article has more than one paragraph"
+        gap = body.sentence_lines(starts[0])[0] - 1
+        assert line(gap).text.strip() == ""
+        assert body.sentence_lines(starts[0] - 1)[0] < gap
+        await pilot.press("J")  # extend: the band covers both sentences
+        assert body.selected == (1, 2)
+        start, _ = body.sentence_lines(2)
+        assert {segment.style.bgcolor for segment in line(start) if segment.style} == {band}
 
 
 @sync
