@@ -140,9 +140,9 @@ class ArticleScreen(Screen[None]):
 
     def reopen(self, claim_id: str) -> bool:
         """Show another claim of the same article when pushed again, as a new screen
-        would (the app keeps one article screen: building one widget per sentence is
-        what opening it costs).  False, and nothing changed, for a claim of another
-        source or an article without text."""
+        would (the app keeps one article screen: building the screen and laying out
+        the article is what opening it costs).  False, and nothing changed, for a
+        claim of another source or an article without text."""
         project = host(self).project
         record = project.claims.get(claim_id)
         if record is None or not self.spans or record.claim.source.id != self.source_id:
