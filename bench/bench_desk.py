@@ -12,7 +12,11 @@ the terminal driver sends it) to the screen mounted and the next refresh done
 `--baseline` claims (1,000), so what grows with the corpus shows as the ratio
 and what does not is the screen's own cost.  `built anew`: the full size again
 with every screen built anew (`ReviewApp(keep_screens=False)`), the app's kept
-screens' absence.  For the queues, the time until their content
+screens' absence; `first` is that run's first opening of each screen, run
+first, so the first in the process (its stylesheet read and parsed).
+`bg each time`: the forms (modals) at the full size, built anew, with the
+dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
+off): that mechanism's absence, against `built anew`.  For the queues, the time until their content
 (worked out in a worker thread) is on screen is shown beside it.
 """
 
@@ -44,6 +48,7 @@ from workbench.app.screens.queues import (
     RecheckQueueScreen,
 )
 from workbench.app.screens.verdict import VerdictForm
+from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.project import Project, load_project
 
 
@@ -114,8 +119,11 @@ def cases_for(project: Project, claim_id: str) -> list[Case]:
 Figures = dict[str, list[Opening]]
 
 
-async def measure(count: int, repeat: int, *, keep: bool = True) -> tuple[list[Case], Figures]:
-    """Each screen's openings at `count` claims (`keep`: with the app's kept screens)."""
+async def measure(
+    count: int, repeat: int, *, keep: bool = True, modals_only: bool = False
+) -> tuple[list[Case], Figures]:
+    """Each screen's openings at `count` claims (`keep`: with the app's kept screens;
+    `modals_only`: only the forms)."""
     root = make_corpus(count)
     load_project(root)  # fill the cache: everything below is warm
     project = load_project(root)
@@ -128,6 +136,8 @@ async def measure(count: int, repeat: int, *, keep: bool = True) -> tuple[list[C
         claim_id = first.table.cursor_id
         assert claim_id is not None
         cases = cases_for(project, claim_id)
+        if modals_only:
+            cases = [case for case in cases if issubclass(case[2], TypeAheadModal)]
         figures: Figures = {label: [] for label, *_ in cases}
         for _ in range(repeat):
             for label, keys, kind, close in cases:
@@ -138,9 +148,15 @@ async def measure(count: int, repeat: int, *, keep: bool = True) -> tuple[list[C
 def report(count: int, baseline: int, repeat: int) -> None:
     os.environ["WORKBENCH_CACHE_DIR"] = cache = tempfile.mkdtemp(prefix="wb-bench-cache-")
     try:
+        # built anew first: its first openings are the process's first
+        _, built = asyncio.run(measure(count, repeat, keep=False))
         small_cases, small = asyncio.run(measure(baseline, repeat))
         cases, large = asyncio.run(measure(count, repeat))
-        _, built = asyncio.run(measure(count, repeat, keep=False))
+        TypeAheadModal.KEEP_BACKGROUND = False
+        try:
+            _, redrawn = asyncio.run(measure(count, repeat, keep=False, modals_only=True))
+        finally:
+            TypeAheadModal.KEEP_BACKGROUND = True
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -150,7 +166,10 @@ def report(count: int, baseline: int, repeat: int) -> None:
     )
     print(f"  {'':<30} {'drawn (wall clock)':^27} {'CPU of the app thread':^27}")
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
-    print(f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU   filled")
+    print(
+        f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
+        "  bg each time: wall, CPU   filled"
+    )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
         for field in ("drawn", "cpu"):
@@ -160,6 +179,14 @@ def report(count: int, baseline: int, repeat: int) -> None:
         built_wall = statistics.median(value.drawn for value in built[label])
         built_cpu = statistics.median(value.cpu for value in built[label])
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
+        first = built[label][0]
+        line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
+        if label in redrawn:
+            redrawn_wall = statistics.median(value.drawn for value in redrawn[label])
+            redrawn_cpu = statistics.median(value.cpu for value in redrawn[label])
+            line += f"  {redrawn_wall * 1000:5.0f} ms {redrawn_cpu * 1000:5.0f} ms"
+        else:
+            line += " " * 20
         filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
             line += f"   {statistics.median(filled) * 1000:6.0f} ms (worker thread)"

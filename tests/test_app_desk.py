@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import json
 import subprocess
 import sys
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.content import Content
+from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from tests.conftest import CONFIG, ProjectFactory
@@ -28,6 +32,7 @@ from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.screens.detail import DetailScreen
 from workbench.app.screens.verdict import VerdictForm
+from workbench.app.widgets.article_text import ArticleText
 from workbench.project import load_project
 from workbench.tomlio import parse_toml
 
@@ -409,6 +414,41 @@ async def open_article(app: ReviewApp, pilot: Any) -> ArticleScreen:
 
 
 @sync
+async def test_the_article_draws_the_selection_as_a_band_and_paragraphs_apart(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(60, 30)) as pilot:
+        article = await open_article(app, pilot)
+        body = article.query_one("#article-body", ArticleText)
+        band = body.get_visual_style("article-text--selected").rich_style.bgcolor
+        assert band is not None and band != body.rich_style.bgcolor
+
+        def line(number: int) -> Strip:
+            return body.render_line(number - body.scroll_offset.y)
+
+        first, last = body.selected
+        assert (first, last) == article.selected == (1, 1)
+        start, count = body.sentence_lines(1)
+        assert count >= 1
+        for number in range(start, start + count):  # every cell of the sentence's lines
+            assert {segment.style.bgcolor for segment in line(number) if segment.style} == {band}
+            assert line(number).cell_length == body.scrollable_content_region.width
+        assert band not in {
+            segment.style.bgcolor for segment in line(start + count) if segment.style
+        }
+        starts = sorted(index for index in body.paragraph_starts if index)
+        assert starts, "the test article has more than one paragraph"
+        gap = body.sentence_lines(starts[0])[0] - 1
+        assert line(gap).text.strip() == ""
+        assert body.sentence_lines(starts[0] - 1)[0] < gap
+        await pilot.press("J")  # extend: the band covers both sentences
+        assert body.selected == (1, 2)
+        start, _ = body.sentence_lines(2)
+        assert {segment.style.bgcolor for segment in line(start) if segment.style} == {band}
+
+
+@sync
 async def test_the_capture_form_kept_for_reuse_starts_each_claim_afresh(desk: Path) -> None:
     app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -443,8 +483,7 @@ async def test_the_capture_form_kept_for_reuse_starts_each_claim_afresh(desk: Pa
 
 
 def _highlighted(screen: ArticleScreen, index: int) -> list[str]:
-    content = screen.query_one(f"#s{index}", Static).content
-    assert isinstance(content, Content)
+    content = screen.query_one("#article-body", ArticleText).sentences[index]
     return [content.plain[span.start : span.end] for span in content.spans]
 
 
@@ -477,12 +516,7 @@ async def test_the_article_screen_kept_for_reuse_shows_each_claims_quote(desk: P
         assert first.selected == (3, 3)
         assert _highlighted(first, 1) == []
         assert _highlighted(first, 3) == ["외국인 직접투자(FDI)는 330억달러"]
-        selected = [
-            index
-            for index, widget in enumerate(first.query(".sentence"))
-            if widget.has_class("-selected")
-        ]
-        assert selected == [3]
+        assert first.query_one("#article-body", ArticleText).selected == (3, 3)
         assert app.focused is first.query_one("#article-body")
 
 
@@ -494,7 +528,10 @@ async def test_the_article_opens_at_the_quote_and_a_claim_is_captured_in_few_key
     async with app.run_test(size=(120, 40)) as pilot:
         article = await open_article(app, pilot)
         assert article.selected == (1, 1), "the claim's own sentence is selected"
-        assert "딥시크는 560만달러로" in str(article.query_one("#s1").render())
+        assert (
+            "딥시크는 560만달러로"
+            in article.query_one("#article-body", ArticleText).sentences[1].plain
+        )
         keys = ["j", "j", "plus"]
         statement = "Foreign direct investment in China fell to $33 billion last year."
         await pilot.press(*keys, *statement, "enter")
@@ -573,6 +610,14 @@ OTHERS_VERDICT = (
 )
 
 
+def shown_text(screen: Screen[Any]) -> str:
+    """The text of every Static on `screen` (Rich renderables drawn 200 cells wide)."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    for widget in screen.query(Static):
+        console.print(widget.content)
+    return console.export_text()
+
+
 @sync
 async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> None:
     path = desk / "claims" / "b-cost.toml"
@@ -593,7 +638,7 @@ async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> 
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         await pilot.pause()
         detail = app.screen
-        text = " ".join(str(widget.render()) for widget in detail.query("Static"))
+        text = shown_text(detail)
         assert "hidden" in text
         assert "verified" not in text and "alice" not in text and "filing" not in text
         # bob's own verdict: `verified` as well is accepted (he could not see it)
@@ -601,7 +646,7 @@ async def test_blind_review_hides_others_verdicts_until_ones_own(desk: Path) -> 
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         await pilot.pause()
-        text = " ".join(str(widget.render()) for widget in detail.query("Static"))
+        text = shown_text(detail)
         assert "alice" in text and "filing" in text, "shown once bob has given his own"
     data = on_disk(desk, "b-cost")
     assert [entry["reviewer"] for entry in data["history"]] == ["alice", "bob"]

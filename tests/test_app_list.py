@@ -317,23 +317,38 @@ async def test_filter_keys_cycle_and_escape_clears(make_project: ProjectFactory)
 
 
 @sync
-async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+async def test_the_footer_draws_the_keys_and_redraws_only_when_they_change(
     make_project: ProjectFactory,
 ) -> None:
     root = make_project(CLAIMS)
     async with running(root) as run:
         footer = run.screen.query_one(KeyFooter)
-        shown = list(footer.children)
-        assert shown
-        run.screen.refresh_bindings()  # the same keys: nothing to rebuild
+        line = footer.render_line(0)
+        assert " c Compare " in line.text and "▏^p palette" in line.text
+        assert not [segment for segment in line if segment.style and segment.style.dim]
+        pieces = footer.pieces
+        run.screen.refresh_bindings()  # the same keys: nothing to lay out again
         await run.press("j")
-        assert list(footer.children) == shown
+        assert footer.pieces is pieces
         await run.press("t", "a")  # no claim listed: the claim keys are disabled
         assert list(run.table.ids) == []
-        rebuilt = list(footer.children)
-        assert rebuilt and not set(map(id, rebuilt)) & set(map(id, shown))
-        disabled = [key for key in rebuilt if key.has_class("-disabled")]
-        assert disabled
+        dimmed = "".join(
+            segment.text for segment in footer.render_line(0) if segment.style and segment.style.dim
+        )
+        assert "Note" in dimmed and "Compare" not in dimmed
+
+
+@sync
+async def test_a_click_on_a_footer_key_presses_it(make_project: ProjectFactory) -> None:
+    root = make_project(CLAIMS)
+    async with running(root) as run:
+        footer = run.screen.query_one(KeyFooter)
+        where = footer.render_line(0).text.index("Timeline")
+        await run.pilot.hover(KeyFooter, offset=(where, 0))
+        assert footer.tooltip == "Timeline of the claim's topic"
+        await run.pilot.click(KeyFooter, offset=(where, 0))
+        await run.pilot.pause()
+        assert type(run.app.screen).__name__ == "TimelineScreen"
 
 
 @sync

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import sys
 import types
 from collections.abc import Callable, Coroutine
@@ -17,6 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 import pytest
+from rich.console import Console
 from textual import events, on
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -193,8 +195,11 @@ def plain(widget: Static) -> str:
 
 
 def section_text(screen: Screen[Any], selector: str) -> str:
-    """The text of every Static in a section, one a line."""
-    return "\n".join(plain(widget) for widget in screen.query_one(selector).query(Static))
+    """The text of a section (one widget, its entries drawn at 200 cells wide)."""
+    section = screen.query_one(selector, Static)
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(section.content)
+    return console.export_text()
 
 
 async def settle(app: ReviewApp) -> None:

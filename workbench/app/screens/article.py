@@ -18,7 +18,6 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
@@ -27,7 +26,9 @@ from workbench.adding import AddError, Duplicate, Proposal, QuoteNotFound, write
 from workbench.app.keymap import ARTICLE_BINDINGS, CAPTURE_BINDINGS
 from workbench.app.messages import ClaimsChanged
 from workbench.app.screens.detail import host
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.verdict import FormScroll
+from workbench.app.widgets.article_text import ArticleText
 from workbench.app.widgets.claim_card import quantity_line
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -59,6 +60,7 @@ class ArticleScreen(Screen[None]):
 
     def __init__(self, claim_id: str) -> None:
         super().__init__()
+        read_css_early(self)
         self.claim_id = claim_id
         self.source_id = ""
         self.spans: list[tuple[int, int]] = []
@@ -73,7 +75,7 @@ class ArticleScreen(Screen[None]):
         record = project.claims.get(self.claim_id)
         claim = record.claim if record is not None else None
         title = Static(Content(""), id="article-title")
-        body = VerticalScroll(id="article-body")
+        body = ArticleText(id="article-body")
         if claim is None:
             title.update(Content(f"{self.claim_id}: no such claim"))
         else:
@@ -109,14 +111,13 @@ class ArticleScreen(Screen[None]):
                     self.anchor_index = self.cursor_index = sentence_at(
                         self.spans, self.quote_span[0]
                     )
+        body.show(
+            [self._sentence(start, end) for start, end in self.spans],
+            frozenset(paragraph_starts(self._text, self.spans)),
+            self.selected,
+        )
         yield title
-        with body:
-            starts = paragraph_starts(self._text, self.spans)
-            for index, (start, end) in enumerate(self.spans):
-                classes = "sentence"
-                if index in starts and index:
-                    classes += " -paragraph"
-                yield Static(self._sentence(start, end), classes=classes, id=f"s{index}")
+        yield body
         yield Static(Content(""), id="article-selection")
         yield KeyFooter()
 
@@ -139,9 +140,9 @@ class ArticleScreen(Screen[None]):
 
     def reopen(self, claim_id: str) -> bool:
         """Show another claim of the same article when pushed again, as a new screen
-        would (the app keeps one article screen: building one widget per sentence is
-        what opening it costs).  False, and nothing changed, for a claim of another
-        source or an article without text."""
+        would (the app keeps one article screen: building the screen and laying out
+        the article is what opening it costs).  False, and nothing changed, for a
+        claim of another source or an article without text."""
         project = host(self).project
         record = project.claims.get(claim_id)
         if record is None or not self.spans or record.claim.source.id != self.source_id:
@@ -153,12 +154,13 @@ class ArticleScreen(Screen[None]):
         self.anchor_index = self.cursor_index = (
             sentence_at(self.spans, self.quote_span[0]) if self.quote_span is not None else 0
         )
+        body = self.query_one("#article-body", ArticleText)
         for index, (start, end) in enumerate(self.spans):
             if any(
                 span is not None and span[0] < end and span[1] > start
                 for span in (before, self.quote_span)
             ):
-                self.query_one(f"#s{index}", Static).update(self._sentence(start, end))
+                body.update_sentence(index, self._sentence(start, end))
         self._reopened = True
         return True
 
@@ -184,11 +186,11 @@ class ArticleScreen(Screen[None]):
         if not self.spans:
             return
         first, last = self.selected
-        for index, widget in enumerate(self.query(".sentence")):
-            widget.set_class(first <= index <= last, "-selected")
+        body = self.query_one("#article-body", ArticleText)
+        body.select(first, last)
         if scroll:
-            target = self.query_one(f"#s{self.cursor_index}")
-            self.query_one("#article-body", VerticalScroll).scroll_to_center(target, animate=False)
+            # once laid out: the sentences' lines depend on the width
+            self.call_after_refresh(body.scroll_to_sentence, self.cursor_index)
         count = last - first + 1
         self.query_one("#article-selection", Static).update(
             Content.assemble(
@@ -241,6 +243,7 @@ class CaptureForm(TypeAheadModal[str | None]):
         self, project: Project, source_id: str, selection: Selection, template: Claim | None
     ) -> None:
         super().__init__()
+        read_css_early(self)
         self.project = project
         self.source_id = source_id
         self.selection = selection

@@ -44,6 +44,7 @@ from workbench.app.keymap import (
     taken_by,
 )
 from workbench.app.messages import ClaimsChanged
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_table import ClaimTable, printable
 from workbench.app.widgets.footer import KeyFooter
 from workbench.models import ProjectSettings
@@ -134,6 +135,7 @@ class ClaimsListScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        read_css_early(self)
         self.filters = Filters()
         self._index: ClaimIndex | None = None
         self._rebuild: list[ClaimRecord] | None = None

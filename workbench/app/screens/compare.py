@@ -28,6 +28,7 @@ from textual.widgets import Static
 
 from workbench.app.keymap import COMPARE_BINDINGS
 from workbench.app.screens.detail import NotePrompt, host
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_card import ClaimCard, add_status_bindings
 from workbench.app.widgets.footer import KeyFooter
 from workbench.differences import Difference, differences_of
@@ -70,6 +71,7 @@ class CompareScreen(Screen[None]):
 
     def __init__(self, claim_ids: list[str]) -> None:
         super().__init__()
+        read_css_early(self)
         self.claim_ids = list(claim_ids)
         self.pair_index = 0
 

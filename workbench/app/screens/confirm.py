@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from workbench.app.keymap import CONFIRM_BINDINGS
+from workbench.app.screens.early_css import read_css_early
 from workbench.models import RelationKind
 
 RELATION_KINDS: tuple[RelationKind, ...] = get_args(RelationKind)
@@ -83,6 +84,7 @@ class ConfirmRelationScreen(ModalScreen[ConfirmedRelation | None]):
 
     def __init__(self, proposal: RelationProposal) -> None:
         super().__init__()
+        read_css_early(self)
         self.proposal = proposal
 
     def compose(self) -> ComposeResult:

@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -26,6 +29,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import DETAIL_BINDINGS, PROMPT_BINDINGS
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -216,6 +220,32 @@ def history_entries(claim: Claim) -> list[Entry]:
     return entries
 
 
+def entries_renderable(entries: list[Entry], empty: str) -> RenderableType:
+    """A section's entries in one widget: head lines flush, body lines indented by
+    four cells (wrapped lines too), a blank line between entries.
+
+    One widget a section, not one a line: mounting a widget per line was a good
+    part of opening a detail, and of every refill of the kept one."""
+    if not entries:
+        return Content.styled(empty, "dim italic")
+    parts: list[RenderableType] = []
+    for position, entry in enumerate(entries):
+        if position:
+            parts.append(Text())
+        parts.append(rich_text(entry.head))
+        parts.extend(Padding(rich_text(line), (0, 0, 0, 4)) for line in entry.body)
+    return Group(*parts)
+
+
+def rich_text(content: Content) -> Text:
+    """`content` as a literal Rich `Text` (for Rich's layout: `Padding`, `Group`)."""
+    text = Text(content.plain)
+    for span in content.spans:
+        style = span.style if isinstance(span.style, str) else span.style.rich_style
+        text.stylize(style, span.start, span.end)
+    return text
+
+
 def title_content(claim: Claim) -> Content:
     return Content.assemble(
         (claim.id, "bold"),
@@ -240,9 +270,13 @@ class DetailScreen(Screen[None]):
 
     def __init__(self, claim_id: str) -> None:
         super().__init__()
+        read_css_early(self)
         self.claim_id = claim_id
         self._rows: list[RelationRow] = []
         self._reopened = False
+        self._filled_on_mount = False
+        """Set by `on_mount`, which has just filled the sections: the resume that
+        follows a first push has nothing to show anew."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="detail-title")
@@ -256,18 +290,20 @@ class DetailScreen(Screen[None]):
             yield Static(Content("Quantity"), classes="section-title", id="quantity-title")
             yield Static(Content(""), id="quantity")
             yield Static(Content("Evidence"), classes="section-title")
-            yield Vertical(id="evidence", classes="entries")
+            yield Static(Content(""), id="evidence", classes="entries")
             yield Static(Content("Relations"), classes="section-title", id="relations-title")
             yield OptionList(id="relations")
             yield Static(Content("History"), classes="section-title")
-            yield Vertical(id="history", classes="entries")
+            yield Static(Content(""), id="history", classes="entries")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
         add_status_bindings(self, host(self).project.settings)
         self.refresh_bindings()
         await self.refresh_view()
-        self._focus_first()
+        self._filled_on_mount = True
+        # Focus (and so scroll to) the relations once the sections are laid out.
+        self.call_after_refresh(self._focus_first)
 
     def _focus_first(self) -> None:
         relations = self.query_one("#relations", OptionList)
@@ -283,6 +319,9 @@ class DetailScreen(Screen[None]):
         self._reopened = True
 
     async def on_screen_resume(self) -> None:
+        if self._filled_on_mount:
+            self._filled_on_mount = False
+            return
         if not self._reopened:
             await self.refresh_view()
             return
@@ -290,7 +329,7 @@ class DetailScreen(Screen[None]):
         self.query_one("#relations", OptionList).clear_options()
         self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
         await self.refresh_view()
-        self._focus_first()
+        self.call_after_refresh(self._focus_first)
 
     async def on_claims_changed(self) -> None:
         """The app posts `ClaimsChanged` after a write; show the fresh copy."""
@@ -332,22 +371,13 @@ class DetailScreen(Screen[None]):
             if claim.quantity is not None
             else Content.styled("no quantity", "dim italic")
         )
-        await self._fill_entries("#evidence", evidence_entries(claim), "no evidence recorded yet")
+        self.query_one("#evidence", Static).update(
+            entries_renderable(evidence_entries(claim), "no evidence recorded yet")
+        )
         self._fill_relations(project, claim)
-        await self._fill_entries("#history", history_entries(claim), "no reviews yet")
-
-    async def _fill_entries(self, selector: str, entries: list[Entry], empty: str) -> None:
-        """Replace a section's entries: head lines flush, body lines indented (CSS)."""
-        container = self.query_one(selector, Vertical)
-        widgets: list[Static] = []
-        for entry in entries:
-            widgets.append(Static(entry.head, classes="entry-head"))
-            widgets.extend(Static(line, classes="entry-body") for line in entry.body)
-        if not widgets:
-            widgets.append(Static(Content.styled(empty, "dim italic"), classes="entry-head"))
-        with self.app.batch_update():
-            await container.remove_children()
-            await container.mount_all(widgets)
+        self.query_one("#history", Static).update(
+            entries_renderable(history_entries(claim), "no reviews yet")
+        )
 
     def _fill_relations(self, project: Project, claim: Claim) -> None:
         relations = self.query_one("#relations", OptionList)

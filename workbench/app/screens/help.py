@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from workbench.app.keymap import HELP_BINDINGS, taken_by
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_table import fit, printable
 
 KEY_WIDTH = 16
@@ -37,6 +38,7 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
+        read_css_early(self)
         self.described = screen
 
     def compose(self) -> ComposeResult:

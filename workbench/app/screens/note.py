@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from workbench.app.keymap import NOTE_BINDINGS, REVIEWER_PROMPT_BINDINGS
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
 
@@ -29,6 +30,7 @@ class NoteScreen(TypeAheadModal[str | None]):
 
     def __init__(self, claim_id: str, statement: str) -> None:
         super().__init__()
+        read_css_early(self)
         self.claim_id = claim_id
         self.statement = statement
 
@@ -69,6 +71,10 @@ class ReviewerPrompt(TypeAheadModal[str | None]):
     CSS_PATH = "note.tcss"
     BINDINGS: ClassVar[list[BindingType]] = list(REVIEWER_PROMPT_BINDINGS)
     TYPE_AHEAD = "#note-input"
+
+    def __init__(self) -> None:
+        super().__init__()
+        read_css_early(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog"):

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from workbench.app.keymap import PROBLEMS_BINDINGS
 from workbench.app.screens.detail import host
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.footer import KeyFooter
 from workbench.problems import Problem, Severity
 from workbench.project import Project
@@ -90,6 +91,7 @@ class ProblemsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        read_css_early(self)
         self.problems: list[Problem] = []
         self.severity: Severity | None = None
         self.state = "checking…"

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from workbench.agreement import agreement_of
 from workbench.app.keymap import QUEUE_SCREEN_BINDINGS
 from workbench.app.screens.detail import host
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.footer import KeyFooter
 from workbench.project import Project
@@ -89,6 +90,7 @@ class ClaimQueueScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        read_css_early(self)
         self.items: list[QueueItem] = []
         self.loaded = False
         self._reopened = False
@@ -105,7 +107,9 @@ class ClaimQueueScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#queue", OptionList).focus()
-        self._load(self.compute)
+        # The worker starts once the screen is drawn: at 100,000 claims its work
+        # would otherwise hold the interpreter while the screen is being built.
+        self.call_after_refresh(self._load, self.compute)
 
     def on_claims_changed(self) -> None:
         self._load(self.compute)
@@ -124,7 +128,7 @@ class ClaimQueueScreen(Screen[None]):
             queue = self.query_one("#queue", OptionList)
             queue.clear_options()
             queue.focus()
-            self._load(self.compute)
+            self.call_after_refresh(self._load, self.compute)
         elif self.loaded:
             self._load(self.compute)
 

@@ -25,6 +25,7 @@ from textual.widgets import Static
 
 from workbench.app.keymap import TIMELINE_BINDINGS
 from workbench.app.screens.detail import host
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_card import stance_class
 from workbench.app.widgets.footer import KeyFooter
 from workbench.models import Claim, ProjectSettings, Source
@@ -176,6 +177,7 @@ class TimelineScreen(Screen[None]):
 
     def __init__(self, topic: str | None = None) -> None:
         super().__init__()
+        read_css_early(self)
         self.topic = topic
         self._stale = False
 

@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import VERDICT_FORM_BINDINGS
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.models import Claim, ProjectSettings
@@ -58,6 +59,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         reviewer: str = "",
     ) -> None:
         super().__init__()
+        read_css_early(self)
         self.reviewer = reviewer
         self.shown_status = shown_status or claim.status
         """The status the reviewer may see (`hidden` in blind review)."""

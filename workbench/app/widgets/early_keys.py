@@ -18,7 +18,9 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual import events
+from textual.geometry import Region, Size
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Input
 
 ResultType = TypeVar("ResultType")
@@ -33,10 +35,37 @@ class TypeAheadModal(ModalScreen[ResultType]):
     AUTO_FOCUS = None
     """`on_mount` focuses the `TYPE_AHEAD` input, nothing else first."""
 
+    KEEP_BACKGROUND: ClassVar[bool] = True
+    """Draw the dimmed screen below once an opening (`render_lines`); False draws it
+    each time Textual asks (the benchmark's baseline)."""
+
     def __init__(self) -> None:
         super().__init__()
         self._pending: list[tuple[str, str | None]] = []
         self._ready = False
+        self._background: tuple[Size, list[Strip]] | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The modal's own lines: the screen below, dimmed, drawn once an opening.
+
+        Textual draws a modal's background by drawing the whole screen below and
+        tinting every piece of it, and it does so again at each of the three
+        layouts that opening a modal takes (resume, resize, first refresh): a
+        third of opening the verdict form.  The screen below cannot change while
+        it is covered, but for a change on disk redrawn there, which shows when
+        the modal is next opened."""
+        if not self.KEEP_BACKGROUND:
+            return super().render_lines(crop)
+        size = self.size
+        if self._background is None or self._background[0] != size:
+            self._background = (size, super().render_lines(size.region))
+        lines = self._background[1]
+        if crop == size.region:
+            return lines
+        return [line.crop(crop.x, crop.right) for line in lines[crop.y : crop.bottom]]
+
+    def on_screen_resume(self) -> None:
+        self._background = None  # the screen below as it is now
 
     def _type_ahead_input(self) -> Input | None:
         if not self._ready:
