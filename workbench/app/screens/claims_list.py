@@ -303,6 +303,7 @@ class ClaimsListScreen(Screen[None]):
             self.table.measure_from = None
             self._rebuild = self._records()
             self._show_filtered(self._filtered(self._request(to_top=False)))
+            gc.freeze()  # the whole index, as at a first paint of every claim
             # the workers below compete for the GIL: start them once this is drawn
             self.call_after_refresh(self._after_first_paint)
             return
