@@ -32,15 +32,14 @@ file (whatever the dismissed kind), are never proposed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from typing import Literal, cast, get_args
 
-from workbench.matching.facts import ClaimFacts, facts_of, project_facts
+from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
 from workbench.matching.scoring import Comparer, Scored
 from workbench.models import CandidateKind, Claim, Lexicon
@@ -201,7 +200,7 @@ def match_facts(
 ) -> list[Candidate]:
     """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
     `find_candidates` reads a project without building its models."""
-    with _collector_paused(settings.pause_collector):
+    with collector_paused(settings.pause_collector):
         return list(
             iter_match_facts(
                 claims,
@@ -239,7 +238,7 @@ def iter_match_facts(
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    with _collector_paused(settings.pause_collector):
+    with collector_paused(settings.pause_collector):
         chosen = _match(
             claims,
             published or {},
@@ -259,24 +258,11 @@ def iter_match_facts(
 def _candidates(chosen: list[_Found | None], pause: bool) -> Iterator[Candidate]:
     """The chosen pairs as candidates: only those taken get their reason written (most
     of the cost of one), and each pair is let go once its candidate exists."""
-    with _collector_paused(pause):
+    with collector_paused(pause):
         for position, item in enumerate(chosen):
             assert item is not None
             chosen[position] = None
             yield _candidate(*item)
-
-
-@contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
-    """The cyclic garbage collector off for the block (reference counting still frees)."""
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _match(
@@ -448,21 +434,34 @@ def _pairs(
     n = len(frames)
     if exhaustive or n * (n - 1) // 2 <= settings.pair_budget:
         return {i * n + j for i in range(n) for j in range(i + 1, n)}
-    word_df = comparer.weights.word_df
-    entity_df = comparer.weights.entity_df
     crowded = max(settings.block_size, int(settings.stop_share * n))
-    postings: dict[str, list[int]] = {}
+    # Three indexes (entities, quantity subjects, words), each key as it is (a subject by
+    # its set of words), so that no key string is built per claim.  A word's rank in
+    # (document frequency, word) order sorts a claim's words rarest first in C.
+    entity_postings: dict[str, list[int]] = {
+        name: [] for name, count in comparer.weights.entity_df.items() if count <= crowded
+    }
+    subject_postings: dict[frozenset[str], list[int]] = {}
+    usable = sorted(
+        (count, word)
+        for word, count in comparer.weights.word_df.items()
+        if count <= crowded and word[0] != "~"
+    )
+    word_rank = {word: rank for rank, (_, word) in enumerate(usable)}
+    word_postings: list[list[int]] = [[] for _ in usable]
+    is_usable, rank_of = word_rank.__contains__, word_rank.__getitem__
+    keys_per_claim = settings.keys_per_claim
     for frame in frames:
-        keys = [f"e:{name}" for name in frame.entities if entity_df[name] <= crowded]
+        position = frame.index
+        for name in frame.entities:
+            found = entity_postings.get(name)
+            if found is not None:
+                found.append(position)
         if frame.amount is not None and frame.amount.subject:
-            keys.append("s:" + " ".join(sorted(frame.amount.subject)))
-        rare = sorted(
-            (word for word in frame.words if word_df[word] <= crowded and word[0] != "~"),
-            key=lambda word: (word_df[word], word),
-        )
-        keys.extend(f"w:{word}" for word in rare[: settings.keys_per_claim])
-        for key in keys:
-            postings.setdefault(key, []).append(frame.index)
+            subject_postings.setdefault(frame.amount.subject, []).append(position)
+        for rank in sorted(map(rank_of, filter(is_usable, frame.words)))[:keys_per_claim]:
+            word_postings[rank].append(position)
+    postings = chain(entity_postings.values(), subject_postings.values(), word_postings)
     forward = _ranks([frame.text_key for frame in frames])
     scattered = _ranks([f"{zlib.crc32(frame.claim_id.encode()):08x}" for frame in frames])
     codes: set[int] = set()
@@ -471,7 +470,7 @@ def _pairs(
     for x in range(n - 1):
         i, j = by_text[x], by_text[x + 1]
         codes.add(i * n + j if i < j else j * n + i)
-    for members in postings.values():
+    for members in postings:
         size = len(members)
         if size < 2:
             continue

@@ -16,6 +16,9 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from itertools import chain, compress
+from itertools import count as positions_from
+from operator import attrgetter
 from typing import Any
 
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
@@ -647,6 +650,10 @@ class _TokenInfo:
     """Any of the above but content: most tokens are plain words and skip the checks."""
 
 
+_content_of = attrgetter("content")
+_special_of = attrgetter("special")
+
+
 def _next_word_in(infos: list[_TokenInfo], position: int, second_words: frozenset[str]) -> bool:
     if position + 1 >= len(infos):
         return False
@@ -741,7 +748,9 @@ class FrameReader:
         originals = _TOKEN_RE.findall(fold(text))
         cache = self._token_cache
         infos = [cache.get(original) or self._info(original) for original in originals]
-        content: list[str] = []
+        # Content words and the positions of special tokens gathered in C: most tokens
+        # are plain words, and the loop below visits only the others.
+        content = list(chain.from_iterable(map(_content_of, infos)))
         event_at: list[int] = []
         compares = False
         negated = "n't" in text or "n’t" in text
@@ -749,10 +758,8 @@ class FrameReader:
         positions: list[tuple[int, str]] = []
         words: list[str] | None = None
         skip_to = 0
-        for position, info in enumerate(infos):
-            content += info.content
-            if not info.special:
-                continue
+        for position in compress(positions_from(), map(_special_of, infos)):
+            info = infos[position]
             if info.event:
                 event_at.append(position)
             if info.compares:
