@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -306,44 +306,41 @@ def _match(
             if i is not None and j is not None and i != j:
                 codes.add(min(i, j) * n + max(i, j))
     found: list[_Found] = []
+    append = found.append
     minimum = settings.min_score
+    compare_all = comparer.compare_all
     ordered = sorted(codes)
     del codes  # the set is three times the size of the sorted list
     for code in ordered:
         i, j = divmod(code, n)
         a, b = frames[i], frames[j]
-        if a.claim_id == b.claim_id:
+        first_id, second_id = a.claim_id, b.claim_id
+        if second_id < first_id:
+            a, b, first_id, second_id = b, a, second_id, first_id
+        elif first_id == second_id:
             continue
-        if b.claim_id < a.claim_id:
-            a, b = b, a
         if topic is not None and a.topic != topic and b.topic != topic:
             continue
-        key = (a.claim_id, b.claim_id)
+        key = (first_id, second_id)
         if key in excluded:
             continue
         semantic = similarities.get(key) if similarities else None
-        best = _best(comparer.compare_all(a, b, semantic), wanted, minimum)
+        best: Scored | None = None  # the best kind the pair makes
+        for item in compare_all(a, b, semantic):
+            if (
+                item.kind in wanted
+                and item.score >= minimum
+                and (best is None or item.score > best.score)
+            ):
+                best = item
         if best is None:
             continue
-        first, second = (b, a) if best.relation == "updates" and not best.newer_first else (a, b)
+        if best.relation == "updates" and not best.newer_first:
+            first_id, second_id = second_id, first_id
         score = round(min(1.0, best.score), 3)
-        found.append(
-            (-score, first.claim_id, second.claim_id, best.kind, a, b, best.relation, best.reason)
-        )
+        append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
-
-
-def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
-    best: Scored | None = None
-    for item in scored:
-        if (
-            item.kind in wanted
-            and item.score >= minimum
-            and (best is None or item.score > best.score)
-        ):
-            best = item
-    return best
 
 
 _KindName = Literal["numeric", "stance", "date", "duplicate"]
