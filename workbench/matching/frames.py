@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, compress
 from itertools import count as positions_from
@@ -690,6 +691,24 @@ def _union(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
     return first | second
 
 
+class _ChunkCache(dict[str, tuple["_TokenInfo", ...]]):
+    """Tokens of a chunk of text by the chunk, made on first use (`__missing__`, so that
+    a lookup that hits stays in C); at most `CHUNK_CACHE` chunks are kept."""
+
+    def __init__(self, make: Callable[[str], tuple[_TokenInfo, ...]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, chunk: str) -> tuple[_TokenInfo, ...]:
+        found = self._make(chunk)
+        if len(self) < CHUNK_CACHE:
+            self[chunk] = found
+        return found
+
+
+CHUNK_CACHE = 500_000
+
+
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
@@ -697,6 +716,7 @@ class FrameReader:
         self.index = index
         self._quote_cache: dict[str, _TextFrame] = {}
         self._token_cache: dict[str, _TokenInfo] = {}
+        self._chunks = _ChunkCache(self._chunk_infos)
 
     def _info(self, original: str) -> _TokenInfo:
         """What one token is to the engine, worked out once per spelling."""
@@ -743,11 +763,21 @@ class FrameReader:
             self._token_cache[original] = info
         return info
 
+    def _chunk_infos(self, chunk: str) -> tuple[_TokenInfo, ...]:
+        """The tokens of one whitespace-free piece of text, as the engine reads them."""
+        cache = self._token_cache
+        return tuple(
+            cache.get(original) or self._info(original) for original in _TOKEN_RE.findall(chunk)
+        )
+
     def _text(self, text: str) -> _TextFrame:
         """Content words, entities, the entities next to an event word, content words in order."""
-        originals = _TOKEN_RE.findall(fold(text))
-        cache = self._token_cache
-        infos = [cache.get(original) or self._info(original) for original in originals]
+        folded = fold(text)
+        # Tokens never hold whitespace, so a text's tokens are those of its
+        # whitespace-separated chunks, and chunks repeat across claims far more than
+        # whole texts do: each is tokenised and looked up once (`_chunk_infos`).
+        infos = list(chain.from_iterable(map(self._chunks.__getitem__, folded.split())))
+        originals: list[str] | None = None
         # Content words and the positions of special tokens gathered in C: most tokens
         # are plain words, and the loop below visits only the others.
         content = list(chain.from_iterable(map(_content_of, infos)))
@@ -771,8 +801,9 @@ class FrameReader:
             if position < skip_to:
                 continue
             if info.starts_longer and _next_word_in(infos, position, info.starts_longer):
-                if words is None:
+                if words is None or originals is None:
                     words = [info.word for info in infos]
+                    originals = _TOKEN_RE.findall(folded)
                 match = self.index.match_at(words, originals, position)
                 if match is not None:
                     positions.append((position, match[0]))
