@@ -649,6 +649,8 @@ class _TokenInfo:
     figure: float | None
     special: bool
     """Any of the above but content: most tokens are plain words and skip the checks."""
+    original: str
+    """The token as written (for aliases that must match its case)."""
 
 
 _content_of = attrgetter("content")
@@ -757,7 +759,16 @@ class FrameReader:
         special = bool(event or compares or negation or entity or starts_longer)
         special = special or figure is not None
         info = _TokenInfo(
-            word, content, event, compares, entity, starts_longer, negation, figure, special
+            word,
+            content,
+            event,
+            compares,
+            entity,
+            starts_longer,
+            negation,
+            figure,
+            special,
+            original,
         )
         if len(self._token_cache) < 500_000:
             self._token_cache[original] = info
@@ -803,7 +814,7 @@ class FrameReader:
             if info.starts_longer and _next_word_in(infos, position, info.starts_longer):
                 if words is None or originals is None:
                     words = [info.word for info in infos]
-                    originals = _TOKEN_RE.findall(folded)
+                    originals = [info.original for info in infos]
                 match = self.index.match_at(words, originals, position)
                 if match is not None:
                     positions.append((position, match[0]))
