@@ -288,6 +288,7 @@ def _match(
         )
         for position, claim in enumerate(claims)
     ]
+    reader.done_reading()
     comparer = Comparer(
         frames,
         reader,

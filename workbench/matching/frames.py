@@ -708,7 +708,8 @@ class _ChunkCache(dict[str, tuple["_TokenInfo", ...]]):
         return found
 
 
-CHUNK_CACHE = 500_000
+CHUNK_CACHE = 300_000
+"""Chunks kept at most (a chunk beyond it is tokenised each time it comes)."""
 
 
 class FrameReader:
@@ -842,6 +843,11 @@ class FrameReader:
             negated,
             frozenset(figures) if figures else EMPTY,
         )
+
+    def done_reading(self) -> None:
+        """Let go of the chunks read so far (a few hundred thousand strings on a large
+        project): frames are all read, and only `dates_of` is asked for from now on."""
+        self._chunks.clear()
 
     def dates_of(self, frame: Frame) -> tuple[Period, ...]:
         """The dates a claim gives (read once, when first asked)."""
