@@ -44,7 +44,7 @@ from workbench.app.app import ReviewApp
 from workbench.app.filtering import rows_of
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.widgets.claim_table import ClaimTable
-from workbench.project import load_project, load_project_unchecked
+from workbench.project import load_project, load_project_first_page, load_project_unchecked
 
 SIZE = (160, 50)
 
@@ -84,6 +84,11 @@ class Paints:
     moved = 0.0
     ready_at = 0.0
     """Wall-clock time (`time.time`) the list was first drawn by `launch`."""
+    listed_at = 0.0
+    """Wall-clock time every claim was in the list (the first page's rest loaded)."""
+    first_drawn = 0.0
+    """When a line of the list was first drawn with claims in it (`perf_counter`)."""
+    first_drawn_wall = 0.0
 
 
 def _instrument() -> None:
@@ -100,6 +105,8 @@ def _instrument() -> None:
     def timed_render_line(self: ClaimTable, y: int) -> Strip:
         strip = render_line(self, y)
         Paints.drawn = time.perf_counter()
+        if not Paints.first_drawn and self.positions:
+            Paints.first_drawn, Paints.first_drawn_wall = Paints.drawn, time.time()
         return strip
 
     def timed_move_cursor(self: ClaimTable, *args: Any, **kwargs: Any) -> None:
@@ -116,32 +123,42 @@ def painted(screen: ClaimsListScreen) -> bool:
     return screen._shown_generation >= screen._generation and Paints.drawn > Paints.swapped
 
 
-async def launch(root: Path) -> tuple[float, float, float]:
-    """Seconds to load the project (warm, as `workbench review` does: unchecked), from
-    app start to the list drawn, and from app start to every file checked.
+async def launch(root: Path, first_page: bool = True) -> tuple[float, float, float, float]:
+    """Seconds to load the project (warm, as `workbench review` does: the list's first
+    page, or with `first_page` False every claim unchecked), and from app start to
+    the list drawn, to every claim listed and to every file checked.
 
-    `Paints.ready_at` gets the wall-clock time the list was drawn, for
-    `launch_in_fresh_process`.
+    `Paints.ready_at` and `Paints.listed_at` get the wall-clock times of the first
+    two, for `launch_in_fresh_process`.
     """
     gc.collect()
+    Paints.first_drawn = 0.0
     started = time.perf_counter()
-    project, pending = load_project_unchecked(root)
+    first = load_project_first_page(root) if first_page else None
+    if first is not None:
+        (project, rest), pending = first, None
+    else:
+        (project, pending), rest = load_project_unchecked(root), None
     loaded = time.perf_counter()
-    app = ReviewApp(project, "bench", poll_seconds=None, pending_check=pending)
+    app = ReviewApp(project, "bench", poll_seconds=None, pending_check=pending, pending_rest=rest)
     async with app.run_test(size=SIZE) as pilot:
+        await wait_until(lambda: Paints.first_drawn > 0)
+        done = Paints.first_drawn
+        Paints.ready_at = Paints.first_drawn_wall
         await wait_until(
             lambda: (
-                isinstance(app.screen, ClaimsListScreen)
+                app.pending_rest is None
+                and isinstance(app.screen, ClaimsListScreen)
                 and app.screen.ready
                 and painted(app.screen)
             )
         )
-        done = time.perf_counter()
-        Paints.ready_at = time.time()
+        listed = time.perf_counter()
+        Paints.listed_at = time.time()
         await wait_until(lambda: app.pending_check is None)
         checked = time.perf_counter()
         await pilot.pause()
-    return loaded - started, done - loaded, checked - loaded
+    return loaded - started, done - loaded, listed - loaded, checked - loaded
 
 
 _LAUNCH = """
@@ -149,8 +166,8 @@ import asyncio, sys
 from pathlib import Path
 from bench.bench_app import Paints, _instrument, launch
 _instrument()
-asyncio.run(launch(Path(sys.argv[1])))
-print(Paints.ready_at)
+asyncio.run(launch(Path(sys.argv[1]), first_page=sys.argv[2:] != ["whole"]))
+print(Paints.ready_at, Paints.listed_at)
 """
 
 
@@ -159,13 +176,15 @@ _TREE_LAUNCH = "import bench.bench_app as tree; exec(tree._LAUNCH)"
 
 
 def launch_in_fresh_process(
-    root: Path, tree: Path | None = None, cache_dir: str | None = None
-) -> float:
-    """Seconds from starting a new interpreter to the list drawn: what a user waits.
+    root: Path, tree: Path | None = None, cache_dir: str | None = None, *, whole: bool = False
+) -> tuple[float, float]:
+    """Seconds from starting a new interpreter to the list drawn, and to every claim
+    in it: what a user waits to see the list, and to use all of it.
 
     The app's own imports, Python's start-up and the warm load are all in it.
     `tree` is another source tree (an older commit) to run instead of this one,
-    with its cache in `cache_dir`.
+    with its cache in `cache_dir`; an older tree draws every claim at once.
+    `whole`: without the first page (every claim loaded before the first paint).
     """
     here = Path(__file__).resolve().parent.parent
     folder = tree.resolve() if tree is not None else here
@@ -174,14 +193,15 @@ def launch_in_fresh_process(
         environment["WORKBENCH_CACHE_DIR"] = cache_dir
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", _TREE_LAUNCH, str(root)],
+        [sys.executable, "-c", _TREE_LAUNCH, str(root), *(["whole"] if whole else [])],
         check=True,
         capture_output=True,
         text=True,
         cwd=folder,
         env=environment,
     )
-    return float(result.stdout.strip().splitlines()[-1]) - started
+    times = [float(value) for value in result.stdout.strip().splitlines()[-1].split()]
+    return times[0] - started, times[-1] - started
 
 
 async def timed_key(app: ReviewApp, screen: ClaimsListScreen, key: str) -> float:
@@ -292,34 +312,44 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def fresh_launches(root: Path, old_tree: Path | None, launches: int) -> None:
-    """New-interpreter first paints of this tree (and of `old_tree`, alternating)."""
-    if old_tree is None:
-        from_launch = statistics.median(launch_in_fresh_process(root) for _ in range(launches))
-        print(
-            f"  new interpreter -> list drawn (as `workbench`) {from_launch:6.3f} s"
-            "   (target < 1.5 s)"
-        )
-        return
+    """New-interpreter first paints of this tree, with and without the first page (and
+    of `old_tree`), alternating."""
+    runs: dict[str, list[tuple[float, float]]] = {"first page": [], "whole": []}
     old_cache = tempfile.mkdtemp(prefix="wb-bench-old-cache-")
     try:
-        for _ in range(2):  # fill the old tree's own cache, and settle it
-            launch_in_fresh_process(root, old_tree, old_cache)
-        time.sleep(2.1)
-        new: list[float] = []
-        old: list[float] = []
+        if old_tree is not None:
+            runs["old tree"] = []
+            for _ in range(2):  # fill the old tree's own cache, and settle it
+                launch_in_fresh_process(root, old_tree, old_cache)
+            time.sleep(2.1)
         for _ in range(launches):
-            new.append(launch_in_fresh_process(root))
-            old.append(launch_in_fresh_process(root, old_tree, old_cache))
+            runs["first page"].append(launch_in_fresh_process(root))
+            runs["whole"].append(launch_in_fresh_process(root, whole=True))
+            if old_tree is not None:
+                runs["old tree"].append(launch_in_fresh_process(root, old_tree, old_cache))
     finally:
         shutil.rmtree(old_cache, ignore_errors=True)
-    mine, theirs = statistics.median(new), statistics.median(old)
     print(f"  new interpreter -> list drawn (as `workbench`), alternating, {launches} each:")
-    print(
-        f"    this tree                                 {mine:7.3f} s"
-        f"   (min {min(new):.3f}, max {max(new):.3f})"
-    )
-    print(f"    {old_tree!s:<41} {theirs:7.3f} s   (min {min(old):.3f}, max {max(old):.3f})")
-    print(f"    this tree / old tree                      {mine / theirs:7.2f}x")
+    print("                                               list drawn   every claim listed")
+    names = {
+        "first page": "this tree (first page, then the rest)",
+        "whole": "this tree, every claim before the paint",
+        "old tree": str(old_tree),
+    }
+    medians: dict[str, float] = {}
+    for name, times in runs.items():
+        drawn = statistics.median(first for first, _ in times)
+        listed = statistics.median(every for _, every in times)
+        medians[name] = drawn
+        print(
+            f"    {names[name][:41]:<41} {drawn:7.3f} s   {listed:7.3f} s"
+            f"   (drawn min {min(t[0] for t in times):.3f}, max {max(t[0] for t in times):.3f})"
+        )
+    ratio = medians["first page"] / medians["whole"]
+    print(f"    first page / without it (list drawn)      {ratio:7.2f}x")
+    if old_tree is not None:
+        for name in ("first page", "whole"):
+            print(f"    {name + ' / old tree':<41} {medians[name] / medians['old tree']:7.2f}x")
 
 
 def run(
@@ -339,15 +369,21 @@ def run(
     warm_load = median_seconds(lambda: load_project(root), 3)
     print(f"  load_project warm                             {warm_load:7.3f} s")
 
-    in_process = [asyncio.run(launch(root)) for _ in range(3)]
-    unchecked = statistics.median(load for load, _app, _checked in in_process)
-    app_only = statistics.median(app for _load, app, _checked in in_process)
-    total = statistics.median(load + app for load, app, _checked in in_process)
-    checked = statistics.median(load + done for load, _app, done in in_process)
-    print(f"  load_project_unchecked (as `workbench review`) {unchecked:6.3f} s")
-    print(f"  app start -> list drawn and interactive       {app_only:7.3f} s")
-    print(f"  load + app start -> list drawn                {total:7.3f} s")
-    print(f"  load + app start -> every file checked        {checked:7.3f} s   (in a worker)")
+    for first_page in (True, False):
+        in_process = [asyncio.run(launch(root, first_page)) for _ in range(3)]
+        load = statistics.median(run[0] for run in in_process)
+        app_only = statistics.median(run[1] for run in in_process)
+        total = statistics.median(run[0] + run[1] for run in in_process)
+        listed = statistics.median(run[0] + run[2] for run in in_process)
+        checked = statistics.median(run[0] + run[3] for run in in_process)
+        if first_page:
+            print(f"  load_project_first_page (as `workbench review`) {load:5.3f} s")
+        else:
+            print(f"  without it: load_project_unchecked            {load:7.3f} s")
+        print(f"    app start -> list drawn                     {app_only:7.3f} s")
+        print(f"    load + app start -> list drawn              {total:7.3f} s")
+        print(f"    load + app start -> every claim listed      {listed:7.3f} s")
+        print(f"    load + app start -> every file checked      {checked:7.3f} s   (in a worker)")
     fresh_launches(root, old_tree, launches)
     if launch_only:
         return

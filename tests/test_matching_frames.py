@@ -8,6 +8,7 @@ import pytest
 
 from workbench.matching import match_claims
 from workbench.matching.frames import FrameReader, LexiconIndex, amount_of, explicit_dates
+from workbench.matching.language import korean_content
 from workbench.models import Claim, Entity, Lexicon, NamedEvent, Quantity
 
 PUBLISHED = dt.date(2025, 2, 24)
@@ -144,3 +145,84 @@ def test_the_bound_field_makes_a_ceiling_without_any_word_for_it() -> None:
         period="2023",
     )
     assert pairs(exact, nine)[frozenset(("exact", "nine"))] == ("numeric", "contradicts")
+
+
+@pytest.mark.parametrize(
+    ("token", "content"),
+    [
+        ("개발하지", "개발"),
+        ("개발한", "개발"),
+        ("지속될", "지속"),
+        ("향상시키고", "향상"),
+        ("딥시크가", "딥시크"),
+        ("있다", ""),
+        ("있으며", ""),
+        ("것이다", ""),
+    ],
+)
+def test_a_korean_word_is_read_without_its_verb_ending_and_function_words_are_dropped(
+    token: str, content: str
+) -> None:
+    assert korean_content(token) == content
+
+
+def test_korean_verb_forms_of_one_noun_share_a_content_word() -> None:
+    """ "개발하지 못하고" (cannot develop) and "개발에 집중" (focus on developing) are about
+    the same thing, and "있다" (is) says nothing about what."""
+    reader = FrameReader(LexiconIndex(LEXICON))
+    cannot = reader.read(0, claim("a", "A.", "LLM도 개발하지 못하고 있다"), PUBLISHED, "")
+    focus = reader.read(1, claim("b", "B.", "LLM 개발에 집중하고 있다"), PUBLISHED, "")
+    assert cannot.words & focus.words == {"llm", "개발"}
+
+
+def test_an_acronym_plural_is_its_singular() -> None:
+    reader = FrameReader(LexiconIndex(LEXICON))
+    plural = reader.read(0, claim("a", "It owns 50,000 GPUs.", "인용"), PUBLISHED, "")
+    single = reader.read(1, claim("b", "Each GPU costs more.", "인용"), PUBLISHED, "")
+    assert "gpu" in plural.words & single.words
+    assert "gpus" not in plural.words
+
+
+def test_without_negates_as_korean_eopsi_does() -> None:
+    reader = FrameReader(LexiconIndex(LEXICON))
+    english = reader.read(
+        0, claim("a", "It succeeded without advanced chips.", "인용"), PUBLISHED, ""
+    )
+    korean = reader.read(1, claim("b", "It succeeded.", "첨단 칩 없이도 성공"), PUBLISHED, "")
+    assert english.negated and korean.quote_negated
+
+
+def test_an_event_word_that_stems_to_another_word_does_not_match_that_word() -> None:
+    """ "Founded" stems to "found", the past of "find": "found to outperform" is no event."""
+    reader = FrameReader(LexiconIndex(Lexicon(event_words=["founded", "launch", "launched"])))
+    found = reader.read(0, claim("a", "Models were found to outperform.", "인용"), PUBLISHED, "")
+    founded = reader.read(1, claim("b", "The firm was founded in 2023.", "인용"), PUBLISHED, "")
+    launch = reader.read(2, claim("c", "Its launch came in May.", "인용"), PUBLISHED, "")
+    assert not found.event
+    assert founded.event and launch.event
+
+
+def test_who_says_a_claim_is_not_what_it_is_about() -> None:
+    lexicon = Lexicon(
+        entities=[
+            Entity(name="CB Insights", aliases=["CB인사이트"]),
+            Entity(name="Zhou Qi"),
+            Entity(name="GSR United Capital"),
+            Entity(name="Nvidia"),
+            Entity(name="Moonshot AI"),
+            Entity(name="Chosun Ilbo"),
+        ]
+    )
+    reader = FrameReader(LexiconIndex(lexicon))
+
+    def names(statement: str, quote: str = "인용") -> frozenset[str]:
+        return reader.read(0, claim("x", statement, quote), PUBLISHED, "").entities
+
+    assert names("Moonshot AI was valued at $3.3 billion, according to CB Insights.") == {
+        "Moonshot AI"
+    }
+    assert names("Zhou Qi of GSR United Capital said Moonshot AI leads.") == {"Moonshot AI"}
+    assert names("A model.", "CB인사이트에 따르면 문샷") == frozenset()
+    assert names("Nvidia said its chips are key.") == {"Nvidia"}
+    assert names("CB Insights counts Moonshot AI.") == {"CB Insights", "Moonshot AI"}
+    assert names("Moonshot AI leads (Chosun Ilbo's analysis, April 2024).") == {"Moonshot AI"}

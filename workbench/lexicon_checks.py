@@ -69,6 +69,7 @@ def check_lexicon(project: Project) -> list[Problem]:
         *_check_opposing_stances(lexicon, list(project.settings.stances), where),
         *_check_entity_names(lexicon, where),
         *_check_rivals(lexicon, where),
+        *_check_part_of(lexicon, where),
         *_check_events(lexicon, where),
         *_check_event_words(lexicon, where),
         *_check_broad_aliases(lexicon, where),
@@ -317,6 +318,44 @@ def _check_rivals(lexicon: Lexicon, where: _Where) -> list[Problem]:
                 "or correct the name"
             )
             problems.append(where.problem(("rivals", index, side), "WB808", message))
+    return problems
+
+
+# -- part of ---------------------------------------------------------------------------
+
+
+def _check_part_of(lexicon: Lexicon, where: _Where) -> list[Problem]:
+    """WB812: `part_of` names an entity by its name; a chain must end, or matching could
+    not say what a claim naming one of them names."""
+    names = [entity.name for entity in lexicon.entities]
+    parent = {entity.name: entity.part_of for entity in lexicon.entities if entity.part_of}
+    problems: list[Problem] = []
+    for index, entity in enumerate(lexicon.entities):
+        if not entity.part_of:
+            continue
+        key_path = ("entities", index, "part_of")
+        if entity.part_of not in parent and entity.part_of not in names:
+            hint = suggest(entity.part_of, names)
+            message = (
+                f"entity `{shown(entity.name)}` is part of `{shown(entity.part_of)}`, "
+                "which no entity is named"
+                + (f"; did you mean `{shown(hint)}`?" if hint else "")
+                + ": write the name of an entity of this lexicon (not an alias)"
+            )
+            problems.append(where.problem(key_path, "WB812", message))
+            continue
+        seen = [entity.name]
+        current = entity.part_of
+        while current in parent and current not in seen:
+            seen.append(current)
+            current = parent[current]
+        if current in seen:
+            chain = " -> ".join(shown(name) for name in [*seen, current])
+            message = (
+                f"entity `{shown(entity.name)}` is part of itself ({chain}): "
+                "remove `part_of` from one of them"
+            )
+            problems.append(where.problem(key_path, "WB812", message))
     return problems
 
 

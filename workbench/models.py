@@ -327,6 +327,9 @@ class Entity(StrictModel):
     group: Text = ""
     """Entities of one group are one side of a comparison the project follows
     (e.g. every Chinese company in `china`); empty for none."""
+    part_of: Text = ""
+    """The entity this one belongs to (a model to its maker, GPT-4 to GPT, a region to
+    its country): a claim that names this one names that one too; empty for none."""
 
 
 class NamedEvent(StrictModel):

@@ -118,6 +118,7 @@ PROBLEM_CODES: dict[str, str] = {
     "WB809": "a named event's name or alias used by another event",
     "WB810": "a word listed twice in one list (warning)",
     "WB811": "an alias that matching reads as a plain word, such as `AI+` as `ai` (warning)",
+    "WB812": "an entity part of no known entity, or part of itself through others",
 }
 """Every problem code, with what it means: one registry, so that a code is never
 used for two things and the README's table can be checked against it."""

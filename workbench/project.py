@@ -13,7 +13,13 @@ from pathlib import Path
 
 from workbench.anchoring import Anchor, FoldedText, anchor_quote, fold, nfc
 from workbench.config import CLAIMS_DIR, SOURCES_DIR, find_root, load_settings
-from workbench.files.index import LoadIndex, UncheckedLoad, load_indexed, load_unchecked
+from workbench.files.index import (
+    LoadIndex,
+    UncheckedLoad,
+    load_first_page,
+    load_indexed,
+    load_unchecked,
+)
 from workbench.files.listing import find_leftovers, leftover_problems, list_claim_files
 from workbench.locate import line_of
 from workbench.memory import gc_paused
@@ -243,6 +249,103 @@ def load_project_unchecked(
     problems.extend(index_problems)
     project = Project(resolved, settings, sources, claims, problems, load_index=unchecked.index)
     return project, pending
+
+
+FIRST_PAGE = 250
+"""Claims `load_project_first_page` loads: more than any terminal shows at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRest:
+    """What `load_project_first_page` left for `load_rest`: the list's figures meanwhile."""
+
+    page: dict[str, ClaimRecord]
+    """The first page's claims as loaded (a copy: the project's own dict changes)."""
+    counts: dict[str, int]
+    """Claims by status over every claim: each configured status, then any others."""
+    total: int
+    sample_ids: list[str]
+    """Ids of the first claims by path, which the list measures its id column on."""
+    outlets: list[str]
+    """The outlet of every source a claim names."""
+    settings_problems: list[Problem]
+
+
+def load_project_first_page(
+    root: Path | str | None = None, *, limit: int = FIRST_PAGE, start: Path | None = None
+) -> tuple[Project, PendingRest] | None:
+    """The project with only the first `limit` claims of the claims list, by its
+    default order (newest source first, then id), from the load index alone.
+
+    For the review app's first paint at 100,000 claims: a few index lookups
+    instead of a read of every row.  The app loads the rest right after
+    (`load_rest`), then checks them (`check_unchecked`); until then only the
+    first page is there, and the list's counts come from the index.
+
+    None without an index (off, empty, unusable): the caller loads as usual.
+    """
+    from workbench.search import date_groups
+
+    resolved = find_root(start=start, override=Path(root) if root is not None else None)
+    settings, sources, problems = _load_settings_and_sources(resolved)
+    published = {key: record.source.published for key, record in sources.items()}
+    page = load_first_page(resolved, date_groups(published), limit)
+    if page is None:
+        return None
+    claims, index_problems = index_claims(page.load.records)
+    # as `ClaimIndex.count_by_status` gives them: each configured status, then others
+    counts = {status: page.counts.get(status, 0) for status in settings.statuses}
+    counts.update(sorted(item for item in page.counts.items() if item[0] not in counts))
+    outlets = {key: record.source.outlet for key, record in sources.items()}
+    rest = PendingRest(
+        dict(claims),
+        counts,
+        page.total,
+        page.sample_ids,
+        sorted({outlets.get(source_id, source_id) for source_id in page.source_ids}),
+        list(problems),
+    )
+    problems.extend(page.load.problems)
+    problems.extend(index_problems)
+    project = Project(resolved, settings, sources, claims, problems, load_index=page.load.index)
+    return project, rest
+
+
+def load_rest(project: Project, rest: PendingRest) -> PendingCheck | None:
+    """Every claim in place of `load_project_first_page`'s first page: as the index
+    last saw them (the check that follows, `check_unchecked`, is returned pending),
+    or read from the files if the index has gone meanwhile (nothing pending).
+
+    A first-page claim the app replaced or removed since keeps the app's version,
+    and a claim it added stays: both were read from their files later.
+    """
+    pending: PendingCheck | None = None
+    with gc_paused():
+        unchecked = load_unchecked(project.root)
+        if unchecked is None:
+            claims, claim_problems, index = _load_claim_files(project.root, True)
+            problems = rest.settings_problems + claim_problems
+        else:
+            claims, index_problems = index_claims(unchecked.records)
+            pending = PendingCheck(unchecked, dict(claims), list(rest.settings_problems))
+            problems = rest.settings_problems + unchecked.problems + index_problems
+            index = unchecked.index
+    current = project.claims
+    for claim_id, record in rest.page.items():
+        now = current.get(claim_id)
+        if now is None:
+            claims.pop(claim_id, None)
+        elif now is not record:
+            claims[claim_id] = now
+    for claim_id, record in current.items():
+        if claim_id not in rest.page:
+            claims[claim_id] = record
+    current.clear()
+    current.update(claims)
+    project.problems[:] = problems
+    project.load_index = index
+    project.forget_relations()
+    return pending
 
 
 def check_unchecked(project: Project, pending: PendingCheck) -> CheckedClaims:

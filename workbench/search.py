@@ -397,6 +397,22 @@ class Vocabulary:
         return cached
 
 
+def newest_first(published: dt.date | None) -> int:
+    """The "date" order's key for a claim's source date: newest first, undated last."""
+    return -published.toordinal() if published is not None else 0
+
+
+def date_groups(published: Mapping[str, dt.date | None]) -> list[list[str | None]]:
+    """The sources of the "date" order (`ClaimIndex.order`) in groups: newest first,
+    the claims of one group's sources mixed by id.  None joins the undated group:
+    the sources no claim's source id names here (a claim may name an unknown one).
+    What `workbench.files.index.load_first_page` reads the list's first page by."""
+    groups: dict[int, list[str | None]] = {0: [None]}
+    for source_id, date in published.items():
+        groups.setdefault(newest_first(date), []).append(source_id)
+    return [groups[key] for key in sorted(groups)]
+
+
 # --------------------------------------------------------------------------- the index
 
 _LastSearch = tuple[tuple[object, ...], tuple[str, ...], list[int]]
@@ -627,7 +643,7 @@ class ClaimIndex:
         if sort == "id":
             result = sorted(range(len(self.ids)), key=self.ids.__getitem__)
         elif sort == "date":
-            newest = [-(date.toordinal() if date else 0) for date in self.published]
+            newest = [newest_first(date) for date in self.published]
             result = sorted(self.order("id"), key=newest.__getitem__)
         else:
             status = self.fields["status"]

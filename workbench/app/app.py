@@ -12,11 +12,13 @@ Files edited behind the app's back are noticed by a poll in a worker thread
 rolling sweep, so a tick costs a few thousand `stat` calls even at 100,000
 claims.
 
-`workbench review` starts from the claims as the load index last saw them
-(`load_project_unchecked`), so the list is drawn without a `stat` of every
-file; right after that first paint a worker checks every file against its row
-(`check_unchecked`) and the claims that changed are put in place and redrawn.
-The poll starts once that check is in.
+`workbench review` starts from the first page of the claims list, read from
+the load index alone (`load_project_first_page`), so the list is drawn without
+reading every row, let alone a `stat` of every file; right after that first
+paint the list loads the rest as the index last saw them (`load_rest`), and
+then a worker checks every file against its row (`check_unchecked`) and the
+claims that changed are put in place and redrawn.  The poll starts once that
+check is in.
 """
 
 from __future__ import annotations
@@ -45,9 +47,11 @@ from workbench.problems import Problem
 from workbench.project import (
     CheckedClaims,
     PendingCheck,
+    PendingRest,
     Project,
     apply_checked,
     check_unchecked,
+    load_rest,
 )
 from workbench.review import Change, ReviewError, StaleFileError
 from workbench.storage import ClaimRecord, Fingerprint, load_claim_file
@@ -224,10 +228,14 @@ class ReviewApp(App[None]):
         poll_seconds: float | None = POLL_SECONDS,
         blind: bool = False,
         pending_check: PendingCheck | None = None,
+        pending_rest: PendingRest | None = None,
         keep_screens: bool = True,
     ) -> None:
         super().__init__()
         self.project = project
+        self.pending_rest = pending_rest
+        """Set while only the list's first page is loaded (`load_project_first_page`):
+        the list loads the rest right after its first paint (`load_rest`)."""
         self.keep_screens = keep_screens
         """Keep the detail, article, queue and form screens and reuse them (see
         `open_detail`); False builds each anew (the benchmark's baseline)."""
@@ -303,6 +311,18 @@ class ReviewApp(App[None]):
         from workbench.blind import blind_view
 
         return blind_view(claim, self.reviewer)
+
+    def load_rest(self) -> bool:
+        """Load every claim in place of the first page (the list calls this once it is
+        drawn); whether there was anything to load.  In the app's own thread: keys
+        typed meanwhile wait and then act on every claim."""
+        rest = self.pending_rest
+        if rest is None:
+            return False
+        self.pending_check = load_rest(self.project, rest)
+        self.pending_rest = None
+        gc.freeze()  # as in `on_mount`: the claims live as long as the app
+        return True
 
     def check_claims_after_paint(self) -> None:
         """Start the check of an unchecked load (the list calls this once it is drawn)."""
@@ -702,7 +722,7 @@ class ReviewApp(App[None]):
     def check_disk(self) -> None:
         """Start one poll of the claim files (skipped while the previous one runs, and
         until the start check of an unchecked load is in)."""
-        if self._polling or self.pending_check is not None:
+        if self._polling or self.pending_check is not None or self.pending_rest is not None:
             return
         self._polling = True
         if self._folder_names is None:

@@ -36,7 +36,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from workbench.project import load_project, load_project_unchecked
+    from workbench.project import load_project, load_project_first_page, load_project_unchecked
     from workbench.review import find_reviewer
 
     reviewer = find_reviewer(getattr(arguments, "reviewer", None))
@@ -46,14 +46,20 @@ def run(arguments: argparse.Namespace) -> int:
         print("(the review app needs a terminal: this is the summary instead)", file=sys.stderr)
         return 0
 
-    # the claims as the load index saw them: the app checks the files after its first paint
-    project, pending = load_project_unchecked(arguments.root)
+    # The list's first page as the load index saw it: the app loads the rest and
+    # checks the files after its first paint.  Not in blind review, whose list hides
+    # statuses that the index's counts would show.
+    blind = bool(getattr(arguments, "blind", False))
+    first = None if blind else load_project_first_page(arguments.root)
+    if first is not None:
+        (project, rest), pending = first, None
+    else:
+        (project, pending), rest = load_project_unchecked(arguments.root), None
 
     from workbench.app.app import ReviewApp
 
     # no name found: the app asks for one (never the OS user `root`)
-    blind = bool(getattr(arguments, "blind", False))
-    ReviewApp(project, reviewer, blind=blind, pending_check=pending).run()
+    ReviewApp(project, reviewer, blind=blind, pending_check=pending, pending_rest=rest).run()
     return 0
 
 

@@ -41,7 +41,7 @@ from typing import Literal, cast, get_args
 
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
-from workbench.matching.scoring import Comparer, Scored
+from workbench.matching.scoring import DEFAULT_RELATEDNESS, Comparer, RelatednessWeights, Scored
 from workbench.models import CandidateKind, Claim, Lexicon
 from workbench.project import Project
 
@@ -107,6 +107,8 @@ class MatchSettings:
     """Relative difference within which two values agree."""
     approximate_tolerance: float = 0.2
     """The same when either value is marked approximate."""
+    relatedness: RelatednessWeights = DEFAULT_RELATEDNESS
+    """How relatedness is made (`workbench.matching.scoring`)."""
     pause_collector: bool = True
     """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
     claim and frees little until it returns, so the collector would walk the growing heap
@@ -294,6 +296,7 @@ def _match(
         reader,
         tolerance=settings.tolerance,
         approximate_tolerance=settings.approximate_tolerance,
+        relatedness=settings.relatedness,
     )
     excluded = _recorded(claims) if respect_recorded else set()
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)

@@ -2,7 +2,8 @@
 
 A frame is read from a claim's statement, quote and quantity and from its
 source's publication date: the entities it names (through the project's
-lexicon, in any language of the sources), its content words, the quantity it
+lexicon, in any language of the sources, with what each is part of; not who
+says the claim, "according to X"), its content words, the quantity it
 states (subject, value as an interval, bound, unit family, period), the dates
 of the events it speaks of (explicit, relative to the publication date, or
 relative to a named event of the lexicon) and its polarity.  Two claims are
@@ -24,6 +25,7 @@ from typing import Any
 
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
+    ATTRIBUTION_LINKS,
     COMPARISON_WORDS,
     DAY_UNITS,
     KOREAN_COMPARISON_STEMS,
@@ -35,11 +37,13 @@ from workbench.matching.language import (
     NUMBER_WORDS,
     RELATIVE_MONTHS,
     RELATIVE_YEARS,
+    SELF_REFERENCES,
+    SPEECH_WORDS,
     STOPWORDS,
     UPPER_BOUND_RE,
     fold,
+    korean_content,
     stem,
-    strip_particle,
 )
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
@@ -143,11 +147,22 @@ class LexiconIndex:
             for word in tokens(phrase)[:1]
         )
         self.hangul_event_words = tuple(word for word in self.event_words if _is_hangul(word))
+        self.bare_event_words = frozenset(
+            first
+            for phrase in lexicon.event_words
+            for first in tokens(phrase)[:1]
+            if not _is_hangul(first) and stem(first) == first
+        )
+        """Event words listed as they stem ("launch"): a token that is its own stem is an
+        event word only if listed so, for "founded" stems to "found", which is also the
+        past of "find" ("models were found to outperform")."""
         self.opposing: dict[str, frozenset[str]] = {}
         for first, second in lexicon.opposing_stances:
             self.opposing[first] = self.opposing.get(first, frozenset()) | {second}
             self.opposing[second] = self.opposing.get(second, frozenset()) | {first}
         self.rivals = [(first, second) for first, second in lexicon.rivals]
+        self.wider = _wider(lexicon)
+        """Each entity that is part of others, and all of those ("GPT-4": GPT, OpenAI)."""
         self.alias_words = frozenset(
             word for aliases in self._first.values() for alias in aliases for word in alias.words
         )
@@ -227,6 +242,21 @@ class LexiconIndex:
                     found.append((position, alias.target))
                     break
         return found
+
+
+def _wider(lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """The entities each entity is part of, up its `part_of` chain (a chain that comes
+    back on itself stops there: `workbench check` reports it, WB812)."""
+    parent = {entity.name: entity.part_of for entity in lexicon.entities if entity.part_of}
+    wider: dict[str, frozenset[str]] = {}
+    for name in parent:
+        chain: list[str] = []
+        current = parent[name]
+        while current and current != name and current not in chain:
+            chain.append(current)
+            current = parent.get(current, "")
+        wider[name] = frozenset(chain)
+    return wider
 
 
 # --------------------------------------------------------------------------- frames
@@ -712,6 +742,37 @@ CHUNK_CACHE = 300_000
 """Chunks kept at most (a chunk beyond it is tokenised each time it comes)."""
 
 
+def _acronym_singular(original: str) -> str:
+    """An acronym's plural as its singular ("GPUs", "LLMs" -> "gpu", "llm"), which the
+    stemmer cannot tell from a word ending in -us or -ss ("status", "class"); '' if not."""
+    if len(original) >= 3 and original[-1] == "s" and original[:-1].isupper():
+        return original[:-1].lower()
+    return ""
+
+
+def _speaker(start: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
+    """Whether the name mentioned at `start` is who says the claim, not what it is about:
+    "according to CB Insights", "Zhou Qi of GSR United Capital said", "CB인사이트에
+    따르면".  A claim is about what its speaker says, so the speaker is no shared subject,
+    unless the claim speaks of the speaker's own ("Nvidia said its chips...")."""
+    if start >= 2 and infos[start - 2].word == "according" and infos[start - 1].word == "to":
+        return True
+    position = ends[start]
+    while position < len(infos):
+        if position in ends:
+            position = ends[position]
+        elif infos[position].word in ATTRIBUTION_LINKS:
+            position += 1
+        elif infos[position].word not in SPEECH_WORDS:
+            return False
+        else:
+            following = position + 1
+            if following < len(infos) and infos[following].word == "that":
+                following += 1
+            return following >= len(infos) or infos[following].word not in SELF_REFERENCES
+    return False
+
+
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
@@ -743,13 +804,15 @@ class FrameReader:
             negation = any(mark in word for mark in KOREAN_NEGATION_MARKS)
             event = any(mark in word for mark in index.hangul_event_words)
             compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
-            stripped = strip_particle(word)
+            stripped = korean_content(word)
             if len(stripped) >= 2:
                 content = (stripped,)
         elif len(word) >= 2 and word not in STOPWORDS:
-            stemmed = stem(word)
+            stemmed = stem(_acronym_singular(original) or word)
             compares = stemmed in COMPARISON_WORDS
-            event = stemmed in index.event_words
+            event = stemmed in index.event_words and (
+                stemmed != word or word in index.bare_event_words
+            )
             content = (stemmed,)
         figure: float | None = None
         if word[0].isdigit():
@@ -800,6 +863,7 @@ class FrameReader:
         positions: list[tuple[int, str]] = []
         words: list[str] | None = None
         skip_to = 0
+        ends: dict[int, int] = {}
         for position in compress(positions_from(), map(_special_of, infos)):
             info = infos[position]
             if info.event:
@@ -820,8 +884,12 @@ class FrameReader:
                 if match is not None:
                     positions.append((position, match[0]))
                     skip_to = position + match[1]
+                    ends[position] = skip_to
             elif info.entity:
                 positions.append((position, info.entity))
+                ends[position] = position + 1
+        if positions:
+            positions = [mention for mention in positions if not _speaker(mention[0], ends, infos)]
         entities = frozenset(name for _, name in positions) if positions else EMPTY
         near = (
             frozenset(
@@ -875,6 +943,9 @@ class FrameReader:
         said = self._text(statement)
         quoted = self._quote(quote)
         every_entity = _union(said.entities, quoted.entities)
+        wider = self.index.wider
+        if wider and not every_entity.isdisjoint(wider):
+            every_entity = every_entity.union(*(wider.get(name, EMPTY) for name in every_entity))
         group_of = self.index.group_of
         groups = (
             frozenset(group for name in every_entity if (group := group_of.get(name))) or EMPTY

@@ -38,9 +38,24 @@ STOPWORDS = _wordlist(
 """English words that say nothing about what a claim is about."""
 
 NEGATION_WORDS = _wordlist(
-    "not no never neither nor none nobody nothing cannot unable fail fails failed failing"
+    "not no never neither nor none nobody nothing cannot unable fail fails failed failing without"
 )
 """English negation, as whole words (with "n't" read apart)."""
+
+SPEECH_WORDS = _wordlist(
+    """said says say told tells reported reports assessed assesses analysed analyzed analyses
+    analyzes warned warns noted notes argued argues estimated estimates predicted predicts
+    wrote writes stated states added adds analysis assessment estimate forecast headline
+    subheading lede 따르면"""
+)
+"""Words that follow who says a claim: "X said", "X warned", "X's analysis", "X에 따르면"
+(according to X)."""
+
+SELF_REFERENCES = _wordlist("its their his her our")
+"""After "X said", words that make X what the claim is about too: "Nvidia said its chips"."""
+
+ATTRIBUTION_LINKS = _wordlist("of s")
+"""Words inside a speaker's name and title: "Zhou Qi of GSR United Capital", "X's"."""
 
 KOREAN_NEGATION_MARKS = ("없", "않", "못", "아니", "불가능")
 """Korean negation inside a word: 없다, 않다, 못하다, 아니다, 불가능."""
@@ -201,6 +216,41 @@ def strip_particle(token: str) -> str:
         if token.endswith(particle) and len(token) - len(particle) >= 2:
             return token[: -len(particle)]
     return token
+
+
+KOREAN_STOPWORDS = _wordlist(
+    """것 것이 것은 것을 것으 것으로 것이다 것이란 것이라는 것도 수 등 및 또 또한 더 이 그 저
+    이는 이를 이에 이들 이런 이러한 그런 그러나 하지만 그리고 따라 따라서 때문 위해 위한 통해
+    대한 대해 관련 경우 가운데 중 등의 하는 한 할 하고 하며 하면 해 했다 한다 된다 되는 된 될
+    되어 돼 됐다 되고 되며"""
+)
+"""Korean function words: bound nouns, pronouns, conjunctions and bare forms of 하다/되다."""
+
+_KOREAN_AUXILIARY_START = "있"
+"""있다 in any form (있다, 있는, 있으며, 있다고): "is" and the progressive "-고 있다"."""
+
+
+def _verb_syllable(syllable: str) -> bool:
+    """하/한/할/함/합/했/해 (하다) and 되/된/될/됐/돼 (되다): where a verb begins after a noun."""
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172:
+        return False
+    initial, vowel = code // 588, code % 588 // 28
+    return (initial == 18 and vowel in (0, 1)) or (initial == 3 and vowel in (10, 11))
+
+
+def korean_content(token: str) -> str:
+    """A Korean token as a content word: no particle, no verb ending after a noun
+    (개발하지, 개발한 -> 개발; 지속될 -> 지속), '' for a function word (있다, 것이다)."""
+    word = strip_particle(token)
+    if word in KOREAN_STOPWORDS or word.startswith(_KOREAN_AUXILIARY_START):
+        return ""
+    for position in range(2, len(word)):
+        if _verb_syllable(word[position]):
+            return word[:position]
+        if word.startswith("시키", position) or word.startswith("시켜", position):
+            return word[:position]
+    return word
 
 
 COMPARISON_WORDS = frozenset(

@@ -12,9 +12,11 @@ The rules, frame to frame:
 * duplicate: the same truth conditions (same entities, words, figures and
   polarity), or, weaker, the same side of the same thing (`supports`).
 
-The score is how alike the frames are (`relatedness`) times how much the pair
-is worth a reviewer's time: pairs from two sources above pairs within one
-article, above all two sources with opposing views or a year apart; a pair
+The score is how alike the frames are (`relatedness`: words in common, the most
+specific name in common, the same topic, both about and both comparing the rivals)
+times how much the pair is worth a reviewer's time: pairs from two sources above
+pairs within one article, above all two sources with opposing views or far apart
+in time; a pair
 within one article counts only when its figures or dates disagree, and two
 claims cut from one quote (a count and its rank) are siblings, not a finding.
 """
@@ -31,23 +33,38 @@ from itertools import chain
 from workbench.matching.frames import Amount, Frame, FrameReader, Period
 from workbench.numbers import format_value, parse_numbers
 
-WORDS_WEIGHT = 0.4
-WORDS_SCALE = 3.0
-ENTITIES_WEIGHT = 0.3
-TOPIC_WEIGHT = 0.2
-RIVALS_WEIGHT = 0.15
-COMPARING_WEIGHT = 0.2
-MAXIMUM_RELATEDNESS = (
-    WORDS_WEIGHT + ENTITIES_WEIGHT + TOPIC_WEIGHT + RIVALS_WEIGHT + COMPARING_WEIGHT
-)
-"""How relatedness is made: words and names in common, the same topic, both naming the
-two sides the project compares, both comparing them.  Set by hand, never fitted to a
-project's recorded relations (see `bench/bench_quality.py` on what that means)."""
+
+@dataclass(frozen=True, slots=True)
+class RelatednessWeights:
+    """How relatedness is made: words and names in common, the same topic, both naming
+    the two sides the project compares, both comparing them."""
+
+    words: float = 0.4
+    words_scale: float = 3.0
+    """Word likeness (an idf cosine, low between any two sentences) is taken times this,
+    up to 1."""
+    entities: float = 0.3
+    topic: float = 0.2
+    rivals: float = 0.15
+    comparing: float = 0.2
+
+    @property
+    def maximum(self) -> float:
+        return self.words + self.entities + self.topic + self.rivals + self.comparing
+
+
+DEFAULT_RELATEDNESS = RelatednessWeights()
+"""The engine's weights.  `bench/bench_quality.py` says how they were chosen and scores
+them leave-one-article-out."""
 
 SEMANTIC_WEIGHT = 0.3
 SEMANTIC_FLOOR = 0.2
 """A pair the semantic proposer names gains up to `SEMANTIC_WEIGHT` of relatedness, by
 how far its cosine is above `SEMANTIC_FLOOR` (related pairs run near 0.45 here)."""
+
+CROWDED_SHARE = 0.3
+"""An entity named by more than this share of the claims says nothing specific (the
+same share `_dates` uses for the entity an event is about)."""
 
 SAME_SUBJECT = 0.9
 """Share of words two quantity subjects must have in common ("year of the plan" is not
@@ -63,6 +80,8 @@ DISAGREEING_SAME_SOURCE_FACTOR = 0.9
 OPPOSING_VIEWS_BONUS = 0.12
 YEAR_APART_BONUS = 0.08
 YEAR_APART_DAYS = 300
+"""Two sources gain `YEAR_APART_BONUS` by how far apart they were published, in full from
+`YEAR_APART_DAYS`: graded, so that 259 days apart is not worth less than 300 by a step."""
 MAXIMUM_WORTH = 1 + OPPOSING_VIEWS_BONUS + YEAR_APART_BONUS
 
 
@@ -114,8 +133,11 @@ class Comparer:
         *,
         tolerance: float,
         approximate_tolerance: float,
+        relatedness: RelatednessWeights = DEFAULT_RELATEDNESS,
     ) -> None:
         self.frames = frames
+        self.relatedness_weights = relatedness
+        self._maximum_relatedness = relatedness.maximum or 1.0
         self.reader = reader
         index = self.index = reader.index
         self.weights = Weights(frames)
@@ -126,22 +148,38 @@ class Comparer:
         self.word_squared: dict[str, float] = {
             word: self.weights.idf(count) ** 2 for word, count in self.weights.word_df.items()
         }
-        self.entity_squared = {name: weight**2 for name, weight in self.entity_weight.items()}
         self._word_squared_of = self.word_squared.__getitem__
-        self._entity_squared_of = self.entity_squared.__getitem__
+        self.entity_specificity = self._specificity()
+        self._specificity_of = self.entity_specificity.__getitem__
         self.word_norm = _norms([frame.words for frame in frames], self.word_squared)
-        self.entity_norm = _norms([frame.entities for frame in frames], self.entity_squared)
         self.about_rivals_of = [
             any(pair <= frame.groups for pair in self.rival_groups) for frame in frames
         ]
         self.tolerance = tolerance
         self.approximate_tolerance = approximate_tolerance
 
+    def _specificity(self) -> dict[str, float]:
+        """How much sharing each entity says two claims are about one thing (0..1): its
+        inverse document frequency over the largest possible, and 0 for a name that more
+        than `CROWDED_SHARE` of the claims give (the project's own subject, "China")."""
+        total = self.weights.total
+        crowded = CROWDED_SHARE * total if total >= 20 else math.inf
+        largest = self.weights.idf(1)
+        return {
+            name: self.weights.idf(count) / largest if count <= crowded else 0.0
+            for name, count in self.weights.entity_df.items()
+        }
+
     # ------------------------------------------------------------------ similarity
 
     def relatedness(self, a: Frame, b: Frame) -> tuple[float, float, frozenset[str]]:
         """How much two claims are about the same thing (0..1), how alike their words
-        are (0..1), and the names they share."""
+        are (0..1), and the names they share.
+
+        Names count by the most specific one the two share: sharing "US export
+        controls" says they are about one thing whatever else each names (a speaker, a
+        second company), where a cosine over all their names would say less the more
+        names a claim gives; "China", in most claims, says nothing."""
         i, j = a.index, b.index
         shared_words = a.words & b.words
         words = (
@@ -150,21 +188,23 @@ class Comparer:
             if shared_words
             else 0.0
         )
-        shared_entities = a.entities & b.entities
-        entities = (
-            math.fsum(map(self._entity_squared_of, shared_entities))
-            / (self.entity_norm[i] * self.entity_norm[j])
-            if shared_entities
-            else 0.0
-        )
-        score = WORDS_WEIGHT * min(1.0, WORDS_SCALE * words) + ENTITIES_WEIGHT * entities
+        entities, shared_entities = self.names_alike(a, b)
+        weights = self.relatedness_weights
+        score = weights.words * min(1.0, weights.words_scale * words)
+        score += weights.entities * entities
         if a.topic == b.topic:
-            score += TOPIC_WEIGHT
+            score += weights.topic
         if self.about_rivals_of[i] and self.about_rivals_of[j]:
-            score += RIVALS_WEIGHT
+            score += weights.rivals
             if a.compares and b.compares:
-                score += COMPARING_WEIGHT
-        return score / MAXIMUM_RELATEDNESS, words, shared_entities
+                score += weights.comparing
+        return score / self._maximum_relatedness, words, shared_entities
+
+    def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
+        """How specific the most specific name two claims share is (0..1), and the names
+        they share."""
+        shared = a.entities & b.entities
+        return (max(map(self._specificity_of, shared)) if shared else 0.0), shared
 
     def worth(self, a: Frame, b: Frame, found: Scored) -> float:
         """How much a pair is worth a reviewer's time, by where its claims come from.
@@ -180,12 +220,9 @@ class Comparer:
         factor = 1.0
         if a.view and b.view and self.index.opposes(a.view, b.view):
             factor += OPPOSING_VIEWS_BONUS
-        if (
-            a.published is not None
-            and b.published is not None
-            and abs((a.published - b.published).days) >= YEAR_APART_DAYS
-        ):
-            factor += YEAR_APART_BONUS
+        if a.published is not None and b.published is not None:
+            apart = abs((a.published - b.published).days)
+            factor += YEAR_APART_BONUS * min(1.0, apart / YEAR_APART_DAYS)
         return factor
 
     @staticmethod
@@ -300,7 +337,7 @@ class Comparer:
     def _dates(self, a: Frame, b: Frame, shared: frozenset[str], related: float) -> Scored | None:
         """The same event dated differently: a shared specific entity, event words,
         other words in common, and disjoint dates."""
-        crowded = 0.3 * self.weights.total if self.weights.total >= 20 else math.inf
+        crowded = CROWDED_SHARE * self.weights.total if self.weights.total >= 20 else math.inf
         about = a.event_entities & b.event_entities
         specific = [name for name in about if self.weights.entity_df.get(name, 0) <= crowded]
         if not specific:

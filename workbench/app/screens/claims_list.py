@@ -191,6 +191,10 @@ class ClaimsListScreen(Screen[None]):
         instead of 0.1 s, and the list then waited for the worker's message.
         """
         self.table.focus()
+        rest = self.review_app.pending_rest
+        if rest is not None:  # only the first page is loaded: measure on every claim
+            present = [status for status, count in rest.counts.items() if count]
+            self.table.measure_from = (rest.sample_ids, present, rest.outlets)
         self._rebuild = self._records()
         self._show_filtered(self._filtered(self._request(to_top=True)))
 
@@ -286,14 +290,31 @@ class ClaimsListScreen(Screen[None]):
         if not self.ready:
             self.ready = True
             gc.freeze()  # the index lives as long as the screen (see ReviewApp.on_mount)
-            self._prepare_vocabulary(message.index)
-            self.call_after_refresh(self.review_app.check_claims_after_paint)
+            self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Load the claims after the first page, if only it was loaded, and show them
+        here and now, as `on_mount` does (keys typed meanwhile wait, then act on
+        every claim); then start the check of the files behind them."""
+        app = self.review_app
+        if app.load_rest():
+            self.table.measure_from = None
+            self._rebuild = self._records()
+            self._show_filtered(self._filtered(self._request(to_top=False)))
+            # the workers below compete for the GIL: start them once this is drawn
+            self.call_after_refresh(self._after_first_paint)
+            return
+        if self._index is not None:
+            self._prepare_vocabulary(self._index)
+        app.check_claims_after_paint()
 
     def _adopt(self, index: ClaimIndex) -> None:
-        """Make `index` the one later filters use; recount."""
+        """Make `index` the one later filters use; recount (over every claim, from
+        the load index, while `index` holds only the first page)."""
         self._index = index
         self._field_values.clear()
-        self._counts = index.count_by_status()
+        rest = self.review_app.pending_rest
+        self._counts = dict(rest.counts) if rest is not None else index.count_by_status()
 
     # ------------------------------------------------------------------ bars
 
@@ -305,6 +326,11 @@ class ClaimsListScreen(Screen[None]):
     def _filter_bar(self) -> Content:
         shown = len(self.table.positions)
         total = len(self._index) if self._index is not None else len(self.project.claims)
+        rest = self.review_app.pending_rest
+        if rest is not None:  # only the first page is loaded yet
+            total = rest.total
+            if self.filters == Filters():  # its first page, unfiltered: all are shown
+                shown = total
         parts: list[tuple[str, str] | str] = [
             (f"{shown:,} of {total:,} claims shown", "bold"),
             ("  ·  ", "dim"),

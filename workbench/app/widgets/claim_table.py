@@ -163,6 +163,10 @@ class ClaimTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = empty_text
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._generation = 0
+        self.measure_from: tuple[Sequence[str], Sequence[str], Sequence[str]] | None = None
+        """Ids, statuses and outlets to measure the columns on instead of the index's:
+        while the index holds only the first page (`load_project_first_page`), the
+        columns already have the widths the whole list will give them."""
         self._id_width = 12
         self._status_width = 10
         self._outlet_width = 10
@@ -236,11 +240,14 @@ class ClaimTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _measure(self) -> None:
         """Column widths from the index's values (ids from a sample): stable while typing."""
         index = self._index
-        sample = index.ids[:5000]
+        if self.measure_from is not None:
+            sample, statuses, outlets = self.measure_from
+        else:
+            sample = index.ids[:5000]
+            statuses = index.fields["status"].values
+            outlets = index.fields["source"].values
         self._id_width = min(32, max([cell_len(claim_id) for claim_id in sample] + [8]))
-        statuses = index.fields["status"].values
         self._status_width = min(14, max([cell_len(status) for status in statuses] + [6]))
-        outlets = index.fields["source"].values
         self._outlet_width = min(16, max([cell_len(outlet) for outlet in outlets] + [6]))
         self._layout = (-1, [])
 
