@@ -59,6 +59,8 @@ def json_visible(json_text: str) -> str:
     Only valid for text `json.dumps` produced: such characters can then only be
     inside string literals, where the escape means the same character.
     """
+    if json_text.isascii() and "\x7f" not in json_text:
+        return json_text  # DEL is the only unsafe ASCII character (a quick check in C)
     if _JSON_UNSAFE.search(json_text) is None:
         return json_text
     return _JSON_UNSAFE.sub(_json_escape, json_text)

@@ -32,15 +32,14 @@ file (whatever the dismissed kind), are never proposed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from typing import Literal, cast, get_args
 
-from workbench.matching.facts import ClaimFacts, facts_of, project_facts
+from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
 from workbench.matching.scoring import DEFAULT_RELATEDNESS, Comparer, RelatednessWeights, Scored
 from workbench.models import CandidateKind, Claim, Lexicon
@@ -203,7 +202,7 @@ def match_facts(
 ) -> list[Candidate]:
     """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
     `find_candidates` reads a project without building its models."""
-    with _collector_paused(settings.pause_collector):
+    with collector_paused(settings.pause_collector):
         return list(
             iter_match_facts(
                 claims,
@@ -241,7 +240,7 @@ def iter_match_facts(
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    with _collector_paused(settings.pause_collector):
+    with collector_paused(settings.pause_collector):
         chosen = _match(
             claims,
             published or {},
@@ -261,24 +260,11 @@ def iter_match_facts(
 def _candidates(chosen: list[_Found | None], pause: bool) -> Iterator[Candidate]:
     """The chosen pairs as candidates: only those taken get their reason written (most
     of the cost of one), and each pair is let go once its candidate exists."""
-    with _collector_paused(pause):
+    with collector_paused(pause):
         for position, item in enumerate(chosen):
             assert item is not None
             chosen[position] = None
             yield _candidate(*item)
-
-
-@contextmanager
-def _collector_paused(pause: bool) -> Iterator[None]:
-    """The cyclic garbage collector off for the block (reference counting still frees)."""
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _match(
@@ -304,6 +290,7 @@ def _match(
         )
         for position, claim in enumerate(claims)
     ]
+    reader.done_reading()
     comparer = Comparer(
         frames,
         reader,
@@ -323,44 +310,41 @@ def _match(
             if i is not None and j is not None and i != j:
                 codes.add(min(i, j) * n + max(i, j))
     found: list[_Found] = []
+    append = found.append
     minimum = settings.min_score
+    compare_all = comparer.compare_all
     ordered = sorted(codes)
     del codes  # the set is three times the size of the sorted list
     for code in ordered:
         i, j = divmod(code, n)
         a, b = frames[i], frames[j]
-        if a.claim_id == b.claim_id:
+        first_id, second_id = a.claim_id, b.claim_id
+        if second_id < first_id:
+            a, b, first_id, second_id = b, a, second_id, first_id
+        elif first_id == second_id:
             continue
-        if b.claim_id < a.claim_id:
-            a, b = b, a
         if topic is not None and a.topic != topic and b.topic != topic:
             continue
-        key = (a.claim_id, b.claim_id)
+        key = (first_id, second_id)
         if key in excluded:
             continue
         semantic = similarities.get(key) if similarities else None
-        best = _best(comparer.compare_all(a, b, semantic), wanted, minimum)
+        best: Scored | None = None  # the best kind the pair makes
+        for item in compare_all(a, b, semantic):
+            if (
+                item.kind in wanted
+                and item.score >= minimum
+                and (best is None or item.score > best.score)
+            ):
+                best = item
         if best is None:
             continue
-        first, second = (b, a) if best.relation == "updates" and not best.newer_first else (a, b)
+        if best.relation == "updates" and not best.newer_first:
+            first_id, second_id = second_id, first_id
         score = round(min(1.0, best.score), 3)
-        found.append(
-            (-score, first.claim_id, second.claim_id, best.kind, a, b, best.relation, best.reason)
-        )
+        append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
-
-
-def _best(scored: Iterable[Scored], wanted: frozenset[str], minimum: float) -> Scored | None:
-    best: Scored | None = None
-    for item in scored:
-        if (
-            item.kind in wanted
-            and item.score >= minimum
-            and (best is None or item.score > best.score)
-        ):
-            best = item
-    return best
 
 
 _KindName = Literal["numeric", "stance", "date", "duplicate"]
@@ -451,21 +435,34 @@ def _pairs(
     n = len(frames)
     if exhaustive or n * (n - 1) // 2 <= settings.pair_budget:
         return {i * n + j for i in range(n) for j in range(i + 1, n)}
-    word_df = comparer.weights.word_df
-    entity_df = comparer.weights.entity_df
     crowded = max(settings.block_size, int(settings.stop_share * n))
-    postings: dict[str, list[int]] = {}
+    # Three indexes (entities, quantity subjects, words), each key as it is (a subject by
+    # its set of words), so that no key string is built per claim.  A word's rank in
+    # (document frequency, word) order sorts a claim's words rarest first in C.
+    entity_postings: dict[str, list[int]] = {
+        name: [] for name, count in comparer.weights.entity_df.items() if count <= crowded
+    }
+    subject_postings: dict[frozenset[str], list[int]] = {}
+    usable = sorted(
+        (count, word)
+        for word, count in comparer.weights.word_df.items()
+        if count <= crowded and word[0] != "~"
+    )
+    word_rank = {word: rank for rank, (_, word) in enumerate(usable)}
+    word_postings: list[list[int]] = [[] for _ in usable]
+    is_usable, rank_of = word_rank.__contains__, word_rank.__getitem__
+    keys_per_claim = settings.keys_per_claim
     for frame in frames:
-        keys = [f"e:{name}" for name in frame.entities if entity_df[name] <= crowded]
+        position = frame.index
+        for name in frame.entities:
+            found = entity_postings.get(name)
+            if found is not None:
+                found.append(position)
         if frame.amount is not None and frame.amount.subject:
-            keys.append("s:" + " ".join(sorted(frame.amount.subject)))
-        rare = sorted(
-            (word for word in frame.words if word_df[word] <= crowded and word[0] != "~"),
-            key=lambda word: (word_df[word], word),
-        )
-        keys.extend(f"w:{word}" for word in rare[: settings.keys_per_claim])
-        for key in keys:
-            postings.setdefault(key, []).append(frame.index)
+            subject_postings.setdefault(frame.amount.subject, []).append(position)
+        for rank in sorted(map(rank_of, filter(is_usable, frame.words)))[:keys_per_claim]:
+            word_postings[rank].append(position)
+    postings = chain(entity_postings.values(), subject_postings.values(), word_postings)
     forward = _ranks([frame.text_key for frame in frames])
     scattered = _ranks([f"{zlib.crc32(frame.claim_id.encode()):08x}" for frame in frames])
     codes: set[int] = set()
@@ -474,7 +471,7 @@ def _pairs(
     for x in range(n - 1):
         i, j = by_text[x], by_text[x + 1]
         codes.add(i * n + j if i < j else j * n + i)
-    for members in postings.values():
+    for members in postings:
         size = len(members)
         if size < 2:
             continue

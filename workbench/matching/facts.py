@@ -14,15 +14,32 @@ model, so the facts are always those of the file as loaded.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from sys import intern
 from typing import Any, NamedTuple
 
 from workbench.models import Claim
 from workbench.project import Project
 
-__all__ = ["ClaimFacts", "QuantityFacts", "facts_of", "project_facts"]
+__all__ = ["ClaimFacts", "QuantityFacts", "collector_paused", "facts_of", "project_facts"]
+
+
+@contextmanager
+def collector_paused(pause: bool = True) -> Iterator[None]:
+    """The cyclic garbage collector off for the block (reference counting still frees):
+    reading facts and frames allocates an object or more per claim and frees little until
+    the block ends, so the collector would walk the growing heap again and again."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class QuantityFacts(NamedTuple):
@@ -117,10 +134,32 @@ def _stored_quantity(data: dict[str, Any]) -> QuantityFacts | None:
 
 _NONE: tuple[str, ...] = ()
 
+_scan = json.JSONDecoder().raw_decode
+
+
+def _top_level(text: str) -> dict[str, Any]:
+    """The `quantity` and `dismissed` values of a claim's JSON, parsing only those two:
+    the rest (evidence with long citations, review history) is most of each document
+    and most of the time `json.loads` took.  Each key is found as written (`"key":`,
+    which cannot occur inside a JSON string, where every quote is escaped, nor in a
+    nested object, since no model below `Claim` has a field of either name); a value
+    that is not valid JSON raises `ValueError`, as `json.loads` would."""
+    found: dict[str, Any] = {}
+    for key, marker in (("quantity", '"quantity":'), ("dismissed", '"dismissed":')):
+        start = text.find(marker)
+        if start >= 0:
+            found[key] = _scan(text, start + len(marker))[0]
+    return found
+
 
 def project_facts(project: Project) -> list[ClaimFacts]:
     """Every claim's facts, in the project's order, building no model a warm load
     deferred unless the load index cannot vouch for that claim's JSON."""
+    with collector_paused():
+        return _project_facts(project)
+
+
+def _project_facts(project: Project) -> list[ClaimFacts]:
     records = list(project.claims.values())
     parsed: dict[str, tuple[QuantityFacts | None, tuple[str, ...]] | None] = {}
     index = project.load_index
@@ -135,7 +174,7 @@ def project_facts(project: Project) -> list[ClaimFacts]:
                 parsed[digest] = None
                 continue
             try:
-                document = json.loads(data)
+                document = _top_level(data.decode("utf-8"))
                 dismissals: Iterable[dict[str, Any]] = document.get("dismissed", ())
                 parsed[digest] = (
                     _stored_quantity(document),

@@ -16,7 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain, compress
+from itertools import count as positions_from
+from operator import attrgetter
 from typing import Any
 
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
@@ -675,6 +679,12 @@ class _TokenInfo:
     figure: float | None
     special: bool
     """Any of the above but content: most tokens are plain words and skip the checks."""
+    original: str
+    """The token as written (for aliases that must match its case)."""
+
+
+_content_of = attrgetter("content")
+_special_of = attrgetter("special")
 
 
 def _next_word_in(infos: list[_TokenInfo], position: int, second_words: frozenset[str]) -> bool:
@@ -711,6 +721,25 @@ def _union(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
     if not first or first <= second:
         return second
     return first | second
+
+
+class _ChunkCache(dict[str, tuple["_TokenInfo", ...]]):
+    """Tokens of a chunk of text by the chunk, made on first use (`__missing__`, so that
+    a lookup that hits stays in C); at most `CHUNK_CACHE` chunks are kept."""
+
+    def __init__(self, make: Callable[[str], tuple[_TokenInfo, ...]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, chunk: str) -> tuple[_TokenInfo, ...]:
+        found = self._make(chunk)
+        if len(self) < CHUNK_CACHE:
+            self[chunk] = found
+        return found
+
+
+CHUNK_CACHE = 300_000
+"""Chunks kept at most (a chunk beyond it is tokenised each time it comes)."""
 
 
 def _acronym_singular(original: str) -> str:
@@ -751,6 +780,7 @@ class FrameReader:
         self.index = index
         self._quote_cache: dict[str, _TextFrame] = {}
         self._token_cache: dict[str, _TokenInfo] = {}
+        self._chunks = _ChunkCache(self._chunk_infos)
 
     def _info(self, original: str) -> _TokenInfo:
         """What one token is to the engine, worked out once per spelling."""
@@ -793,18 +823,39 @@ class FrameReader:
         special = bool(event or compares or negation or entity or starts_longer)
         special = special or figure is not None
         info = _TokenInfo(
-            word, content, event, compares, entity, starts_longer, negation, figure, special
+            word,
+            content,
+            event,
+            compares,
+            entity,
+            starts_longer,
+            negation,
+            figure,
+            special,
+            original,
         )
         if len(self._token_cache) < 500_000:
             self._token_cache[original] = info
         return info
 
+    def _chunk_infos(self, chunk: str) -> tuple[_TokenInfo, ...]:
+        """The tokens of one whitespace-free piece of text, as the engine reads them."""
+        cache = self._token_cache
+        return tuple(
+            cache.get(original) or self._info(original) for original in _TOKEN_RE.findall(chunk)
+        )
+
     def _text(self, text: str) -> _TextFrame:
         """Content words, entities, the entities next to an event word, content words in order."""
-        originals = _TOKEN_RE.findall(fold(text))
-        cache = self._token_cache
-        infos = [cache.get(original) or self._info(original) for original in originals]
-        content: list[str] = []
+        folded = fold(text)
+        # Tokens never hold whitespace, so a text's tokens are those of its
+        # whitespace-separated chunks, and chunks repeat across claims far more than
+        # whole texts do: each is tokenised and looked up once (`_chunk_infos`).
+        infos = list(chain.from_iterable(map(self._chunks.__getitem__, folded.split())))
+        originals: list[str] | None = None
+        # Content words and the positions of special tokens gathered in C: most tokens
+        # are plain words, and the loop below visits only the others.
+        content = list(chain.from_iterable(map(_content_of, infos)))
         event_at: list[int] = []
         compares = False
         negated = "n't" in text or "n’t" in text
@@ -813,10 +864,8 @@ class FrameReader:
         words: list[str] | None = None
         skip_to = 0
         ends: dict[int, int] = {}
-        for position, info in enumerate(infos):
-            content += info.content
-            if not info.special:
-                continue
+        for position in compress(positions_from(), map(_special_of, infos)):
+            info = infos[position]
             if info.event:
                 event_at.append(position)
             if info.compares:
@@ -828,8 +877,9 @@ class FrameReader:
             if position < skip_to:
                 continue
             if info.starts_longer and _next_word_in(infos, position, info.starts_longer):
-                if words is None:
+                if words is None or originals is None:
                     words = [info.word for info in infos]
+                    originals = [info.original for info in infos]
                 match = self.index.match_at(words, originals, position)
                 if match is not None:
                     positions.append((position, match[0]))
@@ -861,6 +911,11 @@ class FrameReader:
             negated,
             frozenset(figures) if figures else EMPTY,
         )
+
+    def done_reading(self) -> None:
+        """Let go of the chunks read so far (a few hundred thousand strings on a large
+        project): frames are all read, and only `dates_of` is asked for from now on."""
+        self._chunks.clear()
 
     def dates_of(self, frame: Frame) -> tuple[Period, ...]:
         """The dates a claim gives (read once, when first asked)."""
