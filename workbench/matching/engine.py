@@ -42,7 +42,15 @@ from typing import Literal, cast, get_args
 
 from workbench.matching.facts import ClaimFacts, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
-from workbench.matching.scoring import DEFAULT_RELATEDNESS, Comparer, RelatednessWeights, Scored
+from workbench.matching.scoring import (
+    DEFAULT_RELATEDNESS,
+    DEFAULT_SEMANTIC,
+    Comparer,
+    RelatednessWeights,
+    Scored,
+    SemanticWeights,
+    semantic_closeness,
+)
 from workbench.models import CandidateKind, Claim, Lexicon
 from workbench.project import Project
 
@@ -110,6 +118,8 @@ class MatchSettings:
     """The same when either value is marked approximate."""
     relatedness: RelatednessWeights = DEFAULT_RELATEDNESS
     """How relatedness is made (`workbench.matching.scoring`)."""
+    semantic: SemanticWeights = DEFAULT_SEMANTIC
+    """How the semantic proposer's similarities enter relatedness."""
     pause_collector: bool = True
     """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
     claim and frees little until it returns, so the collector would walk the growing heap
@@ -310,6 +320,7 @@ def _match(
         tolerance=settings.tolerance,
         approximate_tolerance=settings.approximate_tolerance,
         relatedness=settings.relatedness,
+        semantic=settings.semantic,
     )
     excluded = _recorded(claims) if respect_recorded else set()
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)
@@ -317,6 +328,7 @@ def _match(
         frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
     if similarities:
+        similarities = semantic_closeness(similarities, settings.semantic)
         position_of = {frame.claim_id: frame.index for frame in frames}
         for (left, right), _ in similarities.items():
             i, j = position_of.get(left), position_of.get(right)
