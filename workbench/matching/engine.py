@@ -327,8 +327,8 @@ def _match(
     for frame in frames:
         frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
+    closeness = semantic_closeness(similarities, settings.semantic) if similarities else None
     if similarities:
-        similarities = semantic_closeness(similarities, settings.semantic)
         position_of = {frame.claim_id: frame.index for frame in frames}
         for (left, right), _ in similarities.items():
             i, j = position_of.get(left), position_of.get(right)
@@ -350,7 +350,7 @@ def _match(
         key = (a.claim_id, b.claim_id)
         if key in excluded:
             continue
-        semantic = similarities.get(key) if similarities else None
+        semantic = closeness(key) if closeness is not None else None
         best = _best(comparer.compare_all(a, b, semantic), wanted, minimum)
         if best is None:
             continue

@@ -89,14 +89,23 @@ DEFAULT_SEMANTIC = SemanticWeights()
 
 def semantic_closeness(
     similarities: Mapping[tuple[str, str], float], weights: SemanticWeights
-) -> dict[tuple[str, str], float]:
-    """Each proposed pair's closeness (0..1), as `weights.mode` reads it."""
+) -> Callable[[tuple[str, str]], float | None]:
+    """How close each proposed pair is (0..1, as `weights.mode` reads it; None for a pair
+    the proposer does not name), looked up by (smaller id, larger id).
+
+    Cosines are read pair by pair as the engine asks (a project of 100,000 claims has a
+    million proposed pairs: no second table of them); places in each claim's list are
+    counted once, up front."""
     if weights.mode == "cosine":
-        floor = weights.floor
-        return {
-            key: min(1.0, max(0.0, (value - floor) / (1.0 - floor)))
-            for key, value in similarities.items()
-        }
+        floor, cosine_of = weights.floor, similarities.get
+
+        def cosine(key: tuple[str, str]) -> float | None:
+            value = cosine_of(key)
+            if value is None:
+                return None
+            return min(1.0, max(0.0, (value - floor) / (1.0 - floor)))
+
+        return cosine
     # Each claim's cosines, best first, negated so that `bisect` counts the better ones.
     lists: dict[str, list[float]] = {}
     for (left, right), value in similarities.items():
@@ -104,12 +113,12 @@ def semantic_closeness(
         lists.setdefault(right, []).append(-value)
     for values in lists.values():
         values.sort()
-    found: dict[tuple[str, str], float] = {}
+    places: dict[tuple[str, str], float] = {}
     for key, value in similarities.items():
         left, right = key
         place = min(bisect_left(lists[left], -value), bisect_left(lists[right], -value))
-        found[key] = 1.0 / (place + 1)
-    return found
+        places[key] = 1.0 / (place + 1)
+    return places.get
 
 
 CROWDED_SHARE = 0.3
