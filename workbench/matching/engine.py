@@ -22,7 +22,9 @@ in text order.  Each claim then keeps its `per_claim` best partners, so the
 findings per claim do not fall (or explode) as the corpus grows.
 
 An optional semantic proposer (`similarities`: cosine similarity per pair of
-claim ids) adds the pairs it names and raises their relatedness; frames and
+claim ids) adds the pairs it names and raises their relatedness by their
+closeness (`MatchSettings.semantic`: how much, and whether the closeness is the
+cosine or the pair's place in each claim's own neighbour list); frames and
 rules still decide the kind.
 
 Pairs already related in either claim's file, and pairs dismissed in either
@@ -119,7 +121,7 @@ class MatchSettings:
     relatedness: RelatednessWeights = DEFAULT_RELATEDNESS
     """How relatedness is made (`workbench.matching.scoring`)."""
     semantic: SemanticWeights = DEFAULT_SEMANTIC
-    """How the semantic proposer's similarities enter relatedness."""
+    """How the semantic proposer's similarities enter relatedness (unused without them)."""
     pause_collector: bool = True
     """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
     claim and frees little until it returns, so the collector would walk the growing heap
