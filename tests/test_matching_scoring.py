@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from workbench.matching.frames import FrameReader, LexiconIndex
-from workbench.matching.scoring import YEAR_APART_DAYS, Comparer, Scored
+from workbench.matching.scoring import (
+    YEAR_APART_DAYS,
+    Comparer,
+    Scored,
+    SemanticWeights,
+    semantic_closeness,
+)
 from workbench.models import Claim, Entity, Lexicon
 
 LEXICON = Lexicon(
@@ -96,3 +104,43 @@ def test_time_apart_is_worth_more_by_degrees_not_by_a_step() -> None:
         worth_apart(YEAR_APART_DAYS * 2),
     )
     assert near < months < full == later
+
+
+def test_semantic_closeness_read_as_cosine_or_as_each_claim_s_own_places() -> None:
+    """Cosine: how far above the floor.  Rank: the better of the pair's two places in its
+    claims' own neighbour lists, whatever the raw cosine (a crowded subject runs high)."""
+    similarities = {
+        ("a", "b"): 0.9,  # a's nearest, b's nearest
+        ("a", "c"): 0.8,  # a's second, c's nearest
+        ("a", "d"): 0.5,  # a's third, d's second
+        ("d", "e"): 0.6,  # d's nearest, e's nearest
+    }
+    cosine = semantic_closeness(similarities, SemanticWeights(mode="cosine", floor=0.2))
+    assert cosine(("a", "b")) == pytest.approx(0.7 / 0.8)
+    assert cosine(("b", "c")) is None  # not proposed
+    rank = semantic_closeness(similarities, SemanticWeights(mode="rank"))
+    assert rank(("a", "b")) == 1.0
+    assert rank(("a", "c")) == 1.0  # c's nearest, though a's second
+    assert rank(("a", "d")) == 0.5  # a's third, d's second
+    assert rank(("d", "e")) == 1.0  # a lower cosine than (a, c), first all the same
+    assert rank(("b", "c")) is None
+
+
+def test_semantic_weight_raises_a_proposed_pair_by_its_closeness_only() -> None:
+    """A stance pair, whose score grows with relatedness: the semantic closeness adds
+    `weight` of it (none at weight 0), and the kind stays the rules'."""
+    claims = [
+        claim("up", "DeepSeek shows the sanctions can be overcome.", "one"),
+        claim("down", "The sanctions hold DeepSeek back.", "two"),
+    ]
+    claims[0].stance, claims[1].stance = "catching-up", "lagging"
+    compared = comparer(claims)
+    a, b = compared.frames
+    plain = {item.kind: item.score for item in compared.compare_all(a, b)}
+    assert "stance" in plain
+    for weight in (0.0, 0.3):
+        compared.semantic_weights = SemanticWeights(weight=weight)
+        lifted = {item.kind: item.score for item in compared.compare_all(a, b, 1.0)}
+        assert lifted.keys() == plain.keys()  # the kinds are the rules', never the model's
+        for kind, score in lifted.items():
+            assert (score > plain[kind]) if weight else (score == plain[kind])

@@ -22,7 +22,9 @@ in text order.  Each claim then keeps its `per_claim` best partners, so the
 findings per claim do not fall (or explode) as the corpus grows.
 
 An optional semantic proposer (`similarities`: cosine similarity per pair of
-claim ids) adds the pairs it names and raises their relatedness; frames and
+claim ids) adds the pairs it names and raises their relatedness by their
+closeness (`MatchSettings.semantic`: how much, and whether the closeness is the
+cosine or the pair's place in each claim's own neighbour list); frames and
 rules still decide the kind.
 
 Pairs already related in either claim's file, and pairs dismissed in either
@@ -41,7 +43,15 @@ from typing import Literal, cast, get_args
 
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, project_facts
 from workbench.matching.frames import Frame, FrameReader, LexiconIndex
-from workbench.matching.scoring import DEFAULT_RELATEDNESS, Comparer, RelatednessWeights, Scored
+from workbench.matching.scoring import (
+    DEFAULT_RELATEDNESS,
+    DEFAULT_SEMANTIC,
+    Comparer,
+    RelatednessWeights,
+    Scored,
+    SemanticWeights,
+    semantic_closeness,
+)
 from workbench.models import CandidateKind, Claim, Lexicon
 from workbench.project import Project
 
@@ -109,6 +119,8 @@ class MatchSettings:
     """The same when either value is marked approximate."""
     relatedness: RelatednessWeights = DEFAULT_RELATEDNESS
     """How relatedness is made (`workbench.matching.scoring`)."""
+    semantic: SemanticWeights = DEFAULT_SEMANTIC
+    """How the semantic proposer's similarities enter relatedness (unused without them)."""
     pause_collector: bool = True
     """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
     claim and frees little until it returns, so the collector would walk the growing heap
@@ -297,12 +309,14 @@ def _match(
         tolerance=settings.tolerance,
         approximate_tolerance=settings.approximate_tolerance,
         relatedness=settings.relatedness,
+        semantic=settings.semantic,
     )
     excluded = _recorded(claims) if respect_recorded else set()
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)
     for frame in frames:
         frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
+    closeness = semantic_closeness(similarities, settings.semantic) if similarities else None
     if similarities:
         position_of = {frame.claim_id: frame.index for frame in frames}
         for (left, right), _ in similarities.items():
@@ -328,7 +342,7 @@ def _match(
         key = (first_id, second_id)
         if key in excluded:
             continue
-        semantic = similarities.get(key) if similarities else None
+        semantic = closeness(key) if closeness is not None else None
         best: Scored | None = None  # the best kind the pair makes
         for item in compare_all(a, b, semantic):
             if (

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import chain
+from typing import Literal
 
 from workbench.matching.frames import Amount, Frame, FrameReader, Period
 from workbench.numbers import format_value, parse_numbers
@@ -57,10 +59,67 @@ DEFAULT_RELATEDNESS = RelatednessWeights()
 """The engine's weights.  `bench/bench_quality.py` says how they were chosen and scores
 them leave-one-article-out."""
 
-SEMANTIC_WEIGHT = 0.3
-SEMANTIC_FLOOR = 0.2
-"""A pair the semantic proposer names gains up to `SEMANTIC_WEIGHT` of relatedness, by
-how far its cosine is above `SEMANTIC_FLOOR` (related pairs run near 0.45 here)."""
+
+@dataclass(frozen=True, slots=True)
+class SemanticWeights:
+    """How the semantic proposer's similarities enter relatedness.
+
+    The proposer names each claim's nearest neighbours with their cosines; a named pair
+    gains up to `weight` of relatedness by its closeness (0..1), never loses any.  Its
+    closeness is read one of two ways (`mode`):
+
+    * "cosine": how far the cosine is above `floor` (related pairs run near 0.45 on
+      the bundled data, unrelated ones near 0.2);
+    * "rank": per claim, the reciprocal of the pair's place in the claim's own list of
+      neighbours, the better of the pair's two claims (1 for a claim's nearest, 1/2 for
+      its second): raw cosines run higher in a crowded subject than in a lone one, and
+      a place in each claim's own list does not.
+
+    The engine's values are the ones it had before there was a choice (set by hand, with
+    the bundled data in view); `bench/bench_quality.py` fits them leave-one-article-out
+    and prints what that gives beside them."""
+
+    weight: float = 0.3
+    mode: Literal["cosine", "rank"] = "cosine"
+    floor: float = 0.2
+
+
+DEFAULT_SEMANTIC = SemanticWeights()
+
+
+def semantic_closeness(
+    similarities: Mapping[tuple[str, str], float], weights: SemanticWeights
+) -> Callable[[tuple[str, str]], float | None]:
+    """How close each proposed pair is (0..1, as `weights.mode` reads it; None for a pair
+    the proposer does not name), looked up by (smaller id, larger id).
+
+    Cosines are read pair by pair as the engine asks (a project of 100,000 claims has a
+    million proposed pairs: no second table of them); places in each claim's list are
+    counted once, up front."""
+    if weights.mode == "cosine":
+        floor, cosine_of = weights.floor, similarities.get
+
+        def cosine(key: tuple[str, str]) -> float | None:
+            value = cosine_of(key)
+            if value is None:
+                return None
+            return min(1.0, max(0.0, (value - floor) / (1.0 - floor)))
+
+        return cosine
+    # Each claim's cosines, best first, negated so that `bisect` counts the better ones.
+    lists: dict[str, list[float]] = {}
+    for (left, right), value in similarities.items():
+        lists.setdefault(left, []).append(-value)
+        lists.setdefault(right, []).append(-value)
+    for values in lists.values():
+        values.sort()
+    places: dict[tuple[str, str], float] = {}
+    for key, value in similarities.items():
+        left, right = key
+        place = min(bisect_left(lists[left], -value), bisect_left(lists[right], -value))
+        places[key] = 1.0 / (place + 1)
+    return places.get
+
 
 CROWDED_SHARE = 0.3
 """An entity named by more than this share of the claims says nothing specific (the
@@ -134,8 +193,10 @@ class Comparer:
         tolerance: float,
         approximate_tolerance: float,
         relatedness: RelatednessWeights = DEFAULT_RELATEDNESS,
+        semantic: SemanticWeights = DEFAULT_SEMANTIC,
     ) -> None:
         self.frames = frames
+        self.semantic_weights = semantic
         self.relatedness_weights = relatedness
         self._maximum_relatedness = relatedness.maximum or 1.0
         self.reader = reader
@@ -242,8 +303,7 @@ class Comparer:
         related, words, shared = self.relatedness(a, b)
         if semantic is not None:
             # A neighbour of the semantic proposer: raised by how close, never lowered.
-            lifted = min(1.0, max(0.0, (semantic - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR)))
-            related = min(1.0, related + SEMANTIC_WEIGHT * lifted)
+            related = min(1.0, related + self.semantic_weights.weight * semantic)
         found: list[Scored] = []
         if a.amount is not None and b.amount is not None:
             numeric = self._amounts(a, b, a.amount, b.amount)
