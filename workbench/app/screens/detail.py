@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -29,7 +29,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import DETAIL_BINDINGS, PROMPT_BINDINGS
-from workbench.app.screens.early_css import read_css_early, skip_first_restyle
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -288,10 +288,6 @@ class DetailScreen(Screen[None]):
         self._filled_on_mount = False
         """Set by `on_mount`, which has just filled the sections: the resume that
         follows a first push has nothing to show anew."""
-
-    async def on_event(self, event: events.Event) -> None:
-        skip_first_restyle(self, event)
-        await super().on_event(event)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(""), id="detail-title")

@@ -13,9 +13,7 @@ already loaded.  The rules are the same user CSS either way.
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakSet
 
-from textual import events
 from textual.screen import Screen
 
 
@@ -28,20 +26,3 @@ def read_css_early(screen: Screen[Any]) -> None:
     for path in screen.css_path:
         if not stylesheet.has_source(str(path), ""):
             stylesheet.read(path)
-
-
-def skip_first_restyle(screen: Screen[Any], event: events.Event) -> None:
-    """Let a screen's first resume after it was built keep the styles it has.
-
-    Textual restyles the whole screen each time it comes on top (the theme or the
-    stylesheet may have changed while it was away).  A screen pushed for the first
-    time was styled widget by widget as it was mounted, a moment before, so that
-    pass only repeats the work: 5-10 ms of a first opening.  Later resumes (a
-    kept screen pushed again) restyle as usual."""
-    if isinstance(event, events.ScreenResume) and screen not in _RESUMED:
-        _RESUMED.add(screen)
-        event.refresh_styles = False
-
-
-_RESUMED: WeakSet[Screen[Any]] = WeakSet()
-"""The screens that have come on top at least once."""

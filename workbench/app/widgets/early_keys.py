@@ -29,8 +29,6 @@ from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input
 
-from workbench.app.screens.early_css import skip_first_restyle
-
 ResultType = TypeVar("ResultType")
 
 
@@ -104,10 +102,6 @@ class TypeAheadModal(ModalScreen[ResultType]):
         if crop == size.region:
             return lines
         return [line.crop(crop.x, crop.right) for line in lines[crop.y : crop.bottom]]
-
-    async def on_event(self, event: events.Event) -> None:
-        skip_first_restyle(self, event)
-        await super().on_event(event)
 
     def on_screen_resume(self) -> None:
         self._background = None  # the screen below as it is now
