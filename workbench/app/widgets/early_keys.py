@@ -15,46 +15,15 @@ before the input is mounted wait and are replayed, in order, once it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar, TypeVar
 
-from rich.console import RenderableType
-from rich.segment import Segment
-from rich.style import Style
 from textual import events
-from textual.color import Color
 from textual.geometry import Region, Size
-from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input
 
 ResultType = TypeVar("ResultType")
-
-
-class DimmedScreen(BackgroundScreen):
-    """The screen below a modal, tinted: each distinct style tinted once.
-
-    Textual's `BackgroundScreen` blends the tint into every segment's colours
-    anew (two colour conversions, a blend and a new style per segment); a
-    screen has thousands of segments but a few dozen styles, so the tinted style
-    is looked up instead.  The same styles result (`process_segments` on each)."""
-
-    @classmethod
-    def process_segments(cls, segments: Iterable[Segment], color: Color) -> Iterable[Segment]:
-        tinted: dict[Style | None, Style] = {}
-        process = super().process_segments
-        for segment in segments:
-            text, style, control = segment
-            if control:
-                yield segment
-                continue
-            new_style = tinted.get(style)
-            if new_style is None:
-                new_style = next(iter(process([Segment(" ", style)], color))).style
-                assert new_style is not None
-                tinted[style] = new_style
-            yield Segment(text, new_style)
 
 
 class TypeAheadModal(ModalScreen[ResultType]):
@@ -75,14 +44,6 @@ class TypeAheadModal(ModalScreen[ResultType]):
         self._pending: list[tuple[str, str | None]] = []
         self._ready = False
         self._background: tuple[Size, list[Strip]] | None = None
-
-    def render(self) -> RenderableType:
-        """The screen below tinted as Textual tints it, with the tint worked out once
-        a style (`DimmedScreen`)."""
-        renderable = super().render()
-        if isinstance(renderable, BackgroundScreen) and self.KEEP_BACKGROUND:
-            return DimmedScreen(renderable.screen, renderable.color)
-        return renderable
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The modal's own lines: the screen below, dimmed, drawn once an opening.
