@@ -40,6 +40,7 @@ from textual.screen import Screen
 from workbench import review
 from workbench.app.keymap import APP_BINDINGS, QUEUE_BINDINGS
 from workbench.app.messages import ClaimsChanged
+from workbench.app.screens.detail import index_relations
 from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.files.locks import LockTimeoutError
 from workbench.models import Claim
@@ -272,6 +273,8 @@ class ReviewApp(App[None]):
         # The loaded project lives as long as the app: keep the garbage collector
         # from walking its (at 100,000 claims, millions of) objects again and again,
         # which otherwise shows as a pause of a second now and then.
+        if self.pending_rest is None:
+            index_relations(self.project)
         gc.freeze()
         self.push_screen(ClaimsListScreen())
         if not self.reviewer:
@@ -321,6 +324,7 @@ class ReviewApp(App[None]):
             return False
         self.pending_check = load_rest(self.project, rest)
         self.pending_rest = None
+        index_relations(self.project)
         gc.freeze()  # as in `on_mount`: the claims live as long as the app
         return True
 

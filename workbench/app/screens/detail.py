@@ -129,6 +129,17 @@ def relation_rows(project: Project, claim: Claim) -> list[RelationRow]:
     return rows
 
 
+def index_relations(project: Project) -> None:
+    """Work out now which claims point at which (`Project.relations_to` does it on its
+    first call), so that the first claim detail or verdict form does not.
+
+    At 100,000 claims that is a scan of every summary and 100,000 small lists: 100
+    ms or more of the first detail's opening, and the garbage collector then walked
+    the new lists during that opening.  The app calls this where it loads the claims
+    (`ReviewApp.load_rest`), before it freezes what it loaded for the collector."""
+    project.relations_to("")
+
+
 def relation_prompt(project: Project, row: RelationRow) -> Content:
     """`↔ contradicts  other-id` then the other statement and the note."""
     if row.kind == "updates":
