@@ -273,8 +273,6 @@ class ReviewApp(App[None]):
         # The loaded project lives as long as the app: keep the garbage collector
         # from walking its (at 100,000 claims, millions of) objects again and again,
         # which otherwise shows as a pause of a second now and then.
-        if self.pending_rest is None:
-            index_relations(self.project)
         gc.freeze()
         self.push_screen(ClaimsListScreen())
         if not self.reviewer:
@@ -324,12 +322,15 @@ class ReviewApp(App[None]):
             return False
         self.pending_check = load_rest(self.project, rest)
         self.pending_rest = None
-        index_relations(self.project)
         gc.freeze()  # as in `on_mount`: the claims live as long as the app
         return True
 
     def check_claims_after_paint(self) -> None:
-        """Start the check of an unchecked load (the list calls this once it is drawn)."""
+        """Once every claim is listed and drawn (the list calls this): work out which
+        claims point at which (`index_relations`, not in the first detail's opening),
+        freeze it for the collector, and start the check of an unchecked load."""
+        index_relations(self.project)
+        gc.freeze()
         if self.pending_check is not None:
             self._check_unchecked(self.pending_check)
 

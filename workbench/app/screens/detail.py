@@ -135,8 +135,9 @@ def index_relations(project: Project) -> None:
 
     At 100,000 claims that is a scan of every summary and 100,000 small lists: 100
     ms or more of the first detail's opening, and the garbage collector then walked
-    the new lists during that opening.  The app calls this where it loads the claims
-    (`ReviewApp.load_rest`), before it freezes what it loaded for the collector."""
+    the new lists during that opening.  The app calls this once every claim is
+    listed and drawn (`ReviewApp.check_claims_after_paint`), then freezes what it
+    made for the collector."""
     project.relations_to("")
 
 
