@@ -44,7 +44,7 @@ from workbench.app.app import ReviewApp
 from workbench.app.filtering import rows_of
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.widgets.claim_table import ClaimTable
-from workbench.project import load_project, load_project_first_page, load_project_unchecked
+from workbench.project import load_project, load_project_for_review
 
 SIZE = (160, 50)
 
@@ -134,11 +134,7 @@ async def launch(root: Path, first_page: bool = True) -> tuple[float, float, flo
     gc.collect()
     Paints.first_drawn = 0.0
     started = time.perf_counter()
-    first = load_project_first_page(root) if first_page else None
-    if first is not None:
-        (project, rest), pending = first, None
-    else:
-        (project, pending), rest = load_project_unchecked(root), None
+    project, pending, rest = load_project_for_review(root, first_page=first_page)
     loaded = time.perf_counter()
     app = ReviewApp(project, "bench", poll_seconds=None, pending_check=pending, pending_rest=rest)
     async with app.run_test(size=SIZE) as pilot:

@@ -263,12 +263,15 @@ class PendingRest:
     """The first page's claims as loaded (a copy: the project's own dict changes)."""
     counts: dict[str, int]
     """Claims by status over every claim: each configured status, then any others."""
-    total: int
     sample_ids: list[str]
     """Ids of the first claims by path, which the list measures its id column on."""
     outlets: list[str]
     """The outlet of every source a claim names."""
     settings_problems: list[Problem]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def load_project_first_page(
@@ -300,7 +303,6 @@ def load_project_first_page(
     rest = PendingRest(
         dict(claims),
         counts,
-        page.total,
         page.sample_ids,
         sorted({outlets.get(source_id, source_id) for source_id in page.source_ids}),
         list(problems),
@@ -309,6 +311,19 @@ def load_project_first_page(
     problems.extend(index_problems)
     project = Project(resolved, settings, sources, claims, problems, load_index=page.load.index)
     return project, rest
+
+
+def load_project_for_review(
+    root: Path | str | None = None, *, first_page: bool = True
+) -> tuple[Project, PendingCheck | None, PendingRest | None]:
+    """What the review app starts from: the list's first page (`load_project_first_page`,
+    its rest pending) or, without an index or with `first_page` False, every claim
+    as the index saw them (`load_project_unchecked`, their check pending)."""
+    first = load_project_first_page(root) if first_page else None
+    if first is not None:
+        return first[0], None, first[1]
+    project, pending = load_project_unchecked(root)
+    return project, pending, None
 
 
 def load_rest(project: Project, rest: PendingRest) -> PendingCheck | None:
@@ -324,27 +339,13 @@ def load_rest(project: Project, rest: PendingRest) -> PendingCheck | None:
         unchecked = load_unchecked(project.root)
         if unchecked is None:
             claims, claim_problems, index = _load_claim_files(project.root, True)
-            problems = rest.settings_problems + claim_problems
+            loaded = CheckedClaims(claims, rest.settings_problems + claim_problems, index)
         else:
             claims, index_problems = index_claims(unchecked.records)
             pending = PendingCheck(unchecked, dict(claims), list(rest.settings_problems))
             problems = rest.settings_problems + unchecked.problems + index_problems
-            index = unchecked.index
-    current = project.claims
-    for claim_id, record in rest.page.items():
-        now = current.get(claim_id)
-        if now is None:
-            claims.pop(claim_id, None)
-        elif now is not record:
-            claims[claim_id] = now
-    for claim_id, record in current.items():
-        if claim_id not in rest.page:
-            claims[claim_id] = record
-    current.clear()
-    current.update(claims)
-    project.problems[:] = problems
-    project.load_index = index
-    project.forget_relations()
+            loaded = CheckedClaims(claims, problems, unchecked.index)
+        _put_in_place(project, rest.page, loaded)
     return pending
 
 
@@ -365,7 +366,15 @@ def apply_checked(project: Project, pending: PendingCheck, checked: CheckedClaim
     A claim the app replaced since the unchecked load (a write, a reload) keeps
     its newer record: it was read from its file later than the check's.
     """
-    before = pending.claims
+    return _put_in_place(project, pending.claims, checked)
+
+
+def _put_in_place(
+    project: Project, before: dict[str, ClaimRecord], checked: CheckedClaims
+) -> list[str]:
+    """`checked` in place of the claims `before` (as the project had them then), with
+    its problems and index; the ids that changed.  A claim the app replaced, removed
+    or added since `before` keeps the app's version, in the order a load gives."""
     current = project.claims
     changed: list[str] = []
     came_or_went = False

@@ -36,7 +36,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from workbench.project import load_project, load_project_first_page, load_project_unchecked
+    from workbench.project import load_project, load_project_for_review
     from workbench.review import find_reviewer
 
     reviewer = find_reviewer(getattr(arguments, "reviewer", None))
@@ -50,11 +50,7 @@ def run(arguments: argparse.Namespace) -> int:
     # checks the files after its first paint.  Not in blind review, whose list hides
     # statuses that the index's counts would show.
     blind = bool(getattr(arguments, "blind", False))
-    first = None if blind else load_project_first_page(arguments.root)
-    if first is not None:
-        (project, rest), pending = first, None
-    else:
-        (project, pending), rest = load_project_unchecked(arguments.root), None
+    project, pending, rest = load_project_for_review(arguments.root, first_page=not blind)
 
     from workbench.app.app import ReviewApp
 

@@ -126,6 +126,11 @@ _INSERT_ROW = (
     f"INSERT OR REPLACE INTO files ({_COLUMNS}, {_LISTED_COLUMNS}) VALUES ({_PLACEHOLDERS})"
 )
 
+_PageRows = tuple[
+    list[tuple[Any, ...]], list[tuple[Any, ...]], dict[str, int], list[str], list[str]
+]
+"""What `LoadIndex.first_page_rows` reads (see there)."""
+
 _CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 _SCHEMA_CODES = frozenset({1})  # SQLITE_ERROR: no such table or column
 
@@ -379,6 +384,19 @@ class LoadIndex:
             self._recover(error)
             return []
 
+    def first_page_rows(
+        self, groups: Sequence[Sequence[str | None]], limit: int, sample: int
+    ) -> _PageRows | None:
+        """`load_first_page`'s queries: the page's rows and every problem row (both
+        `_QUICK_COLUMNS`), the counts by status, the sample of ids, the source ids;
+        None (and the index reset or dropped) if they cannot be read."""
+        try:
+            with self._lock:
+                return _first_page_rows(self._connect(), groups, limit, sample)
+        except sqlite3.Error as error:
+            self._recover(error)
+            return None
+
     def _recover(self, error: sqlite3.Error) -> None:
         """After a failed read or write: reset a wrong schema, drop a corrupt file."""
         code = getattr(error, "sqlite_errorcode", None)
@@ -621,16 +639,8 @@ def _row_values(
     """A `files` row without its id: the check after the checked columns (see
     `_row_check`), then `_LISTED_COLUMNS` from `listed`, the claim's summary."""
     checked = (path, *file_stat, digest, summary, json_digest, problems)
-    if listed is None:
-        return (*checked, indexed_ns, _row_check(checked), None, None, None)
-    return (
-        *checked,
-        indexed_ns,
-        _row_check(checked),
-        listed.id,
-        listed.source_id,
-        listed.status,
-    )
+    shown = (listed.id, listed.source_id, listed.status) if listed else (None, None, None)
+    return (*checked, indexed_ns, _row_check(checked), *shown)
 
 
 def _same_content(path: str, digest: str) -> bool:
@@ -838,17 +848,11 @@ def load_first_page(
     index = LoadIndex.open(location) if location is not None else None
     if index is None:
         return None
-    try:
-        with index._lock:
-            page = _first_page_rows(index._connect(), groups, limit, sample)
-    except sqlite3.Error as error:
-        index._recover(error)
+    page = index.first_page_rows(groups, limit, sample)
+    if page is None or not (page[1] or page[2]):  # unreadable, or no row at all
         index.close()
         return None
     rows, problem_rows, counts, sample_ids, source_ids = page
-    if not counts and not problem_rows:
-        index.close()
-        return None
     load = _unchecked_records(rows + problem_rows, index)
     index.close()  # reopened if a deferred model is built: no lock held meanwhile
     return FirstPage(load, counts, sample_ids, source_ids)
@@ -859,9 +863,8 @@ def _first_page_rows(
     groups: Sequence[Sequence[str | None]],
     limit: int,
     sample: int,
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[str, int], list[str], list[str]]:
-    """`load_first_page`'s queries: the page's rows and every problem row (both
-    `_QUICK_COLUMNS`), the counts by status, the sample of ids, the source ids."""
+) -> _PageRows:
+    """`LoadIndex.first_page_rows` on an open connection."""
     named = [source for group in groups for source in group if source is not None]
     columns = f"{_LISTED_COLUMNS}, {_QUICK_COLUMNS}"
     by_source = f"SELECT {columns} FROM files WHERE source_id = ? ORDER BY claim_id LIMIT ?"
