@@ -186,3 +186,43 @@ def test_note_refuses_control_characters_and_a_missing_reviewer(
     code, _out, err = run_cli(["note", A, "fine", "--root", str(repo_copy)], capsys)
     assert code == 2 and "who is reviewing?" in err
     assert (repo_copy / "claims" / f"{A}.toml").read_bytes() == before
+
+
+def test_reviewer_before_the_command_reaches_it(
+    repo_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`workbench --reviewer NAME note ...` records NAME, as `--root` before a command works."""
+    monkeypatch.delenv("WORKBENCH_REVIEWER", raising=False)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    root = str(repo_copy)
+    code, _out, err = run_cli(["--reviewer", "Ana", "--root", root, "note", A, "seen"], capsys)
+    assert code == 0, err
+    evidence_add = ["evidence", "add", A, "--citation", "Filing", "--shows", "the sum"]
+    code, _out, err = run_cli(
+        ["--reviewer=Bo", *evidence_add, "--stance", "supports", "--root", root], capsys
+    )
+    assert code == 0, err
+    history = _claim(repo_copy, A)["history"]
+    assert isinstance(history, list)
+    assert [entry["reviewer"] for entry in history[-2:]] == ["Ana", "Bo"]
+    evidence = _claim(repo_copy, A)["evidence"]
+    assert isinstance(evidence, list) and evidence[-1]["citation"] == "Filing"
+
+
+def test_reviewer_before_a_command_without_one_says_so(
+    repo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (
+        ["--reviewer", "Ana", "--root", str(repo_copy), "stats"],
+        ["--root", str(repo_copy), "check", "--reviewer=Ana"],
+    ):
+        code, out, err = run_cli(argv, capsys)
+        command = argv[-1] if argv[-1] == "stats" else "check"
+        assert code == 2 and out == ""
+        assert err == (
+            f"workbench {command}: --reviewer is not an option of `{command}` "
+            "(it records who marks, adds or relates); leave it out\n"
+        )
+    code, out, _err = run_cli(["--reviewer", "Ana", "--help"], capsys)
+    assert code == 0 and out.startswith("usage: workbench review ")

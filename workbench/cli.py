@@ -125,7 +125,15 @@ def build_parser() -> _Parser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    arguments = parser.parse_args(_with_default_command(parser, argv))
+    arguments, unknown = parser.parse_known_args(_with_default_command(parser, argv))
+    if unknown:
+        if any(word == "--reviewer" or word.startswith("--reviewer=") for word in unknown):
+            parser.exit(
+                2,
+                f"workbench {arguments.command}: --reviewer is not an option of "
+                f"`{arguments.command}` (it records who marks, adds or relates); leave it out\n",
+            )
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if not hasattr(arguments, "root"):
         arguments.root = None
     try:
@@ -157,15 +165,21 @@ def _with_default_command(parser: _Parser, argv: Sequence[str] | None) -> list[s
     """`workbench [--root DIR] [--reviewer NAME]` means `workbench review ...`.
 
     The review app is the default command, so its options work without naming
-    it; a command line that names a command, or asks for help or the version,
-    is left as it is.
+    it (`workbench --reviewer NAME --help` is the review app's help).  Options
+    given before a named command are moved to the end of its words, so that
+    `workbench --reviewer NAME mark ...` and `workbench --reviewer NAME
+    evidence add ...` reach the command as `--root` does; a command that has no
+    such option says so.  `--version` and a bare `--help` are
+    left as they are.
     """
     words = list(argv if argv is not None else sys.argv[1:])
     position = 0
     while position < len(words):
         word = words[position]
-        if word in ("-h", "--help", "--version") or word in parser.command_names:
+        if word == "--version" or (word in ("-h", "--help") and position == 0):
             return words
+        if word in parser.command_names:
+            return [*words[position:], *words[:position]]
         if not word.startswith("-"):
             break
         takes_value = word in _OPTIONS_WITH_VALUES
