@@ -6,7 +6,8 @@ lexicon, in any language of the sources, with what each is part of; not who
 says the claim, "according to X"), its content words, the quantity it
 states (subject, value as an interval, bound, unit family, period), the dates
 of the events it speaks of (explicit, relative to the publication date, or
-relative to a named event of the lexicon) and its polarity.  Two claims are
+relative to a named event of the lexicon), its polarity and the names it denies
+their effect ("despite X", "X can be overcome").  Two claims are
 then compared frame to frame (`workbench.matching.scoring`), never by
 corpus-specific rules: every word of the subject comes from `Lexicon`.
 """

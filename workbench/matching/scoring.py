@@ -278,8 +278,15 @@ class Comparer:
         claim that X does, whatever their other words, as two claims comparing the
         rivals argue about who leads; a name most claims give says little, as for names
         shared."""
-        found = (a.conceded & (b.entities - b.conceded)) | (b.conceded & (a.entities - a.conceded))
+        found = self.disputed_names(a, b)
         return max(map(self._specificity_of, found)) if found else 0.0
+
+    @staticmethod
+    def disputed_names(a: Frame, b: Frame) -> frozenset[str]:
+        """The names one claim denies their effect and the other names plainly."""
+        if not a.conceded and not b.conceded:
+            return frozenset()
+        return (a.conceded & (b.entities - b.conceded)) | (b.conceded & (a.entities - a.conceded))
 
     def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
         """How specific the most specific name two claims share is (0..1), and the names
@@ -460,11 +467,17 @@ class Comparer:
             relation = "contradicts"
             if a.published and b.published and abs((a.published - b.published).days) >= 180:
                 relation = "updates"
+            tail = ""
+            disputed = self.disputed_names(a, b)
+            if disputed:
+                name = max(sorted(disputed), key=self._specificity_of)
+                if self._specificity_of(name) > 0:
+                    tail = f"; one in spite of {name}"
             return Scored(
                 "stance",
                 relation,
                 0.2 + 0.8 * related,
-                _said(f"opposing stances ({a.stance} / {b.stance})", shared),
+                _said(f"opposing stances ({a.stance} / {b.stance})", shared, tail),
                 newer_first=newer if relation == "updates" else False,
             )
         if (
@@ -555,17 +568,17 @@ def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
     return Scored("numeric", "contradicts", 0.4 + 0.5 * words, reason, disagreeing=True)
 
 
-_said_cache: dict[tuple[str, frozenset[str]], str] = {}
+_said_cache: dict[tuple[str, frozenset[str], str], str] = {}
 
 
-def _said(what: str, shared: frozenset[str]) -> str:
-    """`what` and the names the pair shares, one string per distinct reason: most
+def _said(what: str, shared: frozenset[str], tail: str = "") -> str:
+    """`what`, the names the pair shares and `tail`, one string per distinct reason: most
     candidates of a large project give one of a few hundred, and each candidate kept
     until the end would otherwise hold its own copy (or a closure and its set)."""
-    key = (what, shared)
+    key = (what, shared, tail)
     found = _said_cache.get(key)
     if found is None:
-        found = what + _about(shared)
+        found = what + _about(shared) + tail
         if len(_said_cache) > 50_000:
             _said_cache.clear()
         _said_cache[key] = found
