@@ -249,6 +249,10 @@ CONCESSIONS = Lexicon(
         ("Sanctions hold back the industry.", "인용", set()),
         ("DeepSeek grew despite the odds.", "인용", set()),
         ("극복 과제는 제재", "인용", set()),
+        # "Without X" under another negation is a need, not a concession.
+        ("Firms cannot build models without Nvidia chips.", "인용", set()),
+        ("엔비디아 칩 없이는 불가능", "인용", set()),
+        ("Despite sanctions, the industry has not slowed.", "인용", {"Export controls"}),
         # 없이 inside another word (끊임없이: constantly) concedes nothing.
         ("제재는 끊임없이 강화된다", "인용", set()),
         # What a claim concedes is what its statement says, not its quote's sentence.

@@ -661,6 +661,19 @@ CONCESSION_WINDOW = EVENT_WINDOW
 same reach as an event word's."""
 
 
+def _conceding(
+    concede_at: list[tuple[int, int]], negation_at: list[int], infos: list[_TokenInfo]
+) -> list[tuple[int, int]]:
+    """The concessions that concede: "without X" under another negation states a need,
+    not a concession ("cannot train models without Nvidia chips", "칩 없이는 불가능")."""
+    return [
+        (at, side)
+        for at, side in concede_at
+        if not infos[at].negation
+        or not any(0 < abs(other - at) <= CONCESSION_WINDOW for other in negation_at)
+    ]
+
+
 def _conceded(
     positions: list[tuple[int, str]], concede_at: list[tuple[int, int]]
 ) -> frozenset[str]:
@@ -903,6 +916,7 @@ class FrameReader:
         content = list(chain.from_iterable(map(_content_of, infos)))
         event_at: list[int] = []
         concede_at: list[tuple[int, int]] = []
+        negation_at: list[int] = []
         compares = False
         negated = "n't" in text or "n’t" in text
         figures: list[float] = []
@@ -920,6 +934,7 @@ class FrameReader:
                 concede_at.append((position, info.concedes))
             if info.negation:
                 negated = True
+                negation_at.append(position)
             if info.figure is not None and _measures_something(info, position, infos):
                 figures.append(info.figure)
             if position < skip_to:
@@ -949,6 +964,8 @@ class FrameReader:
             if event_at and positions
             else EMPTY
         )
+        if concede_at and negation_at:
+            concede_at = _conceding(concede_at, negation_at, infos)
         conceded = _conceded(positions, concede_at) if concede_at and positions else EMPTY
         return _TextFrame(
             frozenset(content) if content else EMPTY,
