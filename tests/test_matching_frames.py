@@ -226,3 +226,42 @@ def test_who_says_a_claim_is_not_what_it_is_about() -> None:
     assert names("Nvidia said its chips are key.") == {"Nvidia"}
     assert names("CB Insights counts Moonshot AI.") == {"CB Insights", "Moonshot AI"}
     assert names("Moonshot AI leads (Chosun Ilbo's analysis, April 2024).") == {"Moonshot AI"}
+
+
+CONCESSIONS = Lexicon(
+    entities=[
+        Entity(name="Export controls", aliases=["sanctions", "제재"]),
+        Entity(name="Nvidia", aliases=["엔비디아"]),
+        Entity(name="DeepSeek", aliases=["딥시크"]),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("statement", "quote", "conceded"),
+    [
+        ("Despite sanctions, the industry grows fast.", "인용", {"Export controls"}),
+        ("It shows that sanctions can be overcome.", "인용", {"Export controls"}),
+        ("Firms can build models without Nvidia chips.", "인용", {"Nvidia"}),
+        ("미 제재 극복 증명", "인용", {"Export controls"}),
+        ("엔비디아 칩 없이도 성공", "인용", {"Nvidia"}),
+        # Naming a thing is no concession; nor is what precedes "despite" or follows 극복.
+        ("Sanctions hold back the industry.", "인용", set()),
+        ("DeepSeek grew despite the odds.", "인용", set()),
+        ("극복 과제는 제재", "인용", set()),
+        # "Without X" under another negation is a need, not a concession.
+        ("Firms cannot build models without Nvidia chips.", "인용", set()),
+        ("엔비디아 칩 없이는 불가능", "인용", set()),
+        ("Despite sanctions, the industry has not slowed.", "인용", {"Export controls"}),
+        # 없이 inside another word (끊임없이: constantly) concedes nothing.
+        ("제재는 끊임없이 강화된다", "인용", set()),
+        # What a claim concedes is what its statement says, not its quote's sentence.
+        ("Nvidia dominates AI chips.", "엔비디아가 지배적임에도 불구하고", set()),
+    ],
+)
+def test_a_concession_names_what_it_denies_its_effect(
+    statement: str, quote: str, conceded: set[str]
+) -> None:
+    reader = FrameReader(LexiconIndex(CONCESSIONS))
+    frame = reader.read(0, claim("a", statement, quote), PUBLISHED, "")
+    assert frame.conceded == conceded

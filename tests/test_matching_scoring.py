@@ -88,6 +88,48 @@ def test_naming_a_speaker_besides_does_not_lower_what_two_claims_share() -> None
     assert alone == with_speaker > 0
 
 
+def test_denying_a_named_thing_its_effect_argues_with_each_claim_that_names_it() -> None:
+    """ "Despite X, Y" disputes "X holds Y back": more related than the same two claims
+    without the concession (which agree, or say nothing of each other), whatever the
+    stances; two concessions of X do not argue, and a name in most claims says little."""
+    claims = [
+        claim("curbs", "Sanctions hold back DeepSeek."),
+        claim("despite", "Despite sanctions, DeepSeek keeps growing."),
+        claim("because", "Because of sanctions, DeepSeek keeps growing."),
+        claim("overcome", "DeepSeek shows sanctions can be overcome."),
+        claim("china-curbs", "China is held back."),
+        claim("china-despite", "Despite China, DeepSeek keeps growing."),
+        *filler(30),
+    ]
+    scores = comparer(claims)
+    frames = {frame.claim_id: frame for frame in scores.frames}
+    disputed, _, _ = scores.relatedness(frames["curbs"], frames["despite"])
+    plain, _, _ = scores.relatedness(frames["curbs"], frames["because"])
+    assert scores.disputed(frames["curbs"], frames["despite"]) > 0
+    assert scores.disputed(frames["because"], frames["curbs"]) == 0
+    assert disputed > plain
+    assert scores.disputed(frames["despite"], frames["overcome"]) == 0  # both concede
+    assert scores.disputed(frames["china-curbs"], frames["china-despite"]) == 0  # crowded
+
+
+def test_a_stance_pair_that_disputes_a_name_says_which() -> None:
+    claims = [
+        claim("curbs", "Sanctions hold back DeepSeek.", "one"),
+        claim("despite", "Despite sanctions, DeepSeek keeps growing.", "two"),
+        claim("grows", "DeepSeek keeps growing fast.", "three"),
+    ]
+    claims[0].stance, claims[1].stance, claims[2].stance = "lagging", "catching-up", "catching-up"
+    scores = comparer(claims)
+    curbs, despite, grows = scores.frames
+    disputing = [item for item in scores.compare_all(curbs, despite) if item.kind == "stance"]
+    plain = [item for item in scores.compare_all(curbs, grows) if item.kind == "stance"]
+    assert [item.reason for item in disputing] == [
+        "opposing stances (lagging / catching-up) about DeepSeek, Export controls; "
+        "one in spite of Export controls"
+    ]
+    assert plain and "in spite of" not in str(plain[0].reason)
+
+
 def worth_apart(days: int) -> float:
     start = dt.date(2024, 1, 1)
     claims = [claim("old", "A.", "old"), claim("new", "B.", "new")]

@@ -6,7 +6,8 @@ lexicon, in any language of the sources, with what each is part of; not who
 says the claim, "according to X"), its content words, the quantity it
 states (subject, value as an interval, bound, unit family, period), the dates
 of the events it speaks of (explicit, relative to the publication date, or
-relative to a named event of the lexicon) and its polarity.  Two claims are
+relative to a named event of the lexicon), its polarity and the names it denies
+their effect ("despite X", "X can be overcome").  Two claims are
 then compared frame to frame (`workbench.matching.scoring`), never by
 corpus-specific rules: every word of the subject comes from `Lexicon`.
 """
@@ -27,8 +28,12 @@ from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
     ATTRIBUTION_LINKS,
     COMPARISON_WORDS,
+    CONCESSION_VERBS,
+    CONCESSION_WORDS,
     DAY_UNITS,
     KOREAN_COMPARISON_STEMS,
+    KOREAN_CONCESSION_PREFIXES,
+    KOREAN_CONCESSION_STEMS,
     KOREAN_DAY_COUNTS,
     KOREAN_NEGATION_MARKS,
     LOWER_BOUND_RE,
@@ -315,6 +320,9 @@ class Frame:
     """...and these entities are named next to an event word: what the event is about."""
     compares: bool
     """It sets one side against another ("trails", "catch up", "뒤처진다")."""
+    conceded: frozenset[str]
+    """Entities it denies their effect: named next to "despite", "without", "overcome"
+    ("despite US export controls", "without Nvidia chips", "제재를 극복")."""
     statement: str
     """Kept (a reference, not a copy) to read the dates when a pair needs them."""
     dates: tuple[Period, ...] | None = None
@@ -648,6 +656,42 @@ _BOUND_NOTE_RE = re.compile(r"\b(?:lower|upper) bound\b\s*(?:\([^)]*\))?", re.IG
 EVENT_WINDOW = 6
 """Tokens between an event word and an entity that the event is about."""
 
+CONCESSION_WINDOW = EVENT_WINDOW
+"""Tokens between a concession ("despite", "overcome") and the entity it concedes: the
+same reach as an event word's."""
+
+
+def _conceding(
+    concede_at: list[tuple[int, int]], negation_at: list[int], infos: list[_TokenInfo]
+) -> list[tuple[int, int]]:
+    """The concessions that concede: "without X" under another negation states a need,
+    not a concession ("cannot train models without Nvidia chips", "칩 없이는 불가능")."""
+    return [
+        (at, side)
+        for at, side in concede_at
+        if not infos[at].negation
+        or not any(0 < abs(other - at) <= CONCESSION_WINDOW for other in negation_at)
+    ]
+
+
+def _conceded(
+    positions: list[tuple[int, str]], concede_at: list[tuple[int, int]]
+) -> frozenset[str]:
+    """The entities (at their token positions) that a concession denies their effect:
+    within `CONCESSION_WINDOW` tokens on the side where the concession's object stands
+    (`concede_at`: position and side, 1 after it, -1 before it, 0 either)."""
+    found = frozenset(
+        name
+        for position, name in positions
+        if any(
+            0 < (position - at) * side <= CONCESSION_WINDOW
+            if side
+            else 0 < abs(position - at) <= CONCESSION_WINDOW
+            for at, side in concede_at
+        )
+    )
+    return found or EMPTY
+
 
 @dataclass(slots=True, eq=False)
 class _TextFrame:
@@ -657,6 +701,7 @@ class _TextFrame:
     event: bool
     ordered: str
     compares: bool
+    conceded: frozenset[str]
     negated: bool
     figures: frozenset[float]
 
@@ -670,6 +715,9 @@ class _TokenInfo:
     particle."""
     event: bool
     compares: bool
+    concedes: int | None
+    """Denies a named thing its effect: where the thing stands, 1 after ("despite",
+    "without"), -1 before (불구하고, 극복), 0 either ("overcome"); None for no concession."""
     entity: str
     """The entity a one-word alias names, or ''."""
     starts_longer: frozenset[str]
@@ -797,6 +845,7 @@ class FrameReader:
         starts_longer = frozenset(second_words)
         content: tuple[str, ...] = ()
         event = compares = False
+        concedes: int | None = None
         negation = word in NEGATION_WORDS
         if word[0].isdigit():
             pass
@@ -804,12 +853,20 @@ class FrameReader:
             negation = any(mark in word for mark in KOREAN_NEGATION_MARKS)
             event = any(mark in word for mark in index.hangul_event_words)
             compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
+            if word.startswith(KOREAN_CONCESSION_PREFIXES) or any(
+                mark in word for mark in KOREAN_CONCESSION_STEMS
+            ):
+                concedes = -1
             stripped = korean_content(word)
             if len(stripped) >= 2:
                 content = (stripped,)
         elif len(word) >= 2 and word not in STOPWORDS:
             stemmed = stem(_acronym_singular(original) or word)
             compares = stemmed in COMPARISON_WORDS
+            if word in CONCESSION_WORDS:
+                concedes = 1
+            elif word in CONCESSION_VERBS:
+                concedes = 0
             event = stemmed in index.event_words and (
                 stemmed != word or word in index.bare_event_words
             )
@@ -821,12 +878,13 @@ class FrameReader:
             except ValueError:
                 figure = None
         special = bool(event or compares or negation or entity or starts_longer)
-        special = special or figure is not None
+        special = special or figure is not None or concedes is not None
         info = _TokenInfo(
             word,
             content,
             event,
             compares,
+            concedes,
             entity,
             starts_longer,
             negation,
@@ -857,6 +915,8 @@ class FrameReader:
         # are plain words, and the loop below visits only the others.
         content = list(chain.from_iterable(map(_content_of, infos)))
         event_at: list[int] = []
+        concede_at: list[tuple[int, int]] = []
+        negation_at: list[int] = []
         compares = False
         negated = "n't" in text or "n’t" in text
         figures: list[float] = []
@@ -870,8 +930,11 @@ class FrameReader:
                 event_at.append(position)
             if info.compares:
                 compares = True
+            if info.concedes is not None:
+                concede_at.append((position, info.concedes))
             if info.negation:
                 negated = True
+                negation_at.append(position)
             if info.figure is not None and _measures_something(info, position, infos):
                 figures.append(info.figure)
             if position < skip_to:
@@ -901,6 +964,9 @@ class FrameReader:
             if event_at and positions
             else EMPTY
         )
+        if concede_at and negation_at:
+            concede_at = _conceding(concede_at, negation_at, infos)
+        conceded = _conceded(positions, concede_at) if concede_at and positions else EMPTY
         return _TextFrame(
             frozenset(content) if content else EMPTY,
             entities,
@@ -908,6 +974,7 @@ class FrameReader:
             bool(event_at),
             " ".join(content),
             compares,
+            conceded,
             negated,
             frozenset(figures) if figures else EMPTY,
         )
@@ -946,6 +1013,11 @@ class FrameReader:
         wider = self.index.wider
         if wider and not every_entity.isdisjoint(wider):
             every_entity = every_entity.union(*(wider.get(name, EMPTY) for name in every_entity))
+        # What the claim concedes is what its statement says: a quote cut from a
+        # concessive clause ("despite Nvidia's dominance, ...") concedes for its sentence.
+        conceded = said.conceded
+        if wider and conceded and not conceded.isdisjoint(wider):
+            conceded = conceded.union(*(wider.get(name, EMPTY) for name in conceded))
         group_of = self.index.group_of
         groups = (
             frozenset(group for name in every_entity if (group := group_of.get(name))) or EMPTY
@@ -978,5 +1050,6 @@ class FrameReader:
             event=event,
             event_entities=_union(said.event_entities, quoted.event_entities),
             compares=said.compares or quoted.compares,
+            conceded=conceded,
             statement=statement,
         )

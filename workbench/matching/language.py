@@ -284,3 +284,22 @@ KOREAN_COMPARISON_STEMS = (
     "위협",
 )
 """Korean stems of the same: 뒤처지다 (lag), 따라잡다 (catch up), 격차 (gap), 능가 (surpass)."""
+
+CONCESSION_WORDS = _wordlist("despite notwithstanding spite regardless without")
+"""English words that deny what follows them its effect: "despite X", "in spite of X",
+"without X".  The usual way news contradicts a claim that X holds something back."""
+
+CONCESSION_VERBS = _wordlist(
+    """overcome overcomes overcame overcoming overcomable circumvent circumvents
+    circumvented circumventing bypass bypasses bypassed bypassing"""
+)
+"""English verbs that do the same to their object, before them in the passive ("X can be
+overcome") and after them in the active ("overcame X")."""
+
+KOREAN_CONCESSION_STEMS = ("불구", "극복", "우회")
+"""Korean stems of the same, after what they concede: 에도 불구하고 (despite), 극복
+(overcome), 우회 (bypass)."""
+
+KOREAN_CONCESSION_PREFIXES = ("없이",)
+"""Korean words that concede what precedes them when they stand alone ("엔비디아 칩
+없이도": even without Nvidia chips), not inside another word (끊임없이: constantly)."""

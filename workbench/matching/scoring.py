@@ -13,7 +13,8 @@ The rules, frame to frame:
   polarity), or, weaker, the same side of the same thing (`supports`).
 
 The score is how alike the frames are (`relatedness`: words in common, the most
-specific name in common, the same topic, both about and both comparing the rivals)
+specific name in common, the same topic, both about the rivals, and arguing one point:
+both comparing the rivals, or one denying a named thing the effect the other gives it)
 times how much the pair is worth a reviewer's time: pairs from two sources above
 pairs within one article, above all two sources with opposing views or far apart
 in time; a pair
@@ -39,7 +40,7 @@ from workbench.numbers import format_value, parse_numbers
 @dataclass(frozen=True, slots=True)
 class RelatednessWeights:
     """How relatedness is made: words and names in common, the same topic, both naming
-    the two sides the project compares, both comparing them."""
+    the two sides the project compares, and arguing one point (`comparing`)."""
 
     words: float = 0.4
     words_scale: float = 3.0
@@ -49,6 +50,10 @@ class RelatednessWeights:
     topic: float = 0.2
     rivals: float = 0.15
     comparing: float = 0.2
+    """Both compare the rivals ("trails", "on a par"), or they dispute one named thing: one
+    denies it its effect ("despite US export controls", "without Nvidia chips") and the
+    other names it, which is how news contradicts "X holds Y back" (in part, by how
+    specific the name is: `Comparer.disputed`)."""
 
     @property
     def maximum(self) -> float:
@@ -255,11 +260,33 @@ class Comparer:
         score += weights.entities * entities
         if a.topic == b.topic:
             score += weights.topic
+        arguing = 0.0
         if self.about_rivals_of[i] and self.about_rivals_of[j]:
             score += weights.rivals
             if a.compares and b.compares:
-                score += weights.comparing
+                arguing = 1.0
+        if arguing < 1.0 and (a.conceded or b.conceded):
+            arguing = max(arguing, self.disputed(a, b))
+        score += weights.comparing * arguing
         return score / self._maximum_relatedness, words, shared_entities
+
+    def disputed(self, a: Frame, b: Frame) -> float:
+        """How specific the most specific name is that one claim denies its effect
+        ("despite X", "X can be overcome") and the other names plainly (0..1; 0 for none).
+
+        "Despite X, Y" is how news says "X does not hold Y back": it argues with every
+        claim that X does, whatever their other words, as two claims comparing the
+        rivals argue about who leads; a name most claims give says little, as for names
+        shared."""
+        found = self.disputed_names(a, b)
+        return max(map(self._specificity_of, found)) if found else 0.0
+
+    @staticmethod
+    def disputed_names(a: Frame, b: Frame) -> frozenset[str]:
+        """The names one claim denies their effect and the other names plainly."""
+        if not a.conceded and not b.conceded:
+            return frozenset()
+        return (a.conceded & (b.entities - b.conceded)) | (b.conceded & (a.entities - a.conceded))
 
     def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
         """How specific the most specific name two claims share is (0..1), and the names
@@ -440,11 +467,17 @@ class Comparer:
             relation = "contradicts"
             if a.published and b.published and abs((a.published - b.published).days) >= 180:
                 relation = "updates"
+            tail = ""
+            disputed = self.disputed_names(a, b)
+            if disputed:
+                name = max(sorted(disputed), key=self._specificity_of)
+                if self._specificity_of(name) > 0:
+                    tail = f"; one in spite of {name}"
             return Scored(
                 "stance",
                 relation,
                 0.2 + 0.8 * related,
-                _said(f"opposing stances ({a.stance} / {b.stance})", shared),
+                _said(f"opposing stances ({a.stance} / {b.stance})", shared, tail),
                 newer_first=newer if relation == "updates" else False,
             )
         if (
@@ -535,17 +568,17 @@ def _other_figures(a: Frame, b: Frame, words: float) -> Scored | None:
     return Scored("numeric", "contradicts", 0.4 + 0.5 * words, reason, disagreeing=True)
 
 
-_said_cache: dict[tuple[str, frozenset[str]], str] = {}
+_said_cache: dict[tuple[str, frozenset[str], str], str] = {}
 
 
-def _said(what: str, shared: frozenset[str]) -> str:
-    """`what` and the names the pair shares, one string per distinct reason: most
+def _said(what: str, shared: frozenset[str], tail: str = "") -> str:
+    """`what`, the names the pair shares and `tail`, one string per distinct reason: most
     candidates of a large project give one of a few hundred, and each candidate kept
     until the end would otherwise hold its own copy (or a closure and its set)."""
-    key = (what, shared)
+    key = (what, shared, tail)
     found = _said_cache.get(key)
     if found is None:
-        found = what + _about(shared)
+        found = what + _about(shared) + tail
         if len(_said_cache) > 50_000:
             _said_cache.clear()
         _said_cache[key] = found
