@@ -117,8 +117,16 @@ class TypeAheadModal(ModalScreen[ResultType]):
         return self.take_key(event.key, event.character)
 
     def on_key(self, event: events.Key) -> None:
-        if isinstance(self.focused, Input):
+        """Keys that bubble up from a widget of the modal that is not a text field go
+        into the input, but for the keys that widget binds itself (a list's enter
+        picks an entry: it reaches that binding only after this handler)."""
+        focused = self.focused
+        if isinstance(focused, Input):
             return
+        if focused is not None:
+            active = self.active_bindings.get(event.key)
+            if active is not None and active.node is focused:
+                return
         if self.take_key(event.key, event.character):
             event.stop()
             event.prevent_default()
