@@ -25,6 +25,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -280,6 +281,11 @@ class DetailScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
 
+    AUTO_FOCUS = ""
+    """Textual focuses nothing here: `on_mount` focuses the relations (or the body)
+    once the sections are filled.  Textual's own pick, the body, restyled every
+    section on taking focus and again on giving it to the relations."""
+
     def __init__(self, claim_id: str) -> None:
         super().__init__()
         read_css_early(self)
@@ -314,15 +320,20 @@ class DetailScreen(Screen[None]):
         self.refresh_bindings()
         await self.refresh_view()
         self._filled_on_mount = True
-        # Focus (and so scroll to) the relations once the sections are laid out.
-        self.call_after_refresh(self._focus_first)
+        # Focus now, scroll to the relations once the sections are laid out.
+        focused = self._focus_first(scroll_visible=False)
+        self.call_after_refresh(self._show_focused, focused)
 
-    def _focus_first(self) -> None:
+    def _focus_first(self, scroll_visible: bool = True) -> Widget:
         relations = self.query_one("#relations", OptionList)
-        if relations.option_count:
-            relations.focus()
-        else:
-            self.query_one("#detail-body").focus()
+        target = relations if relations.option_count else self.query_one("#detail-body")
+        target.focus(scroll_visible=scroll_visible)
+        return target
+
+    def _show_focused(self, focused: Widget) -> None:
+        """What focusing `focused` once laid out would scroll (`Screen.set_focus`)."""
+        if self.focused is focused and not self.can_view_entire(focused):
+            self.scroll_to_center(focused, origin_visible=True)
 
     def reopen(self, claim_id: str) -> None:
         """Show `claim_id` when this screen is pushed again, as a new screen would: from
