@@ -269,9 +269,21 @@ async def test_the_stance_is_chosen_by_keys_and_the_list_never_closes_the_form(
         assert app.screen is form and app.focused is stance and form.problems == []
         await pilot.press("space", "down")
         assert choices.display and choices.highlighted == 1
-        await pilot.press("escape")  # closes the list, not the form
+        await pilot.press("space")  # space again closes it, typing nothing
+        await pilot.pause()
+        assert not choices.display and app.focused is stance
+        assert form.query_one("#verdict-note", Input).value == ""
+        await pilot.click(stance)  # a click opens it too, and one on a word picks it
+        await pilot.pause()
+        assert choices.display and app.focused is choices
+        await pilot.click(choices, offset=(2, 2))  # under the border: the second word
+        await pilot.pause()
+        assert stance.value == "supports" and not choices.display
+        assert app.focused is stance
+        await pilot.press("space", "escape")  # escape closes the list, not the form
         await pilot.pause()
         assert app.screen is form and app.focused is stance and not choices.display
+        await pilot.press("up")
         assert stance.value == "refutes"
         await pilot.press("x")  # typing on the chooser goes into the note, as before
         assert form.query_one("#verdict-note", Input).value == "x"

@@ -192,7 +192,11 @@ class Chooser(Widget, can_focus=True):
         self.action_cursor(step)
 
     def action_toggle_list(self) -> None:
-        """Show the list under the line, the chosen word highlighted (built on first use)."""
+        """Show the list under the line, the chosen word highlighted (built on first
+        use); close it if shown."""
+        if self._list is not None and self._list.display:
+            self._close(keep_focus=True)
+            return
         if self._list is None:
             self._list = ChoiceList(
                 *[Option(Content(printable(choice))) for choice in self._choices]
@@ -201,6 +205,14 @@ class Chooser(Widget, can_focus=True):
         self._list.display = True
         self._list.highlighted = self._index
         self._list.focus(scroll_visible=False)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the line opens the list (or closes it), as on a `Select`."""
+        if event.widget is not self:
+            return  # a click in the list: the list's own
+        event.stop()
+        self.focus()
+        self.action_toggle_list()
 
     def _close(self, *, keep_focus: bool) -> None:
         if self._list is not None and self._list.display:
