@@ -9,9 +9,10 @@ changed, so this widget draws the chosen word and its arrow itself, as a compact
 `Select` does, and builds its list only when the reviewer opens it.
 
 Keys (`keymap.CHOOSER_BINDINGS`): up and down, or left and right, choose the
-previous and next word at once (wrapping round); space opens the list under the
-line (enter picks, escape closes it, a letter jumps to the next word starting
-with it).  Enter and the other printable keys are not taken: in a
+previous and next word at once (wrapping round); space (or a click) opens the
+list under the line (enter or a click picks, escape or space closes it, a letter
+jumps to the next word starting with it).  Enter and the other printable keys
+are not taken: in a
 `TypeAheadModal` enter saves the form and letters go to its text field, as they
 did with a `Select`.  The words are data (`workbench.toml`), shown literally.
 """
