@@ -12,9 +12,9 @@ Keys (`keymap.CHOOSER_BINDINGS`): up and down, or left and right, choose the
 previous and next word at once (wrapping round); space (or a click) opens the
 list under the line (enter or a click picks, escape or space closes it, a letter
 jumps to the next word starting with it).  Enter and the other printable keys
-are not taken: in a
-`TypeAheadModal` enter saves the form and letters go to its text field, as they
-did with a `Select`.  The words are data (`workbench.toml`), shown literally.
+are not taken: in a `TypeAheadModal` enter saves the form and letters go to its
+text field, as they did with a `Select`.  The words are data (`workbench.toml`),
+shown literally.
 """
 
 from __future__ import annotations
