@@ -348,9 +348,10 @@ class DetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
 
     AUTO_FOCUS = ""
-    """Textual focuses nothing here: `on_mount` has the relations (or the body)
-    focused once laid out.  Textual's own pick, the body, restyled every section on
-    taking focus and again on giving it to the relations."""
+    """Textual focuses nothing here: `on_mount` focuses the body at once when there
+    are no relations, else the relations once laid out.  Textual's own pick, the
+    body, restyled every section on taking focus and again (and drew them again)
+    on giving it to the relations."""
 
     def __init__(self, claim_id: str) -> None:
         super().__init__()
@@ -381,8 +382,12 @@ class DetailScreen(Screen[None]):
         self.refresh_bindings()
         await self.refresh_view()
         self._filled_on_mount = True
-        # Focus (and so scroll to) the relations once the sections are laid out.
-        self.call_after_refresh(self._focus_first)
+        if self.query_one("#relations", OptionList).option_count:
+            # Focus (and so scroll to) the relations once the sections are laid out.
+            self.call_after_refresh(self._focus_first)
+        else:
+            # Before the first layout: restyled now, the body is drawn once.
+            self.query_one("#detail-body").focus(scroll_visible=False)
 
     def _focus_first(self) -> None:
         relations = self.query_one("#relations", OptionList)
