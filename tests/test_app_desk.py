@@ -23,7 +23,7 @@ from rich.console import Console
 from textual.content import Content
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from tests.conftest import CONFIG, ProjectFactory
 from workbench import review
@@ -33,6 +33,7 @@ from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.screens.detail import DetailScreen
 from workbench.app.screens.verdict import VerdictForm
 from workbench.app.widgets.article_text import ArticleText
+from workbench.app.widgets.chooser import ChoiceList, Chooser
 from workbench.project import load_project
 from workbench.tomlio import parse_toml
 
@@ -148,13 +149,11 @@ async def test_false_opens_the_form_and_a_verdict_without_reasons_writes_nothing
         form.query_one("#verdict-note", Input).value = "the run cost excludes research"
         form.query_one("#verdict-citation", Input).value = "Some blog"
         form.query_one("#verdict-shows", Input).value = "it was cheap"
-        from textual.widgets import Select
-
-        form.query_one("#verdict-stance", Select).value = "supports"
+        form.query_one("#verdict-stance", Chooser).value = "supports"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert any("cannot back" in problem for problem in form.problems)
-        form.query_one("#verdict-stance", Select).value = "refutes"
+        form.query_one("#verdict-stance", Chooser).value = "refutes"
         form.query_one("#verdict-url", Input).value = "ftp://example.org/x"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -176,9 +175,7 @@ async def test_the_form_writes_evidence_and_verdict_and_preselects_a_fitting_sta
         await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
         form = app.screen
         assert isinstance(form, VerdictForm)
-        from textual.widgets import Select
-
-        assert form.query_one("#verdict-stance", Select).value == "refutes"
+        assert form.query_one("#verdict-stance", Chooser).value == "refutes"
         assert form.query_one("#verdict-note", Input).value == "cheap"
         assert form.query_one("#verdict-citation", Input).value == "Report"
         assert form.query_one("#verdict-shows", Input).value == "excludes R&D"
@@ -235,6 +232,71 @@ async def test_the_verdict_form_kept_for_reuse_asks_anew_each_time(desk: Path) -
 
 
 @sync
+async def test_the_stance_is_chosen_by_keys_and_the_list_never_closes_the_form(
+    desk: Path,
+) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VerdictForm)
+        stance = form.query_one("#verdict-stance", Chooser)
+        assert stance.choices == ("refutes", "supports", "not-enough-info")
+        await pilot.press("tab", "tab", "tab", "tab")
+        assert app.focused is stance
+        await pilot.press("right")
+        assert stance.value == "supports"
+        await pilot.press("left", "left")  # wraps round
+        assert stance.value == "not-enough-info"
+        await pilot.press("down")  # as right does
+        assert stance.value == "refutes"
+        await pilot.press("up")
+        assert stance.value == "not-enough-info"
+        await pilot.press("space")  # the list opens under the line, at the chosen word
+        await pilot.pause()
+        choices = stance.query_one(ChoiceList)
+        assert choices.display and app.focused is choices
+        assert choices.highlighted == 2
+        assert choices.region.y == stance.region.y + 1  # under the line
+        await pilot.press("r")  # a letter jumps to the word starting with it
+        assert choices.highlighted == 0
+        await pilot.press("enter")  # picks; the form stays, nothing submitted
+        await pilot.pause()
+        assert stance.value == "refutes" and not choices.display
+        assert app.screen is form and app.focused is stance and form.problems == []
+        await pilot.press("space", "down")
+        assert choices.display and choices.highlighted == 1
+        await pilot.press("space")  # space again closes it, typing nothing
+        await pilot.pause()
+        assert not choices.display and app.focused is stance
+        assert form.query_one("#verdict-note", Input).value == ""
+        await pilot.click(stance)  # a click opens it too, and one on a word picks it
+        await pilot.pause()
+        assert choices.display and app.focused is choices
+        await pilot.click(choices, offset=(2, 2))  # under the border: the second word
+        await pilot.pause()
+        assert stance.value == "supports" and not choices.display
+        assert app.focused is stance
+        await pilot.press("space", "escape")  # escape closes the list, not the form
+        await pilot.pause()
+        assert app.screen is form and app.focused is stance and not choices.display
+        await pilot.press("up")
+        assert stance.value == "refutes"
+        await pilot.press("x")  # typing on the chooser goes into the note, as before
+        assert form.query_one("#verdict-note", Input).value == "x"
+        stance.focus()
+        await pilot.press("enter")  # enter saves from any field
+        await pilot.pause()
+        assert form.problems and app.screen is form
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+    assert on_disk(desk, "a-cost")["status"] == "unreviewed"
+
+
+@sync
 async def test_evidence_of_a_related_claim_is_offered_and_reused(desk: Path) -> None:
     app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -247,8 +309,14 @@ async def test_evidence_of_a_related_claim_is_offered_and_reused(desk: Path) -> 
         form = app.screen
         assert isinstance(form, VerdictForm)
         assert [item.claim_id for item in form.reusable] == ["c-report"]
-        form.use_evidence(0)
+        reuse = form.query_one("#verdict-reuse", OptionList)
+        reuse.focus()
+        await pilot.press("enter")  # the list's enter uses the entry; it saves nothing
+        await pilot.pause()
+        assert app.screen is form and form.problems == []
         assert form.query_one("#verdict-url", Input).value == "https://arxiv.org/abs/2412.19437"
+        assert form.query_one("#verdict-stance", Chooser).value == "refutes"
+        assert app.focused is form.query_one("#verdict-note", Input)
         form.query_one("#verdict-note", Input).value = "the report says so"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
@@ -554,6 +622,32 @@ async def test_the_article_opens_at_the_quote_and_a_claim_is_captured_in_few_key
     project = load_project(desk)
     assert project.problems == []
     assert len(project.claims) == 4
+
+
+@sync
+async def test_the_topic_and_stance_of_a_captured_claim_are_chosen_by_keys(desk: Path) -> None:
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_article(app, pilot)
+        statement = "Foreign direct investment in China fell to $33 billion last year."
+        await pilot.press("j", "j", "plus", *statement)
+        await wait_for(pilot, lambda: isinstance(app.screen, CaptureForm))
+        form = app.screen
+        assert isinstance(form, CaptureForm)
+        topic = form.query_one("#capture-topic", Chooser)
+        stance = form.query_one("#capture-stance", Chooser)
+        assert (topic.value, stance.value) == ("cost", "catching-up")  # the template's
+        await pilot.press("tab", "right", "tab", "space", "n", "enter")
+        assert (topic.value, stance.value) == ("funding", "neutral")
+        assert app.focused is stance
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
+    new = [
+        parse_toml(path.read_text(encoding="utf-8"))
+        for path in (desk / "claims").glob("*.toml")
+        if path.stem not in {"a-cost", "b-cost", "c-report"}
+    ]
+    assert [(data["topic"], data["stance"]) for data in new] == [("funding", "neutral")]
 
 
 @sync

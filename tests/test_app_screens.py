@@ -302,6 +302,36 @@ async def test_detail_shows_quote_in_context_and_opens_relation(
 
 
 @sync
+async def test_a_first_detail_focuses_its_relations_or_else_its_body(
+    make_project: ProjectFactory,
+) -> None:
+    """No key is lost on a detail just opened: the relations take focus (enter opens
+    one), or the body when there are none (the arrows scroll it)."""
+    root = build_project(make_project)
+    app = ScreensApp(root, lambda app: app.open_detail("race-tenth"))
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        body = screen.query_one("#detail-body", VerticalScroll)
+        assert screen.query_one("#relations", OptionList).option_count == 0
+        assert app.focused is body
+        await pilot.press("down", "down")
+        assert body.scroll_y == 2
+    app = ScreensApp(root, lambda app: app.open_detail("cost-deepseek-56"))
+    async with app.run_test(size=(100, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        relations = screen.query_one("#relations", OptionList)
+        assert app.focused is relations
+        assert screen.can_view_entire(relations)  # scrolled to, once laid out
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen.claim_id == "cost-estimate-6"
+
+
+@sync
 async def test_the_detail_screen_kept_for_reuse_shows_each_claim_as_a_new_one_would(
     make_project: ProjectFactory,
 ) -> None:

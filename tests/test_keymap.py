@@ -61,6 +61,11 @@ SAME_IDEA: dict[str, frozenset[str]] = {
     "up": frozenset({"cursor(-1)", "move(-1)", "scroll_up", "cursor_up"}),
     "first": frozenset({"first", "scroll_home"}),
     "last": frozenset({"last", "scroll_end"}),
+    # sideways, whatever moves: a scroll, a form's choice (a stance, a topic)
+    "left": frozenset({"scroll_left", "choose(-1)"}),
+    "right": frozenset({"scroll_right", "choose(1)"}),
+    # space toggles what is under the cursor: a row's mark, a choice's list of words
+    "toggle": frozenset({"toggle_mark", "toggle_list"}),
     "page down": frozenset({"page(1)", "page_down"}),
     "page up": frozenset({"page(-1)", "page_up"}),
     "open": frozenset({"open_detail", "open_relation", "open_claim", "select"}),

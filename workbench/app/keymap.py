@@ -21,7 +21,8 @@ screen): a key bound on several screens does the same there, or the same idea.
   problem, its severity); a capital cycles backwards.  `b` sorts the list.
 - `r` runs again what the screen shows (the checks, the queue's candidates).
 - Compare and the queue: `C` `B` `F` `U` relate, `]` `[` next and previous pair,
-  `y` confirm and `d` dismiss a candidate.  Forms: `ctrl+s` saves.
+  `y` confirm and `d` dismiss a candidate.  Forms: `ctrl+s` saves; on a choice
+  (a stance, a topic) the arrows step through the words and `space` lists them.
 """
 
 from __future__ import annotations
@@ -398,6 +399,62 @@ VERDICT_FORM_BINDINGS: tuple[Binding, ...] = (
     ),
 )
 
+CHOOSER_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "down",
+        "cursor(1)",
+        "Next choice",
+        id="workbench.chooser.next",
+        tooltip="Choose the next word (after the last, the first)",
+        show=False,
+    ),
+    Binding(
+        "up",
+        "cursor(-1)",
+        "Previous choice",
+        id="workbench.chooser.previous",
+        tooltip="Choose the previous word (before the first, the last)",
+        show=False,
+    ),
+    Binding(
+        "right",
+        "choose(1)",
+        "Next choice",
+        id="workbench.chooser.right",
+        tooltip="Choose the next word, as down does",
+        show=False,
+    ),
+    Binding(
+        "left",
+        "choose(-1)",
+        "Previous choice",
+        id="workbench.chooser.left",
+        tooltip="Choose the previous word, as up does",
+        show=False,
+    ),
+    Binding(
+        "space",
+        "toggle_list",
+        "List the choices",
+        id="workbench.chooser.list",
+        tooltip="Open the list of words under the line (enter picks, escape closes it)",
+        show=False,
+    ),
+)
+"""A form's one-line choice (a stance, a topic): the arrows step through the words,
+`space` lists them; `enter` is left to the form (it saves, from any field)."""
+
+CHOICE_LIST_BINDINGS: tuple[Binding, ...] = (
+    Binding(
+        "escape",
+        "close",
+        "Close the list",
+        id="workbench.chooser.close",
+        tooltip="Close the list of words, keeping the word chosen before",
+        show=False,
+    ),
+)
+
 REVIEWER_PROMPT_BINDINGS: tuple[Binding, ...] = (
     Binding(
         "escape",
@@ -732,6 +789,8 @@ KEYMAP: tuple[Binding, ...] = (
     *CAPTURE_BINDINGS,
     *QUEUE_SCREEN_BINDINGS,
     *VERDICT_FORM_BINDINGS,
+    *CHOOSER_BINDINGS,
+    *CHOICE_LIST_BINDINGS,
     *CONFIRM_BINDINGS,
     *REVIEWER_PROMPT_BINDINGS,
     *NOTE_BINDINGS,

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from workbench.adding import AddError, Duplicate, Proposal, QuoteNotFound, write_claim
 from workbench.app.keymap import ARTICLE_BINDINGS, CAPTURE_BINDINGS
@@ -29,6 +29,7 @@ from workbench.app.screens.detail import host
 from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.verdict import FormScroll
 from workbench.app.widgets.article_text import ArticleText
+from workbench.app.widgets.chooser import Chooser
 from workbench.app.widgets.claim_card import quantity_line
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -275,8 +276,9 @@ class CaptureForm(TypeAheadModal[str | None]):
         for field in ("#capture-statement", "#capture-id"):
             self.query_one(field, Input).value = ""
         topic, stance = self._topic_and_stance()
-        self.query_one("#capture-topic", Select).value = topic
-        self.query_one("#capture-stance", Select).value = stance
+        settings = self.project.settings
+        self.query_one("#capture-topic", Chooser).set_choices(list(settings.topics), topic)
+        self.query_one("#capture-stance", Chooser).set_choices(list(settings.stances), stance)
         self.query_one("#capture-preview", Static).update(Content(""))
         self.query_one("#capture-problems", Static).update(Content(""))
         self.query_one("#capture-dialog", FormScroll).scroll_home(animate=False)
@@ -297,20 +299,8 @@ class CaptureForm(TypeAheadModal[str | None]):
                 placeholder="statement: the claim in words that stand on their own",
                 id="capture-statement",
             )
-            yield Select(
-                [(name, name) for name in settings.topics],
-                value=topic,
-                allow_blank=False,
-                id="capture-topic",
-                compact=True,
-            )
-            yield Select(
-                [(name, name) for name in settings.stances],
-                value=stance,
-                allow_blank=False,
-                id="capture-stance",
-                compact=True,
-            )
+            yield Chooser(list(settings.topics), topic, id="capture-topic")
+            yield Chooser(list(settings.stances), stance, id="capture-stance")
             yield Input(placeholder="id (empty: the proposed one)", id="capture-id")
             yield Static(Content(""), id="capture-preview")
             yield Static(Content(""), id="capture-problems")
@@ -373,8 +363,7 @@ class CaptureForm(TypeAheadModal[str | None]):
         self.action_submit()
 
     def _select_value(self, selector: str) -> str:
-        value = self.query_one(selector, Select).value
-        return value if isinstance(value, str) else ""
+        return self.query_one(selector, Chooser).value
 
     def proposal(self) -> Proposal:
         return capture_proposal(

@@ -15,15 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -232,30 +231,98 @@ def history_entries(claim: Claim) -> list[Entry]:
     return entries
 
 
-def entries_renderable(entries: list[Entry], empty: str) -> RenderableType:
-    """A section's entries in one widget: head lines flush, body lines indented by
-    four cells (wrapped lines too), a blank line between entries.
+def entries_content(entries: list[Entry], empty: str, width: int | None = None) -> Content:
+    """A section's entries: head lines flush, body lines indented by four cells, a
+    blank line between entries; with `width`, wrapped to it, the body lines' wrapped
+    lines indented too (the section draws them so: `Section`).
 
     One widget a section, not one a line: mounting a widget per line was a good
     part of opening a detail, and of every refill of the kept one."""
     if not entries:
         return Content.styled(empty, "dim italic")
-    parts: list[RenderableType] = []
+    lines: list[Content] = []
     for position, entry in enumerate(entries):
         if position:
-            parts.append(Text())
-        parts.append(rich_text(entry.head))
-        parts.extend(Padding(rich_text(line), (0, 0, 0, 4)) for line in entry.body)
-    return Group(*parts)
+            lines.append(Content(""))
+        lines.extend(_wrapped(entry.head, width))
+        for body in entry.body:
+            lines.extend(line.pad_left(4) for line in _wrapped(body, width and width - 4))
+    return Content("\n").join(lines)
 
 
-def rich_text(content: Content) -> Text:
-    """`content` as a literal Rich `Text` (for Rich's layout: `Padding`, `Group`)."""
-    text = Text(content.plain)
-    for span in content.spans:
-        style = span.style if isinstance(span.style, str) else span.style.rich_style
-        text.stylize(style, span.start, span.end)
-    return text
+def _wrapped(content: Content, width: int | None) -> list[Content]:
+    if width is None:
+        return [content]
+    return content.wrap(max(1, width))
+
+
+TITLE_STYLE = "bold $text-accent"
+RULE_STYLE = "$accent 40%"
+"""A section's title and the rule under it (`.section-title`'s look in detail.tcss)."""
+
+
+def titled(title: str, body: Content, width: int) -> Content:
+    """`title`, a rule as wide as the section, then `body`."""
+    return Content("\n").join(
+        [Content.styled(title, TITLE_STYLE), Content.styled("─" * width, RULE_STYLE), body]
+    )
+
+
+class Section(Static):
+    """One section of the detail (source, quantity, evidence, history): its title, the
+    rule under it and its body, drawn as one widget.
+
+    A title of its own was a widget more per section: six of the detail's eighteen,
+    each styled, laid out and drawn three times as the screen first opens.  The
+    widget's `content` is the body alone (what tests and readers look at); the
+    title and rule are added where it is drawn, at the width it is drawn at."""
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(Content(""), id=id, classes="section")
+        self.section_title = title
+        self._entries: tuple[list[Entry], str] | None = None
+
+    def show(self, body: Content) -> None:
+        self._entries = None
+        self.update(body)
+
+    def show_entries(self, entries: list[Entry], empty: str) -> None:
+        """Entries drawn with hanging indents (`entries_content`)."""
+        self._entries = (entries, empty)
+        self.update(entries_content(entries, empty))
+
+    def _drawn(self, width: int) -> Content:
+        if self._entries is not None:
+            body = entries_content(*self._entries, width=width)
+        else:
+            content = self.content
+            body = content if isinstance(content, Content) else Content(str(content))
+        return titled(self.section_title, body, width)
+
+    def render(self) -> Content:
+        return self._drawn(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._drawn(width).get_height(cast(RulesMap, self.styles), width)
+
+
+class QuoteSection(QuoteView):
+    """The quote in context, under its title and rule (as `Section` draws them)."""
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="section")
+        self.section_title = title
+
+    def _drawn(self, width: int) -> Content:
+        content = self.content
+        body = content if isinstance(content, Content) else Content(str(content))
+        return titled(self.section_title, body, width)
+
+    def render(self) -> Content:
+        return self._drawn(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._drawn(width).get_height(cast(RulesMap, self.styles), width)
 
 
 def title_content(claim: Claim) -> Content:
@@ -280,6 +347,12 @@ class DetailScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
 
+    AUTO_FOCUS = ""
+    """Textual focuses nothing here: `on_mount` focuses the body at once when there
+    are no relations, else the relations once laid out.  Textual's own pick, the
+    body, restyled every section on taking focus and again (and drew them again)
+    on giving it to the relations."""
+
     def __init__(self, claim_id: str) -> None:
         super().__init__()
         read_css_early(self)
@@ -295,18 +368,13 @@ class DetailScreen(Screen[None]):
         with VerticalScroll(id="detail-body"):
             yield Static(Content(""), id="statement")
             yield Static(Content(""), id="attribution")
-            yield Static(Content("Quote in context"), classes="section-title")
-            yield QuoteView(id="quote")
-            yield Static(Content("Source"), classes="section-title")
-            yield Static(Content(""), id="source")
-            yield Static(Content("Quantity"), classes="section-title", id="quantity-title")
-            yield Static(Content(""), id="quantity")
-            yield Static(Content("Evidence"), classes="section-title")
-            yield Static(Content(""), id="evidence", classes="entries")
+            yield QuoteSection("Quote in context", id="quote")
+            yield Section("Source", id="source")
+            yield Section("Quantity", id="quantity")
+            yield Section("Evidence", id="evidence")
             yield Static(Content("Relations"), classes="section-title", id="relations-title")
             yield OptionList(id="relations")
-            yield Static(Content("History"), classes="section-title")
-            yield Static(Content(""), id="history", classes="entries")
+            yield Section("History", id="history")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
@@ -314,8 +382,12 @@ class DetailScreen(Screen[None]):
         self.refresh_bindings()
         await self.refresh_view()
         self._filled_on_mount = True
-        # Focus (and so scroll to) the relations once the sections are laid out.
-        self.call_after_refresh(self._focus_first)
+        if self.query_one("#relations", OptionList).option_count:
+            # Focus (and so scroll to) the relations once the sections are laid out.
+            self.call_after_refresh(self._focus_first)
+        else:
+            # Before the first layout: restyled now, the body is drawn once.
+            self.query_one("#detail-body").focus(scroll_visible=False)
 
     def _focus_first(self) -> None:
         relations = self.query_one("#relations", OptionList)
@@ -376,20 +448,17 @@ class DetailScreen(Screen[None]):
         self.query_one("#quote", QuoteView).update(
             quote_content(text, project.anchor(claim), claim.source.quote)
         )
-        self.query_one("#source", Static).update(source_metadata(source, claim.source.id))
-        quantity = self.query_one("#quantity", Static)
-        quantity.update(
+        self.query_one("#source", Section).show(source_metadata(source, claim.source.id))
+        self.query_one("#quantity", Section).show(
             quantity_line(claim.quantity)
             if claim.quantity is not None
             else Content.styled("no quantity", "dim italic")
         )
-        self.query_one("#evidence", Static).update(
-            entries_renderable(evidence_entries(claim), "no evidence recorded yet")
+        self.query_one("#evidence", Section).show_entries(
+            evidence_entries(claim), "no evidence recorded yet"
         )
         self._fill_relations(project, claim)
-        self.query_one("#history", Static).update(
-            entries_renderable(history_entries(claim), "no reviews yet")
-        )
+        self.query_one("#history", Section).show_entries(history_entries(claim), "no reviews yet")
 
     def _fill_relations(self, project: Project, claim: Claim) -> None:
         relations = self.query_one("#relations", OptionList)

@@ -19,11 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import VERDICT_FORM_BINDINGS
 from workbench.app.screens.early_css import read_css_early
+from workbench.app.widgets.chooser import Chooser
 from workbench.app.widgets.claim_table import printable
 from workbench.app.widgets.early_keys import TypeAheadModal
 from workbench.models import Claim, ProjectSettings
@@ -85,12 +86,10 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
             yield Input(placeholder="what the evidence shows", id="verdict-shows")
             with Horizontal(id="verdict-stance-row"):
                 yield Static(Content.styled("stance ", "dim"), id="verdict-stance-label")
-                yield Select(
+                yield Chooser(
                     self._stances(),
-                    value=fitting_stance(self.settings, self.status),
-                    allow_blank=False,
+                    fitting_stance(self.settings, self.status),
                     id="verdict-stance",
-                    compact=True,
                 )
             reuse_title = Static(
                 Content.styled("evidence of related claims (enter: use it)", "dim"),
@@ -140,8 +139,8 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
             "dim",
         )
 
-    def _stances(self) -> list[tuple[str, str]]:
-        return [(stance, stance) for stance in stance_choices(self.settings, self.status)]
+    def _stances(self) -> list[str]:
+        return list(stance_choices(self.settings, self.status))
 
     def _reuse_options(self) -> list[Option]:
         return [
@@ -172,9 +171,9 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         existing = self.query_one("#verdict-existing", Static)
         existing.update(self._existing())
         existing.display = bool(claim.evidence)
-        select: Select[str] = self.query_one("#verdict-stance", Select)
-        select.set_options(self._stances())
-        select.value = fitting_stance(self.settings, status)
+        self.query_one("#verdict-stance", Chooser).set_choices(
+            self._stances(), fitting_stance(self.settings, status)
+        )
         reuse = self.query_one("#verdict-reuse", OptionList)
         reuse.clear_options()
         reuse.add_options(self._reuse_options())
@@ -201,13 +200,13 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         return self.query_one(selector, Input).value
 
     def draft(self) -> VerdictDraft:
-        stance = self.query_one("#verdict-stance", Select).value
+        stance = self.query_one("#verdict-stance", Chooser).value
         return VerdictDraft(
             note=self._value("#verdict-note"),
             citation=self._value("#verdict-citation"),
             url=self._value("#verdict-url"),
             shows=self._value("#verdict-shows"),
-            stance=stance if isinstance(stance, str) else "",
+            stance=stance,
         )
 
     # -- actions ------------------------------------------------------------------------
@@ -251,6 +250,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         self.query_one("#verdict-citation", Input).value = evidence.citation
         self.query_one("#verdict-url", Input).value = evidence.url
         self.query_one("#verdict-shows", Input).value = evidence.shows
-        select = self.query_one("#verdict-stance", Select)
-        select.value = evidence.stance
+        chooser = self.query_one("#verdict-stance", Chooser)
+        if evidence.stance in chooser.choices:
+            chooser.value = evidence.stance
         self.query_one("#verdict-note", Input).focus()

@@ -19,8 +19,9 @@ from typing import ClassVar, TypeVar
 
 from textual import events
 from textual.geometry import Region, Size
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Input
 
 ResultType = TypeVar("ResultType")
@@ -117,8 +118,22 @@ class TypeAheadModal(ModalScreen[ResultType]):
         return self.take_key(event.key, event.character)
 
     def on_key(self, event: events.Key) -> None:
-        if isinstance(self.focused, Input):
+        """Keys that bubble up from a widget of the modal that is not a text field go
+        into the input, but for the keys that widget (or a widget around it) binds
+        itself: a list's enter picks an entry, a chooser's space opens its list; they
+        reach those bindings only after this handler."""
+        focused = self.focused
+        if isinstance(focused, Input):
             return
+        if focused is not None:
+            active = self.active_bindings.get(event.key)
+            if (
+                active is not None
+                and isinstance(active.node, Widget)
+                and not isinstance(active.node, Screen)
+                and active.node in focused.ancestors_with_self
+            ):
+                return
         if self.take_key(event.key, event.character):
             event.stop()
             event.prevent_default()
