@@ -25,6 +25,7 @@ import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
 from sys import intern
 
@@ -134,9 +135,10 @@ def _pack_amount(amount: Amount | None) -> str:
     return _PART.join(parts)
 
 
-def pack_frame(frame: Frame, dismissed: tuple[str, ...]) -> bytes:
-    """What a row holds of a frame (and the claim's dismissed ids): the frame's own
-    reading, not what comes from the summary or the source."""
+def pack_frame(frame: Frame, recorded: tuple[str, ...]) -> bytes:
+    """What a row holds of a frame (and the ids the claim relates to or dismissed): the
+    frame's own reading, not what comes from the summary or the source; its dates if
+    they were read, with the publication date they were read against."""
     flags = "".join(
         "1" if flag else "0"
         for flag in (frame.negated, frame.quote_negated, frame.event, frame.compares)
@@ -150,10 +152,46 @@ def pack_frame(frame: Frame, dismissed: tuple[str, ...]) -> bytes:
             flags,
             _ITEM.join(map(repr, sorted(frame.figures))),
             _joined(frame.event_entities),
-            _ITEM.join(dismissed),
+            _ITEM.join(recorded),
             _pack_amount(frame.amount),
+            _pack_dates(frame.dates, frame.published),
         )
     ).encode()
+
+
+def _pack_dates(dates: tuple[Period, ...] | None, published: dt.date | None) -> str:
+    if dates is None:
+        return ""
+    against = str(published.toordinal()) if published is not None else "-"
+    spans = _ITEM.join(f"{d.start.toordinal()}:{d.end.toordinal()}" for d in dates)
+    return f"{against}{_PART}{spans}"
+
+
+_dates: dict[str, tuple[Period, ...]] = {}
+"""Dates by their row text (periods are immutable; claims give the same few dates)."""
+
+
+def _unpack_dates(text: str, published: dt.date | None) -> tuple[Period, ...] | None:
+    """A row's dates, or None (read when needed) if it has none or they were read
+    against another publication date than the source has now."""
+    if not text:
+        return None
+    against, spans = text.split(_PART)
+    if against != (str(published.toordinal()) if published is not None else "-"):
+        return None
+    found = _dates.get(spans)
+    if found is None:
+        found = (
+            tuple(
+                Period(dt.date.fromordinal(int(start)), dt.date.fromordinal(int(end)))
+                for start, end in (span.split(":") for span in spans.split(_ITEM))
+            )
+            if spans
+            else ()
+        )
+        if len(_dates) < 100_000:
+            _dates[spans] = found
+    return found
 
 
 def _names(text: str, separator: str = _ITEM) -> frozenset[str]:
@@ -204,8 +242,9 @@ def unpack_frame(
     view: str,
 ) -> tuple[Frame, tuple[str, ...]]:
     """A row read back: the frame (with `claim`'s id, statement, quote, source id,
-    topic and stance) and the claim's dismissed ids; raises on a row it did not write."""
-    (entities, groups, words, text_key, flags, figures, near, dismissed, amount) = (
+    topic and stance, and the source's `published` and `view`) and the ids the claim
+    relates to or dismissed; raises on a row it did not write."""
+    (entities, groups, words, text_key, flags, figures, near, recorded, amount, dates) = (
         data.decode().split(_FIELD)
     )
     if len(flags) != 4:
@@ -232,28 +271,31 @@ def unpack_frame(
         _names(near),
         flags[3] == "1",
         statement,
+        _unpack_dates(dates, published),
     )
-    return frame, tuple(dismissed.split(_ITEM)) if dismissed else ()
+    return frame, tuple(recorded.split(_ITEM)) if recorded else ()
 
 
-_COMPARED = tuple(field.name for field in fields(Frame) if field.name != "dates")
-_AMOUNT_FIELDS = tuple(field.name for field in fields(Amount))
+_frame_fields = attrgetter(*(field.name for field in fields(Frame) if field.name != "amount"))
+_amount_fields = attrgetter(*(field.name for field in fields(Amount)))
 
 
 def same_frame(first: Frame, second: Frame) -> bool:
-    """Whether two frames hold the same reading, field by field (amounts too)."""
-    for name in _COMPARED:
-        mine, theirs = getattr(first, name), getattr(second, name)
-        if name == "amount" and mine is not None and theirs is not None:
-            if any(getattr(mine, part) != getattr(theirs, part) for part in _AMOUNT_FIELDS):
-                return False
-        elif mine != theirs or type(mine) is not type(theirs):
-            return False
-    return True
+    """Whether two frames hold the same reading, field by field (their amounts too)."""
+    if _frame_fields(first) != _frame_fields(second):
+        return False
+    mine, theirs = first.amount, second.amount
+    if mine is None or theirs is None:
+        return mine is theirs
+    return bool(_amount_fields(mine) == _amount_fields(theirs))
 
 
-def _row_of(frame: Frame, recorded: tuple[str, ...]) -> bytes | None:
-    """The row of a frame just read, or None if it would not read back as that frame."""
+def _row_of(frame: Frame, recorded: tuple[str, ...], reader: FrameReader) -> bytes | None:
+    """The row of a frame just read, or None if it would not read back as that frame.
+    A frame of an event has its dates read now: only such frames are ever asked for
+    them, and a row keeps them for every later run."""
+    if frame.event:
+        reader.dates_of(frame)
     data = pack_frame(frame, recorded)
     claim = (frame.claim_id, frame.statement, frame.quote, frame.source_id, frame.topic)
     try:
@@ -362,7 +404,7 @@ def _project_frames(project: Project, stored: bool, release: bool) -> Prepared:
         for other in item.recorded:
             add((claim_id, other) if claim_id < other else (other, claim_id))
         if index is not None and digests[position]:
-            row = _row_of(frame, item.recorded)
+            row = _row_of(frame, item.recorded, reader)
             if row is not None:
                 written.append((digests[position], row))
     reader.done_reading()
