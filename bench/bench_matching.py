@@ -13,7 +13,10 @@ time, CPU time and peak memory (the whole process: loading the project
 included) and its findings per claim (`bench.bench_semantic` times the
 semantic proposer).  The collector
 row times the largest size with the cyclic garbage collector paused (the
-default) and running, the row that keeps `MatchSettings.pause_collector`.
+default) and running, the row that keeps `MatchSettings.pause_collector`; the
+stored-frames row times it with each claim's frame from the load index's rows
+(the default) and read from the claims, the row that keeps
+`workbench.matching.stored`.
 
 For each size the bundled claims are cloned with `bench.corpus.make_corpus`,
 loaded once (outside the timing, as the app and the CLI have them loaded), and
@@ -45,7 +48,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from bench.corpus import make_corpus, median_seconds
-from workbench.matching import Candidate, MatchSettings, find_candidates, match_claims
+from workbench.matching import (
+    Candidate,
+    MatchSettings,
+    find_candidates,
+    iter_match_frames,
+    match_claims,
+)
+from workbench.matching.stored import project_frames
 from workbench.models import Claim
 from workbench.project import Project, load_project
 
@@ -69,6 +79,7 @@ def load(count: int) -> Project:
     root = make_corpus(count)
     project = load_project(root)
     project.materialise()  # a warm load defers the models; matching is what is timed
+    project_frames(project)  # the frame rows written, as every run after the first has them
     seconds = time.perf_counter() - started
     print(f"  corpus of {count:,} claims ready in {seconds:.1f} s ({root.name})")
     return project
@@ -107,6 +118,7 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
         )
         if count == sizes[-1]:
             collector_row(project, runs)
+            stored_row(project, max(3, runs))
         del project
     if first is not None and len(rows) > 1:
         count, wall = rows[-1][0], rows[-1][1]
@@ -135,6 +147,38 @@ def collector_row(project: Project, runs: int) -> None:
             f"collector {'paused' if pause else 'running'}: {wall:.2f} s wall, {cpu:.2f} s cpu"
         )
     print(f"  {len(claims):,} claims, " + "; ".join(row))
+
+
+def stored_row(project: Project, runs: int) -> None:
+    """`find_candidates` with each claim's frame from the load index's rows (the default,
+    `workbench.matching.stored`) and read from the claims, in alternating runs: the row
+    that keeps the stored frames.  Reading frames (facts included) is timed apart."""
+    timings: dict[bool, list[tuple[float, float, float, float]]] = {True: [], False: []}
+    for _ in range(runs):
+        for stored in (True, False):
+            wall, cpu = time.perf_counter(), time.process_time()
+            prepared = project_frames(project, stored=stored)
+            read_wall, read_cpu = time.perf_counter() - wall, time.process_time() - cpu
+            list(iter_match_frames(prepared))
+            total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
+            timings[stored].append((read_wall, read_cpu, total_wall, total_cpu))
+            del prepared
+    medians = {
+        stored: [statistics.median(run[column] for run in found) for column in range(4)]
+        for stored, found in timings.items()
+    }
+    print(f"  stored frames, {runs} alternating runs each (medians, seconds wall / cpu):")
+    for stored, label in ((True, "rows used (default)"), (False, "rows unused")):
+        read_wall, read_cpu, total_wall, total_cpu = medians[stored]
+        print(
+            f"    {label:<20} frames {read_wall:6.2f} / {read_cpu:6.2f}   "
+            f"frames + matching {total_wall:6.2f} / {total_cpu:6.2f}"
+        )
+    used, unused = medians[True], medians[False]
+    print(
+        f"    gain: frames x{unused[1] / used[1]:.2f} cpu (x{unused[0] / used[0]:.2f} wall), "
+        f"frames + matching x{unused[3] / used[3]:.2f} cpu (x{unused[2] / used[2]:.2f} wall)"
+    )
 
 
 _MEASURED = (
