@@ -4,6 +4,7 @@
     python -m bench.bench_matching 10000 30000      # chosen sizes
     python -m bench.bench_matching --sample 400 800 # sizes of the all-pairs overlap samples
     python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample
+    python -m bench.bench_matching 10000 100000 --cli --cli-repeat 5 --no-baseline --sample
 
 The findings per claim are printed for each size: blocking must not lose pairs
 as the corpus grows (each claim keeps its best `per_claim` partners, so the
@@ -11,7 +12,8 @@ figure should hold steady).  `--cli` also runs `workbench conflicts --lexical-on
 user does, in a fresh process with a warm claim cache, and reports its wall
 time, CPU time and peak memory (the whole process: loading the project
 included) and its findings per claim (`bench.bench_semantic` times the
-semantic proposer).  The collector
+semantic proposer); at the largest size it also runs the command without each of the
+engine's mechanisms (stored frames, the split comparison), in alternating runs.  The collector
 row times the largest size with the cyclic garbage collector paused (the
 default) and running, the row that keeps `MatchSettings.pause_collector`; the
 stored-frames row times it with each claim's frame from the load index's rows
@@ -62,15 +64,22 @@ from workbench.project import Project, load_project
 DEFAULT_SIZES = (10_000, 30_000, 100_000)
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children waited for (the engine's second
+    process, `MatchSettings.split_comparison`)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall seconds and median process CPU seconds of `repeat` calls."""
+    """Median wall seconds and median CPU seconds (children included) of `repeat` calls."""
     walls: list[float] = []
     cpus: list[float] = []
     for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         function()
         walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
+        cpus.append(cpu_seconds() - cpu)
     return statistics.median(walls), statistics.median(cpus)
 
 
@@ -119,6 +128,7 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
         if count == sizes[-1]:
             collector_row(project, runs)
             stored_row(project, max(3, runs))
+            split_row(project, max(3, runs))
         del project
     if first is not None and len(rows) > 1:
         count, wall = rows[-1][0], rows[-1][1]
@@ -156,11 +166,11 @@ def stored_row(project: Project, runs: int) -> None:
     timings: dict[bool, list[tuple[float, float, float, float]]] = {True: [], False: []}
     for _ in range(runs):
         for stored in (True, False):
-            wall, cpu = time.perf_counter(), time.process_time()
+            wall, cpu = time.perf_counter(), cpu_seconds()
             prepared = project_frames(project, stored=stored)
-            read_wall, read_cpu = time.perf_counter() - wall, time.process_time() - cpu
+            read_wall, read_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
             list(iter_match_frames(prepared))
-            total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
+            total_wall, total_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
             timings[stored].append((read_wall, read_cpu, total_wall, total_cpu))
             del prepared
     medians = {
@@ -181,8 +191,45 @@ def stored_row(project: Project, runs: int) -> None:
     )
 
 
+def split_row(project: Project, runs: int) -> None:
+    """Matching stored frames with half of the pairs compared in a second process (the
+    default, `MatchSettings.split_comparison`) and all in one, in alternating runs: the
+    row that keeps the split.  CPU counts both processes."""
+    timings: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for _ in range(runs):
+        for split in (True, False):
+            prepared = project_frames(project)
+            settings = MatchSettings(split_comparison=split)
+            wall, cpu = time.perf_counter(), cpu_seconds()
+            list(iter_match_frames(prepared, settings=settings))
+            timings[split].append((time.perf_counter() - wall, cpu_seconds() - cpu))
+            del prepared
+    medians = {
+        split: [statistics.median(run[column] for run in found) for column in range(2)]
+        for split, found in timings.items()
+    }
+    print(f"  split comparison, {runs} alternating runs each (medians, seconds wall / cpu):")
+    for split, label in ((True, "two processes"), (False, "one process")):
+        wall, cpu = medians[split]
+        print(f"    {label:<20} matching {wall:6.2f} / {cpu:6.2f}")
+    print(
+        f"    gain: x{medians[False][0] / medians[True][0]:.2f} wall "
+        f"(cpu x{medians[True][1] / medians[False][1]:.2f} of one process's)"
+    )
+
+
 _MEASURED = (
-    "import resource, runpy, sys\n"
+    "import os, resource, runpy, sys\n"
+    "without = os.environ.get('BENCH_MATCHING_WITHOUT', '')\n"
+    "if without == 'split':\n"
+    "    import workbench.matching.engine as engine\n"
+    "    engine._can_split = lambda pairs: False\n"
+    "if without == 'stored':\n"
+    "    import workbench.matching.stored as stored\n"
+    "    read = stored.project_frames\n"
+    "    stored.project_frames = lambda project, **options: read(\n"
+    "        project, **{**options, 'stored': False}\n"
+    "    )\n"
     "sys.argv = ['workbench', *sys.argv[1:]]\n"
     "try:\n"
     "    runpy.run_module('workbench', run_name='__main__')\n"
@@ -197,41 +244,94 @@ _MEASURED = (
     "        pass\n"
     "    print(f'peak-kib {peak}', file=sys.stderr)\n"
     "    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
-    "    print(f'cpu-s {usage.ru_utime + usage.ru_stime:.2f}', file=sys.stderr)\n"
+    "    children = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    cpu = usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime\n"
+    "    print(f'cpu-s {cpu:.2f}', file=sys.stderr)\n"
+    "    print(f'child-peak-kib {children.ru_maxrss}', file=sys.stderr)\n"
 )
 """`python -m workbench ...` that reports its own peak resident memory on exit (VmHWM
-where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory), and
-its CPU seconds: a wall time well above them is a busy machine or waiting on the disk."""
+where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory), the
+peak of its own second process if it started one (`ru_maxrss` of its children: pages
+it shares with its parent counted in full), and its CPU seconds, the second process's
+included: a wall time well above them is a busy machine or waiting on the disk."""
 
 
-def cli_runs(sizes: Sequence[int]) -> None:
-    """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache."""
+_WITHOUT = {
+    "": "default",
+    "split": "without split comparison",
+    "stored": "without stored frames",
+}
+"""The CLI variants the bench times (`BENCH_MATCHING_WITHOUT`, read by `_MEASURED`)."""
+
+
+def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, ...]:
+    """One measured `workbench conflicts`: wall, cpu, peak MB, child peak MB, candidates."""
+    import subprocess
+
+    started = time.perf_counter()
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    lines = done.stderr.splitlines()
+
+    def last(prefix: str, scale: float = 1.0) -> float:
+        found = [line for line in lines if line.startswith(prefix)]
+        return float(found[-1].split()[1]) / scale if found else float("nan")
+
+    found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
+    return (
+        wall,
+        last("cpu-s "),
+        last("peak-kib ", 1024),
+        last("child-peak-kib ", 1024),
+        float(found),
+    )
+
+
+def cli_runs(sizes: Sequence[int], repeat: int) -> None:
+    """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache; at
+    the largest size also without each of the engine's mechanisms, in alternating runs
+    (medians of `repeat`)."""
     import subprocess
     import tempfile
 
-    print("workbench conflicts --format json, fresh process, warm claim cache:")
-    print(f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'per claim':>9}  candidates")
+    print("workbench conflicts --format json --lexical-only, fresh process, warm claim cache")
+    print(f"(medians of {repeat} runs; cpu includes the second process; child MB is its peak):")
+    print(
+        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'child MB':>8} "
+        f"{'per claim':>9} {'candidates':>10}  variant"
+    )
     with tempfile.TemporaryDirectory() as cache:
-        environment = {**os.environ, "WORKBENCH_CACHE_DIR": cache}
         for count in sizes:
             root = make_corpus(count)
             command = [sys.executable, "-c", _MEASURED, "conflicts", "--root", str(root)]
             command += ["--format", "json", "--lexical-only"]  # bench_semantic has the other
-            subprocess.run(command, env=environment, capture_output=True, check=False)
-            started = time.perf_counter()
-            done = subprocess.run(
-                command, env=environment, capture_output=True, text=True, check=False
-            )
-            wall = time.perf_counter() - started
-            peak = [line for line in done.stderr.splitlines() if line.startswith("peak-kib ")]
-            megabytes = int(peak[-1].split()[1]) / 1024 if peak else float("nan")
-            cpu_lines = [line for line in done.stderr.splitlines() if line.startswith("cpu-s ")]
-            cpu = float(cpu_lines[-1].split()[1]) if cpu_lines else float("nan")
-            found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
-            print(
-                f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {megabytes:>8.0f} {found / count:>9.3f}"
-                f"  {found:,}"
-            )
+            variants = list(_WITHOUT) if count == sizes[-1] else [""]
+            runs: dict[str, list[tuple[float, ...]]] = {variant: [] for variant in variants}
+            for variant in variants:  # warm: the load index and its frame rows written
+                environment = {
+                    **os.environ,
+                    "WORKBENCH_CACHE_DIR": cache,
+                    "BENCH_MATCHING_WITHOUT": variant,
+                }
+                subprocess.run(command, env=environment, capture_output=True, check=False)
+            for _ in range(repeat):
+                for variant in variants:
+                    environment = {
+                        **os.environ,
+                        "WORKBENCH_CACHE_DIR": cache,
+                        "BENCH_MATCHING_WITHOUT": variant,
+                    }
+                    runs[variant].append(_cli_once(command, environment))
+            default_wall = statistics.median(run[0] for run in runs[""])
+            for variant in variants:
+                wall, cpu, peak, child, found = (
+                    statistics.median(run[column] for run in runs[variant]) for column in range(5)
+                )
+                ratio = f" (default x{wall / default_wall:.2f} faster)" if variant else ""
+                print(
+                    f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} {child:>8.0f} "
+                    f"{found / count:>9.3f} {int(found):>10,}  {_WITHOUT[variant]}{ratio}"
+                )
 
 
 def cdist_baseline(count: int) -> float:
@@ -314,13 +414,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the cdist baseline")
     parser.add_argument("--cli", action="store_true", help="also time `workbench conflicts`")
+    parser.add_argument(
+        "--cli-repeat", type=int, default=3, help="runs of each `workbench conflicts` (median)"
+    )
     arguments = parser.parse_args(argv)
     sizes = sorted(arguments.sizes)
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load_average:.2f} at start")
     engine_runs(sizes, arguments.repeat)
     if arguments.cli:
-        cli_runs(sizes)
+        cli_runs(sizes, arguments.cli_repeat)
     if not arguments.no_baseline:
         baseline = cdist_baseline(sizes[0])
         project = load_project(make_corpus(sizes[0]))
