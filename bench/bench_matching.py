@@ -13,7 +13,7 @@ user does, in a fresh process with a warm claim cache, and reports its wall
 time, CPU time and peak memory (the whole process: loading the project
 included) and its findings per claim (`bench.bench_semantic` times the
 semantic proposer); at the largest size it also runs the command without each of the
-engine's mechanisms (stored frames, the split comparison), in alternating runs.  The collector
+engine's mechanisms (stored frames), in alternating runs.  The collector
 row times the largest size with the cyclic garbage collector paused (the
 default) and running, the row that keeps `MatchSettings.pause_collector`; the
 stored-frames row times it with each claim's frame from the load index's rows
@@ -64,22 +64,15 @@ from workbench.project import Project, load_project
 DEFAULT_SIZES = (10_000, 30_000, 100_000)
 
 
-def cpu_seconds() -> float:
-    """CPU seconds of this process and of its children waited for (the engine's second
-    process, `MatchSettings.split_comparison`)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Median wall seconds and median CPU seconds (children included) of `repeat` calls."""
+    """Median wall seconds and median process CPU seconds of `repeat` calls."""
     walls: list[float] = []
     cpus: list[float] = []
     for _ in range(repeat):
-        wall, cpu = time.perf_counter(), cpu_seconds()
+        wall, cpu = time.perf_counter(), time.process_time()
         function()
         walls.append(time.perf_counter() - wall)
-        cpus.append(cpu_seconds() - cpu)
+        cpus.append(time.process_time() - cpu)
     return statistics.median(walls), statistics.median(cpus)
 
 
@@ -128,7 +121,6 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
         if count == sizes[-1]:
             collector_row(project, runs)
             stored_row(project, max(3, runs))
-            split_row(project, max(3, runs))
         del project
     if first is not None and len(rows) > 1:
         count, wall = rows[-1][0], rows[-1][1]
@@ -166,11 +158,11 @@ def stored_row(project: Project, runs: int) -> None:
     timings: dict[bool, list[tuple[float, float, float, float]]] = {True: [], False: []}
     for _ in range(runs):
         for stored in (True, False):
-            wall, cpu = time.perf_counter(), cpu_seconds()
+            wall, cpu = time.perf_counter(), time.process_time()
             prepared = project_frames(project, stored=stored)
-            read_wall, read_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+            read_wall, read_cpu = time.perf_counter() - wall, time.process_time() - cpu
             list(iter_match_frames(prepared))
-            total_wall, total_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+            total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
             timings[stored].append((read_wall, read_cpu, total_wall, total_cpu))
             del prepared
     medians = {
@@ -191,39 +183,9 @@ def stored_row(project: Project, runs: int) -> None:
     )
 
 
-def split_row(project: Project, runs: int) -> None:
-    """Matching stored frames with half of the pairs compared in a second process (the
-    default, `MatchSettings.split_comparison`) and all in one, in alternating runs: the
-    row that keeps the split.  CPU counts both processes."""
-    timings: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
-    for _ in range(runs):
-        for split in (True, False):
-            prepared = project_frames(project)
-            settings = MatchSettings(split_comparison=split)
-            wall, cpu = time.perf_counter(), cpu_seconds()
-            list(iter_match_frames(prepared, settings=settings))
-            timings[split].append((time.perf_counter() - wall, cpu_seconds() - cpu))
-            del prepared
-    medians = {
-        split: [statistics.median(run[column] for run in found) for column in range(2)]
-        for split, found in timings.items()
-    }
-    print(f"  split comparison, {runs} alternating runs each (medians, seconds wall / cpu):")
-    for split, label in ((True, "two processes"), (False, "one process")):
-        wall, cpu = medians[split]
-        print(f"    {label:<20} matching {wall:6.2f} / {cpu:6.2f}")
-    print(
-        f"    gain: x{medians[False][0] / medians[True][0]:.2f} wall "
-        f"(cpu x{medians[True][1] / medians[False][1]:.2f} of one process's)"
-    )
-
-
 _MEASURED = (
     "import os, resource, runpy, sys\n"
     "without = os.environ.get('BENCH_MATCHING_WITHOUT', '')\n"
-    "if without == 'split':\n"
-    "    import workbench.matching.engine as engine\n"
-    "    engine._can_split = lambda pairs: False\n"
     "if without == 'stored':\n"
     "    import workbench.matching.stored as stored\n"
     "    read = stored.project_frames\n"
@@ -244,28 +206,22 @@ _MEASURED = (
     "        pass\n"
     "    print(f'peak-kib {peak}', file=sys.stderr)\n"
     "    usage = resource.getrusage(resource.RUSAGE_SELF)\n"
-    "    children = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "    cpu = usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime\n"
-    "    print(f'cpu-s {cpu:.2f}', file=sys.stderr)\n"
-    "    print(f'child-peak-kib {children.ru_maxrss}', file=sys.stderr)\n"
+    "    print(f'cpu-s {usage.ru_utime + usage.ru_stime:.2f}', file=sys.stderr)\n"
 )
 """`python -m workbench ...` that reports its own peak resident memory on exit (VmHWM
-where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory), the
-peak of its own second process if it started one (`ru_maxrss` of its children: pages
-it shares with its parent counted in full), and its CPU seconds, the second process's
-included: a wall time well above them is a busy machine or waiting on the disk."""
+where there is /proc: `ru_maxrss` of a forked child counts the bench's own memory), and
+its CPU seconds: a wall time well above them is a busy machine or waiting on the disk."""
 
 
 _WITHOUT = {
     "": "default",
-    "split": "without split comparison",
     "stored": "without stored frames",
 }
 """The CLI variants the bench times (`BENCH_MATCHING_WITHOUT`, read by `_MEASURED`)."""
 
 
 def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, ...]:
-    """One measured `workbench conflicts`: wall, cpu, peak MB, child peak MB, candidates."""
+    """One measured `workbench conflicts`: wall, cpu, peak MB and candidates."""
     import subprocess
 
     started = time.perf_counter()
@@ -282,7 +238,6 @@ def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, .
         wall,
         last("cpu-s "),
         last("peak-kib ", 1024),
-        last("child-peak-kib ", 1024),
         float(found),
     )
 
@@ -295,9 +250,9 @@ def cli_runs(sizes: Sequence[int], repeat: int) -> None:
     import tempfile
 
     print("workbench conflicts --format json --lexical-only, fresh process, warm claim cache")
-    print(f"(medians of {repeat} runs; cpu includes the second process; child MB is its peak):")
+    print(f"(medians of {repeat} runs, variants alternating):")
     print(
-        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'child MB':>8} "
+        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} "
         f"{'per claim':>9} {'candidates':>10}  variant"
     )
     with tempfile.TemporaryDirectory() as cache:
@@ -323,13 +278,19 @@ def cli_runs(sizes: Sequence[int], repeat: int) -> None:
                     }
                     runs[variant].append(_cli_once(command, environment))
             default_wall = statistics.median(run[0] for run in runs[""])
+            default_cpu = statistics.median(run[1] for run in runs[""])
             for variant in variants:
-                wall, cpu, peak, child, found = (
-                    statistics.median(run[column] for run in runs[variant]) for column in range(5)
+                wall, cpu, peak, found = (
+                    statistics.median(run[column] for run in runs[variant]) for column in range(4)
                 )
-                ratio = f" (default x{wall / default_wall:.2f} faster)" if variant else ""
+                ratio = (
+                    f": the default is x{wall / default_wall:.2f} faster "
+                    f"(x{cpu / default_cpu:.2f} cpu)"
+                    if variant
+                    else ""
+                )
                 print(
-                    f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} {child:>8.0f} "
+                    f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
                     f"{found / count:>9.3f} {int(found):>10,}  {_WITHOUT[variant]}{ratio}"
                 )
 

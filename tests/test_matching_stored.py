@@ -1,5 +1,4 @@
-"""Frames kept in the load index give what reading the claims gives, and never stale;
-the comparison split over two processes finds what one process finds.
+"""Frames kept in the load index give what reading the claims gives, and never stale.
 
 `workbench.matching.stored` keeps each claim's frame in the load index by its
 file's digest, under a key of the matching code and the lexicon.  These tests
@@ -12,20 +11,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bench.corpus import clone
 from tests.conftest import REPO, age_claim_files, repo_copy, run_cli
 from workbench.files.index import index_file
-from workbench.matching import (
-    Candidate,
-    MatchSettings,
-    find_candidates,
-    iter_match_frames,
-    match_claims,
-)
+from workbench.matching import find_candidates, match_claims
 from workbench.matching import stored as stored_module
 from workbench.matching.facts import facts_of
 from workbench.matching.frames import FrameReader, LexiconIndex
@@ -200,51 +192,3 @@ def _check(digest: str, data: bytes) -> int:
     import zlib
 
     return zlib.crc32(data, zlib.crc32(digest.encode()))
-
-
-def _split_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Force the split comparison on whatever the size, and count its runs."""
-    from workbench.matching import engine
-
-    calls: list[int] = []
-    split = engine._compare_split
-
-    def counted(ordered: list[int], *rest: Any) -> Any:
-        calls.append(len(ordered))
-        return split(ordered, *rest)
-
-    monkeypatch.setattr(engine, "_can_split", lambda pairs: True)
-    monkeypatch.setattr(engine, "_compare_split", counted)
-    return calls
-
-
-def test_the_split_comparison_finds_what_one_process_finds(
-    cloned: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    one = find_candidates_with(cloned, split=False)
-    calls = _split_calls(monkeypatch)
-    two = find_candidates_with(cloned, split=True)
-    assert calls and calls[0] > 1000, "the comparison was not split"
-    assert two == one
-    assert len(one) > 1000
-
-
-def test_a_failing_second_process_costs_time_not_candidates(
-    cloned: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from workbench.matching import engine
-
-    one = find_candidates_with(cloned, split=False)
-    calls = _split_calls(monkeypatch)
-
-    def broken(*_args: Any, **_options: Any) -> None:
-        raise OSError("no room to send")
-
-    monkeypatch.setattr(engine.pickle, "dump", broken)  # the forked process fails
-    assert find_candidates_with(cloned, split=True) == one
-    assert calls
-
-
-def find_candidates_with(root: Path, *, split: bool) -> list[Candidate]:
-    prepared = project_frames(load_project(root))
-    return list(iter_match_frames(prepared, settings=MatchSettings(split_comparison=split)))

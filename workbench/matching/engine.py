@@ -3,13 +3,14 @@
 `find_candidates(project)` proposes pairs of claims that may contradict,
 corroborate or update each other, each with a kind, a score in 0..1 and one
 sentence saying why.  The review app's conflict queue and `workbench conflicts`
-call it; nothing here writes a file.
+call it; nothing here writes a claim file (the load index, a cache, keeps frames).
 
 Claims are read as plain facts (`workbench.matching.facts`): a warm project's
 summaries and the load index's JSON, never 100,000 models.  Each is read into a
 frame (`workbench.matching.frames`: entities through
-the project's lexicon, content words, quantity, dates, polarity) and pairs are
-compared frame to frame (`workbench.matching.scoring`).  The engine holds no
+the project's lexicon, content words, quantity, dates, polarity), which the load
+index keeps for the next run by the file's digest (`workbench.matching.stored`),
+and pairs are compared frame to frame (`workbench.matching.scoring`).  The engine holds no
 word of any corpus: names, sides, stances that oppose and dated events come
 from the project's lexicon (`lexicon.toml`), so a project about elections or
 air quality gets its own contradictions.
@@ -34,10 +35,6 @@ file (whatever the dismissed kind), are never proposed.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pickle
-import sys
-import threading
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -127,10 +124,6 @@ class MatchSettings:
     """How relatedness is made (`workbench.matching.scoring`)."""
     semantic: SemanticWeights = DEFAULT_SEMANTIC
     """How the semantic proposer's similarities enter relatedness (unused without them)."""
-    split_comparison: bool = True
-    """Compare half of the pairs in a second process when there are many of them and
-    the machine has two processors (Linux, the main thread only: `SPLIT_PAIRS`); the
-    result is the same either way (`bench.bench_matching` has the row that keeps this)."""
     pause_collector: bool = True
     """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
     claim and frees little until it returns, so the collector would walk the growing heap
@@ -347,126 +340,42 @@ def _match(
             i, j = position_of.get(left), position_of.get(right)
             if i is not None and j is not None and i != j:
                 codes.add(min(i, j) * n + max(i, j))
+    found: list[_Found] = []
+    append = found.append
     minimum = settings.min_score
     compare_all = comparer.compare_all
     ordered = sorted(codes)
     del codes  # the set is three times the size of the sorted list
-
-    def compare(codes: Sequence[int]) -> list[_Found]:
-        """The pairs among `codes` that make a candidate, each with its best kind."""
-        found: list[_Found] = []
-        append = found.append
-        for code in codes:
-            i, j = divmod(code, n)
-            a, b = frames[i], frames[j]
-            first_id, second_id = a.claim_id, b.claim_id
-            if second_id < first_id:
-                a, b, first_id, second_id = b, a, second_id, first_id
-            elif first_id == second_id:
-                continue
-            if topic is not None and a.topic != topic and b.topic != topic:
-                continue
-            key = (first_id, second_id)
-            if key in excluded:
-                continue
-            semantic = closeness(key) if closeness is not None else None
-            best: Scored | None = None  # the best kind the pair makes
-            for item in compare_all(a, b, semantic):
-                if (
-                    item.kind in wanted
-                    and item.score >= minimum
-                    and (best is None or item.score > best.score)
-                ):
-                    best = item
-            if best is None:
-                continue
-            if best.relation == "updates" and not best.newer_first:
-                first_id, second_id = second_id, first_id
-            score = round(min(1.0, best.score), 3)
-            append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
-        return found
-
-    if settings.split_comparison and _can_split(len(ordered)):
-        found = _compare_split(ordered, compare, frames)
-    else:
-        found = compare(ordered)
-    del ordered
+    for code in ordered:
+        i, j = divmod(code, n)
+        a, b = frames[i], frames[j]
+        first_id, second_id = a.claim_id, b.claim_id
+        if second_id < first_id:
+            a, b, first_id, second_id = b, a, second_id, first_id
+        elif first_id == second_id:
+            continue
+        if topic is not None and a.topic != topic and b.topic != topic:
+            continue
+        key = (first_id, second_id)
+        if key in excluded:
+            continue
+        semantic = closeness(key) if closeness is not None else None
+        best: Scored | None = None  # the best kind the pair makes
+        for item in compare_all(a, b, semantic):
+            if (
+                item.kind in wanted
+                and item.score >= minimum
+                and (best is None or item.score > best.score)
+            ):
+                best = item
+        if best is None:
+            continue
+        if best.relation == "updates" and not best.newer_first:
+            first_id, second_id = second_id, first_id
+        score = round(min(1.0, best.score), 3)
+        append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
-
-
-SPLIT_PAIRS = 100_000
-"""From this many pairs, `MatchSettings.split_comparison` compares half of them in a
-second process (fewer are done before a process would start)."""
-
-
-def _can_split(pairs: int) -> bool:
-    """Whether the comparison may go to a forked second process: a large run, two
-    processors, and only the main thread (a fork copies no other thread: the review
-    app's workers compare in one process), on Linux, where a fork is what it says."""
-    return (
-        pairs >= SPLIT_PAIRS
-        and sys.platform == "linux"
-        and (os.cpu_count() or 1) >= 2
-        and threading.active_count() == 1
-    )
-
-
-_Sent = tuple[float, str, str, str, int, int, str, str]
-"""A found pair as the second process sends it: its frames by position, its reason
-written out (a reason that is a function cannot cross a pipe)."""
-
-
-def _compare_split(
-    ordered: list[int], compare: Callable[[Sequence[int]], list[_Found]], frames: list[Frame]
-) -> list[_Found]:
-    """`compare(ordered)`, the second half in a forked process that sends back what it
-    found through a pipe (pickled: it comes from this very program).  If the process
-    cannot start or fails, this one compares that half too: the result is the same."""
-    half = len(ordered) // 2
-    try:
-        reading, writing = os.pipe()
-        child = os.fork()
-    except OSError:
-        return compare(ordered)
-    if child == 0:  # the second process: compare, send, and leave without cleaning up
-        status = 1
-        try:
-            os.close(reading)
-            sent: list[_Sent] = [
-                (
-                    score,
-                    first,
-                    second,
-                    kind,
-                    a.index,
-                    b.index,
-                    relation,
-                    said if isinstance(said, str) else said(),
-                )
-                for score, first, second, kind, a, b, relation, said in compare(ordered[half:])
-            ]
-            with os.fdopen(writing, "wb") as pipe:
-                pickle.dump(sent, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writing)
-    found = compare(ordered[:half])
-    try:
-        with os.fdopen(reading, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(child, 0)
-        if status != 0:
-            raise OSError(f"the second process ended with status {status}")
-        received: list[_Sent] = pickle.loads(data)
-    except (OSError, EOFError, pickle.UnpicklingError):
-        return found + compare(ordered[half:])
-    found.extend(
-        (score, first, second, kind, frames[i], frames[j], relation, reason)
-        for score, first, second, kind, i, j, relation, reason in received
-    )
-    return found
 
 
 _KindName = Literal["numeric", "stance", "date", "duplicate"]
