@@ -95,6 +95,40 @@ def test_frames_from_rows_are_the_frames_read() -> None:
     assert checked == len(project.claims)
 
 
+def test_a_frame_whose_text_holds_a_separator_gets_no_row() -> None:
+    """Every bundled claim's frame gets a row that reads back; one whose quantity's
+    subject (or a name) holds a separator of the row's format gets none, and is read
+    from its claim on every run instead of being misread."""
+    project = load_project(REPO)
+    reader = FrameReader(LexiconIndex(project.settings.lexicon))
+    with_amount = None
+    for position, claim in enumerate(project.iter_claims()):
+        facts = facts_of(claim)
+        frame = reader.read_facts(position, facts, None, "")
+        row = stored_module._row_of(frame, facts.recorded, reader)
+        assert row is not None, facts.id
+        again, _ = stored_module.unpack_frame(
+            row,
+            position,
+            (facts.id, facts.statement, facts.quote, facts.source_id, facts.topic, facts.stance),
+            None,
+            "",
+        )
+        assert same_frame(frame, again)
+        if frame.amount is not None and with_amount is None:
+            with_amount = (frame, facts)
+    assert with_amount is not None
+    frame, facts = with_amount
+    assert frame.amount is not None
+    for separator in "\x1c\x1d\x1e\x1f":
+        subject = frame.amount.subject_text
+        frame.amount.subject_text = f"a{separator}b"
+        assert stored_module._row_of(frame, facts.recorded, reader) is None
+        frame.amount.subject_text = subject
+        assert stored_module._row_of(frame, (*facts.recorded, f"x{separator}"), reader) is None
+    assert stored_module._row_of(frame, (*facts.recorded, ""), reader) is None
+
+
 def test_ranked_output_is_the_same_with_and_without_stored_frames(
     cloned: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
