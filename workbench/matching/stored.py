@@ -59,7 +59,10 @@ more, and their facts come in one pass over the index's JSON (`records_facts`)."
 
 @dataclass(slots=True)
 class Prepared:
-    """Every claim's frame, in the project's order, and what the engine needs beside."""
+    """Every claim's frame, in the project's order, and what the engine needs beside.
+
+    Matched once: matching lets go of what only pairing needs (each frame's
+    `text_key`), so a second match needs frames prepared again."""
 
     frames: list[Frame]
     reader: FrameReader
