@@ -4,6 +4,7 @@
     python -m bench.bench_matching 10000 30000      # chosen sizes
     python -m bench.bench_matching --sample 400 800 # sizes of the all-pairs overlap samples
     python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample
+    python -m bench.bench_matching 10000 100000 --cli --cli-repeat 5 --no-baseline --sample
 
 The findings per claim are printed for each size: blocking must not lose pairs
 as the corpus grows (each claim keeps its best `per_claim` partners, so the
@@ -11,9 +12,13 @@ figure should hold steady).  `--cli` also runs `workbench conflicts --lexical-on
 user does, in a fresh process with a warm claim cache, and reports its wall
 time, CPU time and peak memory (the whole process: loading the project
 included) and its findings per claim (`bench.bench_semantic` times the
-semantic proposer).  The collector
+semantic proposer); at the largest size it also runs the command without each of the
+engine's mechanisms (stored frames), in alternating runs.  The collector
 row times the largest size with the cyclic garbage collector paused (the
-default) and running, the row that keeps `MatchSettings.pause_collector`.
+default) and running, the row that keeps `MatchSettings.pause_collector`; the
+stored-frames row times it with each claim's frame from the load index's rows
+(the default) and read from the claims, the row that keeps
+`workbench.matching.stored`.
 
 For each size the bundled claims are cloned with `bench.corpus.make_corpus`,
 loaded once (outside the timing, as the app and the CLI have them loaded), and
@@ -45,7 +50,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from bench.corpus import make_corpus, median_seconds
-from workbench.matching import Candidate, MatchSettings, find_candidates, match_claims
+from workbench.matching import (
+    Candidate,
+    MatchSettings,
+    find_candidates,
+    iter_match_frames,
+    match_claims,
+)
+from workbench.matching.stored import project_frames
 from workbench.models import Claim
 from workbench.project import Project, load_project
 
@@ -69,6 +81,7 @@ def load(count: int) -> Project:
     root = make_corpus(count)
     project = load_project(root)
     project.materialise()  # a warm load defers the models; matching is what is timed
+    project_frames(project)  # the frame rows written, as every run after the first has them
     seconds = time.perf_counter() - started
     print(f"  corpus of {count:,} claims ready in {seconds:.1f} s ({root.name})")
     return project
@@ -107,6 +120,7 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
         )
         if count == sizes[-1]:
             collector_row(project, runs)
+            stored_row(project, max(3, runs))
         del project
     if first is not None and len(rows) > 1:
         count, wall = rows[-1][0], rows[-1][1]
@@ -137,8 +151,47 @@ def collector_row(project: Project, runs: int) -> None:
     print(f"  {len(claims):,} claims, " + "; ".join(row))
 
 
+def stored_row(project: Project, runs: int) -> None:
+    """`find_candidates` with each claim's frame from the load index's rows (the default,
+    `workbench.matching.stored`) and read from the claims, in alternating runs: the row
+    that keeps the stored frames.  Reading frames (facts included) is timed apart."""
+    timings: dict[bool, list[tuple[float, float, float, float]]] = {True: [], False: []}
+    for _ in range(runs):
+        for stored in (True, False):
+            wall, cpu = time.perf_counter(), time.process_time()
+            prepared = project_frames(project, stored=stored)
+            read_wall, read_cpu = time.perf_counter() - wall, time.process_time() - cpu
+            list(iter_match_frames(prepared))
+            total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
+            timings[stored].append((read_wall, read_cpu, total_wall, total_cpu))
+            del prepared
+    medians = {
+        stored: [statistics.median(run[column] for run in found) for column in range(4)]
+        for stored, found in timings.items()
+    }
+    print(f"  stored frames, {runs} alternating runs each (medians, seconds wall / cpu):")
+    for stored, label in ((True, "rows used (default)"), (False, "rows unused")):
+        read_wall, read_cpu, total_wall, total_cpu = medians[stored]
+        print(
+            f"    {label:<20} frames {read_wall:6.2f} / {read_cpu:6.2f}   "
+            f"frames + matching {total_wall:6.2f} / {total_cpu:6.2f}"
+        )
+    used, unused = medians[True], medians[False]
+    print(
+        f"    gain: frames x{unused[1] / used[1]:.2f} cpu (x{unused[0] / used[0]:.2f} wall), "
+        f"frames + matching x{unused[3] / used[3]:.2f} cpu (x{unused[2] / used[2]:.2f} wall)"
+    )
+
+
 _MEASURED = (
-    "import resource, runpy, sys\n"
+    "import os, resource, runpy, sys\n"
+    "without = os.environ.get('BENCH_MATCHING_WITHOUT', '')\n"
+    "if without == 'stored':\n"
+    "    import workbench.matching.stored as stored\n"
+    "    read = stored.project_frames\n"
+    "    stored.project_frames = lambda project, **options: read(\n"
+    "        project, **{**options, 'stored': False}\n"
+    "    )\n"
     "sys.argv = ['workbench', *sys.argv[1:]]\n"
     "try:\n"
     "    runpy.run_module('workbench', run_name='__main__')\n"
@@ -160,34 +213,86 @@ where there is /proc: `ru_maxrss` of a forked child counts the bench's own memor
 its CPU seconds: a wall time well above them is a busy machine or waiting on the disk."""
 
 
-def cli_runs(sizes: Sequence[int]) -> None:
-    """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache."""
+_WITHOUT = {
+    "": "default",
+    "stored": "without stored frames",
+}
+"""The CLI variants the bench times (`BENCH_MATCHING_WITHOUT`, read by `_MEASURED`)."""
+
+
+def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, ...]:
+    """One measured `workbench conflicts`: wall, cpu, peak MB and candidates."""
+    import subprocess
+
+    started = time.perf_counter()
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    lines = done.stderr.splitlines()
+
+    def last(prefix: str, scale: float = 1.0) -> float:
+        found = [line for line in lines if line.startswith(prefix)]
+        return float(found[-1].split()[1]) / scale if found else float("nan")
+
+    found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
+    return (
+        wall,
+        last("cpu-s "),
+        last("peak-kib ", 1024),
+        float(found),
+    )
+
+
+def cli_runs(sizes: Sequence[int], repeat: int) -> None:
+    """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache; at
+    the largest size also without each of the engine's mechanisms, in alternating runs
+    (medians of `repeat`)."""
     import subprocess
     import tempfile
 
-    print("workbench conflicts --format json, fresh process, warm claim cache:")
-    print(f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'per claim':>9}  candidates")
+    print("workbench conflicts --format json --lexical-only, fresh process, warm claim cache")
+    print(f"(medians of {repeat} runs, variants alternating):")
+    print(
+        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} "
+        f"{'per claim':>9} {'candidates':>10}  variant"
+    )
     with tempfile.TemporaryDirectory() as cache:
-        environment = {**os.environ, "WORKBENCH_CACHE_DIR": cache}
         for count in sizes:
             root = make_corpus(count)
             command = [sys.executable, "-c", _MEASURED, "conflicts", "--root", str(root)]
             command += ["--format", "json", "--lexical-only"]  # bench_semantic has the other
-            subprocess.run(command, env=environment, capture_output=True, check=False)
-            started = time.perf_counter()
-            done = subprocess.run(
-                command, env=environment, capture_output=True, text=True, check=False
-            )
-            wall = time.perf_counter() - started
-            peak = [line for line in done.stderr.splitlines() if line.startswith("peak-kib ")]
-            megabytes = int(peak[-1].split()[1]) / 1024 if peak else float("nan")
-            cpu_lines = [line for line in done.stderr.splitlines() if line.startswith("cpu-s ")]
-            cpu = float(cpu_lines[-1].split()[1]) if cpu_lines else float("nan")
-            found = len(json.loads(done.stdout)) if done.stdout.strip() else 0
-            print(
-                f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {megabytes:>8.0f} {found / count:>9.3f}"
-                f"  {found:,}"
-            )
+            variants = list(_WITHOUT) if count == sizes[-1] else [""]
+            runs: dict[str, list[tuple[float, ...]]] = {variant: [] for variant in variants}
+            for variant in variants:  # warm: the load index and its frame rows written
+                environment = {
+                    **os.environ,
+                    "WORKBENCH_CACHE_DIR": cache,
+                    "BENCH_MATCHING_WITHOUT": variant,
+                }
+                subprocess.run(command, env=environment, capture_output=True, check=False)
+            for _ in range(repeat):
+                for variant in variants:
+                    environment = {
+                        **os.environ,
+                        "WORKBENCH_CACHE_DIR": cache,
+                        "BENCH_MATCHING_WITHOUT": variant,
+                    }
+                    runs[variant].append(_cli_once(command, environment))
+            default_wall = statistics.median(run[0] for run in runs[""])
+            default_cpu = statistics.median(run[1] for run in runs[""])
+            for variant in variants:
+                wall, cpu, peak, found = (
+                    statistics.median(run[column] for run in runs[variant]) for column in range(4)
+                )
+                ratio = (
+                    f": the default is x{wall / default_wall:.2f} faster "
+                    f"(x{cpu / default_cpu:.2f} cpu)"
+                    if variant
+                    else ""
+                )
+                print(
+                    f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
+                    f"{found / count:>9.3f} {int(found):>10,}  {_WITHOUT[variant]}{ratio}"
+                )
 
 
 def cdist_baseline(count: int) -> float:
@@ -270,13 +375,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-baseline", action="store_true", help="skip the cdist baseline")
     parser.add_argument("--cli", action="store_true", help="also time `workbench conflicts`")
+    parser.add_argument(
+        "--cli-repeat", type=int, default=3, help="runs of each `workbench conflicts` (median)"
+    )
     arguments = parser.parse_args(argv)
     sizes = sorted(arguments.sizes)
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load_average:.2f} at start")
     engine_runs(sizes, arguments.repeat)
     if arguments.cli:
-        cli_runs(sizes)
+        cli_runs(sizes, arguments.cli_repeat)
     if not arguments.no_baseline:
         baseline = cdist_baseline(sizes[0])
         project = load_project(make_corpus(sizes[0]))

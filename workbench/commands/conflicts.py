@@ -99,9 +99,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     from workbench.cli import UsageError
-    from workbench.matching import iter_match_facts
-    from workbench.matching.facts import project_facts
+    from workbench.matching import iter_match_frames
     from workbench.matching.filters import FilterError, check_filter
+    from workbench.matching.stored import project_frames
     from workbench.project import load_project
     from workbench.terminal import json_visible, visible
 
@@ -135,20 +135,14 @@ def run(arguments: argparse.Namespace) -> int:
         else:
             how = "lexical only"
     by_source = wanted.sources or wanted.across
-    facts = project_facts(project)
-    where = {claim.id: (claim.source_id, claim.topic) for claim in facts} if by_source else {}
     claim_count = len(project.claims)
-    published = {key: record.source.published for key, record in project.sources.items()}
-    views = {key: record.source.view for key, record in project.sources.items()}
-    lexicon = project.settings.lexicon
-    # The claim records are not needed any more: released before matching, their memory
-    # serves the frames (at 100,000 claims they hold 300 MB, most of the peak).
-    project.claims.clear()
-    found: Iterator[Candidate] = iter_match_facts(
-        facts,
-        published,
-        views=views,
-        lexicon=lexicon,
+    # The claim records are not needed once the frames have what they need of them:
+    # released before the frames are built, their memory serves the frames (at 100,000
+    # claims they hold 300 MB, most of the peak).
+    prepared = project_frames(project, release=True)
+    where = {f.claim_id: (f.source_id, f.topic) for f in prepared.frames} if by_source else {}
+    found: Iterator[Candidate] = iter_match_frames(
+        prepared,
         kinds=wanted.kinds,
         topic=wanted.topic,
         limit=None if by_source else arguments.limit,

@@ -98,6 +98,7 @@ CREATE INDEX files_by_source ON files (source_id, claim_id);
 CREATE INDEX files_by_status ON files (status);
 CREATE INDEX files_with_problems ON files (path) WHERE problems IS NOT NULL;
 CREATE TABLE claim_json (id INTEGER PRIMARY KEY, json BLOB NOT NULL);
+CREATE TABLE frame_rows (digest TEXT PRIMARY KEY, data BLOB NOT NULL, row_check INTEGER NOT NULL);
 """
 """`files` has a row per claim file: its `summary` (the `ClaimSummary` fields in one
 text, see `_pack_summary`) and `json_digest` when the file validated, `problems`
@@ -106,7 +107,9 @@ start's scan of `files` reads none of it.  `claim_id`, `source_id` and `status`
 repeat three of the summary's fields, indexed, so that the review app's first page
 and its counts are a few index lookups (`load_first_page`) rather than a read of
 every row; outside the row's check, they are only read for that first page, which
-the rows' summaries replace right after."""
+the rows' summaries replace right after.  `frame_rows` holds what the matching engine
+read of a claim file (`workbench.matching.stored`), by the file's digest, for the code
+and lexicon named by the meta row `frame_key`."""
 
 _COLUMNS = (
     "id, path, size, mtime_ns, ctime_ns, inode, digest, summary, json_digest, problems,"
@@ -553,6 +556,89 @@ class LoadIndex:
         finally:
             with self._lock:
                 self.close()
+
+    # ------------------------------------------------------------------ frame rows
+
+    def frame_rows(self, key: str, digests: Collection[str]) -> tuple[dict[str, bytes], list[str]]:
+        """The matching engine's rows (`workbench.matching.stored`) of the file digests
+        `digests`, each checked, if they were written for `key`; and the digests of rows
+        no longer wanted (files changed or removed since), for `store_frame_rows` to
+        drop.  Nothing (and every claim read again) if the index cannot be read."""
+        found: dict[str, bytes] = {}
+        unwanted: list[str] = []
+        if not self.usable:
+            return found, unwanted
+        try:
+            with self._lock:
+                connection = self._connect()
+                row = connection.execute(
+                    "SELECT value FROM meta WHERE name = 'frame_key'"
+                ).fetchone()
+                if row is None or row[0] != key:
+                    return found, unwanted
+                rows = connection.execute(
+                    "SELECT digest, data, row_check FROM frame_rows"
+                ).fetchall()
+        except sqlite3.Error:
+            return found, unwanted
+        finally:
+            with self._lock:
+                self.close()
+        crc32 = zlib.crc32
+        for digest, data, check in rows:
+            if digest not in digests:
+                unwanted.append(digest)
+            elif isinstance(data, bytes) and crc32(data, crc32(digest.encode())) == check:
+                found[digest] = data
+        return found, unwanted
+
+    def store_frame_rows(
+        self, key: str, rows: Sequence[tuple[str, bytes]], unwanted: Sequence[str] = ()
+    ) -> bool:
+        """Write the engine's rows (file digest, data) for `key`, dropping the rows of
+        another key and those `unwanted`; one transaction, False (nothing written) if
+        another process held the database past `BUSY_SECONDS` or it failed."""
+        if not (rows or unwanted) or not self.usable:
+            return True
+        crc32 = zlib.crc32
+        try:
+            with self._lock:
+                connection = self._connect()
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    found = connection.execute(
+                        "SELECT value FROM meta WHERE name = 'frame_key'"
+                    ).fetchone()
+                    if found is None or found[0] != key:
+                        connection.execute("DELETE FROM frame_rows")
+                        connection.execute(
+                            "INSERT OR REPLACE INTO meta VALUES ('frame_key', ?)", (key,)
+                        )
+                    else:
+                        connection.executemany(
+                            "DELETE FROM frame_rows WHERE digest = ?",
+                            ((digest,) for digest in unwanted),
+                        )
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO frame_rows VALUES (?, ?, ?)",
+                        (
+                            (digest, data, crc32(data, crc32(digest.encode())))
+                            for digest, data in rows
+                        ),
+                    )
+                    connection.execute("COMMIT")
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as error:
+            if getattr(error, "sqlite_errorcode", None) not in (5, 6):  # BUSY, LOCKED
+                self._recover(error)
+            return False
+        finally:
+            with self._lock:
+                self.close()
+        return True
 
 
 def _problems_json(problems: list[Problem]) -> str | None:

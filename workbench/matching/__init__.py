@@ -11,6 +11,7 @@ from workbench.matching.engine import (
     MatchSettings,
     find_candidates,
     iter_match_facts,
+    iter_match_frames,
     match_claims,
     match_facts,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "MatchSettings",
     "find_candidates",
     "iter_match_facts",
+    "iter_match_frames",
     "match_claims",
     "match_facts",
 ]

@@ -3,13 +3,14 @@
 `find_candidates(project)` proposes pairs of claims that may contradict,
 corroborate or update each other, each with a kind, a score in 0..1 and one
 sentence saying why.  The review app's conflict queue and `workbench conflicts`
-call it; nothing here writes a file.
+call it; nothing here writes a claim file (the load index, a cache, keeps frames).
 
 Claims are read as plain facts (`workbench.matching.facts`): a warm project's
 summaries and the load index's JSON, never 100,000 models.  Each is read into a
 frame (`workbench.matching.frames`: entities through
-the project's lexicon, content words, quantity, dates, polarity) and pairs are
-compared frame to frame (`workbench.matching.scoring`).  The engine holds no
+the project's lexicon, content words, quantity, dates, polarity), which the load
+index keeps for the next run by the file's digest (`workbench.matching.stored`),
+and pairs are compared frame to frame (`workbench.matching.scoring`).  The engine holds no
 word of any corpus: names, sides, stances that oppose and dated events come
 from the project's lexicon (`lexicon.toml`), so a project about elections or
 air quality gets its own contradictions.
@@ -41,8 +42,8 @@ from itertools import chain
 from operator import itemgetter
 from typing import Literal, cast, get_args
 
-from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, project_facts
-from workbench.matching.frames import Frame, FrameReader, LexiconIndex
+from workbench.matching.facts import ClaimFacts, collector_paused, facts_of
+from workbench.matching.frames import Frame
 from workbench.matching.scoring import (
     DEFAULT_RELATEDNESS,
     DEFAULT_SEMANTIC,
@@ -52,6 +53,7 @@ from workbench.matching.scoring import (
     SemanticWeights,
     semantic_closeness,
 )
+from workbench.matching.stored import Prepared, project_frames, read_frames
 from workbench.models import CandidateKind, Claim, Lexicon
 from workbench.project import Project
 
@@ -62,6 +64,7 @@ __all__ = [
     "MatchSettings",
     "find_candidates",
     "iter_match_facts",
+    "iter_match_frames",
     "match_claims",
     "match_facts",
 ]
@@ -147,18 +150,16 @@ def find_candidates(
     out.  Best first; ties are broken by claim ids, so the order is the same on
     every run.
     """
-    published = {key: record.source.published for key, record in project.sources.items()}
-    views = {key: record.source.view for key, record in project.sources.items()}
-    return match_facts(
-        project_facts(project),
-        published,
-        views=views,
-        lexicon=project.settings.lexicon,
-        kinds=kinds,
-        topic=topic,
-        limit=limit,
-        similarities=similarities,
-    )
+    with collector_paused(DEFAULT_SETTINGS.pause_collector):
+        return list(
+            iter_match_frames(
+                project_frames(project),
+                kinds=kinds,
+                topic=topic,
+                limit=limit,
+                similarities=similarities,
+            )
+        )
 
 
 def match_claims(
@@ -253,11 +254,38 @@ def iter_match_facts(
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     with collector_paused(settings.pause_collector):
+        prepared = read_frames(claims, published or {}, views or {}, lexicon or Lexicon())
+    return iter_match_frames(
+        prepared,
+        kinds=wanted,
+        topic=topic,
+        limit=limit,
+        respect_recorded=respect_recorded,
+        exhaustive=exhaustive,
+        similarities=similarities,
+        settings=settings,
+    )
+
+
+def iter_match_frames(
+    prepared: Prepared,
+    *,
+    kinds: Collection[str] | None = None,
+    topic: str | None = None,
+    limit: int | None = None,
+    respect_recorded: bool = True,
+    exhaustive: bool = False,
+    similarities: Similarities | None = None,
+    settings: MatchSettings = DEFAULT_SETTINGS,
+) -> Iterator[Candidate]:
+    """`iter_match_facts` for frames already read (`workbench.matching.stored`:
+    `project_frames` reads a project's from the load index where it can)."""
+    wanted = _check_kinds(kinds)
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    with collector_paused(settings.pause_collector):
         chosen = _match(
-            claims,
-            published or {},
-            views or {},
-            lexicon or Lexicon(),
+            prepared,
             wanted,
             topic,
             respect_recorded=respect_recorded,
@@ -280,10 +308,7 @@ def _candidates(chosen: list[_Found | None], pause: bool) -> Iterator[Candidate]
 
 
 def _match(
-    claims: Sequence[ClaimFacts],
-    published: Mapping[str, dt.date],
-    views: Mapping[str, str],
-    lexicon: Lexicon,
+    prepared: Prepared,
     wanted: frozenset[str],
     topic: str | None,
     *,
@@ -294,24 +319,16 @@ def _match(
     limit: int | None,
 ) -> list[_Found | None]:
     """The pairs to propose, best first, as `_candidate` takes them."""
-    index = LexiconIndex(lexicon)
-    reader = FrameReader(index)
-    frames = [
-        reader.read_facts(
-            position, claim, published.get(claim.source_id), views.get(claim.source_id, "")
-        )
-        for position, claim in enumerate(claims)
-    ]
-    reader.done_reading()
+    frames = prepared.frames
     comparer = Comparer(
         frames,
-        reader,
+        prepared.reader,
         tolerance=settings.tolerance,
         approximate_tolerance=settings.approximate_tolerance,
         relatedness=settings.relatedness,
         semantic=settings.semantic,
     )
-    excluded = _recorded(claims) if respect_recorded else set()
+    excluded = prepared.recorded if respect_recorded else set()
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)
     for frame in frames:
         frame.text_key = ""  # only for pairing: a string per claim let go
@@ -423,14 +440,6 @@ def _keep_best_per_claim(found: list[_Found], per_claim: int) -> list[_Found]:
         if first_count < per_claim or second_count < per_claim:
             kept.append(item)
     return kept
-
-
-def _recorded(claims: Sequence[ClaimFacts]) -> set[tuple[str, str]]:
-    pairs: set[tuple[str, str]] = set()
-    for claim in claims:
-        for other in claim.recorded:
-            pairs.add((claim.id, other) if claim.id < other else (other, claim.id))
-    return pairs
 
 
 def _pairs(

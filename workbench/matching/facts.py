@@ -21,10 +21,19 @@ from contextlib import contextmanager
 from sys import intern
 from typing import Any, NamedTuple
 
+from workbench.files.index import LoadIndex
 from workbench.models import Claim
 from workbench.project import Project
+from workbench.storage import ClaimRecord
 
-__all__ = ["ClaimFacts", "QuantityFacts", "collector_paused", "facts_of", "project_facts"]
+__all__ = [
+    "ClaimFacts",
+    "QuantityFacts",
+    "collector_paused",
+    "facts_of",
+    "project_facts",
+    "records_facts",
+]
 
 
 @contextmanager
@@ -160,9 +169,13 @@ def project_facts(project: Project) -> list[ClaimFacts]:
 
 
 def _project_facts(project: Project) -> list[ClaimFacts]:
-    records = list(project.claims.values())
+    return records_facts(list(project.claims.values()), project.load_index)
+
+
+def records_facts(records: list[ClaimRecord], index: LoadIndex | None) -> list[ClaimFacts]:
+    """`project_facts` for some of a project's records (the load index is the project's):
+    each claim's JSON is read in one pass over the index."""
     parsed: dict[str, tuple[QuantityFacts | None, tuple[str, ...]] | None] = {}
-    index = project.load_index
     deferred = {
         record.fingerprint.digest
         for record in records
