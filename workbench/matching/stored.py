@@ -171,6 +171,7 @@ def _pack_text(frame: Frame, recorded: tuple[str, ...]) -> str:
             flags,
             _ITEM.join(map(repr, frame.figures)),
             _joined(frame.event_entities),
+            _joined(frame.conceded),
             _ITEM.join(recorded),
             _pack_amount(frame.amount),
             _pack_dates(frame.dates, frame.published),
@@ -263,7 +264,7 @@ def unpack_frame(
     """A row read back: the frame (with `claim`'s id, statement, quote, source id,
     topic and stance, and the source's `published` and `view`) and the ids the claim
     relates to or dismissed; raises on a row it did not write."""
-    (entities, groups, words, text_key, flags, figures, near, recorded, amount, dates) = (
+    (entities, groups, words, text_key, flags, figures, near, conceded, recorded, amount, dates) = (
         data.decode().split(_FIELD)
     )
     if len(flags) != 4:
@@ -292,6 +293,7 @@ def unpack_frame(
         flags[2] == "1",
         _names(near),
         flags[3] == "1",
+        _names(conceded),
         statement,
         _unpack_dates(dates, published) if dates else None,
     )
@@ -350,6 +352,7 @@ def _separators_written(frame: Frame, recorded: tuple[str, ...]) -> tuple[int, i
             )
         )
         + gaps(frame.event_entities)
+        + gaps(frame.conceded)
         + gaps(recorded)
     )
     parts = words = 0
@@ -359,7 +362,7 @@ def _separators_written(frame: Frame, recorded: tuple[str, ...]) -> tuple[int, i
     if frame.dates is not None:
         parts += 1
         items += gaps(frame.dates)
-    return (9, items, parts, words)
+    return (10, items, parts, words)
 
 
 def project_frames(project: Project, *, stored: bool = True, release: bool = False) -> Prepared:
