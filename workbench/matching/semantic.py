@@ -84,6 +84,12 @@ first.  Found of the exact neighbours: 96% with 4, 6 or 12 probes on 100,000 clu
 random vectors, all of them on the clone corpus of `bench_semantic`, and 89% with 4
 against 90%+ with 6 on the weakly clustered vectors of tests/test_semantic.py."""
 
+COARSE_DIMENSIONS = 128
+"""The groups are made on this many principal axes of the vectors (see `_kmeans`): with
+64, 96.4% of the exact neighbours were found on the blended vectors of
+`bench.bench_semantic` at 100,000 claims, with 128 or all 512 96.8-96.9%, and all 512
+took a second more."""
+
 BLOCK_ROWS = 512
 """Rows of one block of similarities: 512 x 100,000 float32 is 200 MB at most."""
 
@@ -389,22 +395,12 @@ def top_k_pairs(
             block = matrix[start : start + BLOCK_ROWS]  # a view: rows are in order
             _add_neighbours(pairs, block, rows, matrix, everyone, start, top_k, min_similarity)
         return pairs.by_ids()
-    groups, centroids = _kmeans(matrix, int(np.sqrt(count)))
-    members = [np.flatnonzero(groups == group) for group in range(len(centroids))]
-    nearness = centroids @ centroids.T
-    np.fill_diagonal(nearness, np.inf)  # a group is always compared with itself, first
-    nearest_groups = np.argsort(-nearness, axis=1)[:, :PROBES]
-    for group, rows in enumerate(members):
-        if rows.size == 0:
-            continue
-        columns = np.concatenate([members[other] for other in nearest_groups[group]])
-        candidates = matrix[columns]
-        for start in range(0, rows.size, BLOCK_ROWS):
-            block_rows = rows[start : start + BLOCK_ROWS]
-            block = candidates[start : start + block_rows.size]  # own group first
-            _add_neighbours(
-                pairs, block, block_rows, candidates, columns, start, top_k, min_similarity
-            )
+    scores, columns = _grouped_neighbours(matrix, min(top_k, count - 1))
+    rows = np.repeat(np.arange(count), scores.shape[1])
+    scores, columns = scores.ravel(), columns.ravel()
+    chosen = (scores >= min_similarity) & (columns >= 0)
+    values = np.round(scores[chosen].astype(np.float64), 4)
+    pairs.add(rows[chosen], columns[chosen], values)
     return pairs.by_ids()
 
 
@@ -489,13 +485,120 @@ def _add_neighbours(
     pairs.add(firsts, seconds, values)
 
 
-def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Vectors]:
-    """Spherical k-means on a fixed sample (seeded, so the same vectors give the same groups)."""
+def _grouped_neighbours(
+    matrix: Vectors,
+    keep: int,
+    *,
+    coarse_dimensions: int | None = COARSE_DIMENSIONS,
+    both_ways: bool = True,
+    skip_rows: bool = True,
+) -> tuple[Any, Any]:
+    """Each row's `keep` nearest other rows by the inverted-file search: the cosines and
+    the rows' positions (`-1` where fewer were compared), one row of each per row.
+
+    The rows are sorted by group, so that every product is of two contiguous blocks.
+    Each group is compared with itself, then with its `PROBES - 1` nearest groups; with
+    `both_ways` one product of two groups serves the rows of both (a group's neighbour
+    is usually its neighbour's too), and each row's list is merged as products come.
+    `skip_rows` leaves out of a merge the rows that no score of the block would enter
+    (most, once a row's own group has filled its list).  The keyword arguments are
+    there for `bench.bench_semantic`, which times each against its absence.
+    """
+    import numpy as np
+
+    count = matrix.shape[0]
+    groups, centroids = _kmeans(matrix, int(np.sqrt(count)), dimensions=coarse_dimensions)
+    order = np.argsort(groups, kind="stable")
+    grouped = matrix[order]
+    bounds = np.searchsorted(groups[order], np.arange(len(centroids) + 1)).tolist()
+    nearness = centroids @ centroids.T
+    np.fill_diagonal(nearness, -np.inf)
+    others = min(PROBES - 1, len(centroids) - 1)
+    nearest = np.argsort(-nearness, axis=1, kind="stable")[:, :others]
+    edges = np.stack([np.repeat(np.arange(len(centroids)), others), nearest.ravel()], axis=1)
+    if both_ways:
+        edges = np.unique(np.sort(edges, axis=1), axis=0)
+    best = _Nearest(count, keep, skip_rows=skip_rows)
+    for group in range(len(centroids)):
+        start, stop = bounds[group], bounds[group + 1]
+        if stop - start > 1:
+            scores = grouped[start:stop] @ grouped[start:stop].T
+            np.fill_diagonal(scores, -np.inf)  # never its own neighbour
+            best.offer(start, stop, scores, start)
+    for first, second in edges.tolist():
+        first_start, first_stop = bounds[first], bounds[first + 1]
+        second_start, second_stop = bounds[second], bounds[second + 1]
+        if first_start == first_stop or second_start == second_stop:
+            continue
+        scores = grouped[first_start:first_stop] @ grouped[second_start:second_stop].T
+        best.offer(first_start, first_stop, scores, second_start)
+        if both_ways:
+            best.offer(second_start, second_stop, scores.T, first_start)
+    # From grouped order back to the caller's: grouped row r is the caller's order[r].
+    scores = np.empty_like(best.scores)
+    scores[order] = best.scores
+    columns = np.empty_like(best.columns)
+    columns[order] = np.where(best.columns >= 0, order[np.maximum(best.columns, 0)], -1)
+    return scores, columns
+
+
+class _Nearest:
+    """Each row's best `keep` columns so far (cosines and columns, in no order)."""
+
+    def __init__(self, count: int, keep: int, *, skip_rows: bool) -> None:
+        import numpy as np
+
+        self.keep = keep
+        self.skip_rows = skip_rows
+        self.scores = np.full((count, keep), -np.inf, dtype=np.float32)
+        self.columns = np.full((count, keep), -1, dtype=np.int64)
+
+    def offer(self, start: int, stop: int, scores: Any, first_column: int) -> None:
+        """Merge the scores of rows `start:stop` against the columns from `first_column`."""
+        import numpy as np
+
+        rows: Any = np.arange(start, stop)
+        if self.skip_rows:
+            worst = self.scores[start:stop].min(axis=1)
+            entering = np.flatnonzero((scores > worst[:, None]).any(axis=1))
+            if entering.size == 0:
+                return
+            if entering.size < rows.size:
+                rows, scores = rows[entering], scores[entering]
+        take = min(self.keep, scores.shape[1])
+        if scores.shape[1] > take:
+            picked = np.argpartition(scores, -take, axis=1)[:, -take:]
+            picked_scores = np.take_along_axis(scores, picked, axis=1)
+        else:
+            picked = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+            picked_scores = scores
+        merged_scores = np.concatenate([self.scores[rows], picked_scores], axis=1)
+        merged_columns = np.concatenate([self.columns[rows], picked + first_column], axis=1)
+        chosen = np.argpartition(merged_scores, -self.keep, axis=1)[:, -self.keep :]
+        self.scores[rows] = np.take_along_axis(merged_scores, chosen, axis=1)
+        self.columns[rows] = np.take_along_axis(merged_columns, chosen, axis=1)
+
+
+def _kmeans(
+    matrix: Vectors, clusters: int, *, dimensions: int | None = None, rounds: int = 6
+) -> tuple[Any, Vectors]:
+    """Spherical k-means on a fixed sample (seeded, so the same vectors give the same
+    groups): each row's group and the groups' centroids.
+
+    With `dimensions`, groups are made on the sample's first principal axes (of the
+    uncentred second moment, which keeps dot products best): the groups only choose
+    which rows are compared, the comparisons are in full, and assigning 100,000 rows
+    to 316 centroids in 512 dimensions cost more than comparing them in 64."""
     import numpy as np
 
     generator = np.random.default_rng(0)
     sample_size = min(matrix.shape[0], clusters * 64)
     sample = matrix[np.sort(generator.choice(matrix.shape[0], sample_size, replace=False))]
+    basis = None
+    if dimensions is not None and dimensions < matrix.shape[1]:
+        _, axes = np.linalg.eigh((sample.T @ sample).astype(np.float64))
+        basis = np.ascontiguousarray(axes[:, ::-1][:, :dimensions], dtype=np.float32)
+        sample = sample @ basis
     centroids = sample[generator.choice(sample_size, clusters, replace=False)].copy()
     for _ in range(rounds):
         assigned = np.argmax(sample @ centroids.T, axis=1)
@@ -508,6 +611,8 @@ def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Ve
     groups = np.empty(matrix.shape[0], dtype=np.int64)
     for start in range(0, matrix.shape[0], 8192):
         block = matrix[start : start + 8192]
+        if basis is not None:
+            block = block @ basis
         groups[start : start + 8192] = np.argmax(block @ centroids.T, axis=1)
     return groups, centroids
 
