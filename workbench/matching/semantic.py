@@ -445,11 +445,14 @@ class _Pairs:
             return NeighbourPairs()
         codes = np.concatenate(self.codes)
         values = np.concatenate(self.values)
-        unique, first = np.unique(codes, return_index=True)
-        _, last_reversed = np.unique(codes[::-1], return_index=True)
-        last = codes.size - 1 - last_reversed  # aligned with `unique`, both by code
+        # One stable sort: each code's run holds its finds in the order found.
+        by_code = np.argsort(codes, kind="stable")
+        sorted_codes = codes[by_code]
+        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+        stops = np.r_[starts[1:], codes.size]
+        first, last = by_code[starts], by_code[stops - 1]
         order = np.argsort(first, kind="stable")
-        chosen = unique[order]
+        chosen = sorted_codes[starts][order]
         names = np.empty(len(self.ids), dtype=object)
         names[:] = list(self.ids)
         count = len(self.ids)
