@@ -13,6 +13,13 @@ memory:
   `conflicts --lexical-only` in the same run (the target at 100,000 claims:
   under 15 s with warm vectors);
 * `semantic_similarities` alone in this process, warm (read the store, top-k);
+* the engine numbering the proposed pairs from their positions (`pair_codes`)
+  against looking up each pair's two ids, as it did;
+* the grouped neighbour search (used above 20,000 claims) at the corpus's size, on
+  its vectors and on blended ones (each a blend of two statements' vectors and
+  noise, whose neighbourhoods are flatter), as shipped and without each of its
+  mechanisms in turn, with the share of the exact neighbours it finds on a sample
+  of 2,000 claims (`--no-searches` leaves these rows out);
 * the store's gain against its absence: encoding every statement, estimated
   from the model's measured rate on a sample of the corpus's statements (all
   of them would take about n / 70 seconds, 24 minutes at 100,000).
@@ -50,6 +57,7 @@ from workbench.matching.semantic import (
     SemanticResult,
     _grouped_neighbours,
     claim_vectors,
+    pair_codes,
     semantic_available,
     semantic_similarities,
     shared_encoder,
@@ -230,11 +238,21 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     warm = []
     pairs = 0
+    numbered: list[float] = []
+    looked_up: list[float] = []
+    ids = list(project.claims)
     for _ in range(arguments.repeat):
         result = semantic_similarities(project, progress=False)
         assert result.encoded == 0, "the store should hold every statement"
         warm.append(result.seconds)
         pairs = len(result.similarities)
+        plain = dict(result.similarities)  # the same pairs without their positions
+        started = time.process_time()
+        codes = pair_codes(result.similarities, ids)
+        numbered.append(time.process_time() - started)
+        started = time.process_time()
+        assert sorted(pair_codes(plain, ids)) == sorted(codes)
+        looked_up.append(time.process_time() - started)
     lexical = [run_conflicts(root, "--lexical-only") for _ in range(arguments.repeat)]
     semantic = [run_conflicts(root) for _ in range(arguments.repeat)]
 
@@ -250,6 +268,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"    semantic adds {semantic_seconds - lexical_seconds:+.2f} s")
     warm_seconds = statistics.median(warm)
     print(f"  semantic_similarities, warm: {warm_seconds:.2f} s for {pairs:,} pairs")
+    print(
+        f"  the engine numbering the pairs (CPU): from their positions "
+        f"{statistics.median(numbered):.2f} s, id by id (baseline) "
+        f"{statistics.median(looked_up):.2f} s"
+    )
     cold = len(statements) / rate
     print(
         f"  the store: encoding all {len(statements):,} statements at {rate:.0f}/s "
