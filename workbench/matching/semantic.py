@@ -592,7 +592,8 @@ def _grouped_neighbours(
         if both_ways:
             at = size
             for first, last in others_at:
-                best.offer(np.arange(first, last), scores[:, at : at + last - first].T, own)
+                block = scores[:, at : at + last - first]
+                best.offer(np.arange(first, last), block, own, transposed=True)
                 at += last - first
     # From grouped order back to the caller's: grouped row r is the caller's order[r].
     scores = np.empty_like(best.scores)
@@ -613,17 +614,25 @@ class _Nearest:
         self.scores = np.full((count, keep), -np.inf, dtype=np.float32)
         self.columns = np.full((count, keep), -1, dtype=np.int64)
 
-    def offer(self, rows: Any, scores: Any, columns: Any) -> None:
-        """Merge `scores` (one row per row of `rows`, one column per of `columns`)."""
+    def offer(self, rows: Any, scores: Any, columns: Any, *, transposed: bool = False) -> None:
+        """Merge `scores` (one row per row of `rows`, one column per of `columns`; or,
+        `transposed`, one row per column and one column per row, as a product gave it:
+        read along its rows, and only the entering part copied the other way)."""
         import numpy as np
 
         if self.skip_rows:
             worst = self.scores[rows].min(axis=1)
-            entering = np.flatnonzero((scores > worst[:, None]).any(axis=1))
+            if transposed:
+                entering = np.flatnonzero((scores > worst[None, :]).any(axis=0))
+            else:
+                entering = np.flatnonzero((scores > worst[:, None]).any(axis=1))
             if entering.size == 0:
                 return
             if entering.size < rows.size:
-                rows, scores = rows[entering], scores[entering]
+                rows = rows[entering]
+                scores = scores[:, entering] if transposed else scores[entering]
+        if transposed:
+            scores = np.ascontiguousarray(scores.T)
         take = min(self.keep, scores.shape[1])
         if scores.shape[1] > take:
             picked = np.argpartition(scores, -take, axis=1)[:, -take:]
