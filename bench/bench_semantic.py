@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -168,8 +169,9 @@ def time_searches(label: str, vectors: Any, repeat: int, sample: int = 2000) -> 
         )
 
 
-def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
-    """Seconds and peak MiB of one `workbench conflicts` in a fresh process."""
+def run_conflicts(root: Path, *extra: str) -> tuple[float, float, float]:
+    """Seconds, peak MiB and CPU seconds of one `workbench conflicts` in a fresh process
+    (CPU as well as wall: on a shared machine the wall clock also measures the others)."""
     code = (
         "import resource, sys\n"
         "from workbench.cli import main\n"
@@ -183,6 +185,7 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
         "print(peak, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", code, "conflicts", "--root", str(root), *extra],
@@ -193,10 +196,12 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
         cwd=REPO,
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     lines = result.stderr.strip().splitlines()
     if "set aside" in result.stderr:  # the store was not used: the figure would be wrong
         raise SystemExit(result.stderr)
-    return elapsed, int(lines[-1]) / 1024
+    return elapsed, int(lines[-1]) / 1024, cpu
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -256,10 +261,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     lexical = [run_conflicts(root, "--lexical-only") for _ in range(arguments.repeat)]
     semantic = [run_conflicts(root) for _ in range(arguments.repeat)]
 
-    def row(label: str, runs: list[tuple[float, float]]) -> float:
+    def row(label: str, runs: list[tuple[float, float, float]]) -> float:
         seconds = statistics.median(run[0] for run in runs)
         peak = max(run[1] for run in runs)
-        print(f"    {label:<44} {seconds:7.2f} s   peak {peak:6.0f} MiB")
+        cpu = statistics.median(run[2] for run in runs)
+        print(f"    {label:<44} {seconds:7.2f} s   CPU {cpu:6.2f} s   peak {peak:6.0f} MiB")
         return seconds
 
     print("  workbench conflicts, fresh process:")
