@@ -13,6 +13,14 @@ memory:
   `conflicts --lexical-only` in the same run (the target at 100,000 claims:
   under 15 s with warm vectors);
 * `semantic_similarities` alone in this process, warm (read the store, top-k);
+* the engine numbering the proposed pairs from their positions (`pair_codes`)
+  against looking up each pair's two ids, as it did;
+* the grouped neighbour search (used above 20,000 claims) at the corpus's size, on
+  its vectors and on blended ones (each a blend of two statements' vectors and
+  noise, whose neighbourhoods are flatter), as shipped and without each of its
+  mechanisms in turn, with the share of the exact neighbours it finds on a sample
+  of 2,000 claims, in a child process with one BLAS thread (`--search-threads`;
+  `--no-searches` leaves these rows out);
 * the store's gain against its absence: encoding every statement, estimated
   from the model's measured rate on a sample of the corpus's statements (all
   of them would take about n / 70 seconds, 24 minutes at 100,000).
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,12 +47,19 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bench.corpus import REPO, make_corpus
 from workbench.matching.semantic import (
     BATCH,
+    DEFAULT_TOP_K,
+    MIN_SIMILARITY,
+    SemanticResult,
+    _grouped_neighbours,
+    claim_vectors,
+    pair_codes,
     semantic_available,
     semantic_similarities,
     shared_encoder,
@@ -78,8 +94,84 @@ def fill_store(root: Path) -> int:
     return len(keys)
 
 
-def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
-    """Seconds and peak MiB of one `workbench conflicts` in a fresh process."""
+def blended_vectors(base: Any, count: int) -> Any:
+    """`count` unit vectors, each a blend of two of `base` (weights 0.5-1 and 0-0.6) and
+    noise: neighbourhoods flatter and less grouped than the clones' (a claim's tenth
+    nearest is nearly as close as its first), where a grouped search misses most."""
+    generator = np.random.default_rng(7)
+    first = base[generator.integers(0, len(base), count)]
+    second = base[generator.integers(0, len(base), count)]
+    rows = (
+        generator.uniform(0.5, 1.0, (count, 1)) * first
+        + generator.uniform(0.0, 0.6, (count, 1)) * second
+        + generator.standard_normal((count, base.shape[1])) * (0.9 / np.sqrt(base.shape[1]))
+    )
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float16).astype(np.float32)  # as the store keeps them
+
+
+SEARCHES: dict[str, dict[str, Any]] = {
+    "grouped, as shipped": {},
+    "without both-ways products": {"both_ways": False},
+    "without skipping rows": {"skip_rows": False},
+    "k-means in all 512 dimensions": {"coarse_dimensions": None},
+    "none of the three (the search before)": {
+        "both_ways": False,
+        "skip_rows": False,
+        "coarse_dimensions": None,
+    },
+}
+"""The grouped search's speed mechanisms, each against its absence."""
+
+
+def exact_neighbours(vectors: Any, rows: Any, keep: int) -> tuple[Any, Any]:
+    """The exact `keep` nearest of each of `rows` (cosines, positions), by brute force."""
+    scores = vectors[rows] @ vectors.T
+    scores[np.arange(rows.size), rows] = -np.inf
+    nearest = np.argpartition(scores, -keep, axis=1)[:, -keep:]
+    return np.take_along_axis(scores, nearest, axis=1), nearest
+
+
+def found_share(vectors: Any, rows: Any, exact: tuple[Any, Any], found: Any) -> float:
+    """Share of the sampled rows' exact neighbours (at least MIN_SIMILARITY) that the
+    grouped search's pairs hold."""
+    scores, nearest = exact
+    count = vectors.shape[0]
+    wanted = scores >= MIN_SIMILARITY
+    sampled = np.repeat(rows[:, None], nearest.shape[1], axis=1)
+    codes = np.minimum(sampled, nearest) * count + np.maximum(sampled, nearest)
+    return float(np.isin(codes[wanted], found).mean())
+
+
+def time_searches(label: str, vectors: Any, repeat: int, sample: int = 2000) -> None:
+    """Rows of the grouped search with and without each mechanism: medians of wall and
+    CPU seconds, and the share of the exact neighbours found on a sample of claims."""
+    count = vectors.shape[0]
+    rows = np.sort(np.random.default_rng(2).choice(count, min(sample, count), replace=False))
+    exact = exact_neighbours(vectors, rows, min(DEFAULT_TOP_K, count - 1))
+    print(f"  neighbour search, {label}, {count:,} claims (in this process):")
+    for name, options in SEARCHES.items():
+        walls, cpus = [], []
+        for _ in range(repeat):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            scores, columns = _grouped_neighbours(vectors, DEFAULT_TOP_K, **options)
+            walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu_started)
+        keep = (scores >= MIN_SIMILARITY) & (columns >= 0)
+        firsts = np.repeat(np.arange(count), columns.shape[1])[keep.ravel()]
+        seconds = columns.ravel()[keep.ravel()]
+        found = np.unique(np.minimum(firsts, seconds) * count + np.maximum(firsts, seconds))
+        share = found_share(vectors, rows, exact, found)
+        print(
+            f"    {name:<40} {statistics.median(walls):6.2f} s  "
+            f"CPU {statistics.median(cpus):6.2f} s  found {100 * share:5.1f}% of the exact "
+            f"neighbours of {rows.size:,} claims"
+        )
+
+
+def run_conflicts(root: Path, *extra: str) -> tuple[float, float, float]:
+    """Seconds, peak MiB and CPU seconds of one `workbench conflicts` in a fresh process
+    (CPU as well as wall: on a shared machine the wall clock also measures the others)."""
     code = (
         "import resource, sys\n"
         "from workbench.cli import main\n"
@@ -93,6 +185,7 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
         "print(peak, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", code, "conflicts", "--root", str(root), *extra],
@@ -103,10 +196,12 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float]:
         cwd=REPO,
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     lines = result.stderr.strip().splitlines()
     if "set aside" in result.stderr:  # the store was not used: the figure would be wrong
         raise SystemExit(result.stderr)
-    return elapsed, int(lines[-1]) / 1024
+    return elapsed, int(lines[-1]) / 1024, cpu
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -114,10 +209,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("claims", nargs="?", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sample", type=int, default=512, help="statements to time encoding")
+    parser.add_argument(
+        "--no-searches",
+        dest="searches",
+        action="store_false",
+        help="leave out the rows of the neighbour search's mechanisms",
+    )
+    parser.add_argument(
+        "--search-threads",
+        type=int,
+        default=1,
+        metavar="N",
+        help="BLAS threads for the search rows (default 1: on a shared machine two threads "
+        "wait on each other by turns, and a row took 3 s or 14 s by chance)",
+    )
+    parser.add_argument("--searches-only", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args(argv)
     if not semantic_available():
         raise SystemExit("bench_semantic needs the [semantic] extra: pip install -e '.[semantic]'")
     os.environ.setdefault("WORKBENCH_CACHE_DIR", tempfile.mkdtemp(prefix="bench-semantic-"))
+    if arguments.searches_only:  # the child below: the store is filled, BLAS threads set
+        project = load_project(make_corpus(arguments.claims))
+        statements = [record.summary.statement for record in project.claims.values()]
+        encoder = shared_encoder()
+        vectors = claim_vectors(
+            project.root, statements, encoder, progress=False, result=SemanticResult()
+        )
+        threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+        time_searches(f"the clones' vectors, BLAS threads {threads}", vectors, arguments.repeat)
+        base = encoder.encode(sorted({_CLONE_SUFFIX.sub(".", text) for text in statements}))
+        blended = blended_vectors(base, len(statements))
+        time_searches(f"blended vectors, BLAS threads {threads}", blended, arguments.repeat)
+        return
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians")
     root = make_corpus(arguments.claims)
     load_project(root)  # the claim cache: every run below is warm
@@ -142,18 +265,30 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     warm = []
     pairs = 0
+    numbered: list[float] = []
+    looked_up: list[float] = []
+    ids = list(project.claims)
     for _ in range(arguments.repeat):
         result = semantic_similarities(project, progress=False)
         assert result.encoded == 0, "the store should hold every statement"
         warm.append(result.seconds)
         pairs = len(result.similarities)
+        plain = dict(result.similarities)  # the same pairs without their positions
+        started = time.process_time()
+        codes = set(pair_codes(result.similarities, ids))  # as the engine takes them
+        numbered.append(time.process_time() - started)
+        started = time.process_time()
+        plain_codes = set(pair_codes(plain, ids))
+        looked_up.append(time.process_time() - started)
+        assert plain_codes == codes
     lexical = [run_conflicts(root, "--lexical-only") for _ in range(arguments.repeat)]
     semantic = [run_conflicts(root) for _ in range(arguments.repeat)]
 
-    def row(label: str, runs: list[tuple[float, float]]) -> float:
+    def row(label: str, runs: list[tuple[float, float, float]]) -> float:
         seconds = statistics.median(run[0] for run in runs)
         peak = max(run[1] for run in runs)
-        print(f"    {label:<44} {seconds:7.2f} s   peak {peak:6.0f} MiB")
+        cpu = statistics.median(run[2] for run in runs)
+        print(f"    {label:<44} {seconds:7.2f} s   CPU {cpu:6.2f} s   peak {peak:6.0f} MiB")
         return seconds
 
     print("  workbench conflicts, fresh process:")
@@ -162,12 +297,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"    semantic adds {semantic_seconds - lexical_seconds:+.2f} s")
     warm_seconds = statistics.median(warm)
     print(f"  semantic_similarities, warm: {warm_seconds:.2f} s for {pairs:,} pairs")
+    print(
+        f"  the engine numbering the pairs (CPU): from their positions "
+        f"{statistics.median(numbered):.2f} s, id by id (baseline) "
+        f"{statistics.median(looked_up):.2f} s"
+    )
     cold = len(statements) / rate
     print(
         f"  the store: encoding all {len(statements):,} statements at {rate:.0f}/s "
         f"(measured on {len(sample)}) would take {cold:,.0f} s; warm it took "
         f"{warm_seconds:.2f} s ({cold / warm_seconds:,.0f}x)"
     )
+    if arguments.searches:  # in a child process: BLAS threads are set before numpy loads
+        child = [sys.executable, "-m", "bench.bench_semantic", str(arguments.claims)]
+        environment = dict(os.environ, OPENBLAS_NUM_THREADS=str(arguments.search_threads))
+        options = ["--repeat", str(arguments.repeat), "--searches-only"]
+        sys.stdout.flush()
+        subprocess.run([*child, *options], env=environment, check=True, cwd=REPO)
     if len(statements) >= 100_000:
         verdict = "meets" if semantic_seconds < 15 else "MISSES"
         print(f"  {verdict} the target of under 15 s at 100,000 claims with warm vectors")

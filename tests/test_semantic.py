@@ -24,6 +24,7 @@ from workbench.matching import semantic as semantic_module
 from workbench.matching.semantic import (
     EXTRA_MISSING,
     SemanticResult,
+    pair_codes,
     semantic_available,
     semantic_similarities,
     store_path,
@@ -148,6 +149,50 @@ def test_grouped_search_finds_nearly_all_and_never_a_wrong_cosine(
         true = float(vectors[position[first]] @ vectors[position[second]])
         assert cosine == pytest.approx(true, abs=1e-3)
     assert top_k_pairs(ids, vectors, top_k=5, min_similarity=0.2) == found  # deterministic
+
+
+def test_grouped_search_mechanisms_lose_no_neighbour() -> None:
+    """Leaving out rows no score would enter changes no list; one product serving both
+    groups compares more pairs, so no row's nearest gets farther."""
+    vectors = unit_vectors(1500, dimension=64, seed=11)
+    lists = {
+        (both_ways, skip_rows): semantic_module._grouped_neighbours(
+            vectors, 5, both_ways=both_ways, skip_rows=skip_rows, coarse_dimensions=16
+        )
+        for both_ways in (False, True)
+        for skip_rows in (False, True)
+    }
+    for both_ways in (False, True):
+        skipped, full = lists[both_ways, True], lists[both_ways, False]
+        assert np.array_equal(np.sort(skipped[0], axis=1), np.sort(full[0], axis=1))
+    one_way, two_ways = lists[False, True][0], lists[True, True][0]
+    assert (np.sort(two_ways, axis=1) >= np.sort(one_way, axis=1) - 1e-6).all()
+    assert (np.sort(two_ways, axis=1) > np.sort(one_way, axis=1) + 1e-6).any()
+    scores, columns = lists[True, True]
+    rows = np.repeat(np.arange(len(vectors)), 5)
+    true = np.einsum("ij,ij->i", vectors[rows], vectors[columns.ravel()])
+    assert np.allclose(scores.ravel(), true, atol=1e-5)
+    assert (columns.ravel() != rows).all()
+
+
+def test_pair_codes_number_the_pairs_as_the_engine_does() -> None:
+    vectors = unit_vectors(300, seed=9)
+    ids = [f"claim-{index:03d}" for index in range(300)]
+    found = top_k_pairs(ids, vectors, top_k=4, min_similarity=0.2)
+    assert found.positions is not None
+    as_dict = dict(found)  # a plain mapping: numbered pair by pair
+
+    def by_ids(order: list[str]) -> set[tuple[str, ...]]:
+        count = len(order)
+        return {
+            tuple(sorted((order[c // count], order[c % count]))) for c in pair_codes(found, order)
+        }
+
+    assert sorted(pair_codes(found, ids)) == sorted(pair_codes(as_dict, ids))
+    assert by_ids(ids) == set(found)
+    shuffled = ids[::-1][:250]  # another order, some claims gone
+    assert sorted(pair_codes(found, shuffled)) == sorted(pair_codes(as_dict, shuffled))
+    assert by_ids(shuffled) == {pair for pair in found if set(pair) <= set(shuffled)}
 
 
 # --------------------------------------------------------------------------- the store

@@ -335,11 +335,9 @@ def _match(
     n = len(frames)
     closeness = semantic_closeness(similarities, settings.semantic) if similarities else None
     if similarities:
-        position_of = {frame.claim_id: frame.index for frame in frames}
-        for (left, right), _ in similarities.items():
-            i, j = position_of.get(left), position_of.get(right)
-            if i is not None and j is not None and i != j:
-                codes.add(min(i, j) * n + max(i, j))
+        from workbench.matching.semantic import pair_codes
+
+        codes.update(pair_codes(similarities, [frame.claim_id for frame in frames]))
     found: list[_Found] = []
     append = found.append
     minimum = settings.min_score

@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -52,8 +52,10 @@ if TYPE_CHECKING:
 __all__ = [
     "EXTRA_MISSING",
     "Encoder",
+    "NeighbourPairs",
     "SemanticResult",
     "UseEncoder",
+    "pair_codes",
     "semantic_available",
     "semantic_similarities",
     "store_path",
@@ -78,11 +80,19 @@ EXACT_LIMIT = 20_000
 
 PROBES = 6
 """...above it, claims are grouped by k-means and each group is compared with the members
-of its `PROBES` nearest groups (an inverted-file search: 100,000 claims would otherwise
-take about 54 s of matrix products on two cores).  Each group is compared with itself
-first.  Found of the exact neighbours: 96% with 4, 6 or 12 probes on 100,000 clustered
-random vectors, all of them on the clone corpus of `bench_semantic`, and 89% with 4
-against 90%+ with 6 on the weakly clustered vectors of tests/test_semantic.py."""
+of its `PROBES` nearest groups, itself included (an inverted-file search: 100,000 claims
+would otherwise take about 54 s of matrix products on two cores; see
+`_grouped_neighbours`).  Found of the exact neighbours: all of them on the clone corpus
+of `bench_semantic`, 95.5-96.1% at 25,000 and 96.9% at 100,000 of its blended vectors
+(the misses nearly ties: the found lists' cosines were 0.002 short of the exact ones on
+average), 96% with 4, 6 or 12 probes on 100,000 clustered random vectors, and 89% with
+4 against 90%+ with 6 on the weakly clustered vectors of tests/test_semantic.py."""
+
+COARSE_DIMENSIONS = 128
+"""The groups are made on this many principal axes of the vectors (see `_kmeans`): with
+64, 96.4% of the exact neighbours were found on the blended vectors of
+`bench.bench_semantic` at 100,000 claims, with 128 or all 512 96.8-96.9%, and all 512
+took a second more."""
 
 BLOCK_ROWS = 512
 """Rows of one block of similarities: 512 x 100,000 float32 is 200 MB at most."""
@@ -367,19 +377,20 @@ def top_k_pairs(
     *,
     top_k: int = DEFAULT_TOP_K,
     min_similarity: float = MIN_SIMILARITY,
-) -> dict[tuple[str, str], float]:
+) -> NeighbourPairs:
     """Each claim's `top_k` nearest neighbours by cosine (unit vectors), at least
     `min_similarity`; a pair is kept when either claim has the other among its nearest.
 
     Exact up to `EXACT_LIMIT` claims; above it an inverted-file search (k-means
     groups, each compared with its `PROBES` nearest groups), deterministic for the
-    same vectors.
+    same vectors.  The result is a dict that also holds the pairs' positions in `ids`
+    (`NeighbourPairs`), for the engine.
     """
     import numpy as np
 
     count = len(ids)
     if count < 2 or top_k < 1:
-        return {}
+        return NeighbourPairs()
     matrix = np.ascontiguousarray(vectors, dtype=np.float32)
     pairs = _Pairs(ids)
     if count <= EXACT_LIMIT:
@@ -389,22 +400,12 @@ def top_k_pairs(
             block = matrix[start : start + BLOCK_ROWS]  # a view: rows are in order
             _add_neighbours(pairs, block, rows, matrix, everyone, start, top_k, min_similarity)
         return pairs.by_ids()
-    groups, centroids = _kmeans(matrix, int(np.sqrt(count)))
-    members = [np.flatnonzero(groups == group) for group in range(len(centroids))]
-    nearness = centroids @ centroids.T
-    np.fill_diagonal(nearness, np.inf)  # a group is always compared with itself, first
-    nearest_groups = np.argsort(-nearness, axis=1)[:, :PROBES]
-    for group, rows in enumerate(members):
-        if rows.size == 0:
-            continue
-        columns = np.concatenate([members[other] for other in nearest_groups[group]])
-        candidates = matrix[columns]
-        for start in range(0, rows.size, BLOCK_ROWS):
-            block_rows = rows[start : start + BLOCK_ROWS]
-            block = candidates[start : start + block_rows.size]  # own group first
-            _add_neighbours(
-                pairs, block, block_rows, candidates, columns, start, top_k, min_similarity
-            )
+    scores, columns = _grouped_neighbours(matrix, min(top_k, count - 1))
+    rows = np.repeat(np.arange(count), scores.shape[1])
+    scores, columns = scores.ravel(), columns.ravel()
+    chosen = (scores >= min_similarity) & (columns >= 0)
+    values = np.round(scores[chosen].astype(np.float64), 4)
+    pairs.add(rows[chosen], columns[chosen], values)
     return pairs.by_ids()
 
 
@@ -420,6 +421,7 @@ class _Pairs:
         self.ids = ids
         # Each id's rank in sorted order (equal ids, equal ranks): pairs are ordered in numpy.
         rank_of = {name: rank for rank, name in enumerate(sorted(set(ids)))}
+        self.distinct = len(rank_of) == len(ids)
         self.ranks = np.fromiter((rank_of[name] for name in ids), dtype=np.int64, count=len(ids))
         self.codes: list[Any] = []
         self.values: list[Any] = []
@@ -437,25 +439,71 @@ class _Pairs:
         self.codes.append(smaller.astype(np.int64) * len(self.ids) + larger)
         self.values.append(values[differ])
 
-    def by_ids(self) -> dict[tuple[str, str], float]:
+    def by_ids(self) -> NeighbourPairs:
         """The pairs keyed by (smaller id, larger id), in the order first found; a pair
         found twice keeps its later cosine (as `dict.update` block by block did)."""
         import numpy as np
 
         if not self.codes:
-            return {}
+            return NeighbourPairs()
         codes = np.concatenate(self.codes)
         values = np.concatenate(self.values)
-        unique, first = np.unique(codes, return_index=True)
-        _, last_reversed = np.unique(codes[::-1], return_index=True)
-        last = codes.size - 1 - last_reversed  # aligned with `unique`, both by code
+        # One stable sort: each code's run holds its finds in the order found.
+        by_code = np.argsort(codes, kind="stable")
+        sorted_codes = codes[by_code]
+        starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+        stops = np.r_[starts[1:], codes.size]
+        first, last = by_code[starts], by_code[stops - 1]
         order = np.argsort(first, kind="stable")
-        chosen = unique[order]
+        chosen = sorted_codes[starts][order]
         names = np.empty(len(self.ids), dtype=object)
         names[:] = list(self.ids)
         count = len(self.ids)
-        keys = zip(names[chosen // count].tolist(), names[chosen % count].tolist(), strict=True)
-        return dict(zip(keys, values[last[order]].tolist(), strict=True))
+        smaller, larger = chosen // count, chosen % count
+        keys = zip(names[smaller].tolist(), names[larger].tolist(), strict=True)
+        found = NeighbourPairs(zip(keys, values[last[order]].tolist(), strict=True))
+        if self.distinct:
+            found.positions = (self.ids, smaller, larger)
+        return found
+
+
+class NeighbourPairs(dict[tuple[str, str], float]):
+    """`top_k_pairs`'s pairs: the cosines by (smaller id, larger id), and the same pairs
+    as positions in the ids it was given, so that the engine numbers them in numpy
+    (`pair_codes`) rather than looking up 840,000 pairs of ids at 100,000 claims."""
+
+    positions: tuple[Sequence[str], Any, Any] | None = None
+    """The ids (all different) and, aligned with the dict's order, the positions of each
+    pair's smaller and larger id in them."""
+
+
+def pair_codes(similarities: Mapping[tuple[str, str], float], ids: Sequence[str]) -> Iterator[int]:
+    """The engine's codes `i * n + j` (i < j, positions in `ids`) of the pairs named in
+    `similarities` whose claims are both in `ids` (and are two), a chunk at a time (a
+    list of 840,000 of them at once raised the peak of `conflicts` by 50 MB)."""
+    count = len(ids)
+    if isinstance(similarities, NeighbourPairs) and similarities.positions is not None:
+        import numpy as np
+
+        named, smaller, larger = similarities.positions
+        if list(named) != list(ids):
+            position_of = {name: position for position, name in enumerate(ids)}
+            where = np.array([position_of.get(name, -1) for name in named], dtype=np.int64)
+            smaller, larger = where[smaller], where[larger]
+            both = (smaller >= 0) & (larger >= 0) & (smaller != larger)
+            smaller, larger = smaller[both], larger[both]
+        for start in range(0, len(smaller), STORE_CHUNK):
+            first, second = (
+                smaller[start : start + STORE_CHUNK],
+                larger[start : start + STORE_CHUNK],
+            )
+            yield from (np.minimum(first, second) * count + np.maximum(first, second)).tolist()
+        return
+    position_of = {name: position for position, name in enumerate(ids)}
+    for left, right in similarities:
+        i, j = position_of.get(left), position_of.get(right)
+        if i is not None and j is not None and i != j:
+            yield min(i, j) * count + max(i, j)
 
 
 def _add_neighbours(
@@ -489,13 +537,142 @@ def _add_neighbours(
     pairs.add(firsts, seconds, values)
 
 
-def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Vectors]:
-    """Spherical k-means on a fixed sample (seeded, so the same vectors give the same groups)."""
+def _grouped_neighbours(
+    matrix: Vectors,
+    keep: int,
+    *,
+    coarse_dimensions: int | None = COARSE_DIMENSIONS,
+    both_ways: bool = True,
+    skip_rows: bool = True,
+) -> tuple[Any, Any]:
+    """Each row's `keep` nearest other rows by the inverted-file search: the cosines and
+    the rows' positions (`-1` where fewer were compared), one row of each per row.
+
+    Positions are in group order (`order`), rows gathered a group at a time (no sorted
+    copy of all rows: 200 MB at 100,000).  Each group is compared with itself and its
+    `PROBES - 1` nearest groups in one matrix product (one per group: under load, the
+    threads of each product wait for each other, and 1,400 products of two groups took
+    up to three times as long as 316 of one group against its neighbours); with
+    `both_ways` one product of two groups serves the rows of both (a group's neighbour
+    is usually its neighbour's too), so each group takes only the neighbour groups after
+    it, and groups go last to first, so that a group's own list is full before another
+    group offers it scores.  Each row's list is merged as products come; `skip_rows`
+    leaves out of a merge the rows that no score of the block would enter (most, once a
+    row's own group has filled its list).  The keyword arguments are there for
+    `bench.bench_semantic`, which times each against its absence.
+    """
+    import numpy as np
+
+    count = matrix.shape[0]
+    groups, centroids = _kmeans(matrix, int(np.sqrt(count)), dimensions=coarse_dimensions)
+    order = np.argsort(groups, kind="stable")
+    bounds = np.searchsorted(groups[order], np.arange(len(centroids) + 1)).tolist()
+    nearness = centroids @ centroids.T
+    np.fill_diagonal(nearness, -np.inf)
+    others = min(PROBES - 1, len(centroids) - 1)
+    nearest = np.argsort(-nearness, axis=1, kind="stable")[:, :others]
+    links: list[list[int]] = [[] for _ in range(len(centroids))]
+    if both_ways:  # each pair of groups once, at its first group
+        edges = np.stack([np.repeat(np.arange(len(centroids)), others), nearest.ravel()], 1)
+        for first, second in np.unique(np.sort(edges, axis=1), axis=0).tolist():
+            links[first].append(second)
+    else:
+        links = nearest.tolist()
+    best = _Nearest(count, keep, skip_rows=skip_rows)
+    for group in reversed(range(len(centroids))):
+        start, stop = bounds[group], bounds[group + 1]
+        if start == stop:
+            continue
+        others_at = [(bounds[other], bounds[other + 1]) for other in links[group]]
+        others_at = [(first, last) for first, last in others_at if first < last]
+        own = np.arange(start, stop)
+        columns = np.concatenate([own, *(np.arange(first, last) for first, last in others_at)])
+        block = matrix[order[columns]]  # its own rows first; no sorted copy of all rows
+        scores = block[: stop - start] @ block.T
+        size = stop - start
+        own_scores = scores[:, :size]
+        np.fill_diagonal(own_scores, -np.inf)  # never its own neighbour
+        best.offer(own, own_scores, own)
+        if columns.size > size:
+            best.offer(own, scores[:, size:], columns[size:])
+        if both_ways:
+            at = size
+            for first, last in others_at:
+                block = scores[:, at : at + last - first]
+                best.offer(np.arange(first, last), block, own, transposed=True)
+                at += last - first
+    # From grouped order back to the caller's: grouped row r is the caller's order[r].
+    scores = np.empty_like(best.scores)
+    scores[order] = best.scores
+    columns = np.empty_like(best.columns)
+    columns[order] = np.where(best.columns >= 0, order[np.maximum(best.columns, 0)], -1)
+    return scores, columns
+
+
+class _Nearest:
+    """Each row's best `keep` columns so far (cosines and columns, in no order)."""
+
+    def __init__(self, count: int, keep: int, *, skip_rows: bool) -> None:
+        import numpy as np
+
+        self.keep = keep
+        self.skip_rows = skip_rows
+        self.scores = np.full((count, keep), -np.inf, dtype=np.float32)
+        self.columns = np.full((count, keep), -1, dtype=np.int64)
+
+    def offer(self, rows: Any, scores: Any, columns: Any, *, transposed: bool = False) -> None:
+        """Merge `scores` (one row per row of `rows`, one column per of `columns`; or,
+        `transposed`, one row per column and one column per row, as a product gave it:
+        read along its rows, and only the entering part copied the other way)."""
+        import numpy as np
+
+        if self.skip_rows:
+            worst = self.scores[rows].min(axis=1)
+            if transposed:
+                entering = np.flatnonzero((scores > worst[None, :]).any(axis=0))
+            else:
+                entering = np.flatnonzero((scores > worst[:, None]).any(axis=1))
+            if entering.size == 0:
+                return
+            if entering.size < rows.size:
+                rows = rows[entering]
+                scores = scores[:, entering] if transposed else scores[entering]
+        if transposed:
+            scores = np.ascontiguousarray(scores.T)
+        take = min(self.keep, scores.shape[1])
+        if scores.shape[1] > take:
+            picked = np.argpartition(scores, -take, axis=1)[:, -take:]
+            picked_scores = np.take_along_axis(scores, picked, axis=1)
+        else:
+            picked = np.broadcast_to(np.arange(scores.shape[1]), scores.shape)
+            picked_scores = scores
+        merged_scores = np.concatenate([self.scores[rows], picked_scores], axis=1)
+        merged_columns = np.concatenate([self.columns[rows], columns[picked]], axis=1)
+        chosen = np.argpartition(merged_scores, -self.keep, axis=1)[:, -self.keep :]
+        self.scores[rows] = np.take_along_axis(merged_scores, chosen, axis=1)
+        self.columns[rows] = np.take_along_axis(merged_columns, chosen, axis=1)
+
+
+def _kmeans(
+    matrix: Vectors, clusters: int, *, dimensions: int | None = None, rounds: int = 6
+) -> tuple[Any, Vectors]:
+    """Spherical k-means on a fixed sample (seeded, so the same vectors give the same
+    groups): each row's group and the groups' centroids.
+
+    With `dimensions`, groups are made on the sample's first principal axes (of the
+    uncentred second moment, which keeps dot products best): the groups only choose
+    which rows are compared, the comparisons are in full, and assigning 100,000 rows
+    to 316 centroids in 512 dimensions cost more than comparing them in 64."""
     import numpy as np
 
     generator = np.random.default_rng(0)
     sample_size = min(matrix.shape[0], clusters * 64)
     sample = matrix[np.sort(generator.choice(matrix.shape[0], sample_size, replace=False))]
+    basis = None
+    if dimensions is not None and dimensions < matrix.shape[1]:
+        _, axes = np.linalg.eigh((sample.T @ sample).astype(np.float64))
+        basis = np.ascontiguousarray(axes[:, ::-1][:, :dimensions], dtype=np.float32)
+        sample = sample @ basis
     centroids = sample[generator.choice(sample_size, clusters, replace=False)].copy()
     for _ in range(rounds):
         assigned = np.argmax(sample @ centroids.T, axis=1)
@@ -508,6 +685,8 @@ def _kmeans(matrix: Vectors, clusters: int, *, rounds: int = 6) -> tuple[Any, Ve
     groups = np.empty(matrix.shape[0], dtype=np.int64)
     for start in range(0, matrix.shape[0], 8192):
         block = matrix[start : start + 8192]
+        if basis is not None:
+            block = block @ basis
         groups[start : start + 8192] = np.argmax(block @ centroids.T, axis=1)
     return groups, centroids
 
