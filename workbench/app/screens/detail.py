@@ -268,14 +268,32 @@ def titled(title: str, body: Content, width: int) -> Content:
     )
 
 
-class Section(Static):
+class TitledStatic(Static):
+    """A `Static` drawn under a section title and its rule (`titled`), at the width it
+    is drawn at; `content` stays the body alone, what tests and readers look at."""
+
+    section_title = ""
+
+    def _body(self, width: int) -> Content:
+        content = self.content
+        return content if isinstance(content, Content) else Content(str(content))
+
+    def _drawn(self, width: int) -> Content:
+        return titled(self.section_title, self._body(width), width)
+
+    def render(self) -> Content:
+        return self._drawn(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._drawn(width).get_height(cast(RulesMap, self.styles), width)
+
+
+class Section(TitledStatic):
     """One section of the detail (source, quantity, evidence, history): its title, the
     rule under it and its body, drawn as one widget.
 
     A title of its own was a widget more per section: six of the detail's eighteen,
-    each styled, laid out and drawn three times as the screen first opens.  The
-    widget's `content` is the body alone (what tests and readers look at); the
-    title and rule are added where it is drawn, at the width it is drawn at."""
+    each styled, laid out and drawn three times as the screen first opens."""
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id, classes="section")
@@ -291,38 +309,18 @@ class Section(Static):
         self._entries = (entries, empty)
         self.update(entries_content(entries, empty))
 
-    def _drawn(self, width: int) -> Content:
+    def _body(self, width: int) -> Content:
         if self._entries is not None:
-            body = entries_content(*self._entries, width=width)
-        else:
-            content = self.content
-            body = content if isinstance(content, Content) else Content(str(content))
-        return titled(self.section_title, body, width)
-
-    def render(self) -> Content:
-        return self._drawn(self.content_size.width)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._drawn(width).get_height(cast(RulesMap, self.styles), width)
+            return entries_content(*self._entries, width=width)
+        return super()._body(width)
 
 
-class QuoteSection(QuoteView):
+class QuoteSection(QuoteView, TitledStatic):
     """The quote in context, under its title and rule (as `Section` draws them)."""
 
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="section")
         self.section_title = title
-
-    def _drawn(self, width: int) -> Content:
-        content = self.content
-        body = content if isinstance(content, Content) else Content(str(content))
-        return titled(self.section_title, body, width)
-
-    def render(self) -> Content:
-        return self._drawn(self.content_size.width)
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._drawn(width).get_height(cast(RulesMap, self.styles), width)
 
 
 def title_content(claim: Claim) -> Content:
