@@ -46,7 +46,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -324,14 +324,9 @@ class LoadIndex:
         connection.execute("PRAGMA synchronous = NORMAL")
         if self._key_found(connection) == code_key():
             return
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(connection):
             if self._key_found(connection) != code_key():  # another process may have reset it
                 self._reset(connection)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
 
     @staticmethod
     def _key_found(connection: sqlite3.Connection) -> str | None:
@@ -407,13 +402,8 @@ class LoadIndex:
             try:
                 with self._lock:
                     connection = self._connect()
-                    connection.execute("BEGIN IMMEDIATE")
-                    try:
+                    with _immediate(connection):
                         self._reset(connection)
-                        connection.execute("COMMIT")
-                    except BaseException:
-                        connection.execute("ROLLBACK")
-                        raise
                 _notice(self.path, f"had another schema ({error}): rebuilding it")
                 return
             except sqlite3.Error:
@@ -440,36 +430,36 @@ class LoadIndex:
         `BUSY_SECONDS` or it failed otherwise."""
         if not (upserts or stale_ids or settled) or not self.usable:
             return True
+
+        def write(connection: sqlite3.Connection) -> None:
+            gone = [(rowid,) for rowid in stale_ids]
+            connection.executemany("DELETE FROM files WHERE id = ?", gone)
+            connection.executemany("DELETE FROM claim_json WHERE id = ?", gone)
+            # ids given here so that rows and JSON go in with one call each; a
+            # row another process wrote for the same path meanwhile is replaced
+            (last,) = connection.execute("SELECT max(id) FROM files").fetchone()
+            first = (last or 0) + 1
+            connection.executemany(
+                _INSERT_ROW,
+                ((first + at, *values) for at, (values, _) in enumerate(upserts)),
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO claim_json VALUES (?, ?)",
+                ((first + at, data) for at, (_, data) in enumerate(upserts) if data is not None),
+            )
+            connection.executemany("UPDATE files SET indexed_ns = ? WHERE id = ?", settled)
+
+        return self._write(write)
+
+    def _write(self, write: Callable[[sqlite3.Connection], None]) -> bool:
+        """`write` in one immediate transaction; False (and nothing written) if another
+        process held the database past `BUSY_SECONDS` or it failed otherwise (then
+        the index recovers: `_recover`)."""
         try:
             with self._lock:
                 connection = self._connect()
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    gone = [(rowid,) for rowid in stale_ids]
-                    connection.executemany("DELETE FROM files WHERE id = ?", gone)
-                    connection.executemany("DELETE FROM claim_json WHERE id = ?", gone)
-                    # ids given here so that rows and JSON go in with one call each; a
-                    # row another process wrote for the same path meanwhile is replaced
-                    (last,) = connection.execute("SELECT max(id) FROM files").fetchone()
-                    first = (last or 0) + 1
-                    connection.executemany(
-                        _INSERT_ROW,
-                        ((first + at, *values) for at, (values, _) in enumerate(upserts)),
-                    )
-                    connection.executemany(
-                        "INSERT OR REPLACE INTO claim_json VALUES (?, ?)",
-                        (
-                            (first + at, data)
-                            for at, (_, data) in enumerate(upserts)
-                            if data is not None
-                        ),
-                    )
-                    connection.executemany("UPDATE files SET indexed_ns = ? WHERE id = ?", settled)
-                    connection.execute("COMMIT")
-                except BaseException:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    raise
+                with _immediate(connection):
+                    write(connection)
         except sqlite3.Error as error:
             if getattr(error, "sqlite_errorcode", None) not in (5, 6):  # BUSY, LOCKED
                 self._recover(error)
@@ -601,44 +591,40 @@ class LoadIndex:
         if not (rows or unwanted) or not self.usable:
             return True
         crc32 = zlib.crc32
+
+        def write(connection: sqlite3.Connection) -> None:
+            found = connection.execute("SELECT value FROM meta WHERE name = 'frame_key'").fetchone()
+            if found is None or found[0] != key:
+                connection.execute("DELETE FROM frame_rows")
+                connection.execute("INSERT OR REPLACE INTO meta VALUES ('frame_key', ?)", (key,))
+            else:
+                connection.executemany(
+                    "DELETE FROM frame_rows WHERE digest = ?", ((digest,) for digest in unwanted)
+                )
+            connection.executemany(
+                "INSERT OR REPLACE INTO frame_rows VALUES (?, ?, ?)",
+                ((digest, data, crc32(data, crc32(digest.encode()))) for digest, data in rows),
+            )
+
         try:
-            with self._lock:
-                connection = self._connect()
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    found = connection.execute(
-                        "SELECT value FROM meta WHERE name = 'frame_key'"
-                    ).fetchone()
-                    if found is None or found[0] != key:
-                        connection.execute("DELETE FROM frame_rows")
-                        connection.execute(
-                            "INSERT OR REPLACE INTO meta VALUES ('frame_key', ?)", (key,)
-                        )
-                    else:
-                        connection.executemany(
-                            "DELETE FROM frame_rows WHERE digest = ?",
-                            ((digest,) for digest in unwanted),
-                        )
-                    connection.executemany(
-                        "INSERT OR REPLACE INTO frame_rows VALUES (?, ?, ?)",
-                        (
-                            (digest, data, crc32(data, crc32(digest.encode())))
-                            for digest, data in rows
-                        ),
-                    )
-                    connection.execute("COMMIT")
-                except BaseException:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as error:
-            if getattr(error, "sqlite_errorcode", None) not in (5, 6):  # BUSY, LOCKED
-                self._recover(error)
-            return False
+            return self._write(write)
         finally:
             with self._lock:
                 self.close()
-        return True
+
+
+@contextlib.contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One immediate transaction: committed when the block ends, rolled back when it
+    raises (whatever it raises: an interrupt leaves nothing half-written)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
 
 
 def _problems_json(problems: list[Problem]) -> str | None:
