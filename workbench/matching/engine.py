@@ -150,16 +150,15 @@ def find_candidates(
     out.  Best first; ties are broken by claim ids, so the order is the same on
     every run.
     """
-    with collector_paused(DEFAULT_SETTINGS.pause_collector):
-        return list(
-            iter_match_frames(
-                project_frames(project),
-                kinds=kinds,
-                topic=topic,
-                limit=limit,
-                similarities=similarities,
-            )
+    return list(
+        iter_match_frames(
+            project_frames(project),
+            kinds=kinds,
+            topic=topic,
+            limit=limit,
+            similarities=similarities,
         )
+    )
 
 
 def match_claims(
@@ -215,22 +214,21 @@ def match_facts(
 ) -> list[Candidate]:
     """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
     `find_candidates` reads a project without building its models."""
-    with collector_paused(settings.pause_collector):
-        return list(
-            iter_match_facts(
-                claims,
-                published,
-                views=views,
-                lexicon=lexicon,
-                kinds=kinds,
-                topic=topic,
-                limit=limit,
-                respect_recorded=respect_recorded,
-                exhaustive=exhaustive,
-                similarities=similarities,
-                settings=settings,
-            )
+    return list(
+        iter_match_facts(
+            claims,
+            published,
+            views=views,
+            lexicon=lexicon,
+            kinds=kinds,
+            topic=topic,
+            limit=limit,
+            respect_recorded=respect_recorded,
+            exhaustive=exhaustive,
+            similarities=similarities,
+            settings=settings,
         )
+    )
 
 
 def iter_match_facts(
@@ -253,8 +251,9 @@ def iter_match_facts(
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    with collector_paused(settings.pause_collector):
-        prepared = read_frames(claims, published or {}, views or {}, lexicon or Lexicon())
+    prepared = read_frames(
+        claims, published or {}, views or {}, lexicon or Lexicon(), pause=settings.pause_collector
+    )
     return iter_match_frames(
         prepared,
         kinds=wanted,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from pathlib import Path
@@ -95,11 +95,16 @@ def frame_key(lexicon: Lexicon) -> str:
     return f"{_code_part()}-{lexicon_part.hexdigest()}"
 
 
+def _recorded_pairs(claim_id: str, others: Collection[str]) -> Iterator[tuple[str, str]]:
+    """The pairs (smaller id, larger id) of a claim and the ids it relates to or dismissed."""
+    for other in others:
+        yield (claim_id, other) if claim_id < other else (other, claim_id)
+
+
 def _recorded(claims: Sequence[ClaimFacts]) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for claim in claims:
-        for other in claim.recorded:
-            pairs.add((claim.id, other) if claim.id < other else (other, claim.id))
+        pairs.update(_recorded_pairs(claim.id, claim.recorded))
     return pairs
 
 
@@ -108,10 +113,13 @@ def read_frames(
     published: Mapping[str, dt.date],
     views: Mapping[str, str],
     lexicon: Lexicon,
+    *,
+    pause: bool = True,
 ) -> Prepared:
-    """Every claim's frame read from its facts (nothing stored)."""
+    """Every claim's frame read from its facts (nothing stored); `pause`: with the
+    cyclic collector paused (`MatchSettings.pause_collector`)."""
     reader = FrameReader(LexiconIndex(lexicon))
-    with collector_paused():
+    with collector_paused(pause):
         frames = [
             reader.read_facts(
                 position, claim, published.get(claim.source_id), views.get(claim.source_id, "")
@@ -323,7 +331,14 @@ def _row_of(frame: Frame, recorded: tuple[str, ...], reader: FrameReader) -> byt
     text = _pack_text(frame, recorded)
     if _separators(text) != _separators_written(frame, recorded):
         return None  # a text holds a separator: it would be read back cut in two
-    lists = (frame.entities, frame.groups, frame.words, frame.event_entities, recorded)
+    lists = (
+        frame.entities,
+        frame.groups,
+        frame.words,
+        frame.event_entities,
+        frame.conceded,
+        recorded,
+    )
     amount = frame.amount
     if any("" in found for found in lists) or (
         amount is not None and ("" in amount.subject or "" in amount.subject_entities)
@@ -344,16 +359,19 @@ def _separators_written(frame: Frame, recorded: tuple[str, ...]) -> tuple[int, i
     def gaps(items: Collection[object]) -> int:
         return len(items) - 1 if items else 0
 
-    items = (
-        sum(
-            map(
-                gaps,
-                (frame.entities, frame.groups, frame.words, frame.figures),
-            )
+    items = sum(
+        map(
+            gaps,
+            (
+                frame.entities,
+                frame.groups,
+                frame.words,
+                frame.figures,
+                frame.event_entities,
+                frame.conceded,
+                recorded,
+            ),
         )
-        + gaps(frame.event_entities)
-        + gaps(frame.conceded)
-        + gaps(recorded)
     )
     parts = words = 0
     if frame.amount is not None:
@@ -431,7 +449,7 @@ def _project_frames(project: Project, stored: bool, release: bool) -> Prepared:
     frames: list[Frame] = []
     recorded: set[tuple[str, str]] = set()
     written: list[tuple[str, bytes]] = []
-    append, add = frames.append, recorded.add
+    append = frames.append
     read_again = stored_rows = 0
     to_drop: Sequence[str] = unwanted
 
@@ -459,18 +477,14 @@ def _project_frames(project: Project, stored: bool, release: bool) -> Prepared:
                 item = _file_facts(file)  # not a row this code wrote: read the file
             else:
                 append(frame)
-                claim_id = claim[0]
-                for other in others:
-                    add((claim_id, other) if claim_id < other else (other, claim_id))
+                recorded.update(_recorded_pairs(claim[0], others))
                 continue
         read_again += 1
         frame = reader.read_facts(
             position, item, published.get(item.source_id), views.get(item.source_id, "")
         )
         append(frame)
-        claim_id = item.id
-        for other in item.recorded:
-            add((claim_id, other) if claim_id < other else (other, claim_id))
+        recorded.update(_recorded_pairs(item.id, item.recorded))
         if index is not None and digests[position]:
             row = _row_of(frame, item.recorded, reader)
             if row is not None:
