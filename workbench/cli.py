@@ -167,10 +167,9 @@ def _with_default_command(parser: _Parser, argv: Sequence[str] | None) -> list[s
     The review app is the default command, so its options work without naming
     it (`workbench --reviewer NAME --help` is the review app's help).  Options
     given before a named command are moved to the end of its words, so that
-    `workbench --reviewer NAME mark ...` and `workbench --reviewer NAME
-    evidence add ...` reach the command as `--root` does; a command that has no
-    such option says so.  `--version` and a bare `--help` are
-    left as they are.
+    `workbench --reviewer NAME mark ...` and `workbench --reviewer NAME evidence
+    add ...` reach the command as `--root` does; a command without such an option
+    says so (`main`).  `--version` and a bare `--help` are left as they are.
     """
     words = list(argv if argv is not None else sys.argv[1:])
     position = 0
