@@ -38,6 +38,12 @@ HTML = """<!DOCTYPE html>
 """
 
 EMPTY_HTML = "<!DOCTYPE html><html><head><title>Nothing</title></head><body></body></html>"
+CHROME_ONLY_HTML = (
+    "<!DOCTYPE html><html><head><title>Menu</title></head><body>"
+    '<header>Test Daily</header><nav><a href="/">Home</a> <a href="/news">News</a> menu</nav>'
+    "<aside>Most read</aside><footer>Copyright 2025 Test Daily. All rights reserved.</footer>"
+    "</body></html>"
+)
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -175,6 +181,8 @@ def test_the_source_url_becomes_the_claimreview_appearance(
         ("기사".encode("euc-kr"), [], "not UTF-8"),
         (b"  \n", [], "holds no text"),
         (EMPTY_HTML.encode(), [], "no article text found in the HTML"),
+        # a page of site chrome only: trafilatura alone returned its menu as the article
+        (CHROME_ONLY_HTML.encode(), [], "no article text found in the HTML"),
         (b"text", ["--url", "ftp://x.org/a"], "--url: 'ftp://x.org/a' is not an http(s)"),
         (b"text", ["--url", "javascript:alert(1)"], "--url:"),
         (b"text", ["--published", "2999-01-01"], "--published: 2999-01-01 is in the future"),
@@ -194,7 +202,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     extra: list[str],
     expected: str,
 ) -> None:
-    file = tmp_path / ("page.html" if content == EMPTY_HTML.encode() else "article.txt")
+    is_html = content in (EMPTY_HTML.encode(), CHROME_ONLY_HTML.encode())
+    file = tmp_path / ("page.html" if is_html else "article.txt")
     if content is not None:
         file.write_bytes(content)
     before = _seeds(root)

@@ -134,15 +134,34 @@ def read_article(path: Path) -> Article:
     return Article(text, data, first_line, guess_language(text), from_html=False)
 
 
+PAGE_CHROME_XPATH = [
+    "//nav",
+    "//menu",
+    "//aside",
+    "//header[not(ancestor::article)]",
+    "//footer[not(ancestor::article)]",
+]
+"""The page's own navigation, asides and site header and footer: never the article's
+text. Without pruning them trafilatura returns a page of menu links as its "article"
+(a page with only `<nav>menu</nav>` gave the text `menu`), so a page without an article
+would be added as one."""
+
+
 def _from_html(html: str, label: str) -> Article:
     import trafilatura
 
     extracted = trafilatura.extract(
-        html, include_comments=False, include_tables=True, favor_precision=True
+        html,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+        prune_xpath=PAGE_CHROME_XPATH,
     )
     if not extracted or not extracted.strip():
         # a short page is sometimes judged boilerplate; ask once more for recall
-        extracted = trafilatura.extract(html, include_comments=False, favor_recall=True)
+        extracted = trafilatura.extract(
+            html, include_comments=False, favor_recall=True, prune_xpath=PAGE_CHROME_XPATH
+        )
     if not extracted or not extracted.strip():
         raise SourceError(
             f"{label}: no article text found in the HTML: save the article's text as a "
