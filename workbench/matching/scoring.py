@@ -54,10 +54,17 @@ class RelatednessWeights:
     denies it its effect ("despite US export controls", "without Nvidia chips") and the
     other names it, which is how news contradicts "X holds Y back" (in part, by how
     specific the name is: `Comparer.disputed`)."""
+    standing: float = 0.3
+    """They place the same two parties at different positions ("cannot catch up with the
+    US" / "on a par with US models", `Frame.standing`): a claim about where A stands
+    against B is about what any other such claim is about, whatever their topics, so
+    this counts for more than a shared topic."""
 
     @property
     def maximum(self) -> float:
-        return self.words + self.entities + self.topic + self.rivals + self.comparing
+        return (
+            self.words + self.entities + self.topic + self.rivals + self.comparing + self.standing
+        )
 
 
 DEFAULT_RELATEDNESS = RelatednessWeights()
@@ -265,9 +272,11 @@ class Comparer:
             score += weights.rivals
             if a.compares and b.compares:
                 arguing = 1.0
-        if arguing < 1.0 and (a.conceded or b.conceded):
-            arguing = max(arguing, self.disputed(a, b))
-        score += weights.comparing * arguing
+        against = 1.0 if self.placed_apart(a, b) else 0.0
+        if against < 1.0 and (a.conceded or b.conceded):
+            against = max(against, self.disputed(a, b))
+        arguing = max(arguing, against)
+        score += weights.comparing * arguing + weights.standing * against
         return score / self._maximum_relatedness, words, shared_entities
 
     def disputed(self, a: Frame, b: Frame) -> float:
@@ -287,6 +296,16 @@ class Comparer:
         if not a.conceded and not b.conceded:
             return frozenset()
         return (a.conceded & (b.entities - b.conceded)) | (b.conceded & (a.entities - a.conceded))
+
+    def placed_apart(self, a: Frame, b: Frame) -> bool:
+        """Whether two claims place the same two parties at different positions, and
+        their stances do not put them on one side: two claims the project files under the
+        same stance, one of a pair that oppose ("catching-up"), were read as agreeing
+        ("rivals o1" and "outperforms US competitors"); a stance opposing none, or none,
+        leaves the positions to speak."""
+        if not standings_disagree(a, b):
+            return False
+        return a.stance != b.stance or not self.index.opposing.get(a.stance)
 
     def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
         """How specific the most specific name two claims share is (0..1), and the names
@@ -460,7 +479,8 @@ class Comparer:
         shared: frozenset[str],
         opposed: bool,
     ) -> Scored | None:
-        if opposed:
+        placed = self.placed_apart(a, b)
+        if opposed or placed:
             if related < 0.12:
                 return None
             newer = _newer(a, b)
@@ -473,11 +493,19 @@ class Comparer:
                 name = max(sorted(disputed), key=self._specificity_of)
                 if self._specificity_of(name) > 0:
                     tail = f"; one in spite of {name}"
+            if placed:
+                assert a.standing is not None and b.standing is not None
+                tail += f"; one places {a.standing}, the other {b.standing}"
+            what = (
+                f"opposing stances ({a.stance} / {b.stance})"
+                if opposed
+                else "opposing positions"
+            )
             return Scored(
                 "stance",
                 relation,
                 0.2 + 0.8 * related,
-                _said(f"opposing stances ({a.stance} / {b.stance})", shared, tail),
+                _said(what, shared, tail),
                 newer_first=newer if relation == "updates" else False,
             )
         if (
@@ -629,6 +657,12 @@ def _apart(first: Amount, second: Amount) -> str:
 
 def _ordinal(value: float) -> dt.date:
     return dt.date.fromordinal(int(value))
+
+
+def standings_disagree(a: Frame, b: Frame) -> bool:
+    """Whether two claims place the same two parties at different positions."""
+    first, second = a.standing, b.standing
+    return first is not None and second is not None and first.disagrees(second)
 
 
 def _newer(a: Frame, b: Frame) -> bool:
