@@ -64,6 +64,8 @@ from workbench.matching.language import (
     GAP_WORDS,
     KOREAN_DIFFICULTY_MARKS,
     KOREAN_GAP,
+    HOLDING_WORDS,
+    IDIOM_WORDS,
     STOPWORDS,
     UPPER_BOUND_RE,
     flipped_standing,
@@ -944,26 +946,26 @@ which both are ("미국과 1위를 다툴")."""
 def _negated_at(
     at: int, negation_at: list[int], infos: list[_TokenInfo], korean: bool, moving: bool
 ) -> bool:
-    """Whether a standing word at `at` is negated: an English negation (or "n't") in the
-    words before it, a Korean one in the words after it (따라오는 모델은 없다); for a word
-    of closing the gap (`moving`), a difficulty too ("hard to catch up", "추격이 쉽지
-    않을 것"), and an English negation or difficulty just after ("catching up will not be
-    easy")."""
+    """Whether a standing word at `at` is negated: an English negation (or "n't") or
+    difficulty ("hard to catch up", "hard to make chips comparable to") in the words
+    before it, a Korean one in the words after it (따라오는 모델은 없다, 추격이 쉽지 않을
+    것); for a word of closing the gap (`moving`), an English negation or difficulty just
+    after it too ("catching up will not be easy")."""
     reach = STANDING_NEGATION_REACH // 2
     if korean:
-        if any(at <= other <= at + reach for other in negation_at):
-            return True
-        return moving and any(
-            mark in info.word for info in infos[at : at + reach + 1] for mark in KOREAN_DIFFICULTY_MARKS
+        following = infos[at : at + reach + 1]
+        return any(at <= other <= at + reach for other in negation_at) or any(
+            mark in info.word for info in following for mark in KOREAN_DIFFICULTY_MARKS
         )
     start = at - STANDING_NEGATION_REACH
     if any(start <= other < at for other in negation_at):
         return True
+    if any(info.word in DIFFICULTY_WORDS for info in infos[max(at - reach, 0) : at]):
+        return True
     if moving:
         if any(at < other <= at + reach for other in negation_at):
             return True
-        nearby = infos[max(at - reach, 0) : at + reach + 1]
-        if any(info.word in DIFFICULTY_WORDS for info in nearby):
+        if any(info.word in DIFFICULTY_WORDS for info in infos[at + 1 : at + reach + 1]):
             return True
     return any(
         infos[position].word == "t" and infos[position - 1].word.endswith("n")
@@ -1001,6 +1003,10 @@ def _standing(
             kind = "chasing" if kind == "catch" else "caught"
         if kind in ("closing", "widening") and not _about_a_gap(at, infos):
             continue
+        if kind in ("least", "own"):
+            kind = _idiom(kind, at, infos)
+            if not kind:
+                continue
         placed = other = ""
         if korean:
             before = [(p, side) for p, side in sided if at - STANDING_REACH <= p < at]
@@ -1043,6 +1049,18 @@ def _standing(
             placed, other, letters = other, placed, flipped_standing(letters)
         return Standing(placed, other, letters, trend_after_negation(kind, negated))
     return None
+
+
+def _idiom(word: str, at: int, infos: list[_TokenInfo]) -> str:
+    """The standing class of two English idioms, or '': "at least as good as" (level or
+    ahead: "not-behind") and "holds its own against" (level)."""
+    before = [info.word for info in infos[max(at - 2, 0) : at]]
+    after = infos[at + 1].word if at + 1 < len(infos) else ""
+    if word == "least":
+        return "not-behind" if before[-1:] == ["at"] and after == "as" else ""
+    if len(before) == 2 and before[1] in SELF_REFERENCES and before[0] in HOLDING_WORDS:
+        return "level"
+    return ""
 
 
 def _about_a_gap(at: int, infos: list[_TokenInfo]) -> bool:
@@ -1135,6 +1153,8 @@ class FrameReader:
             )
             content = (stemmed,)
             standing = _english_standing(word, stemmed)
+        elif word in IDIOM_WORDS:
+            standing = word
         figure: float | None = None
         if word[0].isdigit():
             try:

@@ -441,6 +441,13 @@ catch up", "limits to catching up"."""
 KOREAN_DIFFICULTY_MARKS = ("어렵", "힘들", "힘든", "한계", "쉽지")
 """Korean marks of the same: 따라잡기 힘들 (hard to catch up), 추격이 쉽지 않을 것."""
 
+HOLDING_WORDS = frozenset({"hold", "holds", "holding", "held"})
+"""The verb of "holds its own against X": level with X."""
+
+IDIOM_WORDS = frozenset({"least", "own"})
+"""Stopwords that place a party inside an idiom: "at least as good as" (level or ahead),
+"holds its own against" (level)."""
+
 STANDING_NEGATION_REACH = 12
 """Tokens before an English standing word in which a negation turns it ("none had yet
 produced a model able to compete"); Korean negation follows the word, within half of it,
@@ -468,6 +475,8 @@ def standing_after_negation(kind: str, negated: bool) -> str:
         return LEVEL + AHEAD if negated else BEHIND
     if kind in ("level", "caught"):
         return BEHIND if negated else LEVEL
+    if kind == "not-behind":
+        return BEHIND if negated else LEVEL + AHEAD
     return BEHIND + LEVEL if negated else AHEAD
 
 
