@@ -270,11 +270,14 @@ class Comparer:
         arguing = 0.0
         if self.about_rivals_of[i] and self.about_rivals_of[j]:
             score += weights.rivals
-            if a.compares and b.compares:
+            if a.compares and b.compares and not standings_agree(a, b):
                 arguing = 1.0
         against = 1.0 if self.placed_apart(a, b) else 0.0
         if against < 1.0 and (a.conceded or b.conceded):
-            against = max(against, self.disputed(a, b))
+            if self.counted_without(a, b):
+                against = 1.0
+            else:
+                against = max(against, self.disputed(a, b))
         arguing = max(arguing, against)
         score += weights.comparing * arguing + weights.standing * against
         return score / self._maximum_relatedness, words, shared_entities
@@ -306,6 +309,35 @@ class Comparer:
         if not standings_disagree(a, b):
             return False
         return a.stance != b.stance or not self.index.opposing.get(a.stance)
+
+    def counted_without(self, a: Frame, b: Frame) -> frozenset[str]:
+        """The names one claim says its subject does without ("delivers AI without
+        high-end chips") and the other counts for the same subject ("owns 50,000
+        GPUs", a GPU being a chip): having none of a thing and having so many of it
+        cannot both hold.  The subject is a specific name both give, other than the
+        thing counted."""
+        found: frozenset[str] = frozenset()
+        wider = self.index.wider
+        for denier, counter in ((a, b), (b, a)):
+            amount = counter.amount
+            if not denier.conceded or amount is None or amount.family != "count":
+                continue
+            if amount.high <= 0:
+                continue
+            things = amount.subject_entities.union(
+                *(wider.get(name, frozenset()) for name in amount.subject_entities)
+            )
+            named = (denier.conceded & things) - counter.conceded
+            if not named:
+                continue
+            counted_names = named.union(*(wider.get(name, frozenset()) for name in named))
+            subjects = (denier.entities & counter.entities) - counted_names - denier.conceded
+            subjects -= frozenset(
+                name for name in subjects if wider.get(name, frozenset()) & counted_names
+            )
+            if any(self._specificity_of(name) > 0 for name in subjects):
+                found |= named
+        return found
 
     def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
         """How specific the most specific name two claims share is (0..1), and the names
@@ -480,7 +512,8 @@ class Comparer:
         opposed: bool,
     ) -> Scored | None:
         placed = self.placed_apart(a, b)
-        if opposed or placed:
+        counted = self.counted_without(a, b)
+        if opposed or placed or counted:
             if related < 0.12:
                 return None
             newer = _newer(a, b)
@@ -496,11 +529,13 @@ class Comparer:
             if placed:
                 assert a.standing is not None and b.standing is not None
                 tail += f"; one places {a.standing}, the other {b.standing}"
-            what = (
-                f"opposing stances ({a.stance} / {b.stance})"
-                if opposed
-                else "opposing positions"
-            )
+            if counted:
+                tail += f"; one without {', '.join(sorted(counted)[:2])}, the other counts it"
+            if opposed:
+                what = f"opposing stances ({a.stance} / {b.stance})"
+            else:
+                what = "opposing positions" if placed else "without and with"
+
             return Scored(
                 "stance",
                 relation,
@@ -657,6 +692,20 @@ def _apart(first: Amount, second: Amount) -> str:
 
 def _ordinal(value: float) -> dt.date:
     return dt.date.fromordinal(int(value))
+
+
+def standings_agree(a: Frame, b: Frame) -> bool:
+    """Whether two claims place the same two parties alike (both behind, neither saying
+    the gap closes where the other says it holds): comparing the rivals, they do not
+    argue."""
+    first, second = a.standing, b.standing
+    return (
+        first is not None
+        and second is not None
+        and first.first == second.first
+        and first.second == second.second
+        and not first.disagrees(second)
+    )
 
 
 def standings_disagree(a: Frame, b: Frame) -> bool:
