@@ -1073,7 +1073,7 @@ def _about_a_gap(at: int, infos: list[_TokenInfo]) -> bool:
 
 def _ahead_alone(at: int, infos: list[_TokenInfo]) -> bool:
     """Whether an English word of "ahead" places its subject with no other party named:
-    "is unrivalled", "dominates"; "lead" only as "the lead" or "leads in" ("will lead the
+    "is ahead", "superior"; "lead" only as "the lead" or "leads in" ("will lead the
     plans" places nothing)."""
     info = infos[at]
     if info.content[0] not in STANDING_ALONE:

@@ -350,13 +350,12 @@ behind.  "leading" and "led" are left out: "leading companies", "led by"."""
 STANDING_NOT_WORDS = frozenset({"leading", "led"})
 """Spellings of those words that place nothing ("a leading firm", "a fund led by X")."""
 
-STANDING_ALONE = STANDING_BEHIND | STANDING_CHASING | _standing_stems(
-    "ahead superior lead leads dominate dominates dominant unrivalled unrivaled unmatched "
-    "unparalleled"
-)
+STANDING_ALONE = STANDING_BEHIND | STANDING_CHASING | _standing_stems("ahead superior lead leads")
 """Words that place their subject without naming the other party ("China lags", "X
-leads", "X's chips are unrivalled"): the other is then the subject's rival, if the project
-names one.  A word that needs its object ("beats", "matches") places nothing without it."""
+leads"): the other is then the subject's rival, if the project names one.  A word that
+needs its object ("beats", "matches") places nothing without it, nor does a word of
+supremacy over a whole field ("dominates", "unrivalled"): a company dominant in a market
+is not thereby ahead of its country's rival."""
 
 KOREAN_STANDING = (
     ("뒤처", "behind"),
@@ -393,7 +392,7 @@ KOREAN_STANDING = (
     ("앞지", "ahead"),
     ("능가", "ahead"),
     ("추월", "ahead"),
-    ("압도", "ahead"),
+    ("압도", "dominant"),
     ("우위", "ahead"),
     ("선두", "ahead"),
 )
@@ -402,7 +401,9 @@ KOREAN_STANDING = (
 경쟁 only as a verb (경쟁할 만한): 경쟁사 is a competitor."""
 
 KOREAN_STANDING_ALONE = frozenset({"behind", "chasing", "closing", "widening", "ahead"})
-"""Korean classes that may place their subject alone (the other party its rival)."""
+"""Korean classes that may place their subject alone (the other party its rival);
+"dominant" (압도) places only against a party named (미국을 압도: 압도적으로 많다 places
+nothing)."""
 
 KOREAN_OTHER_PARTY_ENDINGS = ("과", "와", "보다", "에", "을", "를")
 """Endings that mark the other party of a Korean comparison: 미국과 (with the US), 미국보다
@@ -475,6 +476,8 @@ def standing_after_negation(kind: str, negated: bool) -> str:
         return LEVEL + AHEAD if negated else BEHIND
     if kind in ("level", "caught"):
         return BEHIND if negated else LEVEL
+    if kind == "dominant":
+        return BEHIND + LEVEL if negated else AHEAD
     if kind == "not-behind":
         return BEHIND if negated else LEVEL + AHEAD
     return BEHIND + LEVEL if negated else AHEAD
