@@ -293,12 +293,23 @@ class Comparer:
         found = self.disputed_names(a, b)
         return max(map(self._specificity_of, found)) if found else 0.0
 
-    @staticmethod
-    def disputed_names(a: Frame, b: Frame) -> frozenset[str]:
-        """The names one claim denies their effect and the other names plainly."""
+    def disputed_names(self, a: Frame, b: Frame) -> frozenset[str]:
+        """The names one claim denies their effect and the other names plainly: of what a
+        claim concedes, its most specific name ("despite Nvidia's chips" disputes what
+        claims say of Nvidia, not every claim that names chips)."""
         if not a.conceded and not b.conceded:
             return frozenset()
-        return (a.conceded & (b.entities - b.conceded)) | (b.conceded & (a.entities - a.conceded))
+        return (self._core(a.conceded) & (b.entities - b.conceded)) | (
+            self._core(b.conceded) & (a.entities - a.conceded)
+        )
+
+    def _core(self, names: frozenset[str]) -> frozenset[str]:
+        """The most specific of these names (all of them that are as specific)."""
+        if len(names) < 2:
+            return names
+        specificity = self._specificity_of
+        most = max(map(specificity, names))
+        return frozenset(name for name in names if specificity(name) == most)
 
     def placed_apart(self, a: Frame, b: Frame) -> bool:
         """Whether two claims place the same two parties at different positions, and
