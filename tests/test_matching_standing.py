@@ -57,15 +57,27 @@ def standing_of(statement: str, quote: str = "") -> str:
     ("statement", "expected"),
     [
         ("Nordland cannot catch up with Sudland in robotics.", "north behind south, not closing"),
-        ("Nordic robots will find it hard to catch up with Sudland.", "north behind south, not closing"),
+        (
+            "Nordic robots will find it hard to catch up with Sudland.",
+            "north behind south, not closing",
+        ),
         ("Nordland is catching up with Sudland.", "north behind south, closing"),
         ("Nordland is narrowing the robotics gap with Sudland.", "north behind south, closing"),
         ("Nordland is failing to narrow the gap with Sudland.", "north behind south, not closing"),
-        ("Nordic robots stand shoulder to shoulder with Southern robots.", "north level with south"),
+        (
+            "Nordic robots stand shoulder to shoulder with Southern robots.",
+            "north level with south",
+        ),
         ("No robot built by a Nordic firm matches Brightbots' Sparky.", "north behind south"),
         ("None of them could yet build a robot able to compete with Brightbots.", ""),
-        ("Rover-9 is rated as holding its own against Brightbots' Clanker.", "north level with south"),
-        ("Ironworks says Rover-9 walks at least as well as Sparky.", "north level with or ahead of south"),
+        (
+            "Rover-9 is rated as holding its own against Brightbots' Clanker.",
+            "north level with south",
+        ),
+        (
+            "Ironworks says Rover-9 walks at least as well as Sparky.",
+            "north level with or ahead of south",
+        ),
         ("Rover-9 outperforms Sparky.", "north ahead of south"),
         ("Sudland trails Nordland.", "north ahead of south"),
         # The party placed is the nearest name of another side than the other party's.
@@ -142,9 +154,7 @@ def candidates(*claims: Claim) -> dict[frozenset[str], tuple[str, str, str]]:
         {"old": dt.date(2024, 4, 1), "new": dt.date(2025, 2, 1)},
         lexicon=LEXICON,
     )
-    return {
-        frozenset((c.first, c.second)): (c.kind, c.suggested_relation, c.reason) for c in found
-    }
+    return {frozenset((c.first, c.second)): (c.kind, c.suggested_relation, c.reason) for c in found}
 
 
 def test_claims_placing_the_same_parties_apart_contradict_whatever_their_topics() -> None:

@@ -27,14 +27,24 @@ from typing import Any
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
     ATTRIBUTION_LINKS,
+    CATCHING_UP,
     COMPARISON_WORDS,
     CONCESSION_VERBS,
     CONCESSION_WORDS,
     DAY_UNITS,
+    DIFFICULTY_WORDS,
+    GAP_CLOSING,
+    GAP_REACH,
+    GAP_WIDENING,
+    GAP_WORDS,
+    HOLDING_WORDS,
+    IDIOM_WORDS,
     KOREAN_COMPARISON_STEMS,
     KOREAN_CONCESSION_PREFIXES,
     KOREAN_CONCESSION_STEMS,
     KOREAN_DAY_COUNTS,
+    KOREAN_DIFFICULTY_MARKS,
+    KOREAN_GAP,
     KOREAN_NEGATION_MARKS,
     KOREAN_OTHER_PARTY_ENDINGS,
     KOREAN_OTHER_PARTY_WORDS,
@@ -56,24 +66,14 @@ from workbench.matching.language import (
     STANDING_LEVEL,
     STANDING_NEGATION_REACH,
     STANDING_NOT_WORDS,
-    CATCHING_UP,
-    DIFFICULTY_WORDS,
-    GAP_CLOSING,
-    GAP_REACH,
-    GAP_WIDENING,
-    GAP_WORDS,
-    KOREAN_DIFFICULTY_MARKS,
-    KOREAN_GAP,
-    HOLDING_WORDS,
-    IDIOM_WORDS,
     STOPWORDS,
     UPPER_BOUND_RE,
     flipped_standing,
     fold,
-    standing_after_negation,
-    trend_after_negation,
     korean_content,
+    standing_after_negation,
     stem,
+    trend_after_negation,
 )
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
@@ -1025,16 +1025,16 @@ def _standing(
         else:
             after = [side for p, side in sided if at < p <= at + STANDING_REACH]
             other = after[0] if after else ""
-            before = [side for p, side in sided if p < at and side != other]
-            if other in grouped or any(side in grouped for side in before):
+            placeable = [side for p, side in sided if p < at and side != other]
+            if other in grouped or any(side in grouped for side in placeable):
                 # The project compares sides: a name of none is no party to it, but what
                 # the comparison is about ("leads in humanoid robots") or who says it.
                 if other not in grouped:
                     other = ""
-                before = [side for side in before if side in grouped]
+                placeable = [side for side in placeable if side in grouped]
             if not other:
-                before = [side for side in before if side in rival_of]
-            placed = before[-1] if before else ""
+                placeable = [side for side in placeable if side in rival_of]
+            placed = placeable[-1] if placeable else ""
             alone = kind in ("behind", "chasing", "caught", "closing", "widening") or (
                 kind == "ahead" and _ahead_alone(at, infos)
             )

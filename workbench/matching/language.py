@@ -415,10 +415,10 @@ KOREAN_SUBJECT_ENDINGS = ("이", "가", "은", "는")
 KOREAN_OTHER_PARTY_WORDS = frozenset({"대비", "보다", "비해", "비하면"})
 """Words after the other party of a Korean comparison: 오픈AI 대비 (against OpenAI)."""
 
-GAP_CLOSING = frozenset(
-    "narrow narrows narrowing narrowed close closes closing closed shrink shrinking".split()
+GAP_CLOSING = _wordlist(
+    "narrow narrows narrowing narrowed close closes closing closed shrink shrinking"
 )
-GAP_WIDENING = frozenset("widen widens widening widened grow grows growing".split())
+GAP_WIDENING = _wordlist("widen widens widening widened grow grows growing")
 GAP_WORDS = frozenset({"gap", "gaps", "lead"})
 """English words that move a party behind towards the other or away from it, when a word
 of `GAP_WORDS` follows within `GAP_REACH` ("narrowing the AI gap with the US")."""
@@ -433,8 +433,8 @@ CLOSING, HOLDING = "c", "h"
 """Whether a claim has the party behind closing on the other ("is catching up",
 "narrowing the gap") or not ("cannot catch up", "the gap is not narrowing")."""
 
-DIFFICULTY_WORDS = frozenset(
-    "hard difficult difficulty limits limit unlikely impossible struggle struggles".split()
+DIFFICULTY_WORDS = _wordlist(
+    "hard difficult difficulty limits limit unlikely impossible struggle struggles"
 )
 """English words that deny a party behind its closing, as a negation does: "hard to
 catch up", "limits to catching up"."""

@@ -274,10 +274,9 @@ class Comparer:
                 arguing = 1.0
         against = 1.0 if self.placed_apart(a, b) else 0.0
         if against < 1.0 and (a.conceded or b.conceded):
-            if self.counted_without(a, b):
-                against = 1.0
-            else:
-                against = max(against, self.disputed(a, b))
+            # Doing without a thing the other counts is as plain a contradiction as two
+            # positions; denying a named thing its effect, in part by how specific it is.
+            against = 1.0 if self.counted_without(a, b) else self.disputed(a, b)
         arguing = max(arguing, against)
         score += weights.comparing * arguing + weights.standing * against
         return score / self._maximum_relatedness, words, shared_entities
