@@ -6,8 +6,10 @@ lexicon, in any language of the sources, with what each is part of; not who
 says the claim, "according to X"), its content words, the quantity it
 states (subject, value as an interval, bound, unit family, period), the dates
 of the events it speaks of (explicit, relative to the publication date, or
-relative to a named event of the lexicon), its polarity and the names it denies
-their effect ("despite X", "X can be overcome").  Two claims are
+relative to a named event of the lexicon), its polarity, the names it denies
+their effect ("despite X", "X can be overcome") and where it places one party
+against another (`Standing`: "X cannot catch up with Y", "X rivals Y", the parties
+being the sides the lexicon's entities stand for).  Two claims are
 then compared frame to frame (`workbench.matching.scoring`), never by
 corpus-specific rules: every word of the subject comes from `Lexicon`.
 """
@@ -193,6 +195,8 @@ class LexiconIndex:
         self.rivals = [(first, second) for first, second in lexicon.rivals]
         self.wider = _wider(lexicon)
         self.side_of, self.rival_of = _sides(lexicon)
+        self.grouped = frozenset(side for pair in self.rivals for side in pair)
+        """The sides the project compares (the groups of its `rivals`)."""
         """Each entity that is part of others, and all of those ("GPT-4": GPT, OpenAI)."""
         self.alias_words = frozenset(
             word for aliases in self._first.values() for alias in aliases for word in alias.words
@@ -944,7 +948,12 @@ which both are ("미국과 1위를 다툴")."""
 
 
 def _negated_at(
-    at: int, negation_at: list[int], infos: list[_TokenInfo], korean: bool, moving: bool
+    at: int,
+    negation_at: list[int],
+    infos: list[_TokenInfo],
+    korean: bool,
+    moving: bool,
+    contracted: bool,
 ) -> bool:
     """Whether a standing word at `at` is negated: an English negation (or "n't") or
     difficulty ("hard to catch up", "hard to make chips comparable to") in the words
@@ -967,7 +976,7 @@ def _negated_at(
             return True
         if any(info.word in DIFFICULTY_WORDS for info in infos[at + 1 : at + reach + 1]):
             return True
-    return any(
+    return contracted and any(
         infos[position].word == "t" and infos[position - 1].word.endswith("n")
         for position in range(max(start, 1), at)
     )
@@ -980,6 +989,7 @@ def _standing(
     negation_at: list[int],
     infos: list[_TokenInfo],
     index: LexiconIndex,
+    contracted: bool,
 ) -> Standing | None:
     """Where a text places one party against another, read from its first standing word
     that names (or implies) two parties on different sides.
@@ -990,9 +1000,9 @@ def _standing(
     Meta's Llama, are behind OpenAI's", Chinese, not Llama).  Korean puts both before it
     and marks the other with a particle (미국과, 미국보다) or a word after it (오픈AI
     대비).  A word that may stand alone ("China lags", "X leads") places its subject
-    against its rival, when the lexicon's `rivals` give it one."""
-    side_of, rival_of = index.side_of, index.rival_of
-    grouped = set(rival_of) | {side for pair in index.rivals for side in pair}
+    against its rival, when the lexicon's `rivals` give it one.  `contracted`: the text
+    has an "n't" (read as a negation)."""
+    side_of, rival_of, grouped = index.side_of, index.rival_of, index.grouped
     sided = [(position, side_of.get(name, name)) for position, name in positions]
     for at in standing_at:
         kind = infos[at].standing
@@ -1043,7 +1053,7 @@ def _standing(
         if not placed or not other or placed == other:
             continue
         moving = kind in ("chasing", "closing", "widening")
-        negated = _negated_at(at, negation_at, infos, korean, moving)
+        negated = _negated_at(at, negation_at, infos, korean, moving, contracted)
         letters = standing_after_negation(kind, negated)
         if placed > other:
             placed, other, letters = other, placed, flipped_standing(letters)
@@ -1204,7 +1214,7 @@ class FrameReader:
         negation_at: list[int] = []
         standing_at: list[int] = []
         compares = False
-        negated = "n't" in text or "n’t" in text
+        contracted = negated = "n't" in text or "n’t" in text
         figures: list[float] = []
         positions: list[tuple[int, str]] = []
         words: list[str] | None = None
@@ -1256,7 +1266,7 @@ class FrameReader:
             concede_at = _conceding(concede_at, negation_at, infos)
         conceded = _conceded(positions, concede_at) if concede_at and positions else EMPTY
         standing = (
-            _standing(standing_at, positions, ends, negation_at, infos, self.index)
+            _standing(standing_at, positions, ends, negation_at, infos, self.index, contracted)
             if standing_at and positions
             else None
         )
