@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import chain, compress
 from itertools import count as positions_from
@@ -1003,21 +1003,17 @@ def _standing(
     against its rival, when the lexicon's `rivals` give it one.  `contracted`: the text
     has an "n't" (read as a negation)."""
     side_of, rival_of, grouped = index.side_of, index.rival_of, index.grouped
-    sided = [(position, side_of.get(name, name)) for position, name in positions]
+    sided: list[tuple[int, str]] | None = None
     for at in standing_at:
         kind = infos[at].standing
-        korean = _is_hangul(infos[at].word)
-        if kind in ("catch", "caught"):
-            if at + 1 >= len(infos) or infos[at + 1].word != "up":
-                continue
-            kind = "chasing" if kind == "catch" else "caught"
-        if kind in ("closing", "widening") and not _about_a_gap(at, infos):
-            continue
-        if kind in ("least", "own"):
-            kind = _idiom(kind, at, infos)
+        if kind in _PENDING_KINDS:
+            kind = _pending_kind(kind, at, infos)
             if not kind:
                 continue
+        if sided is None:
+            sided = [(position, side_of.get(name, name)) for position, name in positions]
         placed = other = ""
+        korean = _is_hangul(infos[at].word)
         if korean:
             before = [(p, side) for p, side in sided if at - STANDING_REACH <= p < at]
             if any(side in grouped for _, side in before):
@@ -1033,32 +1029,57 @@ def _standing(
                 placed = before[-1][1]
             alone = kind in KOREAN_STANDING_ALONE
         else:
-            after = [side for p, side in sided if at < p <= at + STANDING_REACH]
-            other = after[0] if after else ""
-            placeable = [side for p, side in sided if p < at and side != other]
-            if other in grouped or any(side in grouped for side in placeable):
+            # Names are in text order: the other party is the first after the word.
+            cut = 0
+            while cut < len(sided) and sided[cut][0] < at:
+                cut += 1
+            if cut < len(sided) and sided[cut][0] <= at + STANDING_REACH:
+                other = sided[cut][1]
+            placeable = [side for _, side in sided[:cut] if side != other]
+            if other in grouped or not grouped.isdisjoint(placeable):
                 # The project compares sides: a name of none is no party to it, but what
                 # the comparison is about ("leads in humanoid robots") or who says it.
                 if other not in grouped:
                     other = ""
-                placeable = [side for side in placeable if side in grouped]
-            if not other:
-                placeable = [side for side in placeable if side in rival_of]
-            placed = placeable[-1] if placeable else ""
-            alone = kind in ("behind", "chasing", "caught", "closing", "widening") or (
-                kind == "ahead" and _ahead_alone(at, infos)
+                wanted: Collection[str] | None = grouped if other else rival_of.keys()
+            else:
+                wanted = None if other else rival_of.keys()
+            placed = next(
+                (side for side in reversed(placeable) if wanted is None or side in wanted), ""
             )
+            alone = kind in _ALONE_KINDS or (kind == "ahead" and _ahead_alone(at, infos))
         if placed and not other and alone:
             other = rival_of.get(placed, "")
         if not placed or not other or placed == other:
             continue
-        moving = kind in ("chasing", "closing", "widening")
-        negated = _negated_at(at, negation_at, infos, korean, moving, contracted)
+        negated = _negated_at(at, negation_at, infos, korean, kind in _MOVING_KINDS, contracted)
         letters = standing_after_negation(kind, negated)
         if placed > other:
             placed, other, letters = other, placed, flipped_standing(letters)
         return Standing(placed, other, letters, trend_after_negation(kind, negated))
     return None
+
+
+_PENDING_KINDS = frozenset({"catch", "caught", "closing", "widening", "least", "own"})
+"""Standing classes that hold only with the words around them (`_pending_kind`)."""
+
+_MOVING_KINDS = frozenset({"chasing", "closing", "widening"})
+"""Classes that speak of the gap closing or not."""
+
+_ALONE_KINDS = frozenset({"behind", "chasing", "caught", "closing", "widening"})
+"""English classes that may place their subject alone ("China lags", "is catching up")."""
+
+
+def _pending_kind(kind: str, at: int, infos: list[_TokenInfo]) -> str:
+    """The class a word has where it stands, or '': "catch" and "caught" before "up",
+    a closing or widening word about a gap, and the idioms (`_idiom`)."""
+    if kind in ("catch", "caught"):
+        if at + 1 >= len(infos) or infos[at + 1].word != "up":
+            return ""
+        return "chasing" if kind == "catch" else "caught"
+    if kind in ("closing", "widening"):
+        return kind if _about_a_gap(at, infos) else ""
+    return _idiom(kind, at, infos)
 
 
 def _idiom(word: str, at: int, infos: list[_TokenInfo]) -> str:
