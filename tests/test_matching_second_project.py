@@ -3,8 +3,9 @@
 Nothing of the bundled China-AI corpus is in this project: its own stances
 (`improving` / `worsening`), its own entities with Korean and English aliases,
 its own dated event, two sources with opposing views.  The engine must find its
-numeric, date and stance contradictions from that data alone, and rank them
-above everything else it proposes.
+numeric, date and stance contradictions from that data alone (two cities placed apart,
+"lags far behind" against "beats", with no stance to say so), and rank them above
+everything else it proposes.
 """
 
 from __future__ import annotations
@@ -154,6 +155,20 @@ CLAIMS = {
         "지난해 서울시는 녹색교통지역을 도입했다",
         topic="policy",
     ),
+    # stance without any stance: two cities placed apart, on two topics, in two languages
+    "seoul-lags-busan": claim(
+        "seoul-lags-busan",
+        "Seoul's air quality lags far behind Busan's.",
+        "green-daily",
+        "서울 공기질, 부산에 크게 뒤처져",
+    ),
+    "seoul-beats-busan": claim(
+        "seoul-beats-busan",
+        "Seoul now beats Busan on clean air, the city says.",
+        "smog-weekly",
+        "서울 공기질이 부산을 앞섰다",
+        topic="policy",
+    ),
     # unrelated facts that must not crowd the top
     "busan-port-containers": claim(
         "busan-port-containers",
@@ -181,6 +196,7 @@ EXPECTED = {
     frozenset({"pm25-2023-low", "pm25-2023-high"}): "numeric",
     frozenset({"seoul-air-improving", "capital-air-worsening"}): "stance",
     frozenset({"lez-launched-2023", "lez-launched-last-year"}): "date",
+    frozenset({"seoul-lags-busan", "seoul-beats-busan"}): "stance",
 }
 
 

@@ -73,7 +73,7 @@ def test_frames_from_rows_are_the_frames_read() -> None:
     published = {key: record.source.published for key, record in project.sources.items()}
     views = {key: record.source.view for key, record in project.sources.items()}
     reader = FrameReader(LexiconIndex(project.settings.lexicon))
-    checked = 0
+    checked = placing = 0
     for position, claim in enumerate(project.iter_claims()):
         facts = facts_of(claim)
         frame = reader.read_facts(
@@ -92,7 +92,11 @@ def test_frames_from_rows_are_the_frames_read() -> None:
         assert recorded == facts.recorded
         assert same_frame(frame, again), facts.id
         checked += 1
+        placing += frame.standing is not None
     assert checked == len(project.claims)
+    assert placing, (
+        "no bundled claim places one party against another: the row's standing is untested"
+    )
 
 
 def test_a_frame_whose_text_holds_a_separator_gets_no_row() -> None:

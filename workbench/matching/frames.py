@@ -6,8 +6,10 @@ lexicon, in any language of the sources, with what each is part of; not who
 says the claim, "according to X"), its content words, the quantity it
 states (subject, value as an interval, bound, unit family, period), the dates
 of the events it speaks of (explicit, relative to the publication date, or
-relative to a named event of the lexicon), its polarity and the names it denies
-their effect ("despite X", "X can be overcome").  Two claims are
+relative to a named event of the lexicon), its polarity, the names it denies
+their effect ("despite X", "X can be overcome") and where it places one party
+against another (`Standing`: "X cannot catch up with Y", "X rivals Y", the parties
+being the sides the lexicon's entities stand for).  Two claims are
 then compared frame to frame (`workbench.matching.scoring`), never by
 corpus-specific rules: every word of the subject comes from `Lexicon`.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import chain, compress
 from itertools import count as positions_from
@@ -27,15 +29,30 @@ from typing import Any
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
     ATTRIBUTION_LINKS,
+    CATCHING_UP,
     COMPARISON_WORDS,
     CONCESSION_VERBS,
     CONCESSION_WORDS,
     DAY_UNITS,
+    DIFFICULTY_WORDS,
+    GAP_CLOSING,
+    GAP_REACH,
+    GAP_WIDENING,
+    GAP_WORDS,
+    HOLDING_WORDS,
+    IDIOM_WORDS,
     KOREAN_COMPARISON_STEMS,
     KOREAN_CONCESSION_PREFIXES,
     KOREAN_CONCESSION_STEMS,
     KOREAN_DAY_COUNTS,
+    KOREAN_DIFFICULTY_MARKS,
+    KOREAN_GAP,
     KOREAN_NEGATION_MARKS,
+    KOREAN_OTHER_PARTY_ENDINGS,
+    KOREAN_OTHER_PARTY_WORDS,
+    KOREAN_STANDING,
+    KOREAN_STANDING_ALONE,
+    KOREAN_SUBJECT_ENDINGS,
     LOWER_BOUND_RE,
     MONTHS,
     NEGATION_WORDS,
@@ -44,11 +61,21 @@ from workbench.matching.language import (
     RELATIVE_YEARS,
     SELF_REFERENCES,
     SPEECH_WORDS,
+    STANDING_AHEAD,
+    STANDING_ALONE,
+    STANDING_BEHIND,
+    STANDING_CHASING,
+    STANDING_LEVEL,
+    STANDING_NEGATION_REACH,
+    STANDING_NOT_WORDS,
     STOPWORDS,
     UPPER_BOUND_RE,
+    flipped_standing,
     fold,
     korean_content,
+    standing_after_negation,
     stem,
+    trend_after_negation,
 )
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
@@ -167,6 +194,9 @@ class LexiconIndex:
             self.opposing[second] = self.opposing.get(second, frozenset()) | {first}
         self.rivals = [(first, second) for first, second in lexicon.rivals]
         self.wider = _wider(lexicon)
+        self.side_of, self.rival_of = _sides(lexicon)
+        self.grouped = frozenset(side for pair in self.rivals for side in pair)
+        """The sides the project compares (the groups of its `rivals`)."""
         """Each entity that is part of others, and all of those ("GPT-4": GPT, OpenAI)."""
         self.alias_words = frozenset(
             word for aliases in self._first.values() for alias in aliases for word in alias.words
@@ -249,6 +279,34 @@ class LexiconIndex:
         return found
 
 
+def _sides(lexicon: Lexicon) -> tuple[dict[str, str], dict[str, str]]:
+    """The party each entity stands for when a claim places one against another, and
+    each party's rival.
+
+    An entity stands for its group (a company for its country's side), else for its
+    nearest wider entity's group, else for the widest entity it is part of (a model for
+    its maker), else for itself.  A party's rival is the other group of the lexicon's
+    `rivals` pair it belongs to (none if it belongs to several)."""
+    by_name = {entity.name: entity for entity in lexicon.entities}
+    sides: dict[str, str] = {}
+    for entity in lexicon.entities:
+        side, current, seen = entity.group, entity, {entity.name}
+        while not side and current.part_of and current.part_of not in seen:
+            seen.add(current.part_of)
+            wider = by_name.get(current.part_of)
+            if wider is None:
+                break
+            current = wider
+            side = wider.group
+        sides[entity.name] = side or current.name
+    pairs: dict[str, list[str]] = {}
+    for first, second in lexicon.rivals:
+        pairs.setdefault(first, []).append(second)
+        pairs.setdefault(second, []).append(first)
+    rival_of = {side: others[0] for side, others in pairs.items() if len(set(others)) == 1}
+    return sides, rival_of
+
+
 def _wider(lexicon: Lexicon) -> dict[str, frozenset[str]]:
     """The entities each entity is part of, up its `part_of` chain (a chain that comes
     back on itself stops there: `workbench check` reports it, WB812)."""
@@ -288,6 +346,39 @@ class Amount:
     unit: str
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a claim places one party against another: `first` behind, level with or
+    ahead of `second` (`positions`, letters of `STANDING_ORDER`: "b", "l", "a", or two of
+    them for a negated word: "not behind" is "la").  The parties are the sides the
+    lexicon's entities stand for (`LexiconIndex.side_of`), in sorted order, so that two
+    claims about the same two parties compare letter by letter."""
+
+    first: str
+    second: str
+    positions: str
+    trend: str = ""
+    """The party behind closing on the other ("c": "is catching up", "narrowing the
+    gap"), holding back ("h": "cannot catch up", "failing to narrow the gap"), or ''."""
+
+    def disagrees(self, other: Standing) -> bool:
+        """Whether the other places the same two parties elsewhere ("cannot catch up"
+        against "on a par", "one to two years behind" against "outperforms") or has the
+        gap between them closing where this one has it held ("narrowing the gap" against
+        "cannot catch up")."""
+        if self.first != other.first or self.second != other.second:
+            return False
+        if not set(self.positions) & set(other.positions):
+            return True
+        return bool(self.trend) and bool(other.trend) and self.trend != other.trend
+
+    def __str__(self) -> str:
+        words = {"b": "behind", "l": "level with", "a": "ahead of"}
+        where = " or ".join(words[letter] for letter in self.positions)
+        moving = {"c": ", closing", "h": ", not closing"}.get(self.trend, "")
+        return f"{self.first} {where} {self.second}{moving}"
+
+
 @dataclass(slots=True, eq=False)
 class Frame:
     """What one claim is about, as the engine compares it.
@@ -323,6 +414,8 @@ class Frame:
     conceded: frozenset[str]
     """Entities it denies their effect: named next to "despite", "without", "overcome"
     ("despite US export controls", "without Nvidia chips", "제재를 극복")."""
+    standing: Standing | None
+    """Where it places one party against another (`Standing`), if it does."""
     statement: str
     """Kept (a reference, not a copy) to read the dates when a pair needs them."""
     dates: tuple[Period, ...] | None = None
@@ -704,6 +797,7 @@ class _TextFrame:
     conceded: frozenset[str]
     negated: bool
     figures: frozenset[float]
+    standing: Standing | None
 
 
 @dataclass(slots=True, eq=False)
@@ -718,6 +812,9 @@ class _TokenInfo:
     concedes: int | None
     """Denies a named thing its effect: where the thing stands, 1 after ("despite",
     "without"), -1 before (불구하고, 극복), 0 either ("overcome"); None for no concession."""
+    standing: str
+    """Places one party against another: "behind", "chasing", "level", "ahead" (the
+    classes of `standing_after_negation`), "catch"/"caught" before an "up", or ''."""
     entity: str
     """The entity a one-word alias names, or ''."""
     starts_longer: frozenset[str]
@@ -821,6 +918,219 @@ def _speaker(start: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
     return False
 
 
+def _english_standing(word: str, stemmed: str) -> str:
+    """The standing class of an English word (see `_TokenInfo.standing`)."""
+    if word in STANDING_NOT_WORDS:
+        return ""
+    if word in GAP_CLOSING:
+        return "closing"
+    if word in GAP_WIDENING:
+        return "widening"
+    if word in CATCHING_UP[0]:
+        return "catch"
+    if word in CATCHING_UP[1]:
+        return "caught"
+    if stemmed in STANDING_CHASING:
+        return "chasing"
+    if stemmed in STANDING_BEHIND:
+        return "behind"
+    if stemmed in STANDING_LEVEL:
+        return "level"
+    if stemmed in STANDING_AHEAD:
+        return "ahead"
+    return ""
+
+
+STANDING_REACH = 8
+"""Tokens after an English standing word within which its other party is named ("catch
+up with the US", "one to two years behind OpenAI's"), and before a Korean one within
+which both are ("미국과 1위를 다툴")."""
+
+
+def _negated_at(
+    at: int,
+    negation_at: list[int],
+    infos: list[_TokenInfo],
+    korean: bool,
+    moving: bool,
+    contracted: bool,
+) -> bool:
+    """Whether a standing word at `at` is negated: an English negation (or "n't") or
+    difficulty ("hard to catch up", "hard to make chips comparable to") in the words
+    before it, a Korean one in the words after it (따라오는 모델은 없다, 추격이 쉽지 않을
+    것); for a word of closing the gap (`moving`), an English negation or difficulty just
+    after it too ("catching up will not be easy")."""
+    reach = STANDING_NEGATION_REACH // 2
+    if korean:
+        following = infos[at : at + reach + 1]
+        return any(at <= other <= at + reach for other in negation_at) or any(
+            mark in info.word for info in following for mark in KOREAN_DIFFICULTY_MARKS
+        )
+    start = at - STANDING_NEGATION_REACH
+    if any(start <= other < at for other in negation_at):
+        return True
+    if any(info.word in DIFFICULTY_WORDS for info in infos[max(at - reach, 0) : at]):
+        return True
+    if moving:
+        if any(at < other <= at + reach for other in negation_at):
+            return True
+        if any(info.word in DIFFICULTY_WORDS for info in infos[at + 1 : at + reach + 1]):
+            return True
+    return contracted and any(
+        infos[position].word == "t" and infos[position - 1].word.endswith("n")
+        for position in range(max(start, 1), at)
+    )
+
+
+def _standing(
+    standing_at: list[int],
+    positions: list[tuple[int, str]],
+    ends: dict[int, int],
+    negation_at: list[int],
+    infos: list[_TokenInfo],
+    index: LexiconIndex,
+    contracted: bool,
+) -> Standing | None:
+    """Where a text places one party against another, read from its first standing word
+    that names (or implies) two parties on different sides.
+
+    English puts the party placed before the word and the other after it ("China cannot
+    catch up with the US"); the one placed is the nearest name before the word that
+    stands for another side than the other party (for "these Chinese LLMs, built on
+    Meta's Llama, are behind OpenAI's", Chinese, not Llama).  Korean puts both before it
+    and marks the other with a particle (미국과, 미국보다) or a word after it (오픈AI
+    대비).  A word that may stand alone ("China lags", "X leads") places its subject
+    against its rival, when the lexicon's `rivals` give it one.  `contracted`: the text
+    has an "n't" (read as a negation)."""
+    side_of, rival_of, grouped = index.side_of, index.rival_of, index.grouped
+    sided: list[tuple[int, str]] | None = None
+    for at in standing_at:
+        kind = infos[at].standing
+        if kind in _PENDING_KINDS:
+            kind = _pending_kind(kind, at, infos)
+            if not kind:
+                continue
+        if sided is None:
+            sided = [(position, side_of.get(name, name)) for position, name in positions]
+        placed = other = ""
+        korean = _is_hangul(infos[at].word)
+        if korean:
+            before = [(p, side) for p, side in sided if at - STANDING_REACH <= p < at]
+            if any(side in grouped for _, side in before):
+                before = [(p, side) for p, side in before if side in grouped]
+            marked = [(p, side) for p, side in before if _other_party_mark(p, ends, infos)]
+            if marked:
+                other = marked[-1][1]
+                placed = next((side for _, side in reversed(before) if side != other), "")
+            elif len({side for _, side in before}) > 1:
+                other = before[-1][1]
+                placed = next(side for _, side in reversed(before) if side != other)
+            elif before and _subject_mark(before[-1][0], ends, infos):
+                placed = before[-1][1]
+            alone = kind in KOREAN_STANDING_ALONE
+        else:
+            # Names are in text order: the other party is the first after the word.
+            cut = 0
+            while cut < len(sided) and sided[cut][0] < at:
+                cut += 1
+            if cut < len(sided) and sided[cut][0] <= at + STANDING_REACH:
+                other = sided[cut][1]
+            placeable = [side for _, side in sided[:cut] if side != other]
+            if other in grouped or not grouped.isdisjoint(placeable):
+                # The project compares sides: a name of none is no party to it, but what
+                # the comparison is about ("leads in humanoid robots") or who says it.
+                if other not in grouped:
+                    other = ""
+                wanted: Collection[str] | None = grouped if other else rival_of.keys()
+            else:
+                wanted = None if other else rival_of.keys()
+            placed = next(
+                (side for side in reversed(placeable) if wanted is None or side in wanted), ""
+            )
+            alone = kind in _ALONE_KINDS or (kind == "ahead" and _ahead_alone(at, infos))
+        if placed and not other and alone:
+            other = rival_of.get(placed, "")
+        if not placed or not other or placed == other:
+            continue
+        negated = _negated_at(at, negation_at, infos, korean, kind in _MOVING_KINDS, contracted)
+        letters = standing_after_negation(kind, negated)
+        if placed > other:
+            placed, other, letters = other, placed, flipped_standing(letters)
+        return Standing(placed, other, letters, trend_after_negation(kind, negated))
+    return None
+
+
+_PENDING_KINDS = frozenset({"catch", "caught", "closing", "widening", "least", "own"})
+"""Standing classes that hold only with the words around them (`_pending_kind`)."""
+
+_MOVING_KINDS = frozenset({"chasing", "closing", "widening"})
+"""Classes that speak of the gap closing or not."""
+
+_ALONE_KINDS = frozenset({"behind", "chasing", "caught", "closing", "widening"})
+"""English classes that may place their subject alone ("China lags", "is catching up")."""
+
+
+def _pending_kind(kind: str, at: int, infos: list[_TokenInfo]) -> str:
+    """The class a word has where it stands, or '': "catch" and "caught" before "up",
+    a closing or widening word about a gap, and the idioms (`_idiom`)."""
+    if kind in ("catch", "caught"):
+        if at + 1 >= len(infos) or infos[at + 1].word != "up":
+            return ""
+        return "chasing" if kind == "catch" else "caught"
+    if kind in ("closing", "widening"):
+        return kind if _about_a_gap(at, infos) else ""
+    return _idiom(kind, at, infos)
+
+
+def _idiom(word: str, at: int, infos: list[_TokenInfo]) -> str:
+    """The standing class of two English idioms, or '': "at least as good as" (level or
+    ahead: "not-behind") and "holds its own against" (level)."""
+    before = [info.word for info in infos[max(at - 2, 0) : at]]
+    after = infos[at + 1].word if at + 1 < len(infos) else ""
+    if word == "least":
+        return "not-behind" if before[-1:] == ["at"] and after == "as" else ""
+    if len(before) == 2 and before[1] in SELF_REFERENCES and before[0] in HOLDING_WORDS:
+        return "level"
+    return ""
+
+
+def _about_a_gap(at: int, infos: list[_TokenInfo]) -> bool:
+    """Whether a word of closing or widening speaks of a gap: "narrowing the AI gap",
+    "격차를 좁히고" (in Korean, 격차 just before it)."""
+    if _is_hangul(infos[at].word):
+        return any(KOREAN_GAP in info.word for info in infos[max(at - 2, 0) : at])
+    return any(info.word in GAP_WORDS for info in infos[at + 1 : at + 1 + GAP_REACH])
+
+
+def _ahead_alone(at: int, infos: list[_TokenInfo]) -> bool:
+    """Whether an English word of "ahead" places its subject with no other party named:
+    "is ahead", "superior"; "lead" only as "the lead" or "leads in" ("will lead the
+    plans" places nothing)."""
+    info = infos[at]
+    if info.content[0] not in STANDING_ALONE:
+        return False
+    if info.word not in ("lead", "leads"):
+        return True
+    before = infos[at - 1].word if at > 0 else ""
+    after = infos[at + 1].word if at + 1 < len(infos) else ""
+    return before == "the" or after == "in"
+
+
+def _subject_mark(position: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
+    """Whether the Korean name at `position` is marked as the subject (미국이, 중국은)."""
+    return infos[ends.get(position, position + 1) - 1].word.endswith(KOREAN_SUBJECT_ENDINGS)
+
+
+def _other_party_mark(position: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
+    """Whether the Korean name at `position` is the other party of a comparison: its
+    last word ends in a particle of comparison, or a word of comparison follows it."""
+    last = ends.get(position, position + 1) - 1
+    if infos[last].word.endswith(KOREAN_OTHER_PARTY_ENDINGS):
+        return True
+    following = last + 1
+    return following < len(infos) and infos[following].word in KOREAN_OTHER_PARTY_WORDS
+
+
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
@@ -846,11 +1156,13 @@ class FrameReader:
         content: tuple[str, ...] = ()
         event = compares = False
         concedes: int | None = None
+        standing = ""
         negation = word in NEGATION_WORDS
         if word[0].isdigit():
             pass
         elif _is_hangul(word):
             negation = any(mark in word for mark in KOREAN_NEGATION_MARKS)
+            standing = next((kind for mark, kind in KOREAN_STANDING if mark in word), "")
             event = any(mark in word for mark in index.hangul_event_words)
             compares = any(mark in word for mark in KOREAN_COMPARISON_STEMS)
             if word.startswith(KOREAN_CONCESSION_PREFIXES) or any(
@@ -871,6 +1183,9 @@ class FrameReader:
                 stemmed != word or word in index.bare_event_words
             )
             content = (stemmed,)
+            standing = _english_standing(word, stemmed)
+        elif word in IDIOM_WORDS:
+            standing = word
         figure: float | None = None
         if word[0].isdigit():
             try:
@@ -878,13 +1193,14 @@ class FrameReader:
             except ValueError:
                 figure = None
         special = bool(event or compares or negation or entity or starts_longer)
-        special = special or figure is not None or concedes is not None
+        special = special or figure is not None or concedes is not None or bool(standing)
         info = _TokenInfo(
             word,
             content,
             event,
             compares,
             concedes,
+            standing,
             entity,
             starts_longer,
             negation,
@@ -917,8 +1233,9 @@ class FrameReader:
         event_at: list[int] = []
         concede_at: list[tuple[int, int]] = []
         negation_at: list[int] = []
+        standing_at: list[int] = []
         compares = False
-        negated = "n't" in text or "n’t" in text
+        contracted = negated = "n't" in text or "n’t" in text
         figures: list[float] = []
         positions: list[tuple[int, str]] = []
         words: list[str] | None = None
@@ -930,6 +1247,8 @@ class FrameReader:
                 event_at.append(position)
             if info.compares:
                 compares = True
+            if info.standing:
+                standing_at.append(position)
             if info.concedes is not None:
                 concede_at.append((position, info.concedes))
             if info.negation:
@@ -967,6 +1286,11 @@ class FrameReader:
         if concede_at and negation_at:
             concede_at = _conceding(concede_at, negation_at, infos)
         conceded = _conceded(positions, concede_at) if concede_at and positions else EMPTY
+        standing = (
+            _standing(standing_at, positions, ends, negation_at, infos, self.index, contracted)
+            if standing_at and positions
+            else None
+        )
         return _TextFrame(
             frozenset(content) if content else EMPTY,
             entities,
@@ -977,6 +1301,7 @@ class FrameReader:
             conceded,
             negated,
             frozenset(figures) if figures else EMPTY,
+            standing,
         )
 
     def done_reading(self) -> None:
@@ -1051,5 +1376,6 @@ class FrameReader:
             event_entities=_union(said.event_entities, quoted.event_entities),
             compares=said.compares or quoted.compares,
             conceded=conceded,
+            standing=said.standing or quoted.standing,
             statement=statement,
         )

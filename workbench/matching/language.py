@@ -303,3 +303,188 @@ KOREAN_CONCESSION_STEMS = ("불구", "극복", "우회")
 KOREAN_CONCESSION_PREFIXES = ("없이",)
 """Korean words that concede what precedes them when they stand alone ("엔비디아 칩
 없이도": even without Nvidia chips), not inside another word (끊임없이: constantly)."""
+
+
+# --------------------------------------------------------------------------- standing
+
+BEHIND, LEVEL, AHEAD = "b", "l", "a"
+"""Where a claim places one party against another: behind, level with, ahead of.  A
+claim's standing is a set of these, written as a string in that order ("b", "la")."""
+
+STANDING_ORDER = BEHIND + LEVEL + AHEAD
+
+
+def _standing_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in _words(text))
+
+
+STANDING_BEHIND = _standing_stems("behind lag lags lagging lagged trail trails trailing inferior")
+"""English words that place their subject behind the other party; negated, they place it
+level or ahead ("no longer lags")."""
+
+STANDING_CHASING = _standing_stems("chase chases chasing chased pursue pursues pursuing")
+"""English words that place their subject behind whatever their polarity: "chasing",
+"cannot catch up" and "hard to catch up" all say it is behind (with "catch" before "up",
+`CATCHING_UP`)."""
+
+CATCHING_UP = (frozenset({"catch", "catches", "catching"}), frozenset({"caught"}))
+""""catch up" (behind, whatever the polarity) and "caught up" (level; not caught up:
+behind), read when "up" follows."""
+
+STANDING_LEVEL = _standing_stems(
+    """rival rivals rivalled rivaling rivalling par match matches matched matching compete
+    competes competing contend contends equal equals comparable shoulder"""
+)
+"""English words that place their subject level with the other party ("rivals", "on a
+par with", "shoulder to shoulder"); negated, behind it ("no model matches", "none able
+to compete with")."""
+
+STANDING_AHEAD = _standing_stems(
+    """ahead beat beats outperform outperforms outperformed surpass surpasses surpassed
+    exceed exceeds overtake overtakes overtook outpace outpaces outstrip outstrips superior
+    lead leads dominate dominates dominant unrivalled unrivaled unmatched unparalleled"""
+)
+"""English words that place their subject ahead of the other party; negated, level or
+behind.  "leading" and "led" are left out: "leading companies", "led by"."""
+
+STANDING_NOT_WORDS = frozenset({"leading", "led"})
+"""Spellings of those words that place nothing ("a leading firm", "a fund led by X")."""
+
+STANDING_ALONE = STANDING_BEHIND | STANDING_CHASING | _standing_stems("ahead superior lead leads")
+"""Words that place their subject without naming the other party ("China lags", "X
+leads"): the other is then the subject's rival, if the project names one.  A word that
+needs its object ("beats", "matches") places nothing without it, nor does a word of
+supremacy over a whole field ("dominates", "unrivalled"): a company dominant in a market
+is not thereby ahead of its country's rival."""
+
+KOREAN_STANDING = (
+    ("뒤처", "behind"),
+    ("뒤지", "behind"),
+    ("뒤떨어", "behind"),
+    ("열세", "behind"),
+    ("따라잡", "chasing"),
+    ("좁히", "closing"),
+    ("좁혀", "closing"),
+    ("줄이", "closing"),
+    ("줄여", "closing"),
+    ("줄어", "closing"),
+    ("벌어", "widening"),
+    ("벌리", "widening"),
+    ("확대", "widening"),
+    ("추격", "chasing"),
+    ("따라오", "chasing"),
+    ("쫓", "chasing"),
+    ("필적", "level"),
+    ("대등", "level"),
+    ("버금", "level"),
+    ("맞먹", "level"),
+    ("어깨", "level"),
+    ("비견", "level"),
+    ("견줄", "level"),
+    ("견주", "level"),
+    ("다투", "level"),
+    ("다툴", "level"),
+    ("경쟁하", "level"),
+    ("경쟁할", "level"),
+    ("경쟁한", "level"),
+    ("앞서", "ahead"),
+    ("앞섰", "ahead"),
+    ("앞지", "ahead"),
+    ("능가", "ahead"),
+    ("추월", "ahead"),
+    ("압도", "dominant"),
+    ("우위", "ahead"),
+    ("선두", "ahead"),
+)
+"""Korean stems that place a party, and how (as the English classes above): 뒤처지다
+(lag), 따라잡다 (catch up), 어깨를 나란히 (shoulder to shoulder), 능가하다 (surpass).
+경쟁 only as a verb (경쟁할 만한): 경쟁사 is a competitor."""
+
+KOREAN_STANDING_ALONE = frozenset({"behind", "chasing", "closing", "widening", "ahead"})
+"""Korean classes that may place their subject alone (the other party its rival);
+"dominant" (압도) places only against a party named (미국을 압도: 압도적으로 많다 places
+nothing)."""
+
+KOREAN_OTHER_PARTY_ENDINGS = ("과", "와", "보다", "에", "을", "를")
+"""Endings that mark the other party of a Korean comparison: 미국과 (with the US), 미국보다
+(than the US), 오픈AI를 능가 (surpass OpenAI)."""
+
+KOREAN_SUBJECT_ENDINGS = ("이", "가", "은", "는")
+"""Endings that mark the subject of a Korean sentence: 미국이 압도적 (the US dominates)."""
+
+KOREAN_OTHER_PARTY_WORDS = frozenset({"대비", "보다", "비해", "비하면"})
+"""Words after the other party of a Korean comparison: 오픈AI 대비 (against OpenAI)."""
+
+GAP_CLOSING = _wordlist(
+    "narrow narrows narrowing narrowed close closes closing closed shrink shrinking"
+)
+GAP_WIDENING = _wordlist("widen widens widening widened grow grows growing")
+GAP_WORDS = frozenset({"gap", "gaps", "lead"})
+"""English words that move a party behind towards the other or away from it, when a word
+of `GAP_WORDS` follows within `GAP_REACH` ("narrowing the AI gap with the US")."""
+
+GAP_REACH = 3
+
+KOREAN_GAP = "격차"
+"""The Korean gap: its closing and widening words (`KOREAN_STANDING`) place a party only
+after it (격차를 좁히다, 격차가 벌어지다; 비용을 줄이다 places nothing)."""
+
+CLOSING, HOLDING = "c", "h"
+"""Whether a claim has the party behind closing on the other ("is catching up",
+"narrowing the gap") or not ("cannot catch up", "the gap is not narrowing")."""
+
+DIFFICULTY_WORDS = _wordlist(
+    "hard difficult difficulty limits limit unlikely impossible struggle struggles"
+)
+"""English words that deny a party behind its closing, as a negation does: "hard to
+catch up", "limits to catching up"."""
+
+KOREAN_DIFFICULTY_MARKS = ("어렵", "힘들", "힘든", "한계", "쉽지")
+"""Korean marks of the same: 따라잡기 힘들 (hard to catch up), 추격이 쉽지 않을 것."""
+
+HOLDING_WORDS = frozenset({"hold", "holds", "holding", "held"})
+"""The verb of "holds its own against X": level with X."""
+
+IDIOM_WORDS = frozenset({"least", "own"})
+"""Stopwords that place a party inside an idiom: "at least as good as" (level or ahead),
+"holds its own against" (level)."""
+
+STANDING_NEGATION_REACH = 12
+"""Tokens before an English standing word in which a negation turns it ("none had yet
+produced a model able to compete"); Korean negation follows the word, within half of it,
+as does the English difficulty of closing ("catching up will not be easy")."""
+
+
+def trend_after_negation(kind: str, negated: bool) -> str:
+    """Whether a standing word of `kind` has its subject closing on the other party
+    (`CLOSING`), holding back (`HOLDING`), or says nothing of it ('')."""
+    if kind in ("chasing", "closing"):
+        return HOLDING if negated else CLOSING
+    if kind == "widening":
+        return CLOSING if negated else HOLDING
+    return ""
+
+
+def standing_after_negation(kind: str, negated: bool) -> str:
+    """The positions a standing word of `kind` gives its subject, as a string of
+    `STANDING_ORDER` letters: "behind" b (negated: la), "chasing", "closing" and
+    "widening" b, "level" l (negated: b), "caught" l (negated: b), "ahead" a (negated:
+    bl)."""
+    if kind in ("chasing", "closing", "widening"):
+        return BEHIND
+    if kind == "behind":
+        return LEVEL + AHEAD if negated else BEHIND
+    if kind in ("level", "caught"):
+        return BEHIND if negated else LEVEL
+    if kind == "dominant":
+        return BEHIND + LEVEL if negated else AHEAD
+    if kind == "not-behind":
+        return BEHIND if negated else LEVEL + AHEAD
+    return BEHIND + LEVEL if negated else AHEAD
+
+
+def flipped_standing(positions: str) -> str:
+    """The same standing seen from the other party: behind becomes ahead."""
+    swap = {BEHIND: AHEAD, AHEAD: BEHIND, LEVEL: LEVEL}
+    found = {swap[letter] for letter in positions}
+    return "".join(letter for letter in STANDING_ORDER if letter in found)

@@ -8,13 +8,18 @@ The rules, frame to frame:
   agrees with 9%); the same subject in two periods is an update, newest first;
 * date: the same event (shared entity and event words) dated by disjoint spans;
 * stance: opposing stances (the lexicon's `opposing_stances`) about the same
-  entities or words, or the same statement with the opposite polarity;
+  entities or words, the same two parties placed apart ("cannot catch up with" /
+  "on a par with", `Frame.standing`) whatever their topics, a subject said to do
+  without a thing against a count of the subject's things, or the same statement
+  with the opposite polarity;
 * duplicate: the same truth conditions (same entities, words, figures and
   polarity), or, weaker, the same side of the same thing (`supports`).
 
 The score is how alike the frames are (`relatedness`: words in common, the most
 specific name in common, the same topic, both about the rivals, and arguing one point:
-both comparing the rivals, or one denying a named thing the effect the other gives it)
+both comparing the rivals without placing them alike, or one denying a named thing the
+effect the other gives it; more for arguing against each other: placing the same parties
+apart, or doing without what the other counts)
 times how much the pair is worth a reviewer's time: pairs from two sources above
 pairs within one article, above all two sources with opposing views or far apart
 in time; a pair
@@ -54,10 +59,17 @@ class RelatednessWeights:
     denies it its effect ("despite US export controls", "without Nvidia chips") and the
     other names it, which is how news contradicts "X holds Y back" (in part, by how
     specific the name is: `Comparer.disputed`)."""
+    standing: float = 0.3
+    """They place the same two parties at different positions ("cannot catch up with the
+    US" / "on a par with US models", `Frame.standing`): a claim about where A stands
+    against B is about what any other such claim is about, whatever their topics, so
+    this counts for more than a shared topic."""
 
     @property
     def maximum(self) -> float:
-        return self.words + self.entities + self.topic + self.rivals + self.comparing
+        return (
+            self.words + self.entities + self.topic + self.rivals + self.comparing + self.standing
+        )
 
 
 DEFAULT_RELATEDNESS = RelatednessWeights()
@@ -263,10 +275,24 @@ class Comparer:
         arguing = 0.0
         if self.about_rivals_of[i] and self.about_rivals_of[j]:
             score += weights.rivals
-            if a.compares and b.compares:
+            if (
+                a.compares
+                and b.compares
+                and not (
+                    a.standing is not None and b.standing is not None and standings_agree(a, b)
+                )
+            ):
                 arguing = 1.0
-        if arguing < 1.0 and (a.conceded or b.conceded):
-            arguing = max(arguing, self.disputed(a, b))
+        # Most frames place no one: the test stays inline for the 10^6 pairs of a run.
+        placed = a.standing is not None and b.standing is not None and self.placed_apart(a, b)
+        against = 1.0 if placed else 0.0
+        if not placed and (a.conceded or b.conceded):
+            # Doing without a thing the other counts is as plain a contradiction as two
+            # positions; denying a named thing its effect, in part by how specific it is.
+            against = 1.0 if self.counted_without(a, b) else self.disputed(a, b)
+        if against:
+            arguing = max(arguing, against)
+            score += weights.standing * against
         score += weights.comparing * arguing
         return score / self._maximum_relatedness, words, shared_entities
 
@@ -281,12 +307,62 @@ class Comparer:
         found = self.disputed_names(a, b)
         return max(map(self._specificity_of, found)) if found else 0.0
 
-    @staticmethod
-    def disputed_names(a: Frame, b: Frame) -> frozenset[str]:
-        """The names one claim denies their effect and the other names plainly."""
+    def disputed_names(self, a: Frame, b: Frame) -> frozenset[str]:
+        """The names one claim denies their effect and the other names plainly: of what a
+        claim concedes, its most specific name ("despite Nvidia's chips" disputes what
+        claims say of Nvidia, not every claim that names chips)."""
         if not a.conceded and not b.conceded:
             return frozenset()
-        return (a.conceded & (b.entities - b.conceded)) | (b.conceded & (a.entities - a.conceded))
+        return (self._core(a.conceded) & (b.entities - b.conceded)) | (
+            self._core(b.conceded) & (a.entities - a.conceded)
+        )
+
+    def _core(self, names: frozenset[str]) -> frozenset[str]:
+        """The most specific of these names (all of them that are as specific)."""
+        if len(names) < 2:
+            return names
+        specificity = self._specificity_of
+        most = max(map(specificity, names))
+        return frozenset(name for name in names if specificity(name) == most)
+
+    def placed_apart(self, a: Frame, b: Frame) -> bool:
+        """Whether two claims place the same two parties at different positions, and
+        their stances do not put them on one side: two claims the project files under the
+        same stance, one of a pair that oppose ("catching-up"), were read as agreeing
+        ("rivals o1" and "outperforms US competitors"); a stance opposing none, or none,
+        leaves the positions to speak."""
+        if not standings_disagree(a, b):
+            return False
+        return a.stance != b.stance or not self.index.opposing.get(a.stance)
+
+    def counted_without(self, a: Frame, b: Frame) -> frozenset[str]:
+        """The names one claim says its subject does without ("delivers AI without
+        high-end chips") and the other counts for the same subject ("owns 50,000
+        GPUs", a GPU being a chip): having none of a thing and having so many of it
+        cannot both hold.  The subject is a specific name both give, other than the
+        thing counted."""
+        found: frozenset[str] = frozenset()
+        wider = self.index.wider
+        for denier, counter in ((a, b), (b, a)):
+            amount = counter.amount
+            if not denier.conceded or amount is None or amount.family != "count":
+                continue
+            if amount.high <= 0:
+                continue
+            things = amount.subject_entities.union(
+                *(wider.get(name, frozenset()) for name in amount.subject_entities)
+            )
+            named = (denier.conceded & things) - counter.conceded
+            if not named:
+                continue
+            counted_names = named.union(*(wider.get(name, frozenset()) for name in named))
+            subjects = (denier.entities & counter.entities) - counted_names - denier.conceded
+            subjects -= frozenset(
+                name for name in subjects if wider.get(name, frozenset()) & counted_names
+            )
+            if any(self._specificity_of(name) > 0 for name in subjects):
+                found |= named
+        return found
 
     def names_alike(self, a: Frame, b: Frame) -> tuple[float, frozenset[str]]:
         """How specific the most specific name two claims share is (0..1), and the names
@@ -460,7 +536,13 @@ class Comparer:
         shared: frozenset[str],
         opposed: bool,
     ) -> Scored | None:
-        if opposed:
+        placed = a.standing is not None and b.standing is not None and self.placed_apart(a, b)
+        counted = (
+            self.counted_without(a, b)
+            if (a.conceded and b.amount is not None) or (b.conceded and a.amount is not None)
+            else frozenset()
+        )
+        if opposed or placed or counted:
             if related < 0.12:
                 return None
             newer = _newer(a, b)
@@ -473,11 +555,21 @@ class Comparer:
                 name = max(sorted(disputed), key=self._specificity_of)
                 if self._specificity_of(name) > 0:
                     tail = f"; one in spite of {name}"
+            if placed:
+                assert a.standing is not None and b.standing is not None
+                tail += f"; one places {a.standing}, the other {b.standing}"
+            if counted:
+                tail += f"; one without {', '.join(sorted(counted)[:2])}, the other counts it"
+            if opposed:
+                what = f"opposing stances ({a.stance} / {b.stance})"
+            else:
+                what = "opposing positions" if placed else "without and with"
+
             return Scored(
                 "stance",
                 relation,
                 0.2 + 0.8 * related,
-                _said(f"opposing stances ({a.stance} / {b.stance})", shared, tail),
+                _said(what, shared, tail),
                 newer_first=newer if relation == "updates" else False,
             )
         if (
@@ -629,6 +721,26 @@ def _apart(first: Amount, second: Amount) -> str:
 
 def _ordinal(value: float) -> dt.date:
     return dt.date.fromordinal(int(value))
+
+
+def standings_agree(a: Frame, b: Frame) -> bool:
+    """Whether two claims place the same two parties alike (both behind, neither saying
+    the gap closes where the other says it holds): comparing the rivals, they do not
+    argue."""
+    first, second = a.standing, b.standing
+    return (
+        first is not None
+        and second is not None
+        and first.first == second.first
+        and first.second == second.second
+        and not first.disagrees(second)
+    )
+
+
+def standings_disagree(a: Frame, b: Frame) -> bool:
+    """Whether two claims place the same two parties at different positions."""
+    first, second = a.standing, b.standing
+    return first is not None and second is not None and first.disagrees(second)
 
 
 def _newer(a: Frame, b: Frame) -> bool:

@@ -32,7 +32,15 @@ from sys import intern
 
 from workbench.files.index import code_key
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, records_facts
-from workbench.matching.frames import EMPTY, Amount, Frame, FrameReader, LexiconIndex, Period
+from workbench.matching.frames import (
+    EMPTY,
+    Amount,
+    Frame,
+    FrameReader,
+    LexiconIndex,
+    Period,
+    Standing,
+)
 from workbench.models import Claim, Lexicon
 from workbench.project import Project
 from workbench.storage import StaleFileError, read_document, validate_document
@@ -180,11 +188,34 @@ def _pack_text(frame: Frame, recorded: tuple[str, ...]) -> str:
             _ITEM.join(map(repr, frame.figures)),
             _joined(frame.event_entities),
             _joined(frame.conceded),
+            _pack_standing(frame.standing),
             _ITEM.join(recorded),
             _pack_amount(frame.amount),
             _pack_dates(frame.dates, frame.published),
         )
     )
+
+
+def _pack_standing(standing: Standing | None) -> str:
+    if standing is None:
+        return ""
+    return _PART.join((standing.first, standing.second, standing.positions, standing.trend))
+
+
+_standings: dict[str, Standing] = {}
+"""Standings by their row text (a project places few pairs of parties few ways)."""
+
+
+def _unpack_standing(text: str) -> Standing | None:
+    if not text:
+        return None
+    found = _standings.get(text)
+    if found is None:
+        first, second, positions, trend = text.split(_PART)
+        found = Standing(intern(first), intern(second), intern(positions), intern(trend))
+        if len(_standings) < 10_000:
+            _standings[text] = found
+    return found
 
 
 def _pack_dates(dates: tuple[Period, ...] | None, published: dt.date | None) -> str:
@@ -272,9 +303,20 @@ def unpack_frame(
     """A row read back: the frame (with `claim`'s id, statement, quote, source id,
     topic and stance, and the source's `published` and `view`) and the ids the claim
     relates to or dismissed; raises on a row it did not write."""
-    (entities, groups, words, text_key, flags, figures, near, conceded, recorded, amount, dates) = (
-        data.decode().split(_FIELD)
-    )
+    (
+        entities,
+        groups,
+        words,
+        text_key,
+        flags,
+        figures,
+        near,
+        conceded,
+        standing,
+        recorded,
+        amount,
+        dates,
+    ) = data.decode().split(_FIELD)
     if len(flags) != 4:
         raise ValueError("a frame row has four flags")
     claim_id, statement, quote, source_id, topic, stance = claim
@@ -302,6 +344,7 @@ def unpack_frame(
         _names(near),
         flags[3] == "1",
         _names(conceded),
+        _unpack_standing(standing),
         statement,
         _unpack_dates(dates, published) if dates else None,
     )
@@ -380,7 +423,9 @@ def _separators_written(frame: Frame, recorded: tuple[str, ...]) -> tuple[int, i
     if frame.dates is not None:
         parts += 1
         items += gaps(frame.dates)
-    return (10, items, parts, words)
+    if frame.standing is not None:
+        parts += 3
+    return (11, items, parts, words)
 
 
 def project_frames(project: Project, *, stored: bool = True, release: bool = False) -> Prepared:
