@@ -421,16 +421,21 @@ def _with_semantic_pairs(
 
     smaller, larger, cosines = found
     firsts, seconds = np.minimum(smaller, larger), np.maximum(smaller, larger)
-    by_position = dict(
-        zip(zip(firsts.tolist(), seconds.tolist(), strict=True), cosines.tolist(), strict=True)
-    )
-    close = semantic_closeness(by_position, weights)
-    lexical = np.fromiter(codes, dtype=np.int64, count=len(codes))
     named = firsts * n + seconds
+    lexical = np.sort(np.fromiter(codes, dtype=np.int64, count=len(codes)))
+    at = np.minimum(np.searchsorted(lexical, named), max(lexical.size - 1, 0))
+    blocked = lexical[at] == named if lexical.size else np.zeros(named.size, dtype=bool)
+    wanted = np.ones(named.size, dtype=bool)
     if keys is not None:
-        arrays = [np.asarray(values) for values in keys]
-        wanted = np.isin(named, lexical) | _may_disagree(firsts, seconds, *arrays)
-        named, firsts, seconds = named[wanted], firsts[wanted], seconds[wanted]
+        wanted = blocked | _may_disagree(firsts, seconds, *[np.asarray(part) for part in keys])
+    # Every pair's cosine when closeness is a place in each claim's list; in the cosine
+    # mode each pair's own is all it reads (`semantic_closeness`).
+    every = weights.mode != "cosine"
+    chosen = np.ones(named.size, dtype=bool) if every else wanted
+    positions = zip(firsts[chosen].tolist(), seconds[chosen].tolist(), strict=True)
+    by_position = dict(zip(positions, cosines[chosen].tolist(), strict=True))
+    close = semantic_closeness(by_position, weights)
+    named, firsts, seconds = named[wanted], firsts[wanted], seconds[wanted]
     closeness = {
         code: value
         for code, value in zip(
@@ -440,7 +445,8 @@ def _with_semantic_pairs(
         )
         if value is not None
     }
-    return np.union1d(lexical, named).tolist(), closeness
+    added = named[~blocked[wanted]]  # not blocked: none of them is among `codes`
+    return np.sort(np.concatenate([lexical, added])).tolist(), closeness
 
 
 def _disagreement_keys(
