@@ -26,7 +26,9 @@ An optional semantic proposer (`similarities`: cosine similarity per pair of
 claim ids) adds the pairs it names and raises their relatedness by their
 closeness (`MatchSettings.semantic`: how much, and whether the closeness is the
 cosine or the pair's place in each claim's own neighbour list); frames and
-rules still decide the kind.
+rules still decide the kind.  It adds no pair within one source whose figures and
+dates cannot disagree (`MatchSettings.semantic_within_source`): such a pair could
+only be a duplicate or a stance within one article, at most 0.375.
 
 Pairs already related in either claim's file, and pairs dismissed in either
 file (whatever the dismissed kind), are never proposed.
