@@ -13,7 +13,9 @@ memory:
   `conflicts --lexical-only` and against the proposer adding its pairs within one
   source that cannot disagree too (`MatchSettings.semantic_within_source`, as
   before), runs alternated, with the candidates each gives per claim (the target
-  at 100,000 claims: under 15 s with warm vectors);
+  at 100,000 claims: under 15 s with warm vectors); and as shipped with one BLAS
+  thread (`OPENBLAS_NUM_THREADS=1`: on a shared machine two threads of the neighbour
+  search wait on each other, see `--search-threads`);
 * `semantic_similarities` alone in this process, warm (read the store, top-k);
 * the engine reading the proposed pairs (numbering, sifting and merging them with
   the blocking's, and their closeness) from their positions against reading them
@@ -185,7 +187,7 @@ within one source that cannot disagree added, as before."""
 
 
 def run_conflicts(
-    root: Path, *extra: str, within_source: bool = False
+    root: Path, *extra: str, within_source: bool = False, blas_threads: int | None = None
 ) -> tuple[float, float, float, float]:
     """Seconds, peak MiB, CPU seconds and candidates per claim of one `workbench
     conflicts` in a fresh process (CPU as well as wall: on a shared machine the wall
@@ -203,10 +205,14 @@ def run_conflicts(
         "print(peak, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
+    environment = dict(os.environ)
+    if blas_threads is not None:
+        environment["OPENBLAS_NUM_THREADS"] = str(blas_threads)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", code, "conflicts", "--root", str(root), *extra],
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -317,11 +323,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "lexical": [],
         "semantic": [],
         "within": [],
+        "one thread": [],
     }
     for _ in range(arguments.repeat):  # alternated: the machine's load falls on all three
         runs["lexical"].append(run_conflicts(root, "--lexical-only"))
         runs["semantic"].append(run_conflicts(root))
         runs["within"].append(run_conflicts(root, within_source=True))
+        runs["one thread"].append(run_conflicts(root, blas_threads=1))
 
     def row(label: str, found: list[tuple[float, float, float, float]]) -> float:
         seconds = statistics.median(run[0] for run in found)
@@ -338,6 +346,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     lexical_seconds = row("--lexical-only (baseline)", runs["lexical"])
     semantic_seconds = row("with the semantic proposer, warm vectors", runs["semantic"])
     within_seconds = row("  with its pairs within a source that cannot disagree", runs["within"])
+    row("  as shipped, one BLAS thread (OPENBLAS_NUM_THREADS=1)", runs["one thread"])
     print(
         f"    semantic adds {semantic_seconds - lexical_seconds:+.2f} s; leaving out its pairs "
         f"within a source that cannot disagree saves {within_seconds - semantic_seconds:+.2f} s"
