@@ -309,12 +309,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         pairs = len(result.similarities)
         started = time.process_time()
         from_positions = _with_semantic_pairs(
-            set(blocked), result.similarities, prepared.frames, DEFAULT_SETTINGS
+            set(blocked), result.similarities, prepared.frames, prepared.reader, DEFAULT_SETTINGS
         )
         positions.append(time.process_time() - started)
         started = time.process_time()
         plain = dict(result.similarities)  # the pairs of ids, as the proposer made them
-        from_ids = _with_semantic_pairs(set(blocked), plain, prepared.frames, DEFAULT_SETTINGS)
+        from_ids = _with_semantic_pairs(
+            set(blocked), plain, prepared.frames, prepared.reader, DEFAULT_SETTINGS
+        )
         by_ids.append(time.process_time() - started)
         assert from_positions == from_ids
         del from_positions, from_ids, plain

@@ -550,7 +550,7 @@ def test_a_pair_within_a_source_that_cannot_disagree_scores_at_most_0_375() -> N
     one_article = [replace(frame, source_id="one-article") for frame in prepared.frames]
     for frames in (prepared.frames, one_article):
         comparer = Comparer(frames, prepared.reader, tolerance=0.05, approximate_tolerance=0.2)
-        keys = _disagreement_keys(frames)
+        keys = _disagreement_keys(frames, prepared.reader)
         scored = {True: 0, False: 0}
         disagreeing = 0
         for i, a in enumerate(frames):

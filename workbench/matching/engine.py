@@ -45,7 +45,7 @@ from operator import itemgetter
 from typing import Any, Literal, cast, get_args
 
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of
-from workbench.matching.frames import Frame
+from workbench.matching.frames import Frame, FrameReader, Period
 from workbench.matching.scoring import (
     DEFAULT_RELATEDNESS,
     DEFAULT_SEMANTIC,
@@ -128,7 +128,7 @@ class MatchSettings:
     """How the semantic proposer's similarities enter relatedness (unused without them)."""
     semantic_within_source: bool = False
     """Let the semantic proposer add pairs within one source whose figures and dates cannot
-    disagree (no differing quantities or figures, not two dated events).  Off: such a
+    disagree (no differing quantities, figures or dates of events).  Off: such a
     pair could only be a duplicate or a stance within one article, scored at most
     `SAME_SOURCE_FACTOR / MAXIMUM_WORTH` (0.375; a pair within one article counts
     only when its figures or dates disagree), and the blocking already compares the
@@ -343,7 +343,9 @@ def _match(
         frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
     if similarities:
-        ordered, closeness = _with_semantic_pairs(codes, similarities, frames, settings)
+        ordered, closeness = _with_semantic_pairs(
+            codes, similarities, frames, prepared.reader, settings
+        )
     else:
         ordered, closeness = sorted(codes), {}
     del codes  # the set is three times the size of the sorted list
@@ -385,7 +387,11 @@ def _match(
 
 
 def _with_semantic_pairs(
-    codes: set[int], similarities: Similarities, frames: list[Frame], settings: MatchSettings
+    codes: set[int],
+    similarities: Similarities,
+    frames: list[Frame],
+    reader: FrameReader,
+    settings: MatchSettings,
 ) -> tuple[list[int], dict[int, float]]:
     """The pairs to compare, sorted: the blocking's `codes` and those the semantic
     proposer names (but those within one source that cannot disagree, unless
@@ -402,7 +408,7 @@ def _with_semantic_pairs(
     ids = [frame.claim_id for frame in frames]
     n = len(ids)
     weights = settings.semantic
-    keys = None if settings.semantic_within_source else _disagreement_keys(frames)
+    keys = None if settings.semantic_within_source else _disagreement_keys(frames, reader)
     found = pair_positions(similarities, ids)
     if found is None:
         for code in pair_codes(similarities, ids):
@@ -452,14 +458,16 @@ def _with_semantic_pairs(
 
 
 def _disagreement_keys(
-    frames: list[Frame],
-) -> tuple[list[int], list[int], list[int], list[bool]]:
+    frames: list[Frame], reader: FrameReader
+) -> tuple[list[int], list[int], list[int], list[int]]:
     """What of each claim could make a pair within one source disagree: its source, its
-    quantity and its figures as numbers (equal numbers for equal ones, -1 for none) and
-    whether it dates an event (`_may_disagree`)."""
+    quantity, its figures and the date of the event it dates (the first date it gives,
+    as the rules compare them) as numbers: equal numbers for equal ones, -1 for none
+    (`_may_disagree`).  Dates are read only for claims that speak of an event."""
     sources: dict[str, int] = {}
     amounts: dict[tuple[object, ...], int] = {}
     figures: dict[frozenset[float], int] = {}
+    event_dates: dict[Period, int] = {}
     source_of, amount_of, figures_of, dated = [], [], [], []
     for frame in frames:
         source_of.append(sources.setdefault(frame.source_id, len(sources)))
@@ -481,7 +489,8 @@ def _disagreement_keys(
             )
             amount_of.append(amounts.setdefault(key, len(amounts)))
         figures_of.append(figures.setdefault(frame.figures, len(figures)) if frame.figures else -1)
-        dated.append(frame.event and bool(frame.event_entities))
+        given = reader.dates_of(frame) if frame.event and frame.event_entities else ()
+        dated.append(event_dates.setdefault(given[0], len(event_dates)) if given else -1)
     return source_of, amount_of, figures_of, dated
 
 
@@ -490,12 +499,12 @@ def _may_disagree(
 ) -> Any:
     """Whether a pair (positions, or numpy arrays of them) may be worth a reviewer's time
     though only the semantic proposer names it: its claims come from two sources, or
-    their figures or dates may disagree (two quantities or two sets of figures that
-    differ, two dated events).  Written with `|` and `&` so that it reads pairs one at a
+    their figures or dates may disagree (two quantities, two sets of figures or two
+    events' dates that differ).  Written with `|` and `&` so that it reads pairs one at a
     time from lists and many at a time from numpy arrays (`_disagreement_keys`)."""
     return (
         (source[first] != source[second])
-        | (dated[first] & dated[second])
+        | ((dated[first] >= 0) & (dated[second] >= 0) & (dated[first] != dated[second]))
         | ((amount[first] >= 0) & (amount[second] >= 0) & (amount[first] != amount[second]))
         | ((figures[first] >= 0) & (figures[second] >= 0) & (figures[first] != figures[second]))
     )
