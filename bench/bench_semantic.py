@@ -10,11 +10,16 @@ starts it (imports, load, matching, printing to /dev/null), with its peak
 memory:
 
 * `conflicts` with the semantic proposer and warm vectors, against
-  `conflicts --lexical-only` in the same run (the target at 100,000 claims:
-  under 15 s with warm vectors);
+  `conflicts --lexical-only` and against the proposer adding its pairs within one
+  source that cannot disagree too (`MatchSettings.semantic_within_source`, as
+  before), runs alternated, with the candidates each gives per claim (the target
+  at 100,000 claims: under 15 s with warm vectors); and as shipped with one BLAS
+  thread (`OPENBLAS_NUM_THREADS=1`: on a shared machine two threads of the neighbour
+  search wait on each other, see `--search-threads`);
 * `semantic_similarities` alone in this process, warm (read the store, top-k);
-* the engine numbering the proposed pairs from their positions (`pair_codes`)
-  against looking up each pair's two ids, as it did;
+* the engine reading the proposed pairs (numbering, sifting and merging them with
+  the blocking's, and their closeness) from their positions against reading them
+  by id, as it did (the pairs of ids made from the positions counted in);
 * the grouped neighbour search (used above 20,000 claims) at the corpus's size, on
   its vectors and on blended ones (each a blend of two statements' vectors and
   noise, whose neighbourhoods are flatter), as shipped and without each of its
@@ -52,6 +57,8 @@ from typing import Any
 import numpy as np
 
 from bench.corpus import REPO, make_corpus
+from workbench.matching.engine import DEFAULT_SETTINGS, _pairs, _with_semantic_pairs
+from workbench.matching.scoring import Comparer
 from workbench.matching.semantic import (
     BATCH,
     DEFAULT_TOP_K,
@@ -59,7 +66,6 @@ from workbench.matching.semantic import (
     SemanticResult,
     _grouped_neighbours,
     claim_vectors,
-    pair_codes,
     semantic_available,
     semantic_similarities,
     shared_encoder,
@@ -67,6 +73,7 @@ from workbench.matching.semantic import (
     text_key,
     write_store,
 )
+from workbench.matching.stored import project_frames
 from workbench.project import load_project
 
 _CLONE_SUFFIX = re.compile(r" \([^()]*, set \d+\)\.$")
@@ -169,11 +176,24 @@ def time_searches(label: str, vectors: Any, repeat: int, sample: int = 2000) -> 
         )
 
 
-def run_conflicts(root: Path, *extra: str) -> tuple[float, float, float]:
-    """Seconds, peak MiB and CPU seconds of one `workbench conflicts` in a fresh process
-    (CPU as well as wall: on a shared machine the wall clock also measures the others)."""
+WITHIN_SOURCE = (
+    "import dataclasses\n"
+    "import workbench.matching.engine as engine\n"
+    "engine.iter_match_frames.__kwdefaults__['settings'] = dataclasses.replace(\n"
+    "    engine.DEFAULT_SETTINGS, semantic_within_source=True)\n"
+)
+"""Run before `conflicts` in the child: the engine's settings with the proposer's pairs
+within one source that cannot disagree added, as before."""
+
+
+def run_conflicts(
+    root: Path, *extra: str, within_source: bool = False, blas_threads: int | None = None
+) -> tuple[float, float, float, float]:
+    """Seconds, peak MiB, CPU seconds and candidates per claim of one `workbench
+    conflicts` in a fresh process (CPU as well as wall: on a shared machine the wall
+    clock also measures the others)."""
     code = (
-        "import resource, sys\n"
+        (WITHIN_SOURCE if within_source else "") + "import resource, sys\n"
         "from workbench.cli import main\n"
         "code = main(sys.argv[1:])\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -185,10 +205,14 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float, float]:
         "print(peak, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
+    environment = dict(os.environ)
+    if blas_threads is not None:
+        environment["OPENBLAS_NUM_THREADS"] = str(blas_threads)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", code, "conflicts", "--root", str(root), *extra],
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -201,7 +225,10 @@ def run_conflicts(root: Path, *extra: str) -> tuple[float, float, float]:
     lines = result.stderr.strip().splitlines()
     if "set aside" in result.stderr:  # the store was not used: the figure would be wrong
         raise SystemExit(result.stderr)
-    return elapsed, int(lines[-1]) / 1024, cpu
+    summary = re.search(r"^(\d+) candidates? among (\d+) claims", result.stderr, re.MULTILINE)
+    assert summary is not None, result.stderr
+    per_claim = int(summary[1]) / int(summary[2])
+    return elapsed, int(lines[-1]) / 1024, cpu, per_claim
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -265,42 +292,73 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     warm = []
     pairs = 0
-    numbered: list[float] = []
-    looked_up: list[float] = []
-    ids = list(project.claims)
+    positions: list[float] = []
+    by_ids: list[float] = []
+    prepared = project_frames(project)
+    comparer = Comparer(
+        prepared.frames,
+        prepared.reader,
+        tolerance=DEFAULT_SETTINGS.tolerance,
+        approximate_tolerance=DEFAULT_SETTINGS.approximate_tolerance,
+    )
+    blocked = _pairs(prepared.frames, comparer, DEFAULT_SETTINGS, exhaustive=False)
     for _ in range(arguments.repeat):
         result = semantic_similarities(project, progress=False)
         assert result.encoded == 0, "the store should hold every statement"
         warm.append(result.seconds)
         pairs = len(result.similarities)
-        plain = dict(result.similarities)  # the same pairs without their positions
         started = time.process_time()
-        codes = set(pair_codes(result.similarities, ids))  # as the engine takes them
-        numbered.append(time.process_time() - started)
+        from_positions = _with_semantic_pairs(
+            set(blocked), result.similarities, prepared.frames, prepared.reader, DEFAULT_SETTINGS
+        )
+        positions.append(time.process_time() - started)
         started = time.process_time()
-        plain_codes = set(pair_codes(plain, ids))
-        looked_up.append(time.process_time() - started)
-        assert plain_codes == codes
-    lexical = [run_conflicts(root, "--lexical-only") for _ in range(arguments.repeat)]
-    semantic = [run_conflicts(root) for _ in range(arguments.repeat)]
+        plain = dict(result.similarities)  # the pairs of ids, as the proposer made them
+        from_ids = _with_semantic_pairs(
+            set(blocked), plain, prepared.frames, prepared.reader, DEFAULT_SETTINGS
+        )
+        by_ids.append(time.process_time() - started)
+        assert from_positions == from_ids
+        del from_positions, from_ids, plain
+    del prepared, comparer, blocked
+    runs: dict[str, list[tuple[float, float, float, float]]] = {
+        "lexical": [],
+        "semantic": [],
+        "within": [],
+        "one thread": [],
+    }
+    for _ in range(arguments.repeat):  # alternated: the machine's load falls on all three
+        runs["lexical"].append(run_conflicts(root, "--lexical-only"))
+        runs["semantic"].append(run_conflicts(root))
+        runs["within"].append(run_conflicts(root, within_source=True))
+        runs["one thread"].append(run_conflicts(root, blas_threads=1))
 
-    def row(label: str, runs: list[tuple[float, float, float]]) -> float:
-        seconds = statistics.median(run[0] for run in runs)
-        peak = max(run[1] for run in runs)
-        cpu = statistics.median(run[2] for run in runs)
-        print(f"    {label:<44} {seconds:7.2f} s   CPU {cpu:6.2f} s   peak {peak:6.0f} MiB")
+    def row(label: str, found: list[tuple[float, float, float, float]]) -> float:
+        seconds = statistics.median(run[0] for run in found)
+        peak = max(run[1] for run in found)
+        cpu = statistics.median(run[2] for run in found)
+        per_claim = found[0][3]
+        print(
+            f"    {label:<54} {seconds:6.2f} s   CPU {cpu:6.2f} s   peak {peak:6.0f} MiB   "
+            f"{per_claim:5.2f} candidates a claim"
+        )
         return seconds
 
     print("  workbench conflicts, fresh process:")
-    lexical_seconds = row("--lexical-only (baseline)", lexical)
-    semantic_seconds = row("with the semantic proposer, warm vectors", semantic)
-    print(f"    semantic adds {semantic_seconds - lexical_seconds:+.2f} s")
+    lexical_seconds = row("--lexical-only (baseline)", runs["lexical"])
+    semantic_seconds = row("with the semantic proposer, warm vectors", runs["semantic"])
+    within_seconds = row("  with its pairs within a source that cannot disagree", runs["within"])
+    row("  as shipped, one BLAS thread (OPENBLAS_NUM_THREADS=1)", runs["one thread"])
+    print(
+        f"    semantic adds {semantic_seconds - lexical_seconds:+.2f} s; leaving out its pairs "
+        f"within a source that cannot disagree saves {within_seconds - semantic_seconds:+.2f} s"
+    )
     warm_seconds = statistics.median(warm)
     print(f"  semantic_similarities, warm: {warm_seconds:.2f} s for {pairs:,} pairs")
     print(
-        f"  the engine numbering the pairs (CPU): from their positions "
-        f"{statistics.median(numbered):.2f} s, id by id (baseline) "
-        f"{statistics.median(looked_up):.2f} s"
+        f"  the engine reading the proposed pairs (CPU): from their positions "
+        f"{statistics.median(positions):.2f} s, by id (baseline, the pairs of ids made) "
+        f"{statistics.median(by_ids):.2f} s"
     )
     cold = len(statements) / rate
     print(

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,18 @@ import pytest
 
 from tests.conftest import REPO, ProjectFactory
 from workbench.cli import main
-from workbench.matching import find_candidates
+from workbench.matching import find_candidates, iter_match_frames
 from workbench.matching import semantic as semantic_module
+from workbench.matching.engine import (
+    DEFAULT_SETTINGS,
+    MatchSettings,
+    _disagreement_keys,
+    _may_disagree,
+)
+from workbench.matching.scoring import MAXIMUM_WORTH, SAME_SOURCE_FACTOR, Comparer
 from workbench.matching.semantic import (
     EXTRA_MISSING,
+    NeighbourPairs,
     SemanticResult,
     pair_codes,
     semantic_available,
@@ -31,6 +40,7 @@ from workbench.matching.semantic import (
     top_k_pairs,
     write_store,
 )
+from workbench.matching.stored import project_frames
 from workbench.project import load_project
 
 np = pytest.importorskip("numpy")
@@ -442,3 +452,117 @@ def test_a_failing_model_leaves_lexical_matching_with_one_notice(
     assert result.notices == [
         "semantic matching failed (RuntimeError: weights.npz: bad CRC); lexical only"
     ]
+
+
+# --------------------------------------------------------------------------- pairs within a source
+
+ONLY_TEXT_ORDER = replace(DEFAULT_SETTINGS, pair_budget=0, block_size=1, window=0, keys_per_claim=0)
+"""Blocking that pairs each claim only with the next in the order of their statements, so
+that the semantic proposer's pairs are its own."""
+
+
+FUNDING = (
+    '\n[quantity]\nsubject = "2023 ai investment in chinese companies"\nunit = "USD"\n'
+    'period = "2023"\nvalue = {}\n'
+)
+
+
+def candidate_pairs(root: Path, similarities: Any, settings: MatchSettings) -> dict[Any, Any]:
+    """The candidates by pair, with `similarities` given by id and given as the proposer
+    gives them (`NeighbourPairs`: positions, read in numpy), which must agree."""
+    found: list[dict[Any, Any]] = []
+    for as_positions in (False, True):
+        prepared = project_frames(load_project(root, use_cache=False))
+        given = similarities
+        if as_positions and similarities:
+            ids = [frame.claim_id for frame in prepared.frames]
+            position = {claim_id: index for index, claim_id in enumerate(ids)}
+            pairs = list(similarities.items())
+            given = NeighbourPairs(
+                positions=(
+                    ids,
+                    np.array([position[first] for (first, _), _ in pairs]),
+                    np.array([position[second] for (_, second), _ in pairs]),
+                    np.array([cosine for _, cosine in pairs]),
+                )
+            )
+        ranked = iter_match_frames(prepared, similarities=given, settings=settings)
+        found.append({frozenset((c.first, c.second)): c for c in ranked})
+    assert found[0] == found[1]
+    return found[0]
+
+
+def test_the_proposer_adds_no_pair_within_a_source_that_cannot_disagree(
+    make_project: ProjectFactory,
+) -> None:
+    """A pair within one article that only the proposer names is scored when its figures
+    may disagree or its claims come from two sources, and left out when it could only be
+    a duplicate within the article (`MatchSettings.semantic_within_source`)."""
+    claims = {
+        "rain-a": claim("rain-a", "Seoul had record rainfall in July."),
+        "rain-b": claim("rain-b", "Seoul had record rainfall in July again."),
+        "rain-c": claim("rain-c", "Seoul had record rainfall in July this year."),
+        "rain-old": claim(
+            "rain-old", "Seoul had record rainfall in July once more.", source="old-source"
+        ),
+        "rain-300": claim("rain-300", "Seoul had record rainfall of 300 mm in July."),
+        "rain-400": claim("rain-400", "Seoul had record rainfall of 400 mm in July."),
+        "rain-350": claim(
+            "rain-350", "Seoul had record rainfall of 350 mm in July, officials said."
+        ),
+        "fund-2": claim("fund-2", "Funding for Chinese AI firms was large.") + FUNDING.format(2e9),
+        "fund-3": claim("fund-3", "Funding for Chinese AI firms was modest.") + FUNDING.format(3e9),
+        "fund-said": claim("fund-said", "Funding for Chinese AI firms was large, officials said."),
+    }
+    root = build(make_project, claims)
+    lexical = set(candidate_pairs(root, None, ONLY_TEXT_ORDER))
+    everyone = {frozenset((a, b)) for a in claims for b in claims if a < b}
+    given = {tuple(sorted(pair)): 0.9 for pair in everyone - lexical}
+    within = replace(ONLY_TEXT_ORDER, semantic_within_source=True)
+    proposed = candidate_pairs(root, given, within)  # every pair the proposer names, scored
+    sifted = candidate_pairs(root, given, ONLY_TEXT_ORDER)
+    added = set(proposed) - lexical
+    kept = {pair for pair in added if pair in sifted}
+    # Within the article and nothing to disagree on (one figure, or none): a duplicate
+    # at most, left out.
+    left_out = {frozenset(("rain-a", "rain-c")), frozenset(("rain-300", "rain-a"))}
+    assert left_out <= added - kept
+    assert all(proposed[pair].score <= 0.375 for pair in added - kept)
+    # Two sources, or figures that disagree: scored as before.
+    assert frozenset(("rain-a", "rain-old")) in kept
+    assert proposed[frozenset(("rain-300", "rain-350"))].kind == "numeric"
+    assert frozenset(("rain-300", "rain-350")) in kept
+    assert proposed[frozenset(("fund-2", "fund-3"))].kind == "numeric"  # two quantities
+    assert frozenset(("fund-2", "fund-3")) in kept
+    assert all(sifted[pair] == proposed[pair] for pair in kept)
+
+
+def test_a_pair_within_a_source_that_cannot_disagree_scores_at_most_0_375() -> None:
+    """What leaving those pairs out rests on, over the pairs of the bundled claims within
+    each article and over every pair read as if from one article: a pair within one
+    source whose figures and dates cannot disagree (`_may_disagree`) makes no candidate
+    that disagrees and none above `SAME_SOURCE_FACTOR / MAXIMUM_WORTH`, whatever
+    closeness the proposer gives it; so every candidate above 0.375 is the same with or
+    without them."""
+    prepared = project_frames(load_project(REPO))
+    bound = SAME_SOURCE_FACTOR / MAXIMUM_WORTH
+    assert round(bound, 3) == 0.375
+    one_article = [replace(frame, source_id="one-article") for frame in prepared.frames]
+    for frames in (prepared.frames, one_article):
+        comparer = Comparer(frames, prepared.reader, tolerance=0.05, approximate_tolerance=0.2)
+        keys = _disagreement_keys(frames, prepared.reader)
+        scored = {True: 0, False: 0}
+        disagreeing = 0
+        for i, a in enumerate(frames):
+            for j in range(i + 1, len(frames)):
+                b = frames[j]
+                if a.source_id != b.source_id:
+                    continue
+                may = bool(_may_disagree(i, j, *keys))
+                for item in comparer.compare_all(a, b, 1.0):
+                    scored[may] += 1
+                    disagreeing += item.disagreeing
+                    if not may:
+                        assert not item.disagreeing, (a.claim_id, b.claim_id, item.kind)
+                        assert item.score <= bound + 1e-9, (a.claim_id, b.claim_id, item.kind)
+        assert scored[False] > 100 and scored[True] > 100 and disagreeing > 0

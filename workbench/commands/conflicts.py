@@ -8,7 +8,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
     from workbench.matching import Candidate
 
@@ -117,7 +117,7 @@ def run(arguments: argparse.Namespace) -> int:
         )
     except FilterError as error:
         raise UsageError(str(error)) from None
-    similarities: dict[tuple[str, str], float] | None = None
+    similarities: Mapping[tuple[str, str], float] | None = None
     how = "lexical only (--lexical-only)" if arguments.lexical_only else ""
     if not arguments.lexical_only:
         from workbench.matching.semantic import semantic_similarities

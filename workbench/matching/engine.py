@@ -26,7 +26,9 @@ An optional semantic proposer (`similarities`: cosine similarity per pair of
 claim ids) adds the pairs it names and raises their relatedness by their
 closeness (`MatchSettings.semantic`: how much, and whether the closeness is the
 cosine or the pair's place in each claim's own neighbour list); frames and
-rules still decide the kind.
+rules still decide the kind.  It adds no pair within one source whose figures and
+dates cannot disagree (`MatchSettings.semantic_within_source`): such a pair could
+only be a duplicate or a stance within one article, at most 0.375.
 
 Pairs already related in either claim's file, and pairs dismissed in either
 file (whatever the dismissed kind), are never proposed.
@@ -40,10 +42,10 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Literal, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of
-from workbench.matching.frames import Frame
+from workbench.matching.frames import Frame, FrameReader, Period
 from workbench.matching.scoring import (
     DEFAULT_RELATEDNESS,
     DEFAULT_SEMANTIC,
@@ -124,6 +126,15 @@ class MatchSettings:
     """How relatedness is made (`workbench.matching.scoring`)."""
     semantic: SemanticWeights = DEFAULT_SEMANTIC
     """How the semantic proposer's similarities enter relatedness (unused without them)."""
+    semantic_within_source: bool = False
+    """Let the semantic proposer add pairs within one source whose figures and dates cannot
+    disagree (no differing quantities, figures or dates of events).  Off: such a
+    pair could only be a duplicate or a stance within one article, scored at most
+    `SAME_SOURCE_FACTOR / MAXIMUM_WORTH` (0.375; a pair within one article counts
+    only when its figures or dates disagree), and the blocking already compares the
+    article's claims that share words.  At 100,000 claims of `bench.bench_semantic`
+    (clones, whose nearest claims are clones in their own article) they were all but
+    17 of the proposer's 840,000 pairs; its row with them shows what they cost."""
     pause_collector: bool = True
     """Pause Python's cyclic garbage collector during a run: a run allocates a frame per
     claim and frees little until it returns, so the collector would walk the growing heap
@@ -332,17 +343,18 @@ def _match(
     for frame in frames:
         frame.text_key = ""  # only for pairing: a string per claim let go
     n = len(frames)
-    closeness = semantic_closeness(similarities, settings.semantic) if similarities else None
     if similarities:
-        from workbench.matching.semantic import pair_codes
-
-        codes.update(pair_codes(similarities, [frame.claim_id for frame in frames]))
+        ordered, closeness = _with_semantic_pairs(
+            codes, similarities, frames, prepared.reader, settings
+        )
+    else:
+        ordered, closeness = sorted(codes), {}
+    del codes  # the set is three times the size of the sorted list
+    closeness_of = closeness.get
     found: list[_Found] = []
     append = found.append
     minimum = settings.min_score
     compare_all = comparer.compare_all
-    ordered = sorted(codes)
-    del codes  # the set is three times the size of the sorted list
     for code in ordered:
         i, j = divmod(code, n)
         a, b = frames[i], frames[j]
@@ -356,7 +368,7 @@ def _match(
         key = (first_id, second_id)
         if key in excluded:
             continue
-        semantic = closeness(key) if closeness is not None else None
+        semantic = closeness_of(code)
         best: Scored | None = None  # the best kind the pair makes
         for item in compare_all(a, b, semantic):
             if (
@@ -373,6 +385,130 @@ def _match(
         append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
+
+
+def _with_semantic_pairs(
+    codes: set[int],
+    similarities: Similarities,
+    frames: list[Frame],
+    reader: FrameReader,
+    settings: MatchSettings,
+) -> tuple[list[int], dict[int, float]]:
+    """The pairs to compare, sorted: the blocking's `codes` and those the semantic
+    proposer names (but those within one source that cannot disagree, unless
+    `settings.semantic_within_source`); and how close the proposer finds each pair it
+    names (`semantic_closeness`), by code.
+
+    The proposer's own pairs (`NeighbourPairs` for these claims) come as arrays of
+    positions: numbered, sifted and merged in numpy, and their closeness read by pairs
+    of positions (ids and positions of distinct claims are one to one, so the closeness
+    is the same), without a pair of ids made for each (a million at 100,000 claims).
+    Other mappings are read by id, as the engine read them before."""
+    from workbench.matching.semantic import pair_codes, pair_positions
+
+    ids = [frame.claim_id for frame in frames]
+    n = len(ids)
+    weights = settings.semantic
+    keys = None if settings.semantic_within_source else _disagreement_keys(frames, reader)
+    found = pair_positions(similarities, ids)
+    if found is None:
+        for code in pair_codes(similarities, ids):
+            if keys is None or code in codes or _may_disagree(code // n, code % n, *keys):
+                codes.add(code)
+        ordered = sorted(codes)
+        close_by_id = semantic_closeness(similarities, weights)
+        by_id: dict[int, float] = {}
+        for code in ordered:
+            first_id, second_id = ids[code // n], ids[code % n]
+            value = close_by_id(
+                (first_id, second_id) if first_id < second_id else (second_id, first_id)
+            )
+            if value is not None:
+                by_id[code] = value
+        return ordered, by_id
+    import numpy as np
+
+    smaller, larger, cosines = found
+    firsts, seconds = np.minimum(smaller, larger), np.maximum(smaller, larger)
+    named = firsts * n + seconds
+    lexical = np.sort(np.fromiter(codes, dtype=np.int64, count=len(codes)))
+    at = np.minimum(np.searchsorted(lexical, named), max(lexical.size - 1, 0))
+    blocked = lexical[at] == named if lexical.size else np.zeros(named.size, dtype=bool)
+    wanted = np.ones(named.size, dtype=bool)
+    if keys is not None:
+        wanted = blocked | _may_disagree(firsts, seconds, *[np.asarray(part) for part in keys])
+    # Every pair's cosine when closeness is a place in each claim's list; in the cosine
+    # mode each pair's own is all it reads (`semantic_closeness`).
+    every = weights.mode != "cosine"
+    chosen = np.ones(named.size, dtype=bool) if every else wanted
+    positions = zip(firsts[chosen].tolist(), seconds[chosen].tolist(), strict=True)
+    by_position = dict(zip(positions, cosines[chosen].tolist(), strict=True))
+    close = semantic_closeness(by_position, weights)
+    named, firsts, seconds = named[wanted], firsts[wanted], seconds[wanted]
+    closeness = {
+        code: value
+        for code, value in zip(
+            named.tolist(),
+            map(close, zip(firsts.tolist(), seconds.tolist(), strict=True)),
+            strict=True,
+        )
+        if value is not None
+    }
+    added = named[~blocked[wanted]]  # not blocked: none of them is among `codes`
+    return np.sort(np.concatenate([lexical, added])).tolist(), closeness
+
+
+def _disagreement_keys(
+    frames: list[Frame], reader: FrameReader
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """What of each claim could make a pair within one source disagree: its source, its
+    quantity, its figures and the date of the event it dates (the first date it gives,
+    as the rules compare them) as numbers: equal numbers for equal ones, -1 for none
+    (`_may_disagree`).  Dates are read only for claims that speak of an event."""
+    sources: dict[str, int] = {}
+    amounts: dict[tuple[object, ...], int] = {}
+    figures: dict[frozenset[float], int] = {}
+    event_dates: dict[Period, int] = {}
+    source_of, amount_of, figures_of, dated = [], [], [], []
+    for frame in frames:
+        source_of.append(sources.setdefault(frame.source_id, len(sources)))
+        amount = frame.amount
+        if amount is None:
+            amount_of.append(-1)
+        else:
+            key = (
+                amount.subject,
+                amount.subject_entities,
+                amount.family,
+                amount.low,
+                amount.high,
+                amount.bound,
+                amount.approximate,
+                amount.period,
+                amount.scope,
+                amount.unit,
+            )
+            amount_of.append(amounts.setdefault(key, len(amounts)))
+        figures_of.append(figures.setdefault(frame.figures, len(figures)) if frame.figures else -1)
+        given = reader.dates_of(frame) if frame.event and frame.event_entities else ()
+        dated.append(event_dates.setdefault(given[0], len(event_dates)) if given else -1)
+    return source_of, amount_of, figures_of, dated
+
+
+def _may_disagree(
+    first: Any, second: Any, source: Any, amount: Any, figures: Any, dated: Any
+) -> Any:
+    """Whether a pair (positions, or numpy arrays of them) may be worth a reviewer's time
+    though only the semantic proposer names it: its claims come from two sources, or
+    their figures or dates may disagree (two quantities, two sets of figures or two
+    events' dates that differ).  Written with `|` and `&` so that it reads pairs one at a
+    time from lists and many at a time from numpy arrays (`_disagreement_keys`)."""
+    return (
+        (source[first] != source[second])
+        | ((dated[first] >= 0) & (dated[second] >= 0) & (dated[first] != dated[second]))
+        | ((amount[first] >= 0) & (amount[second] >= 0) & (amount[first] != amount[second]))
+        | ((figures[first] >= 0) & (figures[second] >= 0) & (figures[first] != figures[second]))
+    )
 
 
 _KindName = Literal["numeric", "stance", "date", "duplicate"]

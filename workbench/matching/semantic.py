@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -56,6 +56,7 @@ __all__ = [
     "SemanticResult",
     "UseEncoder",
     "pair_codes",
+    "pair_positions",
     "semantic_available",
     "semantic_similarities",
     "store_path",
@@ -162,7 +163,7 @@ def semantic_available() -> bool:
 class SemanticResult:
     """The semantic pairs of a project and what it took to find them."""
 
-    similarities: dict[tuple[str, str], float] = field(default_factory=dict)
+    similarities: Mapping[tuple[str, str], float] = field(default_factory=dict)
     """Cosine of each proposed pair, keyed by (smaller id, larger id)."""
     available: bool = False
     """False without the extra: `similarities` is empty and `notices` says so."""
@@ -456,25 +457,83 @@ class _Pairs:
         first, last = by_code[starts], by_code[stops - 1]
         order = np.argsort(first, kind="stable")
         chosen = sorted_codes[starts][order]
-        names = np.empty(len(self.ids), dtype=object)
-        names[:] = list(self.ids)
         count = len(self.ids)
         smaller, larger = chosen // count, chosen % count
+        if self.distinct:  # the ids are made into pairs of strings only when asked
+            return NeighbourPairs(positions=(self.ids, smaller, larger, values[last[order]]))
+        names = np.empty(count, dtype=object)
+        names[:] = list(self.ids)
         keys = zip(names[smaller].tolist(), names[larger].tolist(), strict=True)
-        found = NeighbourPairs(zip(keys, values[last[order]].tolist(), strict=True))
-        if self.distinct:
-            found.positions = (self.ids, smaller, larger)
-        return found
+        return NeighbourPairs(zip(keys, values[last[order]].tolist(), strict=True))
 
 
-class NeighbourPairs(dict[tuple[str, str], float]):
-    """`top_k_pairs`'s pairs: the cosines by (smaller id, larger id), and the same pairs
-    as positions in the ids it was given, so that the engine numbers them in numpy
-    (`pair_codes`) rather than looking up 840,000 pairs of ids at 100,000 claims."""
+class NeighbourPairs(Mapping[tuple[str, str], float]):
+    """`top_k_pairs`'s pairs: the cosines by (smaller id, larger id), kept as positions
+    in the ids it was given (`positions`), so that the engine numbers them in numpy
+    (`pair_codes`, `pair_positions`) rather than looking up 840,000 pairs of ids at
+    100,000 claims; the pairs of ids are made on first use as a mapping (1.1 s and
+    100 MB at 100,000 claims, which `workbench conflicts` never needs)."""
 
-    positions: tuple[Sequence[str], Any, Any] | None = None
-    """The ids (all different) and, aligned with the dict's order, the positions of each
-    pair's smaller and larger id in them."""
+    def __init__(
+        self,
+        pairs: Iterable[tuple[tuple[str, str], float]] = (),
+        *,
+        positions: tuple[Sequence[str], Any, Any, Any] | None = None,
+    ) -> None:
+        self.positions = positions
+        self._by_ids: dict[tuple[str, str], float] | None = None if positions else dict(pairs)
+
+    positions: tuple[Sequence[str], Any, Any, Any] | None
+    """The ids (all different) and, one item per pair in the order first found, the
+    positions of its smaller and its larger id in them and its cosine; None when the
+    pairs were given by ids."""
+
+    def _pairs(self) -> dict[tuple[str, str], float]:
+        if self._by_ids is None:
+            import numpy as np
+
+            assert self.positions is not None
+            ids, smaller, larger, values = self.positions
+            names = np.empty(len(ids), dtype=object)
+            names[:] = list(ids)
+            keys = zip(names[smaller].tolist(), names[larger].tolist(), strict=True)
+            self._by_ids = dict(zip(keys, values.tolist(), strict=True))
+        return self._by_ids
+
+    def __getitem__(self, key: tuple[str, str]) -> float:
+        return self._pairs()[key]
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        return self._pairs().get(key, default)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._pairs())
+
+    def __len__(self) -> int:
+        if self._by_ids is None and self.positions is not None:
+            return len(self.positions[1])
+        return len(self._pairs())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._pairs()
+
+    def __repr__(self) -> str:
+        return f"NeighbourPairs({self._pairs()!r})"
+
+
+def pair_positions(
+    similarities: Mapping[tuple[str, str], float], ids: Sequence[str]
+) -> tuple[Any, Any, Any] | None:
+    """The pairs of `similarities` as numpy arrays of positions in `ids` (the smaller id's,
+    the larger id's) and their cosines, in the mapping's order, when they are
+    `NeighbourPairs` made for exactly these ids; None otherwise (then they are read by
+    id, `pair_codes`)."""
+    if not isinstance(similarities, NeighbourPairs) or similarities.positions is None:
+        return None
+    named, smaller, larger, values = similarities.positions
+    if named is not ids and list(named) != list(ids):
+        return None
+    return smaller, larger, values
 
 
 def pair_codes(similarities: Mapping[tuple[str, str], float], ids: Sequence[str]) -> Iterator[int]:
@@ -485,7 +544,7 @@ def pair_codes(similarities: Mapping[tuple[str, str], float], ids: Sequence[str]
     if isinstance(similarities, NeighbourPairs) and similarities.positions is not None:
         import numpy as np
 
-        named, smaller, larger = similarities.positions
+        named, smaller, larger, _ = similarities.positions
         if list(named) != list(ids):
             position_of = {name: position for position, name in enumerate(ids)}
             where = np.array([position_of.get(name, -1) for name in named], dtype=np.int64)
