@@ -16,7 +16,9 @@ screens' absence; `first` is that run's first opening of each screen, run
 first, so the first in the process (its stylesheet read and parsed).
 `bg each time`: the forms (modals) at the full size, built anew, with the
 dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
-off): that mechanism's absence, against `built anew`.  For the queues, the time until their content
+off): that mechanism's absence, against `built anew`; `tint each`: the same with
+every segment of it tinted as Textual does (`TypeAheadModal.TINT_ONCE_PER_STYLE`
+off), against `built anew` too.  For the queues, the time until their content
 (worked out in a worker thread) is on screen is shown beside it.
 """
 
@@ -157,6 +159,11 @@ def report(count: int, baseline: int, repeat: int) -> None:
             _, redrawn = asyncio.run(measure(count, repeat, keep=False, modals_only=True))
         finally:
             TypeAheadModal.KEEP_BACKGROUND = True
+        TypeAheadModal.TINT_ONCE_PER_STYLE = False
+        try:
+            _, tinted = asyncio.run(measure(count, repeat, keep=False, modals_only=True))
+        finally:
+            TypeAheadModal.TINT_ONCE_PER_STYLE = True
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -168,7 +175,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
-        "  bg each time: wall, CPU   filled"
+        "  bg each time: wall, CPU  tint each: wall, CPU   filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -181,12 +188,13 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        if label in redrawn:
-            redrawn_wall = statistics.median(value.drawn for value in redrawn[label])
-            redrawn_cpu = statistics.median(value.cpu for value in redrawn[label])
-            line += f"  {redrawn_wall * 1000:5.0f} ms {redrawn_cpu * 1000:5.0f} ms"
-        else:
-            line += " " * 20
+        for baseline in (redrawn, tinted):
+            if label in baseline:
+                baseline_wall = statistics.median(value.drawn for value in baseline[label])
+                baseline_cpu = statistics.median(value.cpu for value in baseline[label])
+                line += f"  {baseline_wall * 1000:5.0f} ms {baseline_cpu * 1000:5.0f} ms"
+            else:
+                line += " " * 20
         filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
             line += f"   {statistics.median(filled) * 1000:6.0f} ms (worker thread)"

@@ -217,8 +217,8 @@ async def test_the_verdict_form_kept_for_reuse_asks_anew_each_time(desk: Path) -
         await wait_for(pilot, lambda: app.screen is form)
         await pilot.pause()
         assert form.claim.id == "c-report" and form.problems == []
-        title = form.query_one("#verdict-title", Static).content
-        assert isinstance(title, Content) and "c-report" in title.plain
+        head = form.query_one("#verdict-head", Static).content
+        assert isinstance(head, Content) and "c-report" in head.plain.split("\n")[0]
         problems = form.query_one("#verdict-problems", Static).content
         assert isinstance(problems, Content) and problems.plain == ""
         assert form.query_one("#verdict-note", Input).value == "typed at once"

@@ -267,6 +267,11 @@ as widgets of their own (`color: $text-accent; text-style: bold; border-bottom:
 solid $accent 40%`)."""
 
 
+MUTED = ".claim-text--muted"
+"""Text in `$text-muted` as CSS gives it (a contrasting colour at 60%, blended): a
+component class, since `$text-muted` in a `Content` style is drawn white."""
+
+
 @dataclass(frozen=True, slots=True)
 class Entries:
     """A part's body drawn as entries with hanging indents (`entries_content`), wrapped
@@ -304,12 +309,15 @@ class ClaimText(Static):
     takes), a third of the opening for nine parts.  The quote keeps its highlight
     from `QuoteView`'s component classes (`quote_view.QUOTE_COMPONENT_CSS`)."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = set(QUOTE_COMPONENTS)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {*QUOTE_COMPONENTS, "claim-text--muted"}
 
     DEFAULT_CSS = f"""
     ClaimText {{
         height: auto;
         {QUOTE_COMPONENT_CSS}
+        & > .claim-text--muted {{
+            color: $text-muted;
+        }}
     }}
     """
 
@@ -501,7 +509,7 @@ class DetailScreen(Screen[None]):
         parts = {"statement": Part(Content.styled(claim.statement, "bold"))}
         if claim.attributed_to:
             attribution = Content.assemble(("attributed to ", "dim"), claim.attributed_to)
-            parts["attribution"] = Part(attribution.stylize("$text-muted"), joined=True)
+            parts["attribution"] = Part(attribution.stylize(MUTED), joined=True)
         source = project.source_of(claim)
         text = project.sources[claim.source.id].text if source is not None else ""
         quote = quote_content(text, project.anchor(claim), claim.source.quote)

@@ -42,6 +42,24 @@ class FormScroll(VerticalScroll, can_focus=False):
     """The form's body scrolls (at 80x24) but never takes focus from its fields."""
 
 
+class VerdictHead(Static):
+    """The form's title, the claim's statement (muted) and what the verdict needs:
+    one widget, not three (each a few milliseconds of opening the form)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"verdict-head--muted"}
+
+    DEFAULT_CSS = """
+    VerdictHead {
+        height: auto;
+        & > .verdict-head--muted {
+            color: $text-muted;
+        }
+    }
+    """
+    MUTED = ".verdict-head--muted"
+    """`$text-muted` as CSS gives it (a `Content` style of it is drawn white)."""
+
+
 class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
     """Ask for the note and evidence a `status` verdict needs; returns the checked verdict."""
 
@@ -73,9 +91,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
 
     def compose(self) -> ComposeResult:
         with FormScroll(id="verdict-dialog"):
-            yield Static(self._title(), id="verdict-title")
-            yield Static(Content(printable(self.claim.statement)), id="verdict-statement")
-            yield Static(self._needs(), id="verdict-needs")
+            yield VerdictHead(self._head(), id="verdict-head")
             yield Static(Content(""), id="verdict-problems")
             yield Input(placeholder="note: why this verdict", id="verdict-note")
             existing = Static(self._existing(), id="verdict-existing")
@@ -112,6 +128,10 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
                 ),
                 id="verdict-hint",
             )
+
+    def _head(self) -> Content:
+        statement = Content.styled(printable(self.claim.statement), VerdictHead.MUTED)
+        return Content("\n").join([self._title(), statement, self._needs()])
 
     def _title(self) -> Content:
         return Content.assemble(
@@ -162,9 +182,7 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         self.reviewer = reviewer
         self.shown_status = shown_status or claim.status
         self.claim, self.status, self.reusable, self.problems = claim, status, reusable, []
-        self.query_one("#verdict-title", Static).update(self._title())
-        self.query_one("#verdict-statement", Static).update(Content(printable(claim.statement)))
-        self.query_one("#verdict-needs", Static).update(self._needs())
+        self.query_one("#verdict-head", VerdictHead).update(self._head())
         self.query_one("#verdict-problems", Static).update(Content(""))
         for field in ("#verdict-note", "#verdict-citation", "#verdict-url", "#verdict-shows"):
             self.query_one(field, Input).value = ""
