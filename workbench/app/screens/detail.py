@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -422,6 +422,16 @@ class DetailScreen(Screen[None]):
         await self.refresh_view()
         self._filled_on_mount = True
         self._focus_first()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Skip Textual's layout on a `Resize` of the size the screen is laid out at.
+
+        Textual lays a screen out when it comes on top, and that first layout sends
+        the screen a `Resize` to the same size, on which Textual laid the whole
+        screen out and drew it again (a tenth of opening a detail).  A change of the
+        terminal's size differs from the size laid out, and is laid out as usual."""
+        if event.size == self.size:
+            event.prevent_default()
 
     def _focus_first(self) -> None:
         """Focus the relations, highlighted from the first (enter opens one), or the
