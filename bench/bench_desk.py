@@ -18,8 +18,11 @@ first, so the first in the process (its stylesheet read and parsed).
 dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
 off): that mechanism's absence, against `built anew`; `tint each`: the same with
 every segment of it tinted as Textual does (`TypeAheadModal.TINT_ONCE_PER_STYLE`
-off), against `built anew` too.  For the queues, the time until their content
-(worked out in a worker thread) is on screen is shown beside it.
+off), against `built anew` too.  `resize laid out`: the claim detail at the full
+size, built anew, laid out again on the `Resize` that follows its first layout
+(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against `built anew`.  For the queues,
+the time until their content (worked out in a worker thread) is on screen is shown
+beside it.
 """
 
 from __future__ import annotations
@@ -122,10 +125,10 @@ Figures = dict[str, list[Opening]]
 
 
 async def measure(
-    count: int, repeat: int, *, keep: bool = True, modals_only: bool = False
+    count: int, repeat: int, *, keep: bool = True, only: type[Screen[Any]] | None = None
 ) -> tuple[list[Case], Figures]:
     """Each screen's openings at `count` claims (`keep`: with the app's kept screens;
-    `modals_only`: only the forms)."""
+    `only`: only the screens of that type)."""
     root = make_corpus(count)
     load_project(root)  # fill the cache: everything below is warm
     project = load_project(root)
@@ -138,8 +141,8 @@ async def measure(
         claim_id = first.table.cursor_id
         assert claim_id is not None
         cases = cases_for(project, claim_id)
-        if modals_only:
-            cases = [case for case in cases if issubclass(case[2], TypeAheadModal)]
+        if only is not None:
+            cases = [case for case in cases if issubclass(case[2], only)]
         figures: Figures = {label: [] for label, *_ in cases}
         for _ in range(repeat):
             for label, keys, kind, close in cases:
@@ -156,14 +159,19 @@ def report(count: int, baseline: int, repeat: int) -> None:
         cases, large = asyncio.run(measure(count, repeat))
         TypeAheadModal.KEEP_BACKGROUND = False
         try:
-            _, redrawn = asyncio.run(measure(count, repeat, keep=False, modals_only=True))
+            _, redrawn = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
         finally:
             TypeAheadModal.KEEP_BACKGROUND = True
         TypeAheadModal.TINT_ONCE_PER_STYLE = False
         try:
-            _, tinted = asyncio.run(measure(count, repeat, keep=False, modals_only=True))
+            _, tinted = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
         finally:
             TypeAheadModal.TINT_ONCE_PER_STYLE = True
+        DetailScreen.SKIP_SAME_SIZE_RESIZE = False
+        try:
+            _, resized = asyncio.run(measure(count, repeat, keep=False, only=DetailScreen))
+        finally:
+            DetailScreen.SKIP_SAME_SIZE_RESIZE = True
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -175,7 +183,8 @@ def report(count: int, baseline: int, repeat: int) -> None:
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
-        "  bg each time: wall, CPU  tint each: wall, CPU   filled"
+        "  bg each time: wall, CPU  tint each: wall, CPU  resize laid out: wall, CPU"
+        "   filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -188,7 +197,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        for baseline in (redrawn, tinted):
+        for baseline in (redrawn, tinted, resized):
             if label in baseline:
                 baseline_wall = statistics.median(value.drawn for value in baseline[label])
                 baseline_cpu = statistics.median(value.cpu for value in baseline[label])

@@ -393,6 +393,10 @@ class DetailScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
 
+    SKIP_SAME_SIZE_RESIZE: ClassVar[bool] = True
+    """`on_resize`; False lays the screen out again as Textual does (the benchmark's
+    baseline)."""
+
     AUTO_FOCUS = ""
     """Textual focuses nothing here: `on_mount` focuses the relations when there are
     some, else the body, before the first layout."""
@@ -430,7 +434,7 @@ class DetailScreen(Screen[None]):
         the screen a `Resize` to the same size, on which Textual laid the whole
         screen out and drew it again (a tenth of opening a detail).  A change of the
         terminal's size differs from the size laid out, and is laid out as usual."""
-        if event.size == self.size:
+        if self.SKIP_SAME_SIZE_RESIZE and event.size == self.size:
             event.prevent_default()
 
     def _focus_first(self) -> None:
