@@ -534,10 +534,9 @@ async def test_the_capture_form_kept_for_reuse_starts_each_claim_afresh(desk: Pa
         await pilot.pause()
         assert form.query_one("#capture-statement", Input).value == "FDI"
         assert form.query_one("#capture-id", Input).value == ""
-        problems = form.query_one("#capture-problems", Static).content
-        assert isinstance(problems, Content) and problems.plain == ""
-        quote = form.query_one("#capture-quote", Static).content
-        assert isinstance(quote, Content) and "지난해 중국에 대한 외국인 직접투자" in quote.plain
+        assert form.problems.plain == ""
+        head = form.query_one("#capture-head", Static).content
+        assert isinstance(head, Content) and "지난해 중국에 대한 외국인 직접투자" in head.plain
         statement = " into China fell to $33 billion last year."
         await pilot.press(*statement, "enter")
         await wait_for(pilot, lambda: app.screen is article)
