@@ -297,6 +297,38 @@ async def test_the_stance_is_chosen_by_keys_and_the_list_never_closes_the_form(
 
 
 @sync
+async def test_the_kept_verdict_form_builds_its_reuse_list_once_a_claim_has_some(
+    desk: Path,
+) -> None:
+    """The list of related claims' evidence is built only for a claim that offers some:
+    the form kept from a claim with none builds it when asked for a claim with some."""
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        table = list_screen(app).table
+        table.move_cursor(list(table.ids).index("c-report"))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VerdictForm) and form.reusable == []
+        assert not form.query("#verdict-reuse")  # a-cost has no evidence to offer
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        table.move_cursor(list(table.ids).index("a-cost"))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        reuse = form.query_one("#verdict-reuse", OptionList)
+        assert reuse.display and reuse.option_count == 1
+        assert "DeepSeek-V3 technical report" in str(reuse.get_option_at_index(0).prompt)
+        dialog = form.query_one("#verdict-dialog")
+        order = [child.id for child in dialog.children]
+        assert order[-3:] == ["verdict-reuse-title", "verdict-reuse", "verdict-hint"]
+        await pilot.press("escape")
+
+
+@sync
 async def test_evidence_of_a_related_claim_is_offered_and_reused(desk: Path) -> None:
     app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -107,14 +108,8 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
                     fitting_stance(self.settings, self.status),
                     id="verdict-stance",
                 )
-            reuse_title = Static(
-                Content.styled("evidence of related claims (enter: use it)", "dim"),
-                id="verdict-reuse-title",
-            )
-            reuse = OptionList(*self._reuse_options(), id="verdict-reuse")
-            reuse_title.display = reuse.display = bool(self.reusable)
-            yield reuse_title
-            yield reuse
+            if self.reusable:
+                yield from self._reuse_widgets()
             yield Static(
                 Content.assemble(
                     ("enter", "bold"),
@@ -162,6 +157,15 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
     def _stances(self) -> list[str]:
         return list(stance_choices(self.settings, self.status))
 
+    def _reuse_widgets(self) -> list[Widget]:
+        """The list of related claims' evidence under its title: built only for a claim
+        that has some (two widgets fewer to open the form for most claims)."""
+        title = Static(
+            Content.styled("evidence of related claims (enter: use it)", "dim"),
+            id="verdict-reuse-title",
+        )
+        return [title, OptionList(*self._reuse_options(), id="verdict-reuse")]
+
     def _reuse_options(self) -> list[Option]:
         return [
             Option(self._reuse_prompt(item), id=str(position))
@@ -192,10 +196,15 @@ class VerdictForm(TypeAheadModal[CheckedVerdict | None]):
         self.query_one("#verdict-stance", Chooser).set_choices(
             self._stances(), fitting_stance(self.settings, status)
         )
-        reuse = self.query_one("#verdict-reuse", OptionList)
-        reuse.clear_options()
-        reuse.add_options(self._reuse_options())
-        reuse.display = self.query_one("#verdict-reuse-title").display = bool(reusable)
+        built = self.query("#verdict-reuse-title, #verdict-reuse")
+        if built:
+            reuse = self.query_one("#verdict-reuse", OptionList)
+            reuse.clear_options()
+            reuse.add_options(self._reuse_options())
+            built.set(display=bool(reusable))
+        elif reusable:
+            dialog = self.query_one("#verdict-dialog", FormScroll)
+            dialog.mount(*self._reuse_widgets(), before="#verdict-hint")
         self.query_one("#verdict-dialog", FormScroll).scroll_home(animate=False)
         self._reopened = True
 
