@@ -20,7 +20,10 @@ off): that mechanism's absence, against `built anew`; `tint each`: the same with
 every segment of it tinted as Textual does (`TypeAheadModal.TINT_ONCE_PER_STYLE`
 off), against `built anew` too.  `resize laid out`: the claim detail at the full
 size, built anew, laid out again on the `Resize` that follows its first layout
-(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against `built anew`.  For the queues,
+(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against `built anew`.  `restyled`: the
+detail and the forms at the full size, built anew, every widget restyled as the
+screen first comes on top (`early_css.RESTYLE_ON_FIRST_RESUME` on), against
+`built anew`.  For the queues,
 the time until their content (worked out in a worker thread) is on screen is shown
 beside it.
 """
@@ -44,6 +47,7 @@ from textual.screen import Screen
 from bench.bench_app import SIZE, send_key, wait_until
 from bench.corpus import make_corpus
 from workbench.app.app import ReviewApp
+from workbench.app.screens import early_css
 from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.screens.detail import DetailScreen
@@ -125,7 +129,11 @@ Figures = dict[str, list[Opening]]
 
 
 async def measure(
-    count: int, repeat: int, *, keep: bool = True, only: type[Screen[Any]] | None = None
+    count: int,
+    repeat: int,
+    *,
+    keep: bool = True,
+    only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None = None,
 ) -> tuple[list[Case], Figures]:
     """Each screen's openings at `count` claims (`keep`: with the app's kept screens;
     `only`: only the screens of that type)."""
@@ -172,6 +180,13 @@ def report(count: int, baseline: int, repeat: int) -> None:
             _, resized = asyncio.run(measure(count, repeat, keep=False, only=DetailScreen))
         finally:
             DetailScreen.SKIP_SAME_SIZE_RESIZE = True
+        early_css.RESTYLE_ON_FIRST_RESUME = True
+        try:
+            _, restyled = asyncio.run(
+                measure(count, repeat, keep=False, only=(DetailScreen, TypeAheadModal))
+            )
+        finally:
+            early_css.RESTYLE_ON_FIRST_RESUME = False
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -184,7 +199,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
         "  bg each time: wall, CPU  tint each: wall, CPU  resize laid out: wall, CPU"
-        "   filled"
+        "  restyled: wall, CPU   filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -197,7 +212,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        for baseline in (redrawn, tinted, resized):
+        for baseline in (redrawn, tinted, resized, restyled):
             if label in baseline:
                 baseline_wall = statistics.median(value.drawn for value in baseline[label])
                 baseline_cpu = statistics.median(value.cpu for value in baseline[label])

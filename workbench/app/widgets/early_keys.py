@@ -24,7 +24,7 @@ from typing import ClassVar, TypeVar
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, on
 from textual.color import Color
 from textual.geometry import Region, Size
 from textual.renderables.background_screen import BackgroundScreen
@@ -32,6 +32,8 @@ from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
+
+from workbench.app.screens.early_css import keep_mount_styles
 
 ResultType = TypeVar("ResultType")
 
@@ -80,6 +82,7 @@ class TypeAheadModal(ModalScreen[ResultType]):
         self._pending: list[tuple[str, str | None]] = []
         self._ready = False
         self._background: tuple[Size, list[Strip]] | None = None
+        self._resumed = False
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The modal's own lines: the screen below, dimmed, drawn once an opening.
@@ -107,8 +110,14 @@ class TypeAheadModal(ModalScreen[ResultType]):
             return DimmedScreen(rendered.screen, rendered.color)
         return rendered
 
-    def on_screen_resume(self) -> None:
-        self._background = None  # the screen below as it is now
+    @on(events.ScreenResume)
+    def _on_top_again(self, event: events.ScreenResume) -> None:
+        """The screen below as it is now; the widgets' styles as they were mounted, the
+        first time (`keep_mount_styles`).  (Runs before Textual's own handler.)"""
+        self._background = None
+        if not self._resumed:
+            self._resumed = True
+            keep_mount_styles(event)
 
     def _type_ahead_input(self) -> Input | None:
         if not self._ready:
