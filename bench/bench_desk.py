@@ -50,7 +50,7 @@ from workbench.app.app import ReviewApp
 from workbench.app.screens import early_css
 from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
-from workbench.app.screens.detail import DetailScreen
+from workbench.app.screens.detail import DetailScreen, relation_rows
 from workbench.app.screens.queues import (
     ClaimQueueScreen,
     DisagreementQueueScreen,
@@ -82,12 +82,27 @@ class Opening:
     """For a queue: from the key to its content (from a worker thread) on screen."""
 
 
+CURSOR = "cursor:"
+"""A key of the benchmark's own: `cursor:ID` moves the claims list's cursor to the
+claim ID (never the timed key)."""
+
+
+def press(app: ReviewApp, key: str) -> None:
+    """Send `key` as the terminal would, or move the list's cursor (`CURSOR`)."""
+    if key.startswith(CURSOR):
+        screen = app.screen
+        assert isinstance(screen, ClaimsListScreen)
+        screen.table.move_cursor(list(screen.table.ids).index(key.removeprefix(CURSOR)))
+    else:
+        send_key(app, key)
+
+
 async def timed_open(
     app: ReviewApp, keys: Sequence[str], kind: type[Screen[Any]], close: Sequence[str]
 ) -> Opening:
     """Open a screen with `keys`, time it, and go back to the list with `close`."""
     for key in keys[:-1]:
-        send_key(app, key)
+        press(app, key)
         await asyncio.sleep(0.05)
     started, cpu_started = time.perf_counter(), time.thread_time()
     send_key(app, keys[-1])
@@ -99,7 +114,7 @@ async def timed_open(
         await wait_until(lambda: screen.loaded)
         filled = time.perf_counter() - started
     for key in close:
-        send_key(app, key)
+        press(app, key)
         await asyncio.sleep(0.05)
     await drawn(app, ClaimsListScreen)
     await asyncio.sleep(0.1)
@@ -110,13 +125,25 @@ Case = tuple[str, list[str], type[Screen[Any]], list[str]]
 """A screen to open: label, keys, its class, keys back to the list."""
 
 
-def cases_for(project: Project, claim_id: str) -> list[Case]:
-    """The screens timed, opened on the claim under the cursor (`claim_id`)."""
+def cases_for(project: Project, claim_id: str, listed: Sequence[str]) -> list[Case]:
+    """The screens timed, opened on the claim under the cursor (`claim_id`); the
+    detail also on the first claim `listed` with two relations or more."""
     verdict: Case = ("verdict form (4: false)", ["4"], VerdictForm, ["escape"])
     if project.claims[claim_id].claim.status == "false":
         verdict = ("verdict form (1: verified)", ["1"], VerdictForm, ["escape"])
+    related = next(
+        listed_id
+        for listed_id in listed
+        if len(relation_rows(project, project.claims[listed_id].claim)) >= 2
+    )
     return [
         ("claim detail (enter)", ["enter"], DetailScreen, ["escape"]),
+        (
+            "claim detail, 2+ relations",
+            [f"{CURSOR}{related}", "enter"],
+            DetailScreen,
+            ["escape", f"{CURSOR}{claim_id}"],
+        ),
         ("article view (v)", ["v"], ArticleScreen, ["escape"]),
         ("capture form (v, +)", ["v", "plus"], CaptureForm, ["escape", "escape"]),
         verdict,
@@ -148,7 +175,7 @@ async def measure(
         assert isinstance(first, ClaimsListScreen)
         claim_id = first.table.cursor_id
         assert claim_id is not None
-        cases = cases_for(project, claim_id)
+        cases = cases_for(project, claim_id, first.table.ids)
         if only is not None:
             cases = [case for case in cases if issubclass(case[2], only)]
         figures: Figures = {label: [] for label, *_ in cases}
@@ -212,11 +239,11 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        for baseline in (redrawn, tinted, resized, restyled):
-            if label in baseline:
-                baseline_wall = statistics.median(value.drawn for value in baseline[label])
-                baseline_cpu = statistics.median(value.cpu for value in baseline[label])
-                line += f"  {baseline_wall * 1000:5.0f} ms {baseline_cpu * 1000:5.0f} ms"
+        for absence in (redrawn, tinted, resized, restyled):
+            if label in absence:
+                absent_wall = statistics.median(value.drawn for value in absence[label])
+                absent_cpu = statistics.median(value.cpu for value in absence[label])
+                line += f"  {absent_wall * 1000:5.0f} ms {absent_cpu * 1000:5.0f} ms"
             else:
                 line += " " * 20
         filled = [value.filled for value in large[label] if value.filled is not None]
