@@ -333,6 +333,28 @@ async def test_a_first_detail_focuses_its_relations_or_else_its_body(
 
 
 @sync
+async def test_the_detail_is_laid_out_again_when_the_terminal_is_resized(
+    make_project: ProjectFactory,
+) -> None:
+    """The detail skips only the `Resize` to the size it is laid out at (the one its
+    first layout sends): a terminal made wider or narrower still rewraps its text."""
+    root = build_project(make_project)
+    app = ScreensApp(root, lambda app: app.open_detail("cost-deepseek-56"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        text = screen.query_one("#claim-text")
+        narrow = text.size.width
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        assert text.size.width == narrow + 40
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        assert text.size.width == narrow - 20
+
+
+@sync
 async def test_the_detail_screen_kept_for_reuse_shows_each_claim_as_a_new_one_would(
     make_project: ProjectFactory,
 ) -> None:

@@ -304,10 +304,11 @@ class ClaimText(Static):
     quantity, evidence, a title) drawn one under the other as one widget, at the
     width it is drawn at.
 
-    A widget a part was two milliseconds a widget on opening a detail (styled at
-    mount and again on focus, laid out and drawn at each of the layouts an opening
-    takes), a third of the opening for nine parts.  The quote keeps its highlight
-    from `QuoteView`'s component classes (`quote_view.QUOTE_COMPONENT_CSS`)."""
+    A widget of its own for each part cost about two milliseconds a part to open a
+    detail (styled at mount and again on focus, laid out and drawn at each of the
+    layouts an opening takes): a third of the opening, for nine parts.  The quote
+    keeps its highlight from `QuoteView`'s component classes
+    (`quote_view.QUOTE_COMPONENT_CSS`), the attribution its muted colour (`MUTED`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {*QUOTE_COMPONENTS, "claim-text--muted"}
 
@@ -433,8 +434,9 @@ class DetailScreen(Screen[None]):
         Textual lays a screen out when it comes on top, and that first layout sends
         the screen a `Resize` to the same size, on which Textual laid the whole
         screen out and drew it again (a tenth of opening a detail).  A change of the
-        terminal's size differs from the size laid out, and is laid out as usual."""
-        if self.SKIP_SAME_SIZE_RESIZE and event.size == self.size:
+        terminal's size differs from the size laid out (`outer_size`; a screen's
+        `size` is the app's, already the new one), and is laid out as usual."""
+        if self.SKIP_SAME_SIZE_RESIZE and event.size == self.outer_size:
             event.prevent_default()
 
     def _focus_first(self) -> None:
