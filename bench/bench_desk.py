@@ -23,9 +23,10 @@ size, built anew, laid out again on the `Resize` that follows its first layout
 (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against `built anew`.  `restyled`: the
 detail and the forms at the full size, built anew, every widget restyled as the
 screen first comes on top (`early_css.RESTYLE_ON_FIRST_RESUME` on), against
-`built anew`.  For the queues,
-the time until their content (worked out in a worker thread) is on screen is shown
-beside it.
+`built anew`.  For the queues, the time until their content (worked out in a
+worker thread) is on screen is shown beside it.  The claim detail is timed twice:
+on the claim under the cursor, and on the first listed claim with two relations
+or more (the cursor moved there and back untimed).
 """
 
 from __future__ import annotations
