@@ -16,8 +16,17 @@ screens' absence; `first` is that run's first opening of each screen, run
 first, so the first in the process (its stylesheet read and parsed).
 `bg each time`: the forms (modals) at the full size, built anew, with the
 dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
-off): that mechanism's absence, against `built anew`.  For the queues, the time until their content
-(worked out in a worker thread) is on screen is shown beside it.
+off): that mechanism's absence, against `built anew`; `tint each`: the same with
+every segment of it tinted as Textual does (`TypeAheadModal.TINT_ONCE_PER_STYLE`
+off), against `built anew` too.  `resize laid out`: the claim detail at the full
+size, built anew, laid out again on the `Resize` that follows its first layout
+(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against `built anew`.  `restyled`: the
+detail and the forms at the full size, built anew, every widget restyled as the
+screen first comes on top (`early_css.RESTYLE_ON_FIRST_RESUME` on), against
+`built anew`.  For the queues, the time until their content (worked out in a
+worker thread) is on screen is shown beside it.  The claim detail is timed twice:
+on the claim under the cursor, and on the first listed claim with two relations
+or more (the cursor moved there and back untimed).
 """
 
 from __future__ import annotations
@@ -39,9 +48,10 @@ from textual.screen import Screen
 from bench.bench_app import SIZE, send_key, wait_until
 from bench.corpus import make_corpus
 from workbench.app.app import ReviewApp
+from workbench.app.screens import early_css
 from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
-from workbench.app.screens.detail import DetailScreen
+from workbench.app.screens.detail import DetailScreen, relation_rows
 from workbench.app.screens.queues import (
     ClaimQueueScreen,
     DisagreementQueueScreen,
@@ -73,12 +83,27 @@ class Opening:
     """For a queue: from the key to its content (from a worker thread) on screen."""
 
 
+CURSOR = "cursor:"
+"""A key of the benchmark's own: `cursor:ID` moves the claims list's cursor to the
+claim ID (never the timed key)."""
+
+
+def press(app: ReviewApp, key: str) -> None:
+    """Send `key` as the terminal would, or move the list's cursor (`CURSOR`)."""
+    if key.startswith(CURSOR):
+        screen = app.screen
+        assert isinstance(screen, ClaimsListScreen)
+        screen.table.move_cursor(list(screen.table.ids).index(key.removeprefix(CURSOR)))
+    else:
+        send_key(app, key)
+
+
 async def timed_open(
     app: ReviewApp, keys: Sequence[str], kind: type[Screen[Any]], close: Sequence[str]
 ) -> Opening:
     """Open a screen with `keys`, time it, and go back to the list with `close`."""
     for key in keys[:-1]:
-        send_key(app, key)
+        press(app, key)
         await asyncio.sleep(0.05)
     started, cpu_started = time.perf_counter(), time.thread_time()
     send_key(app, keys[-1])
@@ -90,7 +115,7 @@ async def timed_open(
         await wait_until(lambda: screen.loaded)
         filled = time.perf_counter() - started
     for key in close:
-        send_key(app, key)
+        press(app, key)
         await asyncio.sleep(0.05)
     await drawn(app, ClaimsListScreen)
     await asyncio.sleep(0.1)
@@ -101,13 +126,25 @@ Case = tuple[str, list[str], type[Screen[Any]], list[str]]
 """A screen to open: label, keys, its class, keys back to the list."""
 
 
-def cases_for(project: Project, claim_id: str) -> list[Case]:
-    """The screens timed, opened on the claim under the cursor (`claim_id`)."""
+def cases_for(project: Project, claim_id: str, listed: Sequence[str]) -> list[Case]:
+    """The screens timed, opened on the claim under the cursor (`claim_id`); the
+    detail also on the first claim `listed` with two relations or more."""
     verdict: Case = ("verdict form (4: false)", ["4"], VerdictForm, ["escape"])
     if project.claims[claim_id].claim.status == "false":
         verdict = ("verdict form (1: verified)", ["1"], VerdictForm, ["escape"])
+    related = next(
+        listed_id
+        for listed_id in listed
+        if len(relation_rows(project, project.claims[listed_id].claim)) >= 2
+    )
     return [
         ("claim detail (enter)", ["enter"], DetailScreen, ["escape"]),
+        (
+            "claim detail, 2+ relations",
+            [f"{CURSOR}{related}", "enter"],
+            DetailScreen,
+            ["escape", f"{CURSOR}{claim_id}"],
+        ),
         ("article view (v)", ["v"], ArticleScreen, ["escape"]),
         ("capture form (v, +)", ["v", "plus"], CaptureForm, ["escape", "escape"]),
         verdict,
@@ -120,10 +157,14 @@ Figures = dict[str, list[Opening]]
 
 
 async def measure(
-    count: int, repeat: int, *, keep: bool = True, modals_only: bool = False
+    count: int,
+    repeat: int,
+    *,
+    keep: bool = True,
+    only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None = None,
 ) -> tuple[list[Case], Figures]:
     """Each screen's openings at `count` claims (`keep`: with the app's kept screens;
-    `modals_only`: only the forms)."""
+    `only`: only the screens of that type)."""
     root = make_corpus(count)
     load_project(root)  # fill the cache: everything below is warm
     project = load_project(root)
@@ -135,9 +176,9 @@ async def measure(
         assert isinstance(first, ClaimsListScreen)
         claim_id = first.table.cursor_id
         assert claim_id is not None
-        cases = cases_for(project, claim_id)
-        if modals_only:
-            cases = [case for case in cases if issubclass(case[2], TypeAheadModal)]
+        cases = cases_for(project, claim_id, first.table.ids)
+        if only is not None:
+            cases = [case for case in cases if issubclass(case[2], only)]
         figures: Figures = {label: [] for label, *_ in cases}
         for _ in range(repeat):
             for label, keys, kind, close in cases:
@@ -154,9 +195,26 @@ def report(count: int, baseline: int, repeat: int) -> None:
         cases, large = asyncio.run(measure(count, repeat))
         TypeAheadModal.KEEP_BACKGROUND = False
         try:
-            _, redrawn = asyncio.run(measure(count, repeat, keep=False, modals_only=True))
+            _, redrawn = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
         finally:
             TypeAheadModal.KEEP_BACKGROUND = True
+        TypeAheadModal.TINT_ONCE_PER_STYLE = False
+        try:
+            _, tinted = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
+        finally:
+            TypeAheadModal.TINT_ONCE_PER_STYLE = True
+        DetailScreen.SKIP_SAME_SIZE_RESIZE = False
+        try:
+            _, resized = asyncio.run(measure(count, repeat, keep=False, only=DetailScreen))
+        finally:
+            DetailScreen.SKIP_SAME_SIZE_RESIZE = True
+        early_css.RESTYLE_ON_FIRST_RESUME = True
+        try:
+            _, restyled = asyncio.run(
+                measure(count, repeat, keep=False, only=(DetailScreen, TypeAheadModal))
+            )
+        finally:
+            early_css.RESTYLE_ON_FIRST_RESUME = False
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -168,7 +226,8 @@ def report(count: int, baseline: int, repeat: int) -> None:
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
-        "  bg each time: wall, CPU   filled"
+        "  bg each time: wall, CPU  tint each: wall, CPU  resize laid out: wall, CPU"
+        "  restyled: wall, CPU   filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -181,12 +240,13 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        if label in redrawn:
-            redrawn_wall = statistics.median(value.drawn for value in redrawn[label])
-            redrawn_cpu = statistics.median(value.cpu for value in redrawn[label])
-            line += f"  {redrawn_wall * 1000:5.0f} ms {redrawn_cpu * 1000:5.0f} ms"
-        else:
-            line += " " * 20
+        for absence in (redrawn, tinted, resized, restyled):
+            if label in absence:
+                absent_wall = statistics.median(value.drawn for value in absence[label])
+                absent_cpu = statistics.median(value.cpu for value in absence[label])
+                line += f"  {absent_wall * 1000:5.0f} ms {absent_cpu * 1000:5.0f} ms"
+            else:
+                line += " " * 20
         filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
             line += f"   {statistics.median(filled) * 1000:6.0f} ms (worker thread)"

@@ -217,8 +217,8 @@ async def test_the_verdict_form_kept_for_reuse_asks_anew_each_time(desk: Path) -
         await wait_for(pilot, lambda: app.screen is form)
         await pilot.pause()
         assert form.claim.id == "c-report" and form.problems == []
-        title = form.query_one("#verdict-title", Static).content
-        assert isinstance(title, Content) and "c-report" in title.plain
+        head = form.query_one("#verdict-head", Static).content
+        assert isinstance(head, Content) and "c-report" in head.plain.split("\n")[0]
         problems = form.query_one("#verdict-problems", Static).content
         assert isinstance(problems, Content) and problems.plain == ""
         assert form.query_one("#verdict-note", Input).value == "typed at once"
@@ -294,6 +294,38 @@ async def test_the_stance_is_chosen_by_keys_and_the_list_never_closes_the_form(
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
     assert on_disk(desk, "a-cost")["status"] == "unreviewed"
+
+
+@sync
+async def test_the_kept_verdict_form_builds_its_reuse_list_once_a_claim_has_some(
+    desk: Path,
+) -> None:
+    """The list of related claims' evidence is built only for a claim that offers some:
+    the form kept from a claim with none builds it when asked for a claim with some."""
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        table = list_screen(app).table
+        table.move_cursor(list(table.ids).index("c-report"))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.screen, VerdictForm))
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VerdictForm) and form.reusable == []
+        assert not form.query("#verdict-reuse")  # a-cost has no evidence to offer
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is list_screen(app))
+        table.move_cursor(list(table.ids).index("a-cost"))
+        await pilot.press("4")
+        await wait_for(pilot, lambda: app.screen is form)
+        await pilot.pause()
+        reuse = form.query_one("#verdict-reuse", OptionList)
+        assert reuse.display and reuse.option_count == 1
+        assert "DeepSeek-V3 technical report" in str(reuse.get_option_at_index(0).prompt)
+        dialog = form.query_one("#verdict-dialog")
+        order = [child.id for child in dialog.children]
+        assert order[-3:] == ["verdict-reuse-title", "verdict-reuse", "verdict-hint"]
+        await pilot.press("escape")
 
 
 @sync
@@ -534,10 +566,9 @@ async def test_the_capture_form_kept_for_reuse_starts_each_claim_afresh(desk: Pa
         await pilot.pause()
         assert form.query_one("#capture-statement", Input).value == "FDI"
         assert form.query_one("#capture-id", Input).value == ""
-        problems = form.query_one("#capture-problems", Static).content
-        assert isinstance(problems, Content) and problems.plain == ""
-        quote = form.query_one("#capture-quote", Static).content
-        assert isinstance(quote, Content) and "지난해 중국에 대한 외국인 직접투자" in quote.plain
+        assert form.problems.plain == ""
+        head = form.query_one("#capture-head", Static).content
+        assert isinstance(head, Content) and "지난해 중국에 대한 외국인 직접투자" in head.plain
         statement = " into China fell to $33 billion last year."
         await pilot.press(*statement, "enter")
         await wait_for(pilot, lambda: app.screen is article)

@@ -36,7 +36,7 @@ from workbench.app.screens.conflicts import ConflictQueueScreen
 from workbench.app.screens.detail import DetailScreen
 from workbench.app.screens.problems import ProblemsScreen
 from workbench.app.screens.timeline import TimelineRow, TimelineScreen
-from workbench.app.widgets.quote_view import HIGHLIGHT, QuoteView, quote_in_context
+from workbench.app.widgets.quote_view import HIGHLIGHT, quote_in_context
 from workbench.models import Claim
 from workbench.project import load_project
 from workbench.storage import load_claim_file
@@ -194,11 +194,11 @@ def plain(widget: Static) -> str:
     return content.plain if isinstance(content, Content) else str(content)
 
 
-def section_text(screen: Screen[Any], selector: str) -> str:
-    """The text of a section (one widget, its entries drawn at 200 cells wide)."""
-    section = screen.query_one(selector, Static)
+def section_text(screen: Screen[Any], name: str) -> str:
+    """The text of a part of a claim detail (`DetailScreen.section`), 200 cells wide."""
+    assert isinstance(screen, DetailScreen)
     console = Console(width=200, record=True, file=io.StringIO())
-    console.print(section.content)
+    console.print(screen.section(name))
     return console.export_text()
 
 
@@ -260,9 +260,7 @@ async def test_detail_shows_quote_in_context_and_opens_relation(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DetailScreen)
-        quote = screen.query_one("#quote", QuoteView)
-        content = quote.content
-        assert isinstance(content, Content)
+        content = screen.section("quote")
         paragraph = (
             "딥시크는 560만달러로 모델을 훈련했다고 밝혔다. 이는 미국 대비 10분의 1 수준이다."
         )
@@ -273,9 +271,10 @@ async def test_detail_shows_quote_in_context_and_opens_relation(
             if span.style == HIGHLIGHT
         ]
         assert highlighted == ["딥시크는 560만달러로 모델을 훈련했다고"]
-        source = plain(screen.query_one("#source", Static))
+        source = screen.section("source").plain
         assert "Test Daily" in source and "stated in the article" in source
-        assert "5.6 million USD" in plain(screen.query_one("#quantity", Static))
+        assert "5.6 million USD" in screen.section("quantity").plain
+        assert screen.section("relations").plain == "Relations (1)"
 
         relations = screen.query_one("#relations", OptionList)
         assert relations.option_count == 1
@@ -287,7 +286,8 @@ async def test_detail_shows_quote_in_context_and_opens_relation(
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.claim_id == "cost-estimate-6"
-        other_source = plain(app.screen.query_one("#source", Static))
+        assert isinstance(app.screen, DetailScreen)
+        other_source = app.screen.section("source").plain
         assert "inferred: from the article's byline" in other_source
         assert "CNBC, The Information" in other_source
 
@@ -314,7 +314,8 @@ async def test_a_first_detail_focuses_its_relations_or_else_its_body(
         screen = app.screen
         assert isinstance(screen, DetailScreen)
         body = screen.query_one("#detail-body", VerticalScroll)
-        assert screen.query_one("#relations", OptionList).option_count == 0
+        assert screen.section("relations").plain == "Relations: none recorded"
+        assert not screen.query(OptionList)  # no relations: no list mounted
         assert app.focused is body
         await pilot.press("down", "down")
         assert body.scroll_y == 2
@@ -329,6 +330,28 @@ async def test_a_first_detail_focuses_its_relations_or_else_its_body(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen) and app.screen.claim_id == "cost-estimate-6"
+
+
+@sync
+async def test_the_detail_is_laid_out_again_when_the_terminal_is_resized(
+    make_project: ProjectFactory,
+) -> None:
+    """The detail skips only the `Resize` to the size it is laid out at (the one its
+    first layout sends): a terminal made wider or narrower still rewraps its text."""
+    root = build_project(make_project)
+    app = ScreensApp(root, lambda app: app.open_detail("cost-deepseek-56"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        text = screen.query_one("#claim-text")
+        narrow = text.size.width
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        assert text.size.width == narrow + 40
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        assert text.size.width == narrow - 20
 
 
 @sync
@@ -352,11 +375,11 @@ async def test_the_detail_screen_kept_for_reuse_shows_each_claim_as_a_new_one_wo
         await pilot.pause()
         assert app.screen is first  # the same screen, shown again
         assert first.claim_id == "race-tenth"
-        assert plain(first.query_one("#statement", Static)) == (
-            "DeepSeek's cost is a tenth of the US level."
-        )
-        assert "Matches the company report." in section_text(first, "#history")
-        assert first.query_one("#relations", OptionList).option_count == 0
+        assert first.section("statement").plain == "DeepSeek's cost is a tenth of the US level."
+        assert "Matches the company report." in section_text(first, "history")
+        assert first.section("relations").plain == "Relations: none recorded"
+        relations = first.query_one("#relations", OptionList)
+        assert relations.option_count == 0 and not relations.display
         assert body.scroll_y == 0
         assert app.focused is body
         app.pop_screen()
@@ -367,7 +390,7 @@ async def test_the_detail_screen_kept_for_reuse_shows_each_claim_as_a_new_one_wo
         relations = first.query_one("#relations", OptionList)
         assert relations.option_count == 1 and relations.highlighted == 0
         assert app.focused is relations
-        assert "no reviews yet" in section_text(first, "#history")
+        assert "no reviews yet" in section_text(first, "history")
         await pilot.press("enter")  # a related claim's detail: a screen of its own
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen) and app.screen is not first
@@ -411,7 +434,7 @@ async def test_detail_status_note_and_undo_act_on_the_claim_shown(
         claim = read_claim(root, "race-lag-2024")
         assert claim.history[-1].note == "checked against CNBC"
         assert claim.status == "unreviewed"
-        assert "checked against CNBC" in section_text(app.screen, "#history")
+        assert "checked against CNBC" in section_text(app.screen, "history")
 
 
 @sync
@@ -420,11 +443,10 @@ async def test_detail_shows_hostile_text_literally(make_project: ProjectFactory)
     app = ScreensApp(root, lambda app: app.open_detail("hostile-markup"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        statement = plain(app.screen.query_one("#statement", Static))
-        assert statement == HOSTILE_STATEMENT
-        quote = app.screen.query_one("#quote", QuoteView).content
-        assert isinstance(quote, Content)
-        assert "[link=x]560만달러[/link]" in quote.plain
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        assert screen.section("statement").plain == HOSTILE_STATEMENT
+        assert "[link=x]560만달러[/link]" in screen.section("quote").plain
 
 
 # -- compare ---------------------------------------------------------------------------
@@ -747,15 +769,13 @@ async def test_timeline_and_detail_survive_odd_data(make_project: ProjectFactory
         assert "bullish 1" in plain(app.screen.query_one("#timeline-summary", Static))
         app.open_detail("odd-source")
         await pilot.pause()
-        assert "unknown source" in plain(app.screen.query_one("#source", Static))
-        quote = app.screen.query_one("#quote", QuoteView).content
-        assert isinstance(quote, Content)
-        assert quote.plain.startswith("[/] 어딘가\n")
+        assert isinstance(app.screen, DetailScreen)
+        assert "unknown source" in app.screen.section("source").plain
+        assert app.screen.section("quote").plain.startswith("[/] 어딘가\n")
         app.open_detail("odd-stance")
         await pilot.pause()
-        quote = app.screen.query_one("#quote", QuoteView).content
-        assert isinstance(quote, Content)
-        assert "does not occur in the source" in quote.plain
+        assert isinstance(app.screen, DetailScreen)
+        assert "does not occur in the source" in app.screen.section("quote").plain
 
 
 # -- problems --------------------------------------------------------------------------

@@ -232,6 +232,18 @@ class ArticleScreen(Screen[None]):
             self.app.post_message(ClaimsChanged((claim_id,)))
 
 
+CAPTURE_HINT = Content.assemble(
+    ("enter", "bold"),
+    ("/", "dim"),
+    ("ctrl+s", "bold"),
+    (" writes the claim  ·  ", "dim"),
+    ("tab", "bold"),
+    (" next field  ·  ", "dim"),
+    ("escape", "bold"),
+    (" cancels", "dim"),
+)
+
+
 class CaptureForm(TypeAheadModal[str | None]):
     """Statement, topic, stance and id of a claim captured from the selected passage;
     returns the new claim's id once written, None when cancelled."""
@@ -253,6 +265,10 @@ class CaptureForm(TypeAheadModal[str | None]):
         self.confirming: list[str] | None = None
         """The duplicate ids shown when the reviewer was asked to confirm."""
         self.problem = ""
+        self.preview = Content("")
+        """The proposed id and quantity, as shown."""
+        self.problems = Content("")
+        """What stops the claim being written (or the duplicates to confirm), as shown."""
         self._preview_timer: object | None = None
         self._reopened = False
 
@@ -272,15 +288,15 @@ class CaptureForm(TypeAheadModal[str | None]):
         self._preview_timer = None
         self.source_id, self.selection, self.template = source_id, selection, template
         self.duplicates, self.confirming, self.problem = [], None, ""
-        self.query_one("#capture-quote", Static).update(self._quote_content())
+        self.query_one("#capture-head", Static).update(self._head())
         for field in ("#capture-statement", "#capture-id"):
             self.query_one(field, Input).value = ""
         topic, stance = self._topic_and_stance()
         settings = self.project.settings
         self.query_one("#capture-topic", Chooser).set_choices(list(settings.topics), topic)
         self.query_one("#capture-stance", Chooser).set_choices(list(settings.stances), stance)
-        self.query_one("#capture-preview", Static).update(Content(""))
-        self.query_one("#capture-problems", Static).update(Content(""))
+        self.preview = self.problems = Content("")
+        self._show_status()
         self.query_one("#capture-dialog", FormScroll).scroll_home(animate=False)
         self._reopened = True
 
@@ -293,8 +309,7 @@ class CaptureForm(TypeAheadModal[str | None]):
         settings = self.project.settings
         topic, stance = self._topic_and_stance()
         with FormScroll(id="capture-dialog"):
-            yield Static(Content.styled("New claim from the article", "bold"), id="capture-title")
-            yield Static(self._quote_content(), id="capture-quote")
+            yield Static(self._head(), id="capture-head")
             yield Input(
                 placeholder="statement: the claim in words that stand on their own",
                 id="capture-statement",
@@ -302,21 +317,20 @@ class CaptureForm(TypeAheadModal[str | None]):
             yield Chooser(list(settings.topics), topic, id="capture-topic")
             yield Chooser(list(settings.stances), stance, id="capture-stance")
             yield Input(placeholder="id (empty: the proposed one)", id="capture-id")
-            yield Static(Content(""), id="capture-preview")
-            yield Static(Content(""), id="capture-problems")
-            yield Static(
-                Content.assemble(
-                    ("enter", "bold"),
-                    ("/", "dim"),
-                    ("ctrl+s", "bold"),
-                    (" writes the claim  ·  ", "dim"),
-                    ("tab", "bold"),
-                    (" next field  ·  ", "dim"),
-                    ("escape", "bold"),
-                    (" cancels", "dim"),
-                ),
-                id="capture-hint",
-            )
+            yield Static(self._status(), id="capture-status")
+
+    def _head(self) -> Content:
+        """The form's title over the quote: one widget, not two."""
+        title = Content.styled("New claim from the article", "bold")
+        return Content("\n").join([title, self._quote_content()])
+
+    def _status(self) -> Content:
+        """The proposed id and quantity, what stops the claim being written, and the
+        keys: one widget, not three (each a few milliseconds of opening the form)."""
+        return Content("\n").join([self.preview, self.problems, CAPTURE_HINT])
+
+    def _show_status(self) -> None:
+        self.query_one("#capture-status", Static).update(self._status())
 
     def _quote_content(self) -> Content:
         selection = self.selection
@@ -353,7 +367,8 @@ class CaptureForm(TypeAheadModal[str | None]):
             parts.append(Content.assemble(("quantity  ", "dim"), quantity_line(preview.quantity)))
         else:
             parts.append(Content.styled("quantity  none proposed", "dim"))
-        self.query_one("#capture-preview", Static).update(Content("\n").join(parts))
+        self.preview = Content("\n").join(parts)
+        self._show_status()
 
     # -- writing -------------------------------------------------------------------------
 
@@ -377,7 +392,8 @@ class CaptureForm(TypeAheadModal[str | None]):
         )
 
     def _show_problem(self, content: Content) -> None:
-        self.query_one("#capture-problems", Static).update(content)
+        self.problems = content
+        self._show_status()
 
     def action_submit(self) -> None:
         try:

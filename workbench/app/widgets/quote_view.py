@@ -23,6 +23,23 @@ HIGHLIGHT = ".quote-view--quote"
 
 NOTE = ".quote-view--note"
 
+QUOTE_COMPONENTS = frozenset({"quote-view--quote", "quote-view--note"})
+"""The component classes that `HIGHLIGHT` and `NOTE` name."""
+
+QUOTE_COMPONENT_CSS = """
+    & > .quote-view--quote {
+        text-style: bold;
+        color: $text-warning;
+        background: $warning-muted;
+    }
+    & > .quote-view--note {
+        color: $text-muted;
+        text-style: italic;
+    }
+"""
+"""Their look, nested in the CSS of a widget that draws a quote (`QuoteView` and the
+claim detail's `ClaimText`)."""
+
 ELLIPSIS = "…"
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -130,22 +147,14 @@ def quote_content(
 class QuoteView(Static):
     """The quote inside its paragraph; update it with `show`."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"quote-view--quote", "quote-view--note"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(QUOTE_COMPONENTS)
 
-    DEFAULT_CSS = """
-    QuoteView {
+    DEFAULT_CSS = f"""
+    QuoteView {{
         height: auto;
         padding: 0 1;
-    }
-    QuoteView > .quote-view--quote {
-        text-style: bold;
-        color: $text-warning;
-        background: $warning-muted;
-    }
-    QuoteView > .quote-view--note {
-        color: $text-muted;
-        text-style: italic;
-    }
+        {QUOTE_COMPONENT_CSS}
+    }}
     """
 
     def __init__(
