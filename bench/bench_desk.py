@@ -16,13 +16,9 @@ screens' absence; `first` is that run's first opening of each screen, run
 first, so the first in the process (its stylesheet read and parsed).
 `bg each time`: the forms (modals) at the full size, built anew, with the
 dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
-off): that mechanism's absence, against `built anew`; `tint each`: the same with
-every segment of it tinted as Textual does (`TypeAheadModal.TINT_ONCE_PER_STYLE`
-off), against `built anew` too.  `resize laid out`: the claim detail at the full
-size, built anew, laid out again on the `Resize` that follows its first layout
-(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against `built anew`.  `restyled`: the
-detail and the forms at the full size, built anew, every widget restyled as the
-screen first comes on top (`early_css.RESTYLE_ON_FIRST_RESUME` on), against
+off): that mechanism's absence, against `built anew`.  `resize laid out`: the
+claim detail at the full size, built anew, laid out again on the `Resize` that
+follows its first layout (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against
 `built anew`.  For the queues, the time until their content (worked out in a
 worker thread) is on screen is shown beside it.  The claim detail is timed twice:
 on the claim under the cursor, and on the first listed claim with two relations
@@ -48,7 +44,6 @@ from textual.screen import Screen
 from bench.bench_app import SIZE, send_key, wait_until
 from bench.corpus import make_corpus
 from workbench.app.app import ReviewApp
-from workbench.app.screens import early_css
 from workbench.app.screens.article import ArticleScreen, CaptureForm
 from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.screens.detail import DetailScreen, relation_rows
@@ -198,23 +193,11 @@ def report(count: int, baseline: int, repeat: int) -> None:
             _, redrawn = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
         finally:
             TypeAheadModal.KEEP_BACKGROUND = True
-        TypeAheadModal.TINT_ONCE_PER_STYLE = False
-        try:
-            _, tinted = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
-        finally:
-            TypeAheadModal.TINT_ONCE_PER_STYLE = True
         DetailScreen.SKIP_SAME_SIZE_RESIZE = False
         try:
             _, resized = asyncio.run(measure(count, repeat, keep=False, only=DetailScreen))
         finally:
             DetailScreen.SKIP_SAME_SIZE_RESIZE = True
-        early_css.RESTYLE_ON_FIRST_RESUME = True
-        try:
-            _, restyled = asyncio.run(
-                measure(count, repeat, keep=False, only=(DetailScreen, TypeAheadModal))
-            )
-        finally:
-            early_css.RESTYLE_ON_FIRST_RESUME = False
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -226,8 +209,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
-        "  bg each time: wall, CPU  tint each: wall, CPU  resize laid out: wall, CPU"
-        "  restyled: wall, CPU   filled"
+        "  bg each time: wall, CPU  resize laid out: wall, CPU   filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -240,7 +222,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        for absence in (redrawn, tinted, resized, restyled):
+        for absence in (redrawn, resized):
             if label in absence:
                 absent_wall = statistics.median(value.drawn for value in absence[label])
                 absent_cpu = statistics.median(value.cpu for value in absence[label])

@@ -28,7 +28,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from workbench.app.keymap import DETAIL_BINDINGS, PROMPT_BINDINGS
-from workbench.app.screens.early_css import keep_mount_styles, read_css_early
+from workbench.app.screens.early_css import read_css_early
 from workbench.app.screens.note import NoteScreen
 from workbench.app.widgets.claim_card import add_status_bindings, quantity_line, stance_class
 from workbench.app.widgets.early_keys import TypeAheadModal
@@ -467,10 +467,9 @@ class DetailScreen(Screen[None]):
         self.claim_id = claim_id
         self._reopened = True
 
-    async def on_screen_resume(self, event: events.ScreenResume) -> None:
+    async def on_screen_resume(self) -> None:
         if self._filled_on_mount:
             self._filled_on_mount = False
-            keep_mount_styles(event)
             return
         if not self._reopened:
             await self.refresh_view()

@@ -13,51 +13,21 @@ itself takes keys that reach it before its input has focus.  Keys that come
 before the input is mounted wait and are replayed, in order, once it is.
 
 The modal also draws the screen below it cheaper: once an opening
-(`TypeAheadModal.render_lines`) and dimmed a style at a time (`DimmedScreen`).
+(`TypeAheadModal.render_lines`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import ClassVar, TypeVar
 
-from rich.console import RenderableType
-from rich.segment import Segment
-from rich.style import Style
-from textual import events, on
-from textual.color import Color
+from textual import events
 from textual.geometry import Region, Size
-from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
-from workbench.app.screens.early_css import keep_mount_styles
-
 ResultType = TypeVar("ResultType")
-
-
-class DimmedScreen(BackgroundScreen):
-    """Textual's dimmed screen below a modal, each distinct style tinted once.
-
-    Textual tints every segment of the screen below anew: a thousand segments in a
-    few dozen styles, with two colour blends and two style additions each, over
-    half of drawing a form's background.  The tint of each style is Textual's own
-    (`BackgroundScreen.process_segments`), worked out for one segment and reused."""
-
-    @classmethod
-    def process_segments(cls, segments: Iterable[Segment], color: Color) -> Iterable[Segment]:
-        tinted: dict[Style | None, Style | None] = {}
-        for segment in segments:
-            text, style, control = segment
-            if control:
-                yield segment
-                continue
-            if style not in tinted:
-                (sample,) = BackgroundScreen.process_segments([Segment(" ", style)], color)
-                tinted[style] = sample.style
-            yield Segment(text, tinted[style])
 
 
 class TypeAheadModal(ModalScreen[ResultType]):
@@ -73,16 +43,11 @@ class TypeAheadModal(ModalScreen[ResultType]):
     """Draw the dimmed screen below once an opening (`render_lines`); False draws it
     each time Textual asks (the benchmark's baseline)."""
 
-    TINT_ONCE_PER_STYLE: ClassVar[bool] = True
-    """Dim the screen below with `DimmedScreen`; False tints every segment as Textual
-    does (the benchmark's baseline)."""
-
     def __init__(self) -> None:
         super().__init__()
         self._pending: list[tuple[str, str | None]] = []
         self._ready = False
         self._background: tuple[Size, list[Strip]] | None = None
-        self._resumed = False
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """The modal's own lines: the screen below, dimmed, drawn once an opening.
@@ -103,21 +68,8 @@ class TypeAheadModal(ModalScreen[ResultType]):
             return lines
         return [line.crop(crop.x, crop.right) for line in lines[crop.y : crop.bottom]]
 
-    def render(self) -> RenderableType:
-        """Textual's background (the screen below, dimmed), tinted a style at a time."""
-        rendered = super().render()
-        if isinstance(rendered, BackgroundScreen) and self.TINT_ONCE_PER_STYLE:
-            return DimmedScreen(rendered.screen, rendered.color)
-        return rendered
-
-    @on(events.ScreenResume)
-    def _on_top_again(self, event: events.ScreenResume) -> None:
-        """The screen below as it is now; the widgets' styles as they were mounted, the
-        first time (`keep_mount_styles`).  (Runs before Textual's own handler.)"""
-        self._background = None
-        if not self._resumed:
-            self._resumed = True
-            keep_mount_styles(event)
+    def on_screen_resume(self) -> None:
+        self._background = None  # the screen below as it is now
 
     def _type_ahead_input(self) -> Input | None:
         if not self._ready:
