@@ -5,6 +5,7 @@
     python -m bench.bench_matching --sample 400 800 # sizes of the all-pairs overlap samples
     python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample
     python -m bench.bench_matching 10000 100000 --cli --cli-repeat 5 --no-baseline --sample
+    python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample --spread-sources
 
 The findings per claim are printed for each size: blocking must not lose pairs
 as the corpus grows (each claim keeps its best `per_claim` partners, so the
@@ -25,7 +26,10 @@ loaded once (outside the timing, as the app and the CLI have them loaded), and
 `find_candidates` is timed: the median wall time and the process CPU time, so
 that a busy machine shows as a gap between the two.  Growth is printed as the
 time per claim and as the ratio to the smallest size (linear growth keeps the
-time per claim flat).
+time per claim flat).  `--spread-sources` runs the same rows on the corpus whose
+clone groups each cite their own copies of the sources (some 2,600 articles at
+100,000 claims, as a real corpus has, against five by default; see
+`bench.corpus`); the default stays as it was, so that earlier figures compare.
 
 Baselines, in the same run so the ratios hold on any machine:
 
@@ -76,9 +80,9 @@ def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def load(count: int) -> Project:
+def load(count: int, spread_sources: bool) -> Project:
     started = time.perf_counter()
-    root = make_corpus(count)
+    root = make_corpus(count, spread_sources=spread_sources)
     project = load_project(root)
     project.materialise()  # a warm load defers the models; matching is what is timed
     project_frames(project)  # the frame rows written, as every run after the first has them
@@ -92,7 +96,7 @@ def describe(found: Sequence[Candidate]) -> str:
     return ", ".join(f"{name} {count}" for name, count in sorted(kinds.items()))
 
 
-def engine_runs(sizes: Sequence[int], repeat: int) -> None:
+def engine_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
     print("find_candidates on cloned corpora (project loaded beforehand):")
     print(
         f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'us/claim':>9} {'x smallest':>10} "
@@ -101,7 +105,7 @@ def engine_runs(sizes: Sequence[int], repeat: int) -> None:
     first: tuple[int, float] | None = None
     rows = []
     for count in sizes:
-        project = load(count)
+        project = load(count, spread_sources)
         runs = repeat if count <= 30_000 else max(1, repeat // 2)
         found: list[Candidate] = []
 
@@ -257,7 +261,7 @@ def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, .
     )
 
 
-def cli_runs(sizes: Sequence[int], repeat: int) -> None:
+def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
     """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache; at
     the largest size also without each of the engine's mechanisms, in alternating runs
     (medians of `repeat`)."""
@@ -272,7 +276,7 @@ def cli_runs(sizes: Sequence[int], repeat: int) -> None:
     )
     with tempfile.TemporaryDirectory() as cache:
         for count in sizes:
-            root = make_corpus(count)
+            root = make_corpus(count, spread_sources=spread_sources)
             command = [sys.executable, "-c", _MEASURED, "conflicts", "--root", str(root)]
             command += ["--format", "json", "--lexical-only"]  # bench_semantic has the other
             variants = list(_WITHOUT) if count == sizes[-1] else [""]
@@ -310,10 +314,10 @@ def cli_runs(sizes: Sequence[int], repeat: int) -> None:
                 )
 
 
-def cdist_baseline(count: int) -> float:
+def cdist_baseline(count: int, spread_sources: bool) -> float:
     from rapidfuzz import fuzz, process
 
-    project = load_project(make_corpus(count))
+    project = load_project(make_corpus(count, spread_sources=spread_sources))
     statements = [claim.statement for claim in project.iter_claims()]
     seconds = median_seconds(lambda: process.cdist(statements, statements, scorer=fuzz.ratio), 1)
     print(
@@ -323,8 +327,8 @@ def cdist_baseline(count: int) -> float:
     return seconds
 
 
-def overlap(sample_size: int, corpus_size: int) -> None:
-    project = load_project(make_corpus(corpus_size))
+def overlap(sample_size: int, corpus_size: int, spread_sources: bool) -> None:
+    project = load_project(make_corpus(corpus_size, spread_sources=spread_sources))
     claims: list[Claim] = list(project.iter_claims())
     sample = random.Random(20250224).sample(claims, min(sample_size, len(claims)))
     published = {key: record.source.published for key, record in project.sources.items()}
@@ -393,23 +397,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cli-repeat", type=int, default=3, help="runs of each `workbench conflicts` (median)"
     )
+    parser.add_argument(
+        "--spread-sources",
+        action="store_true",
+        help="each clone group cites its own copies of the sources (thousands of articles "
+        "at 100,000 claims) instead of all clones sharing the five bundled ones",
+    )
     arguments = parser.parse_args(argv)
     sizes = sorted(arguments.sizes)
+    spread = arguments.spread_sources
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load_average:.2f} at start")
-    engine_runs(sizes, arguments.repeat)
+    shape = "each clone group its own sources" if spread else "the five bundled sources"
+    print(f"corpus: the bundled claims cloned, {shape}")
+    engine_runs(sizes, arguments.repeat, spread)
     if arguments.cli:
-        cli_runs(sizes, arguments.cli_repeat)
+        cli_runs(sizes, arguments.cli_repeat, spread)
     if not arguments.no_baseline:
-        baseline = cdist_baseline(sizes[0])
-        project = load_project(make_corpus(sizes[0]))
+        baseline = cdist_baseline(sizes[0], spread)
+        project = load_project(make_corpus(sizes[0], spread_sources=spread))
         engine = median_seconds(lambda: find_candidates(project), arguments.repeat)
         print(
             f"engine on the same {sizes[0]:,} claims: {engine:.2f} s, "
             f"{baseline / engine:.1f}x faster than the cdist baseline"
         )
     for sample in arguments.sample:
-        overlap(sample, sizes[0])
+        overlap(sample, sizes[0], spread)
     if hasattr(os, "getloadavg"):
         print(f"load average {os.getloadavg()[0]:.2f} at the end")
     return 0

@@ -3,8 +3,18 @@
 Clone `g` of claim `x` gets the id `x-g<g>` and a statement varied with the
 group number; its relations point at clones in the same group, so references,
 mirrors and quotes stay valid and `workbench check` on the corpus is as clean
-as on the bundled data.  Corpora are cached under `bench/out/` by size and by a
-hash of the bundled claims, since writing 100,000 files takes a while.
+as on the bundled data.  Corpora are cached under `bench/out/` by size, shape and
+a hash of the bundled claims, since writing 100,000 files takes a while.
+
+Two shapes.  By default every clone keeps its original's source, so a corpus of
+100,000 claims has the five bundled articles of some 20,000 claims each: the
+shape the earlier figures were measured on.  With `spread_sources=True` each
+clone group gets its own copies of the five articles (source `<id>-g<group>`,
+files `<stem>-g<group>.toml` and `.txt`, the same text so quotes still anchor),
+and its claims point at them: some 2,600 articles of about 40 claims at 100,000,
+as a real corpus of that size has thousands of articles.  The first shape
+flatters whatever leaves out pairs within one source: there a clone's nearest
+neighbours, its siblings in other groups, share its source.
 """
 
 from __future__ import annotations
@@ -50,14 +60,23 @@ def _digest() -> str:
     return hasher.hexdigest()
 
 
-def clone(claim: dict[str, Any], group: int) -> dict[str, Any]:
+def grouped_id(identifier: str, group: int) -> str:
+    """`identifier` with the group's suffix, cut to stay within the 80 characters of an id."""
     suffix = f"-g{group}"
+    return f"{identifier[: 80 - len(suffix)]}{suffix}"
+
+
+def clone(claim: dict[str, Any], group: int, *, spread_sources: bool = False) -> dict[str, Any]:
+    """Claim `claim` as group `group` has it; with `spread_sources`, citing the group's
+    own copy of its source (written by `_write_spread_seeds`)."""
     copy = dict(claim)
-    copy["id"] = f"{claim['id'][: 80 - len(suffix)]}{suffix}"
+    copy["id"] = grouped_id(claim["id"], group)
+    if spread_sources:
+        copy["source"] = {**claim["source"], "id": grouped_id(claim["source"]["id"], group)}
     word = _WORDS[group % len(_WORDS)]
     copy["statement"] = f"{claim['statement'].rstrip('.')} ({word}, set {group})."
     copy["relations"] = [
-        {**relation, "claim": f"{relation['claim'][: 80 - len(suffix)]}{suffix}"}
+        {**relation, "claim": grouped_id(relation["claim"], group)}
         for relation in claim.get("relations", [])
     ]
     if not copy["relations"]:
@@ -66,9 +85,25 @@ def clone(claim: dict[str, Any], group: int) -> dict[str, Any]:
     return copy
 
 
-def make_corpus(count: int) -> Path:
-    """A project folder with `count` claims (built once, then reused)."""
-    root = OUT / f"corpus-{count}-{_digest()}"
+def _write_spread_seeds(seeds: Path, groups: int) -> None:
+    """Each group's copies of the bundled sources: metadata and text under new names,
+    the metadata's `id` and `file` pointing at the group's copies, the rest unchanged."""
+    seeds.mkdir(parents=True)
+    for metadata_path in sorted((REPO / "seeds").glob("*.toml")):
+        metadata = parse_toml(metadata_path.read_text(encoding="utf-8"))
+        text = (REPO / "seeds" / metadata["file"]).read_bytes()
+        for group in range(groups):
+            stem = f"{metadata_path.stem}-g{group}"
+            copy = {**metadata, "id": grouped_id(metadata["id"], group), "file": f"{stem}.txt"}
+            (seeds / f"{stem}.txt").write_bytes(text)
+            (seeds / f"{stem}.toml").write_text(dumps_canonical(copy), "utf-8")
+
+
+def make_corpus(count: int, *, spread_sources: bool = False) -> Path:
+    """A project folder with `count` claims (built once, then reused); with
+    `spread_sources`, each clone group citing its own copies of the sources."""
+    shape = "corpus-spread" if spread_sources else "corpus"
+    root = OUT / f"{shape}-{count}-{_digest()}"
     if (root / "workbench.toml").exists() and (root / ".complete").exists():
         _copy_lexicon(root)
         return root
@@ -78,21 +113,26 @@ def make_corpus(count: int) -> Path:
     (root / "claims").mkdir(parents=True)
     shutil.copy(REPO / "workbench.toml", root / "workbench.toml")
     shutil.copy(REPO / "lexicon.toml", root / "lexicon.toml")
-    shutil.copytree(REPO / "seeds", root / "seeds")
     full_groups, remainder = divmod(count, len(claims))
+    if spread_sources:
+        _write_spread_seeds(root / "seeds", full_groups + (1 if remainder else 0))
+    else:
+        shutil.copytree(REPO / "seeds", root / "seeds")
     # The last group is partial: relations to claims it does not clone are left
     # out, so that the corpus checks as clean as the bundled data.
     in_last_group = {claim["id"] for claim in claims[:remainder]}
     for index in range(count):
         group, position = divmod(index, len(claims))
-        data = clone(claims[position], group)
+        data = clone(claims[position], group, spread_sources=spread_sources)
         if group == full_groups:
             kept = [
                 relation
                 for relation in claims[position].get("relations", [])
                 if relation["claim"] in in_last_group
             ]
-            data = clone({**claims[position], "relations": kept}, group)
+            data = clone(
+                {**claims[position], "relations": kept}, group, spread_sources=spread_sources
+            )
         (root / "claims" / f"{data['id']}.toml").write_text(dumps_canonical(data), "utf-8")
     write_atomic(root / ".complete", f"{count}\n")
     return root
