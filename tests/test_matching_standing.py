@@ -15,8 +15,9 @@ import datetime as dt
 import pytest
 
 from workbench.matching import match_claims
-from workbench.matching.frames import FrameReader, LexiconIndex, Standing
+from workbench.matching.frames import FrameReader, LexiconIndex
 from workbench.matching.scoring import Comparer
+from workbench.matching.standing import Standing
 from workbench.models import Claim, Entity, Lexicon
 
 LEXICON = Lexicon(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain, compress
 from itertools import count as positions_from
@@ -29,30 +29,17 @@ from typing import Any
 from workbench.matching.facts import ClaimFacts, QuantityFacts, facts_of
 from workbench.matching.language import (
     ATTRIBUTION_LINKS,
-    CATCHING_UP,
     COMPARISON_WORDS,
     CONCESSION_VERBS,
     CONCESSION_WORDS,
     DAY_UNITS,
-    DIFFICULTY_WORDS,
-    GAP_CLOSING,
-    GAP_REACH,
-    GAP_WIDENING,
-    GAP_WORDS,
-    HOLDING_WORDS,
     IDIOM_WORDS,
     KOREAN_COMPARISON_STEMS,
     KOREAN_CONCESSION_PREFIXES,
     KOREAN_CONCESSION_STEMS,
     KOREAN_DAY_COUNTS,
-    KOREAN_DIFFICULTY_MARKS,
-    KOREAN_GAP,
     KOREAN_NEGATION_MARKS,
-    KOREAN_OTHER_PARTY_ENDINGS,
-    KOREAN_OTHER_PARTY_WORDS,
     KOREAN_STANDING,
-    KOREAN_STANDING_ALONE,
-    KOREAN_SUBJECT_ENDINGS,
     LOWER_BOUND_RE,
     MONTHS,
     NEGATION_WORDS,
@@ -61,30 +48,18 @@ from workbench.matching.language import (
     RELATIVE_YEARS,
     SELF_REFERENCES,
     SPEECH_WORDS,
-    STANDING_AHEAD,
-    STANDING_ALONE,
-    STANDING_BEHIND,
-    STANDING_CHASING,
-    STANDING_LEVEL,
-    STANDING_NEGATION_REACH,
-    STANDING_NOT_WORDS,
     STOPWORDS,
     UPPER_BOUND_RE,
-    flipped_standing,
     fold,
+    is_hangul,
     korean_content,
-    standing_after_negation,
     stem,
-    trend_after_negation,
 )
+from workbench.matching.standing import Standing, english_standing, read_standing
 from workbench.models import Claim, Lexicon, Quantity
 from workbench.numbers import normalize_unit
 
 _TOKEN_RE = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*|[가-힣]+|[\u3400-\u9fff]")
-
-
-def _is_hangul(token: str) -> bool:
-    return "가" <= token[0] <= "힣"
 
 
 def tokens(text: str) -> list[str]:
@@ -174,16 +149,16 @@ class LexiconIndex:
         for found in self._event_first.values():
             found.sort(key=lambda alias: -len(alias.words))
         self.event_words = frozenset(
-            stem(word) if not _is_hangul(word) else word
+            stem(word) if not is_hangul(word) else word
             for phrase in lexicon.event_words
             for word in tokens(phrase)[:1]
         )
-        self.hangul_event_words = tuple(word for word in self.event_words if _is_hangul(word))
+        self.hangul_event_words = tuple(word for word in self.event_words if is_hangul(word))
         self.bare_event_words = frozenset(
             first
             for phrase in lexicon.event_words
             for first in tokens(phrase)[:1]
-            if not _is_hangul(first) and stem(first) == first
+            if not is_hangul(first) and stem(first) == first
         )
         """Event words listed as they stem ("launch"): a token that is its own stem is an
         event word only if listed so, for "founded" stems to "found", which is also the
@@ -211,7 +186,7 @@ class LexiconIndex:
         exact = stripped if len(words) == 1 and short_capitals else ""
         self._first.setdefault(words[0], []).append(_Alias(words, name, exact))
         self._first[words[0]].sort(key=lambda item: -len(item.words))
-        if _is_hangul(words[0]):
+        if is_hangul(words[0]):
             self._longest_hangul = max(self._longest_hangul, len(words[0]))
 
     def first_aliases(self, word: str) -> list[_Alias]:
@@ -219,7 +194,7 @@ class LexiconIndex:
         found = self._first.get(word)
         if found is not None:
             return found
-        if _is_hangul(word) and len(word) > 1:
+        if is_hangul(word) and len(word) > 1:
             for size in range(min(len(word) - 1, self._longest_hangul), 0, -1):
                 found = self._first.get(word[:size])
                 if found is not None:
@@ -260,7 +235,7 @@ class LexiconIndex:
                 return alias.target, size
             last = alias.words[-1]
             if (
-                _is_hangul(last)
+                is_hangul(last)
                 and position + size - 1 < count
                 and tuple(words[position : position + size - 1]) == alias.words[:-1]
                 and words[position + size - 1].startswith(last)
@@ -344,39 +319,6 @@ class Amount:
     period: Period | None
     scope: str
     unit: str
-
-
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """Where a claim places one party against another: `first` behind, level with or
-    ahead of `second` (`positions`, letters of `STANDING_ORDER`: "b", "l", "a", or two of
-    them for a negated word: "not behind" is "la").  The parties are the sides the
-    lexicon's entities stand for (`LexiconIndex.side_of`), in sorted order, so that two
-    claims about the same two parties compare letter by letter."""
-
-    first: str
-    second: str
-    positions: str
-    trend: str = ""
-    """The party behind closing on the other ("c": "is catching up", "narrowing the
-    gap"), holding back ("h": "cannot catch up", "failing to narrow the gap"), or ''."""
-
-    def disagrees(self, other: Standing) -> bool:
-        """Whether the other places the same two parties elsewhere ("cannot catch up"
-        against "on a par", "one to two years behind" against "outperforms") or has the
-        gap between them closing where this one has it held ("narrowing the gap" against
-        "cannot catch up")."""
-        if self.first != other.first or self.second != other.second:
-            return False
-        if not set(self.positions) & set(other.positions):
-            return True
-        return bool(self.trend) and bool(other.trend) and self.trend != other.trend
-
-    def __str__(self) -> str:
-        words = {"b": "behind", "l": "level with", "a": "ahead of"}
-        where = " or ".join(words[letter] for letter in self.positions)
-        moving = {"c": ", closing", "h": ", not closing"}.get(self.trend, "")
-        return f"{self.first} {where} {self.second}{moving}"
 
 
 @dataclass(slots=True, eq=False)
@@ -755,7 +697,7 @@ same reach as an event word's."""
 
 
 def _conceding(
-    concede_at: list[tuple[int, int]], negation_at: list[int], infos: list[_TokenInfo]
+    concede_at: list[tuple[int, int]], negation_at: list[int], infos: list[TokenInfo]
 ) -> list[tuple[int, int]]:
     """The concessions that concede: "without X" under another negation states a need,
     not a concession ("cannot train models without Nvidia chips", "칩 없이는 불가능")."""
@@ -801,7 +743,7 @@ class _TextFrame:
 
 
 @dataclass(slots=True, eq=False)
-class _TokenInfo:
+class TokenInfo:
     word: str
     """The token lower-cased."""
     content: tuple[str, ...]
@@ -832,16 +774,16 @@ _content_of = attrgetter("content")
 _special_of = attrgetter("special")
 
 
-def _next_word_in(infos: list[_TokenInfo], position: int, second_words: frozenset[str]) -> bool:
+def _next_word_in(infos: list[TokenInfo], position: int, second_words: frozenset[str]) -> bool:
     if position + 1 >= len(infos):
         return False
     following = infos[position + 1].word
     return following in second_words or any(
-        following.startswith(word) for word in second_words if _is_hangul(word)
+        following.startswith(word) for word in second_words if is_hangul(word)
     )
 
 
-def _measures_something(info: _TokenInfo, position: int, infos: list[_TokenInfo]) -> bool:
+def _measures_something(info: TokenInfo, position: int, infos: list[TokenInfo]) -> bool:
     """Whether a figure measures something ("$5.6M", "4th", "5 companies", "in 2023")
     rather than numbering it ("set 5", a footnote): a decimal, a year, or a word after
     it saying what it counts."""
@@ -868,15 +810,15 @@ def _union(first: frozenset[str], second: frozenset[str]) -> frozenset[str]:
     return first | second
 
 
-class _ChunkCache(dict[str, tuple["_TokenInfo", ...]]):
+class _ChunkCache(dict[str, tuple["TokenInfo", ...]]):
     """Tokens of a chunk of text by the chunk, made on first use (`__missing__`, so that
     a lookup that hits stays in C); at most `CHUNK_CACHE` chunks are kept."""
 
-    def __init__(self, make: Callable[[str], tuple[_TokenInfo, ...]]) -> None:
+    def __init__(self, make: Callable[[str], tuple[TokenInfo, ...]]) -> None:
         super().__init__()
         self._make = make
 
-    def __missing__(self, chunk: str) -> tuple[_TokenInfo, ...]:
+    def __missing__(self, chunk: str) -> tuple[TokenInfo, ...]:
         found = self._make(chunk)
         if len(self) < CHUNK_CACHE:
             self[chunk] = found
@@ -895,7 +837,7 @@ def _acronym_singular(original: str) -> str:
     return ""
 
 
-def _speaker(start: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
+def _speaker(start: int, ends: dict[int, int], infos: list[TokenInfo]) -> bool:
     """Whether the name mentioned at `start` is who says the claim, not what it is about:
     "according to CB Insights", "Zhou Qi of GSR United Capital said", "CB인사이트에
     따르면".  A claim is about what its speaker says, so the speaker is no shared subject,
@@ -918,229 +860,16 @@ def _speaker(start: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
     return False
 
 
-def _english_standing(word: str, stemmed: str) -> str:
-    """The standing class of an English word (see `_TokenInfo.standing`)."""
-    if word in STANDING_NOT_WORDS:
-        return ""
-    if word in GAP_CLOSING:
-        return "closing"
-    if word in GAP_WIDENING:
-        return "widening"
-    if word in CATCHING_UP[0]:
-        return "catch"
-    if word in CATCHING_UP[1]:
-        return "caught"
-    if stemmed in STANDING_CHASING:
-        return "chasing"
-    if stemmed in STANDING_BEHIND:
-        return "behind"
-    if stemmed in STANDING_LEVEL:
-        return "level"
-    if stemmed in STANDING_AHEAD:
-        return "ahead"
-    return ""
-
-
-STANDING_REACH = 8
-"""Tokens after an English standing word within which its other party is named ("catch
-up with the US", "one to two years behind OpenAI's"), and before a Korean one within
-which both are ("미국과 1위를 다툴")."""
-
-
-def _negated_at(
-    at: int,
-    negation_at: list[int],
-    infos: list[_TokenInfo],
-    korean: bool,
-    moving: bool,
-    contracted: bool,
-) -> bool:
-    """Whether a standing word at `at` is negated: an English negation (or "n't") or
-    difficulty ("hard to catch up", "hard to make chips comparable to") in the words
-    before it, a Korean one in the words after it (따라오는 모델은 없다, 추격이 쉽지 않을
-    것); for a word of closing the gap (`moving`), an English negation or difficulty just
-    after it too ("catching up will not be easy")."""
-    reach = STANDING_NEGATION_REACH // 2
-    if korean:
-        following = infos[at : at + reach + 1]
-        return any(at <= other <= at + reach for other in negation_at) or any(
-            mark in info.word for info in following for mark in KOREAN_DIFFICULTY_MARKS
-        )
-    start = at - STANDING_NEGATION_REACH
-    if any(start <= other < at for other in negation_at):
-        return True
-    if any(info.word in DIFFICULTY_WORDS for info in infos[max(at - reach, 0) : at]):
-        return True
-    if moving:
-        if any(at < other <= at + reach for other in negation_at):
-            return True
-        if any(info.word in DIFFICULTY_WORDS for info in infos[at + 1 : at + reach + 1]):
-            return True
-    return contracted and any(
-        infos[position].word == "t" and infos[position - 1].word.endswith("n")
-        for position in range(max(start, 1), at)
-    )
-
-
-def _standing(
-    standing_at: list[int],
-    positions: list[tuple[int, str]],
-    ends: dict[int, int],
-    negation_at: list[int],
-    infos: list[_TokenInfo],
-    index: LexiconIndex,
-    contracted: bool,
-) -> Standing | None:
-    """Where a text places one party against another, read from its first standing word
-    that names (or implies) two parties on different sides.
-
-    English puts the party placed before the word and the other after it ("China cannot
-    catch up with the US"); the one placed is the nearest name before the word that
-    stands for another side than the other party (for "these Chinese LLMs, built on
-    Meta's Llama, are behind OpenAI's", Chinese, not Llama).  Korean puts both before it
-    and marks the other with a particle (미국과, 미국보다) or a word after it (오픈AI
-    대비).  A word that may stand alone ("China lags", "X leads") places its subject
-    against its rival, when the lexicon's `rivals` give it one.  `contracted`: the text
-    has an "n't" (read as a negation)."""
-    side_of, rival_of, grouped = index.side_of, index.rival_of, index.grouped
-    sided: list[tuple[int, str]] | None = None
-    for at in standing_at:
-        kind = infos[at].standing
-        if kind in _PENDING_KINDS:
-            kind = _pending_kind(kind, at, infos)
-            if not kind:
-                continue
-        if sided is None:
-            sided = [(position, side_of.get(name, name)) for position, name in positions]
-        placed = other = ""
-        korean = _is_hangul(infos[at].word)
-        if korean:
-            before = [(p, side) for p, side in sided if at - STANDING_REACH <= p < at]
-            if any(side in grouped for _, side in before):
-                before = [(p, side) for p, side in before if side in grouped]
-            marked = [(p, side) for p, side in before if _other_party_mark(p, ends, infos)]
-            if marked:
-                other = marked[-1][1]
-                placed = next((side for _, side in reversed(before) if side != other), "")
-            elif len({side for _, side in before}) > 1:
-                other = before[-1][1]
-                placed = next(side for _, side in reversed(before) if side != other)
-            elif before and _subject_mark(before[-1][0], ends, infos):
-                placed = before[-1][1]
-            alone = kind in KOREAN_STANDING_ALONE
-        else:
-            # Names are in text order: the other party is the first after the word.
-            cut = 0
-            while cut < len(sided) and sided[cut][0] < at:
-                cut += 1
-            if cut < len(sided) and sided[cut][0] <= at + STANDING_REACH:
-                other = sided[cut][1]
-            placeable = [side for _, side in sided[:cut] if side != other]
-            if other in grouped or not grouped.isdisjoint(placeable):
-                # The project compares sides: a name of none is no party to it, but what
-                # the comparison is about ("leads in humanoid robots") or who says it.
-                if other not in grouped:
-                    other = ""
-                wanted: Collection[str] | None = grouped if other else rival_of.keys()
-            else:
-                wanted = None if other else rival_of.keys()
-            placed = next(
-                (side for side in reversed(placeable) if wanted is None or side in wanted), ""
-            )
-            alone = kind in _ALONE_KINDS or (kind == "ahead" and _ahead_alone(at, infos))
-        if placed and not other and alone:
-            other = rival_of.get(placed, "")
-        if not placed or not other or placed == other:
-            continue
-        negated = _negated_at(at, negation_at, infos, korean, kind in _MOVING_KINDS, contracted)
-        letters = standing_after_negation(kind, negated)
-        if placed > other:
-            placed, other, letters = other, placed, flipped_standing(letters)
-        return Standing(placed, other, letters, trend_after_negation(kind, negated))
-    return None
-
-
-_PENDING_KINDS = frozenset({"catch", "caught", "closing", "widening", "least", "own"})
-"""Standing classes that hold only with the words around them (`_pending_kind`)."""
-
-_MOVING_KINDS = frozenset({"chasing", "closing", "widening"})
-"""Classes that speak of the gap closing or not."""
-
-_ALONE_KINDS = frozenset({"behind", "chasing", "caught", "closing", "widening"})
-"""English classes that may place their subject alone ("China lags", "is catching up")."""
-
-
-def _pending_kind(kind: str, at: int, infos: list[_TokenInfo]) -> str:
-    """The class a word has where it stands, or '': "catch" and "caught" before "up",
-    a closing or widening word about a gap, and the idioms (`_idiom`)."""
-    if kind in ("catch", "caught"):
-        if at + 1 >= len(infos) or infos[at + 1].word != "up":
-            return ""
-        return "chasing" if kind == "catch" else "caught"
-    if kind in ("closing", "widening"):
-        return kind if _about_a_gap(at, infos) else ""
-    return _idiom(kind, at, infos)
-
-
-def _idiom(word: str, at: int, infos: list[_TokenInfo]) -> str:
-    """The standing class of two English idioms, or '': "at least as good as" (level or
-    ahead: "not-behind") and "holds its own against" (level)."""
-    before = [info.word for info in infos[max(at - 2, 0) : at]]
-    after = infos[at + 1].word if at + 1 < len(infos) else ""
-    if word == "least":
-        return "not-behind" if before[-1:] == ["at"] and after == "as" else ""
-    if len(before) == 2 and before[1] in SELF_REFERENCES and before[0] in HOLDING_WORDS:
-        return "level"
-    return ""
-
-
-def _about_a_gap(at: int, infos: list[_TokenInfo]) -> bool:
-    """Whether a word of closing or widening speaks of a gap: "narrowing the AI gap",
-    "격차를 좁히고" (in Korean, 격차 just before it)."""
-    if _is_hangul(infos[at].word):
-        return any(KOREAN_GAP in info.word for info in infos[max(at - 2, 0) : at])
-    return any(info.word in GAP_WORDS for info in infos[at + 1 : at + 1 + GAP_REACH])
-
-
-def _ahead_alone(at: int, infos: list[_TokenInfo]) -> bool:
-    """Whether an English word of "ahead" places its subject with no other party named:
-    "is ahead", "superior"; "lead" only as "the lead" or "leads in" ("will lead the
-    plans" places nothing)."""
-    info = infos[at]
-    if info.content[0] not in STANDING_ALONE:
-        return False
-    if info.word not in ("lead", "leads"):
-        return True
-    before = infos[at - 1].word if at > 0 else ""
-    after = infos[at + 1].word if at + 1 < len(infos) else ""
-    return before == "the" or after == "in"
-
-
-def _subject_mark(position: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
-    """Whether the Korean name at `position` is marked as the subject (미국이, 중국은)."""
-    return infos[ends.get(position, position + 1) - 1].word.endswith(KOREAN_SUBJECT_ENDINGS)
-
-
-def _other_party_mark(position: int, ends: dict[int, int], infos: list[_TokenInfo]) -> bool:
-    """Whether the Korean name at `position` is the other party of a comparison: its
-    last word ends in a particle of comparison, or a word of comparison follows it."""
-    last = ends.get(position, position + 1) - 1
-    if infos[last].word.endswith(KOREAN_OTHER_PARTY_ENDINGS):
-        return True
-    following = last + 1
-    return following < len(infos) and infos[following].word in KOREAN_OTHER_PARTY_WORDS
-
-
 class FrameReader:
     """Reads frames with one lexicon; caches what repeats across claims (quotes)."""
 
     def __init__(self, index: LexiconIndex) -> None:
         self.index = index
         self._quote_cache: dict[str, _TextFrame] = {}
-        self._token_cache: dict[str, _TokenInfo] = {}
+        self._token_cache: dict[str, TokenInfo] = {}
         self._chunks = _ChunkCache(self._chunk_infos)
 
-    def _info(self, original: str) -> _TokenInfo:
+    def _info(self, original: str) -> TokenInfo:
         """What one token is to the engine, worked out once per spelling."""
         word = original.lower()
         index = self.index
@@ -1160,7 +889,7 @@ class FrameReader:
         negation = word in NEGATION_WORDS
         if word[0].isdigit():
             pass
-        elif _is_hangul(word):
+        elif is_hangul(word):
             negation = any(mark in word for mark in KOREAN_NEGATION_MARKS)
             standing = next((kind for mark, kind in KOREAN_STANDING if mark in word), "")
             event = any(mark in word for mark in index.hangul_event_words)
@@ -1183,7 +912,7 @@ class FrameReader:
                 stemmed != word or word in index.bare_event_words
             )
             content = (stemmed,)
-            standing = _english_standing(word, stemmed)
+            standing = english_standing(word, stemmed)
         elif word in IDIOM_WORDS:
             standing = word
         figure: float | None = None
@@ -1194,7 +923,7 @@ class FrameReader:
                 figure = None
         special = bool(event or compares or negation or entity or starts_longer)
         special = special or figure is not None or concedes is not None or bool(standing)
-        info = _TokenInfo(
+        info = TokenInfo(
             word,
             content,
             event,
@@ -1212,7 +941,7 @@ class FrameReader:
             self._token_cache[original] = info
         return info
 
-    def _chunk_infos(self, chunk: str) -> tuple[_TokenInfo, ...]:
+    def _chunk_infos(self, chunk: str) -> tuple[TokenInfo, ...]:
         """The tokens of one whitespace-free piece of text, as the engine reads them."""
         cache = self._token_cache
         return tuple(
@@ -1287,7 +1016,7 @@ class FrameReader:
             concede_at = _conceding(concede_at, negation_at, infos)
         conceded = _conceded(positions, concede_at) if concede_at and positions else EMPTY
         standing = (
-            _standing(standing_at, positions, ends, negation_at, infos, self.index, contracted)
+            read_standing(standing_at, positions, ends, negation_at, infos, self.index, contracted)
             if standing_at and positions
             else None
         )

@@ -488,3 +488,8 @@ def flipped_standing(positions: str) -> str:
     swap = {BEHIND: AHEAD, AHEAD: BEHIND, LEVEL: LEVEL}
     found = {swap[letter] for letter in positions}
     return "".join(letter for letter in STANDING_ORDER if letter in found)
+
+
+def is_hangul(token: str) -> bool:
+    """Whether a token (as `frames.tokens` reads them) is a run of Hangul syllables."""
+    return "가" <= token[0] <= "힣"

@@ -39,8 +39,8 @@ from workbench.matching.frames import (
     FrameReader,
     LexiconIndex,
     Period,
-    Standing,
 )
+from workbench.matching.standing import Standing
 from workbench.models import Claim, Lexicon
 from workbench.project import Project
 from workbench.storage import StaleFileError, read_document, validate_document
