@@ -169,10 +169,10 @@ class LexiconIndex:
             self.opposing[second] = self.opposing.get(second, frozenset()) | {first}
         self.rivals = [(first, second) for first, second in lexicon.rivals]
         self.wider = _wider(lexicon)
+        """Each entity that is part of others, and all of those ("GPT-4": GPT, OpenAI)."""
         self.side_of, self.rival_of = _sides(lexicon)
         self.grouped = frozenset(side for pair in self.rivals for side in pair)
         """The sides the project compares (the groups of its `rivals`)."""
-        """Each entity that is part of others, and all of those ("GPT-4": GPT, OpenAI)."""
         self.alias_words = frozenset(
             word for aliases in self._first.values() for alias in aliases for word in alias.words
         )

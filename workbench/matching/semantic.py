@@ -461,10 +461,21 @@ class _Pairs:
         smaller, larger = chosen // count, chosen % count
         if self.distinct:  # the ids are made into pairs of strings only when asked
             return NeighbourPairs(positions=(self.ids, smaller, larger, values[last[order]]))
-        names = np.empty(count, dtype=object)
-        names[:] = list(self.ids)
-        keys = zip(names[smaller].tolist(), names[larger].tolist(), strict=True)
-        return NeighbourPairs(zip(keys, values[last[order]].tolist(), strict=True))
+        return NeighbourPairs(_by_ids(self.ids, smaller, larger, values[last[order]]).items())
+
+
+def _by_ids(
+    ids: Sequence[str], smaller: Any, larger: Any, values: Any
+) -> dict[tuple[str, str], float]:
+    """Pairs given as numpy arrays of positions in `ids` (the smaller id's, the larger
+    id's) with their cosines, keyed by (smaller id, larger id); a pair given twice keeps
+    its later cosine."""
+    import numpy as np
+
+    names = np.empty(len(ids), dtype=object)
+    names[:] = list(ids)
+    keys = zip(names[smaller].tolist(), names[larger].tolist(), strict=True)
+    return dict(zip(keys, values.tolist(), strict=True))
 
 
 class NeighbourPairs(Mapping[tuple[str, str], float]):
@@ -490,14 +501,8 @@ class NeighbourPairs(Mapping[tuple[str, str], float]):
 
     def _pairs(self) -> dict[tuple[str, str], float]:
         if self._by_ids is None:
-            import numpy as np
-
             assert self.positions is not None
-            ids, smaller, larger, values = self.positions
-            names = np.empty(len(ids), dtype=object)
-            names[:] = list(ids)
-            keys = zip(names[smaller].tolist(), names[larger].tolist(), strict=True)
-            self._by_ids = dict(zip(keys, values.tolist(), strict=True))
+            self._by_ids = _by_ids(*self.positions)
         return self._by_ids
 
     def __getitem__(self, key: tuple[str, str]) -> float:

@@ -32,14 +32,7 @@ from sys import intern
 
 from workbench.files.index import code_key
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of, records_facts
-from workbench.matching.frames import (
-    EMPTY,
-    Amount,
-    Frame,
-    FrameReader,
-    LexiconIndex,
-    Period,
-)
+from workbench.matching.frames import EMPTY, Amount, Frame, FrameReader, LexiconIndex, Period
 from workbench.matching.standing import Standing
 from workbench.models import Claim, Lexicon
 from workbench.project import Project
