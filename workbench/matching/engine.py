@@ -437,23 +437,27 @@ def _with_semantic_pairs(
     wanted = np.ones(named.size, dtype=bool)
     if keys is not None:
         wanted = blocked | _may_disagree(firsts, seconds, *[np.asarray(part) for part in keys])
-    # Every pair's cosine when closeness is a place in each claim's list; in the cosine
-    # mode each pair's own is all it reads (`semantic_closeness`).
-    every = weights.mode != "cosine"
-    chosen = np.ones(named.size, dtype=bool) if every else wanted
-    positions = zip(firsts[chosen].tolist(), seconds[chosen].tolist(), strict=True)
-    by_position = dict(zip(positions, cosines[chosen].tolist(), strict=True))
-    close = semantic_closeness(by_position, weights)
-    named, firsts, seconds = named[wanted], firsts[wanted], seconds[wanted]
-    closeness = {
-        code: value
-        for code, value in zip(
-            named.tolist(),
-            map(close, zip(firsts.tolist(), seconds.tolist(), strict=True)),
-            strict=True,
-        )
-        if value is not None
-    }
+    if weights.mode == "cosine":
+        # Each pair's closeness from its own cosine, as `semantic_closeness` reads it, in
+        # numpy: the same float operations, the same values.
+        floor = weights.floor
+        close_values = np.minimum(1.0, np.maximum(0.0, (cosines[wanted] - floor) / (1.0 - floor)))
+        named = named[wanted]
+        closeness = dict(zip(named.tolist(), close_values.tolist(), strict=True))
+    else:
+        # A place in each claim's list reads every pair's cosine.
+        positions = zip(firsts.tolist(), seconds.tolist(), strict=True)
+        close = semantic_closeness(dict(zip(positions, cosines.tolist(), strict=True)), weights)
+        named, firsts, seconds = named[wanted], firsts[wanted], seconds[wanted]
+        closeness = {
+            code: value
+            for code, value in zip(
+                named.tolist(),
+                map(close, zip(firsts.tolist(), seconds.tolist(), strict=True)),
+                strict=True,
+            )
+            if value is not None
+        }
     added = named[~blocked[wanted]]  # not blocked: none of them is among `codes`
     return np.sort(np.concatenate([lexical, added])).tolist(), closeness
 
