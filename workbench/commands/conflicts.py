@@ -83,10 +83,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--neighbours",
         type=_positive,
-        default=10,
+        default=None,
         metavar="K",
-        help="semantic proposer: pair each claim with its K nearest by meaning (default 10; "
-        "fewer is faster on a large project)",
+        help="semantic proposer: pair each claim with its K nearest by meaning (default 5; "
+        "more finds more paraphrases, fewer is faster on a large project)",
     )
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
@@ -120,15 +120,16 @@ def run(arguments: argparse.Namespace) -> int:
     similarities: Mapping[tuple[str, str], float] | None = None
     how = "lexical only (--lexical-only)" if arguments.lexical_only else ""
     if not arguments.lexical_only:
-        from workbench.matching.semantic import semantic_similarities
+        from workbench.matching.semantic import DEFAULT_TOP_K, semantic_similarities
 
-        semantic = semantic_similarities(project, top_k=arguments.neighbours)
+        neighbours = arguments.neighbours or DEFAULT_TOP_K
+        semantic = semantic_similarities(project, top_k=neighbours)
         for notice in semantic.notices:
             print(f"workbench conflicts: {notice}", file=sys.stderr)
         if semantic.available:
             similarities = semantic.similarities
             how = (
-                f"lexical + semantic: {len(similarities):,} pairs of {arguments.neighbours} "
+                f"lexical + semantic: {len(similarities):,} pairs of {neighbours} "
                 f"nearest per claim; {semantic.encoded} statements encoded, "
                 f"{semantic.reused} from the store"
             )
