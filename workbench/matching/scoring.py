@@ -261,6 +261,25 @@ class Comparer:
         controls" says they are about one thing whatever else each names (a speaker, a
         second company), where a cosine over all their names would say less the more
         names a claim gives; "China", in most claims, says nothing."""
+        return self._relatedness(a, b, *self._against(a, b))
+
+    def _against(self, a: Frame, b: Frame) -> tuple[bool, frozenset[str]]:
+        """Whether two claims place the same parties apart (`placed_apart`), and what one
+        does without that the other counts (`counted_without`): relatedness and the
+        stance rule both ask, so `compare_all` asks once."""
+        # Most frames place no one and concede nothing: the tests inline for 10^6 pairs.
+        placed = a.standing is not None and b.standing is not None and self.placed_apart(a, b)
+        counted = (
+            self.counted_without(a, b)
+            if (a.conceded and b.amount is not None) or (b.conceded and a.amount is not None)
+            else frozenset()
+        )
+        return placed, counted
+
+    def _relatedness(
+        self, a: Frame, b: Frame, placed: bool, counted: frozenset[str]
+    ) -> tuple[float, float, frozenset[str]]:
+        """`relatedness`, given `_against`'s answers."""
         i, j = a.index, b.index
         shared_words = a.words & b.words
         words = (
@@ -287,13 +306,11 @@ class Comparer:
                 )
             ):
                 arguing = 1.0
-        # Most frames place no one: the test stays inline for the 10^6 pairs of a run.
-        placed = a.standing is not None and b.standing is not None and self.placed_apart(a, b)
         against = 1.0 if placed else 0.0
         if not placed and (a.conceded or b.conceded):
             # Doing without a thing the other counts is as plain a contradiction as two
             # positions; denying a named thing its effect, in part by how specific it is.
-            against = 1.0 if self.counted_without(a, b) else self.disputed(a, b)
+            against = 1.0 if counted else self.disputed(a, b)
         if against:
             arguing = max(arguing, against)
             score += weights.standing * against
@@ -412,7 +429,8 @@ class Comparer:
 
     def compare_all(self, a: Frame, b: Frame, semantic: float | None = None) -> list[Scored]:
         """Every candidate the pair makes, scored with what the pair is worth."""
-        related, words, shared = self.relatedness(a, b)
+        placed, counted = self._against(a, b)
+        related, words, shared = self._relatedness(a, b, placed, counted)
         if semantic is not None:
             # A neighbour of the semantic proposer: raised by how close, never lowered.
             related = min(1.0, related + self.semantic_weights.weight * semantic)
@@ -427,16 +445,10 @@ class Comparer:
                 found.append(dated)
         opposed = (a.stance, b.stance) in self._opposed
         negations_differ = a.negated != b.negated or a.quote_negated != b.quote_negated
-        # Most pairs make no stance: `_stance` needs opposing stances, two standings,
-        # something conceded or a negation (the test inline for the 10^6 pairs of a run).
-        if (
-            opposed
-            or negations_differ
-            or a.conceded
-            or b.conceded
-            or (a.standing is not None and b.standing is not None)
-        ):
-            stance = self._stance(a, b, related, words, shared, opposed)
+        # Most pairs make no stance: `_stance` needs opposing stances, parties placed
+        # apart, a thing done without and counted, or a negation.
+        if opposed or placed or counted or negations_differ:
+            stance = self._stance(a, b, related, words, shared, opposed, placed, counted)
             if stance is not None:
                 found.append(stance)
         if not opposed and not negations_differ:
@@ -563,13 +575,9 @@ class Comparer:
         words: float,
         shared: frozenset[str],
         opposed: bool,
+        placed: bool,
+        counted: frozenset[str],
     ) -> Scored | None:
-        placed = a.standing is not None and b.standing is not None and self.placed_apart(a, b)
-        counted = (
-            self.counted_without(a, b)
-            if (a.conceded and b.amount is not None) or (b.conceded and a.amount is not None)
-            else frozenset()
-        )
         if opposed or placed or counted:
             if related < 0.12:
                 return None
