@@ -19,8 +19,15 @@ dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUN
 off): that mechanism's absence, against `built anew`.  `resize laid out`: the
 claim detail at the full size, built anew, laid out again on the `Resize` that
 follows its first layout (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against
-`built anew`.  For the queues, the time until their content (worked out in a
-worker thread) is on screen is shown beside it.  The claim detail is timed twice:
+`built anew`.  `scrollbars late`: the claim detail, built anew, with its scrollbars
+left to Textual's second layout (`DetailScreen.FORESEE_SCROLLBARS` off), against
+`built anew`.  `gc in openings`: every screen, built anew, with Python's full
+garbage collections left to its thresholds (`ReviewApp.COLLECT_AFTER_CLOSE` off:
+they then fall inside openings), against `built anew`.  Under the table, a full
+collection's time with the list at rest, with the search vocabulary frozen for the
+collector (`ClaimsListScreen.FREEZE_VOCABULARY`) and without, same run.  For the
+queues, the time until their content (worked out in a worker thread) is on screen
+is shown beside it.  The claim detail is timed twice:
 on the claim under the cursor, and on the first listed claim with two relations
 or more (the cursor moved there and back untimed).
 """
@@ -29,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import shutil
 import statistics
@@ -160,6 +168,19 @@ async def measure(
 ) -> tuple[list[Case], Figures]:
     """Each screen's openings at `count` claims (`keep`: with the app's kept screens;
     `only`: only the screens of that type)."""
+    cases, figures, _ = await measure_with_rest(count, repeat, keep=keep, only=only)
+    return cases, figures
+
+
+async def measure_with_rest(
+    count: int,
+    repeat: int,
+    *,
+    keep: bool = True,
+    only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None = None,
+) -> tuple[list[Case], Figures, list[float]]:
+    """`measure`, and before the openings the seconds of `repeat` full garbage
+    collections with the list at rest (every claim listed, the workers done)."""
     root = make_corpus(count)
     load_project(root)  # fill the cache: everything below is warm
     project = load_project(root)
@@ -167,6 +188,12 @@ async def measure(
     async with app.run_test(size=SIZE):
         await wait_until(lambda: isinstance(app.screen, ClaimsListScreen) and app.screen.ready)
         await app.workers.wait_for_complete()
+        await asyncio.sleep(0.1)  # what the workers sent back, handled
+        collections: list[float] = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            gc.collect()
+            collections.append(time.perf_counter() - started)
         first = app.screen
         assert isinstance(first, ClaimsListScreen)
         claim_id = first.table.cursor_id
@@ -178,7 +205,33 @@ async def measure(
         for _ in range(repeat):
             for label, keys, kind, close in cases:
                 figures[label].append(await timed_open(app, keys, kind, close))
-    return cases, figures
+    return cases, figures, collections
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """A speed mechanism switched off by a class flag, measured built anew."""
+
+    label: str
+    owner: type[Any]
+    flag: str
+    only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None
+
+    def measure(self, count: int, repeat: int) -> Figures:
+        setattr(self.owner, self.flag, False)
+        try:
+            _, figures = asyncio.run(measure(count, repeat, keep=False, only=self.only))
+        finally:
+            setattr(self.owner, self.flag, True)
+        return figures
+
+
+ABSENCES = [
+    Absence("bg each time", TypeAheadModal, "KEEP_BACKGROUND", TypeAheadModal),
+    Absence("resize laid out", DetailScreen, "SKIP_SAME_SIZE_RESIZE", DetailScreen),
+    Absence("scrollbars late", DetailScreen, "FORESEE_SCROLLBARS", DetailScreen),
+    Absence("gc in openings", ReviewApp, "COLLECT_AFTER_CLOSE", None),
+]
 
 
 def report(count: int, baseline: int, repeat: int) -> None:
@@ -188,16 +241,13 @@ def report(count: int, baseline: int, repeat: int) -> None:
         _, built = asyncio.run(measure(count, repeat, keep=False))
         small_cases, small = asyncio.run(measure(baseline, repeat))
         cases, large = asyncio.run(measure(count, repeat))
-        TypeAheadModal.KEEP_BACKGROUND = False
+        absent = [absence.measure(count, repeat) for absence in ABSENCES]
+        *_, rest_frozen = asyncio.run(measure_with_rest(count, repeat, only=()))
+        ClaimsListScreen.FREEZE_VOCABULARY = False
         try:
-            _, redrawn = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
+            *_, rest_unfrozen = asyncio.run(measure_with_rest(count, repeat, only=()))
         finally:
-            TypeAheadModal.KEEP_BACKGROUND = True
-        DetailScreen.SKIP_SAME_SIZE_RESIZE = False
-        try:
-            _, resized = asyncio.run(measure(count, repeat, keep=False, only=DetailScreen))
-        finally:
-            DetailScreen.SKIP_SAME_SIZE_RESIZE = True
+            ClaimsListScreen.FREEZE_VOCABULARY = True
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -207,9 +257,10 @@ def report(count: int, baseline: int, repeat: int) -> None:
     )
     print(f"  {'':<30} {'drawn (wall clock)':^27} {'CPU of the app thread':^27}")
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
+    absences = "".join(f"  {absence.label + ': wall, CPU':<24}" for absence in ABSENCES)
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
-        "  bg each time: wall, CPU  resize laid out: wall, CPU   filled"
+        f"{absences}  filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -222,17 +273,22 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        for absence in (redrawn, resized):
+        for absence in absent:
             if label in absence:
                 absent_wall = statistics.median(value.drawn for value in absence[label])
                 absent_cpu = statistics.median(value.cpu for value in absence[label])
-                line += f"  {absent_wall * 1000:5.0f} ms {absent_cpu * 1000:5.0f} ms"
+                line += f"  {absent_wall * 1000:5.0f} ms {absent_cpu * 1000:5.0f} ms    "
             else:
-                line += " " * 20
+                line += " " * 24
         filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
-            line += f"   {statistics.median(filled) * 1000:6.0f} ms (worker thread)"
+            line += f" {statistics.median(filled) * 1000:6.0f} ms (worker thread)"
         print(line)
+    print(
+        "\n== a full garbage collection, the list at rest, before any opening: "
+        f"vocabulary frozen {statistics.median(rest_frozen) * 1000:.1f} ms, "
+        f"not frozen {statistics.median(rest_unfrozen) * 1000:.1f} ms"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -853,3 +853,61 @@ HOSTILE_CLAIMS = {
         ),
     ),
 }
+
+
+def related_to_all(claim_id: str) -> str:
+    """`claim_id`'s file with a relation to every other claim of `CLAIMS`, each noted."""
+    tables = "".join(
+        f'\n[[relations]]\nkind = "supports"\nclaim = "{other}"\n'
+        'note = "Read together with this claim."\n'
+        for other in (name.removesuffix(".toml") for name in CLAIMS)
+        if other != claim_id
+    )
+    return CLAIMS[f"{claim_id}.toml"] + tables
+
+
+@sync
+async def test_a_detail_has_the_scrollbars_it_needs_from_its_first_layout(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The body's scrollbar, and the relations list's (more lines than its
+    max-height) with the list's size, are set before the first layout
+    (`DetailScreen._foresee_scrollbars`) as Textual's layout then finds them, so the
+    screen is not laid out and drawn again for them; and the list holds every line
+    of its relations at the width it is drawn at (Textual's own second layout kept
+    the line count of the wider list, and the last line of a wrapped note was cut)."""
+    root = build_project(make_project, {**CLAIMS, "race-tenth.toml": related_to_all("race-tenth")})
+    foreseen: list[tuple[bool, bool, tuple[int, int]]] = []
+    foresee = DetailScreen._foresee_scrollbars
+
+    def recorded(screen: DetailScreen) -> None:
+        foresee(screen)
+        body = screen.query_one("#detail-body", VerticalScroll)
+        relations = screen.query_one("#relations", OptionList)
+        foreseen.append(
+            (
+                body.show_vertical_scrollbar,
+                relations.show_vertical_scrollbar,
+                tuple(relations.virtual_size),
+            )
+        )
+
+    monkeypatch.setattr(DetailScreen, "_foresee_scrollbars", recorded)
+    app = ScreensApp(root, lambda app: app.open_detail("race-tenth"))
+    async with app.run_test(size=(34, 20)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        body = screen.query_one("#detail-body", VerticalScroll)
+        relations = screen.query_one("#relations", OptionList)
+        laid_out = (
+            body.show_vertical_scrollbar,
+            relations.show_vertical_scrollbar,
+            tuple(relations.virtual_size),
+        )
+        assert laid_out[:2] == (True, True)  # both overflow: the case foreseen
+        assert foreseen == [laid_out]
+        width = relations.scrollable_content_region.width
+        assert relations.virtual_size.height == relations.get_content_height(
+            app.size, app.size, width
+        )
