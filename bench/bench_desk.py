@@ -19,8 +19,6 @@ dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUN
 off): that mechanism's absence, against `built anew`.  `resize laid out`: the
 claim detail at the full size, built anew, laid out again on the `Resize` that
 follows its first layout (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against
-`built anew`.  `scrollbars late`: the claim detail, built anew, with its scrollbars
-left to Textual's second layout (`DetailScreen.FORESEE_SCROLLBARS` off), against
 `built anew`.  `gc in openings`: every screen, built anew, with Python's full
 garbage collections left to its thresholds (`ReviewApp.COLLECT_AFTER_CLOSE` off:
 they then fall inside openings), against `built anew`.  Under the table, a full
@@ -229,7 +227,6 @@ class Absence:
 ABSENCES = [
     Absence("bg each time", TypeAheadModal, "KEEP_BACKGROUND", TypeAheadModal),
     Absence("resize laid out", DetailScreen, "SKIP_SAME_SIZE_RESIZE", DetailScreen),
-    Absence("scrollbars late", DetailScreen, "FORESEE_SCROLLBARS", DetailScreen),
     Absence("gc in openings", ReviewApp, "COLLECT_AFTER_CLOSE", None),
 ]
 

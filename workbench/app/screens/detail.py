@@ -394,10 +394,6 @@ class DetailScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
 
-    FORESEE_SCROLLBARS: ClassVar[bool] = True
-    """`_foresee_scrollbars`; False leaves the scrollbars to Textual's second layout
-    (the benchmark's baseline)."""
-
     SKIP_SAME_SIZE_RESIZE: ClassVar[bool] = True
     """`on_resize`; False lays the screen out again as Textual does (the benchmark's
     baseline)."""
@@ -523,8 +519,6 @@ class DetailScreen(Screen[None]):
         history = Part(Entries(tuple(history_entries(claim)), "no reviews yet"), "History")
         self.query_one("#history", ClaimText).show({"history": history})
         await self._fill_relations(project)
-        if self.FORESEE_SCROLLBARS:
-            self._foresee_scrollbars()
 
     def claim_parts(self, project: Project, claim: Claim) -> dict[str, Part]:
         """The parts above the relations list, down to its title."""
@@ -570,54 +564,6 @@ class DetailScreen(Screen[None]):
         relations.display = bool(self._rows)
         if self._rows:
             relations.highlighted = min(highlighted or 0, len(self._rows) - 1)
-
-    def _foresee_scrollbars(self) -> None:
-        """Show the scrollbars the first layout will find wanted, before it.
-
-        Textual decides on a scroll container's scrollbar from its content as laid
-        out, so a scrollbar the content needs appears only at a second layout, which
-        draws the whole screen again (a fifth of opening a detail with relations):
-        the body's, and the relations list's when it holds more than its
-        `max-height` (it also learns its height from its first drawing, and asks
-        for that second layout).  Both are worked out here at the width the screen
-        will be laid out at (the app's: the body spans it) and set beforehand; a
-        wrong guess costs only the second layout Textual does anyway, which sets
-        them right."""
-        body = self.query_one("#detail-body", VerticalScroll)
-        size = self.app.size
-        width = size.width - body.styles.gutter.width - body.styles.scrollbar_size_vertical
-        if width <= 0:
-            return
-        height = 0
-        for text in self.query(ClaimText):
-            height += text.styles.margin.height + text.get_content_height(size, size, width)
-        relations = self._relations
-        if relations is not None and relations.display:
-            height += relations.styles.gutter.height + self._foresee_relations(relations, width)
-        if height > size.height and not body.show_vertical_scrollbar:
-            # more than the whole terminal: more than the body shows, certainly
-            body.show_vertical_scrollbar = True
-            body.vertical_scrollbar.display = True
-
-    def _foresee_relations(self, relations: OptionList, width: int) -> int:
-        """Set the relations list's scrollbar and size as its first drawing will
-        (see `_foresee_scrollbars`) at `width` (its container's); its height."""
-        styles = relations.styles
-        inner = width - styles.gutter.width
-        size = self.app.size
-        tallest = (
-            int(styles.max_height.resolve(size, size)) if styles.max_height is not None else None
-        )
-        height = relations.get_content_height(size, size, inner)
-        overflows = tallest is not None and height > tallest
-        if overflows:
-            inner -= styles.scrollbar_size_vertical
-            height = relations.get_content_height(size, size, inner)
-        relations.virtual_size = Size(inner, height)
-        if relations.show_vertical_scrollbar != overflows:
-            relations.show_vertical_scrollbar = overflows
-            relations.vertical_scrollbar.display = overflows
-        return min(height, tallest) if tallest is not None else height
 
     # -- actions -----------------------------------------------------------------------
 
