@@ -14,14 +14,16 @@ and what does not is the screen's own cost.  `built anew`: the full size again
 with every screen built anew (`ReviewApp(keep_screens=False)`), the app's kept
 screens' absence; `first` is that run's first opening of each screen, run
 first, so the first in the process (its stylesheet read and parsed).
-`bg each time`: the forms (modals) at the full size, built anew, with the
-dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
-off): that mechanism's absence, against `built anew`.  `resize laid out`: the
-claim detail at the full size, built anew, laid out again on the `Resize` that
-follows its first layout (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against
-`built anew`.  `gc in openings`: every screen, built anew, with Python's full
-garbage collections left to its thresholds (`ReviewApp.COLLECT_AFTER_CLOSE` off:
-they then fall inside openings), against `built anew`.  Under the table, a full
+A speed mechanism's column (`on/off`): its screens at the full size, built anew,
+in one app of their own, after an untimed round, with the mechanism on and off in
+alternate rounds (on, off, off, on, ...: both as warm and as loaded), `--repeat`
+openings each.
+`bg each time`: the forms (modals), the dimmed screen below drawn each time
+Textual asks (`TypeAheadModal.KEEP_BACKGROUND` off).  `resize laid out`: the claim
+detail laid out again on the `Resize` that follows its first layout
+(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off).  `gc in openings`: every screen, with
+Python's full garbage collections left to its thresholds
+(`ReviewApp.COLLECT_AFTER_CLOSE` off: they then fall inside openings).  Under the table, a full
 collection's time with the list at rest, with the search vocabulary frozen for the
 collector (`ClaimsListScreen.FREEZE_VOCABULARY`) and without, same run.  For the
 queues, the time until their content (worked out in a worker thread) is on screen
@@ -170,15 +172,26 @@ async def measure(
     return cases, figures
 
 
+OFF = " (off)"
+"""Appended to a screen's label in `measure_with_rest`'s figures: its openings with
+the mechanism switched off."""
+
+
 async def measure_with_rest(
     count: int,
     repeat: int,
     *,
     keep: bool = True,
     only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None = None,
+    switch: tuple[type[Any], str] | None = None,
 ) -> tuple[list[Case], Figures, list[float]]:
     """`measure`, and before the openings the seconds of `repeat` full garbage
-    collections with the list at rest (every claim listed, the workers done)."""
+    collections with the list at rest (every claim listed, the workers done).
+
+    With `switch` (a class and the name of its flag), after an untimed round (each
+    screen's first opening in the app, which reads its stylesheet), `2 * repeat`
+    rounds alternate with the flag on and off (on, off, off, on, ...), so both run
+    as warm and as loaded; the openings with it off are labelled `OFF`."""
     root = make_corpus(count)
     load_project(root)  # fill the cache: everything below is warm
     project = load_project(root)
@@ -200,15 +213,31 @@ async def measure_with_rest(
         if only is not None:
             cases = [case for case in cases if issubclass(case[2], only)]
         figures: Figures = {label: [] for label, *_ in cases}
-        for _ in range(repeat):
-            for label, keys, kind, close in cases:
-                figures[label].append(await timed_open(app, keys, kind, close))
+        if switch is None:
+            for _ in range(repeat):
+                for label, keys, kind, close in cases:
+                    figures[label].append(await timed_open(app, keys, kind, close))
+            return cases, figures, collections
+        owner, flag = switch
+        figures.update({label + OFF: [] for label, *_ in cases})
+        for _, keys, kind, close in cases:  # untimed: each screen's first in this app
+            await timed_open(app, keys, kind, close)
+        try:
+            for round in range(2 * repeat):
+                on = round % 4 in (0, 3)
+                setattr(owner, flag, on)
+                for label, keys, kind, close in cases:
+                    opening = await timed_open(app, keys, kind, close)
+                    figures[label if on else label + OFF].append(opening)
+        finally:
+            setattr(owner, flag, True)
     return cases, figures, collections
 
 
 @dataclass(frozen=True, slots=True)
 class Absence:
-    """A speed mechanism switched off by a class flag, measured built anew."""
+    """A speed mechanism switched off by a class flag: its screens built anew, in one
+    app, the flag on and off in alternate rounds."""
 
     label: str
     owner: type[Any]
@@ -216,11 +245,10 @@ class Absence:
     only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None
 
     def measure(self, count: int, repeat: int) -> Figures:
-        setattr(self.owner, self.flag, False)
-        try:
-            _, figures = asyncio.run(measure(count, repeat, keep=False, only=self.only))
-        finally:
-            setattr(self.owner, self.flag, True)
+        switch = (self.owner, self.flag)
+        _, figures, _ = asyncio.run(
+            measure_with_rest(count, repeat, keep=False, only=self.only, switch=switch)
+        )
         return figures
 
 
@@ -254,7 +282,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
     )
     print(f"  {'':<30} {'drawn (wall clock)':^27} {'CPU of the app thread':^27}")
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
-    absences = "".join(f"  {absence.label + ': wall, CPU':<24}" for absence in ABSENCES)
+    absences = "".join(f"  {absence.label + ': on/off wall, CPU':<32}" for absence in ABSENCES)
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
         f"{absences}  filled"
@@ -272,11 +300,18 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
         for absence in absent:
             if label in absence:
-                absent_wall = statistics.median(value.drawn for value in absence[label])
-                absent_cpu = statistics.median(value.cpu for value in absence[label])
-                line += f"  {absent_wall * 1000:5.0f} ms {absent_cpu * 1000:5.0f} ms    "
+                walls = [
+                    statistics.median(value.drawn for value in absence[key]) * 1000
+                    for key in (label, label + OFF)
+                ]
+                cpus = [
+                    statistics.median(value.cpu for value in absence[key]) * 1000
+                    for key in (label, label + OFF)
+                ]
+                line += f"  {walls[0]:4.0f}/{walls[1]:4.0f} ms {cpus[0]:4.0f}/{cpus[1]:4.0f} ms"
+                line += " " * 10
             else:
-                line += " " * 24
+                line += " " * 34
         filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
             line += f" {statistics.median(filled) * 1000:6.0f} ms (worker thread)"
