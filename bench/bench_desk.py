@@ -17,19 +17,20 @@ first, so the first in the process (its stylesheet read and parsed).
 A speed mechanism's column (`on/off`): its screens at the full size, built anew,
 in one app of their own, after an untimed round, with the mechanism on and off in
 alternate rounds (on, off, off, on, ...: both as warm and as loaded), `--repeat`
-openings each.
-`bg each time`: the forms (modals), the dimmed screen below drawn each time
-Textual asks (`TypeAheadModal.KEEP_BACKGROUND` off).  `resize laid out`: the claim
-detail laid out again on the `Resize` that follows its first layout
+openings each.  `bg each time`: the forms (modals), the dimmed screen below drawn
+each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND` off).  `resize laid out`:
+the claim detail laid out again on the `Resize` that follows its first layout
 (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off).  `gc in openings`: every screen, with
 Python's full garbage collections left to its thresholds
-(`ReviewApp.COLLECT_AFTER_CLOSE` off: they then fall inside openings).  Under the table, a full
-collection's time with the list at rest, with the search vocabulary frozen for the
-collector (`ClaimsListScreen.FREEZE_VOCABULARY`) and without, same run.  For the
-queues, the time until their content (worked out in a worker thread) is on screen
-is shown beside it.  The claim detail is timed twice:
-on the claim under the cursor, and on the first listed claim with two relations
-or more (the cursor moved there and back untimed).
+(`ReviewApp.COLLECT_AFTER_CLOSE` off: they then fall inside openings).
+
+Under the table: a full collection's time with the list at rest, with the search
+vocabulary frozen for the collector (`ClaimsListScreen.FREEZE_VOCABULARY`) and
+without, same run; and what the collection after a close can cost the key that
+follows (`key_after_close`).  For the queues, the time until their content
+(worked out in a worker thread) is on screen is shown beside it.  The claim
+detail is timed twice: on the claim under the cursor, and on the first listed
+claim with two relations or more (the cursor moved there and back untimed).
 """
 
 from __future__ import annotations
@@ -259,6 +260,46 @@ ABSENCES = [
 ]
 
 
+async def key_after_close(count: int, repeat: int) -> dict[bool, list[float]]:
+    """Seconds from a cursor key, sent the moment the list is drawn again after a
+    detail (built anew) closed, to the list drawn with the cursor moved; with the
+    collection after a close (`ReviewApp.COLLECT_AFTER_CLOSE`) on and off in
+    alternate rounds, and made due at every close (Python's third threshold at 1):
+    what that collection can cost the next key, at worst."""
+    root = make_corpus(count)
+    project = load_project(root)
+    app = ReviewApp(project, "bench", poll_seconds=None, keep_screens=False)
+    thresholds = gc.get_threshold()
+    latencies: dict[bool, list[float]] = {True: [], False: []}
+    async with app.run_test(size=SIZE):
+        await wait_until(lambda: isinstance(app.screen, ClaimsListScreen) and app.screen.ready)
+        await app.workers.wait_for_complete()
+        gc.set_threshold(thresholds[0], thresholds[1], 1)
+        try:
+            for round in range(2 * repeat):
+                on = round % 4 in (0, 3)
+                ReviewApp.COLLECT_AFTER_CLOSE = on
+                send_key(app, "enter")
+                await drawn(app, DetailScreen)
+                await asyncio.sleep(0.05)
+                send_key(app, "escape")
+                await drawn(app, ClaimsListScreen)
+                screen = app.screen
+                assert isinstance(screen, ClaimsListScreen)
+                before = screen.table.cursor_id
+                started = time.perf_counter()
+                send_key(app, "down")
+                await wait_until(lambda: screen.table.cursor_id != before)  # noqa: B023
+                await drawn(app, ClaimsListScreen)
+                latencies[on].append(time.perf_counter() - started)
+                send_key(app, "up")
+                await asyncio.sleep(0.15)
+        finally:
+            ReviewApp.COLLECT_AFTER_CLOSE = True
+            gc.set_threshold(*thresholds)
+    return latencies
+
+
 def report(count: int, baseline: int, repeat: int) -> None:
     os.environ["WORKBENCH_CACHE_DIR"] = cache = tempfile.mkdtemp(prefix="wb-bench-cache-")
     try:
@@ -273,6 +314,7 @@ def report(count: int, baseline: int, repeat: int) -> None:
             *_, rest_unfrozen = asyncio.run(measure_with_rest(count, repeat, only=()))
         finally:
             ClaimsListScreen.FREEZE_VOCABULARY = True
+        latencies = asyncio.run(key_after_close(count, repeat))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -320,6 +362,15 @@ def report(count: int, baseline: int, repeat: int) -> None:
         "\n== a full garbage collection, the list at rest, before any opening: "
         f"vocabulary frozen {statistics.median(rest_frozen) * 1000:.1f} ms, "
         f"not frozen {statistics.median(rest_unfrozen) * 1000:.1f} ms"
+    )
+    print(
+        "== a cursor key the moment the list is drawn again after a detail closed, the "
+        "collection due at every close: "
+        + ", ".join(
+            f"collection {'on' if on else 'off'} {statistics.median(values) * 1000:.0f} ms "
+            f"(max {max(values) * 1000:.0f})"
+            for on, values in latencies.items()
+        )
     )
 
 
