@@ -228,6 +228,10 @@ class ReviewApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS, *QUEUE_BINDINGS]
     COMMANDS = App.COMMANDS | {ScreenActions, ClaimJump}
 
+    COLLECT_AFTER_CLOSE: ClassVar[bool] = True
+    """`pop_screen`; False leaves the collections to Python's thresholds (the
+    benchmark's baseline)."""
+
     def __init__(
         self,
         project: Project,
@@ -290,10 +294,6 @@ class ReviewApp(App[None]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()
-
-    COLLECT_AFTER_CLOSE: ClassVar[bool] = True
-    """`pop_screen`; False leaves the collections to Python's thresholds (the
-    benchmark's baseline)."""
 
     def pop_screen(self) -> AwaitComplete:
         """Close the top screen; once the screen below is drawn, run the full garbage

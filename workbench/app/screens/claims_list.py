@@ -270,7 +270,7 @@ class ClaimsListScreen(Screen[None]):
         """Build the vocabulary, then freeze it for the garbage collector (as the
         app froze the claims, `ReviewApp.on_mount`): it lives as long as the index,
         and its two lists of 100,000 strings, made here after the app's last freeze,
-        cost every full collection 5-10 ms (each string visited, out of cache)."""
+        cost every full collection 3-5 ms (each string visited, out of cache)."""
         index.vocabulary.words()
         if self.FREEZE_VOCABULARY and not get_current_worker().is_cancelled:
             self.app.call_from_thread(gc.freeze)
