@@ -14,21 +14,30 @@ and what does not is the screen's own cost.  `built anew`: the full size again
 with every screen built anew (`ReviewApp(keep_screens=False)`), the app's kept
 screens' absence; `first` is that run's first opening of each screen, run
 first, so the first in the process (its stylesheet read and parsed).
-`bg each time`: the forms (modals) at the full size, built anew, with the
-dimmed screen below drawn each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND`
-off): that mechanism's absence, against `built anew`.  `resize laid out`: the
-claim detail at the full size, built anew, laid out again on the `Resize` that
-follows its first layout (`DetailScreen.SKIP_SAME_SIZE_RESIZE` off), against
-`built anew`.  For the queues, the time until their content (worked out in a
-worker thread) is on screen is shown beside it.  The claim detail is timed twice:
-on the claim under the cursor, and on the first listed claim with two relations
-or more (the cursor moved there and back untimed).
+A speed mechanism's column (`on/off`): its screens at the full size, built anew,
+in one app of their own, after an untimed round, with the mechanism on and off in
+alternate rounds (on, off, off, on, ...: both as warm and as loaded), `--repeat`
+openings each.  `bg each time`: the forms (modals), the dimmed screen below drawn
+each time Textual asks (`TypeAheadModal.KEEP_BACKGROUND` off).  `resize laid out`:
+the claim detail laid out again on the `Resize` that follows its first layout
+(`DetailScreen.SKIP_SAME_SIZE_RESIZE` off).  `gc in openings`: every screen, with
+Python's full garbage collections left to its thresholds
+(`ReviewApp.COLLECT_AFTER_CLOSE` off: they then fall inside openings).
+
+Under the table: a full collection's time with the list at rest, with the search
+vocabulary frozen for the collector (`ClaimsListScreen.FREEZE_VOCABULARY`) and
+without, same run; and what the collection after a close can cost the key that
+follows (`key_after_close`).  For the queues, the time until their content
+(worked out in a worker thread) is on screen is shown beside it.  The claim
+detail is timed twice: on the claim under the cursor, and on the first listed
+claim with two relations or more (the cursor moved there and back untimed).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import shutil
 import statistics
@@ -160,6 +169,30 @@ async def measure(
 ) -> tuple[list[Case], Figures]:
     """Each screen's openings at `count` claims (`keep`: with the app's kept screens;
     `only`: only the screens of that type)."""
+    cases, figures, _ = await measure_with_rest(count, repeat, keep=keep, only=only)
+    return cases, figures
+
+
+OFF = " (off)"
+"""Appended to a screen's label in `measure_with_rest`'s figures: its openings with
+the mechanism switched off."""
+
+
+async def measure_with_rest(
+    count: int,
+    repeat: int,
+    *,
+    keep: bool = True,
+    only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None = None,
+    switch: tuple[type[Any], str] | None = None,
+) -> tuple[list[Case], Figures, list[float]]:
+    """`measure`, and before the openings the seconds of `repeat` full garbage
+    collections with the list at rest (every claim listed, the workers done).
+
+    With `switch` (a class and the name of its flag), after an untimed round (each
+    screen's first opening in the app, which reads its stylesheet), `2 * repeat`
+    rounds alternate with the flag on and off (on, off, off, on, ...), so both run
+    as warm and as loaded; the openings with it off are labelled `OFF`."""
     root = make_corpus(count)
     load_project(root)  # fill the cache: everything below is warm
     project = load_project(root)
@@ -167,6 +200,12 @@ async def measure(
     async with app.run_test(size=SIZE):
         await wait_until(lambda: isinstance(app.screen, ClaimsListScreen) and app.screen.ready)
         await app.workers.wait_for_complete()
+        await asyncio.sleep(0.1)  # what the workers sent back, handled
+        collections: list[float] = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            gc.collect()
+            collections.append(time.perf_counter() - started)
         first = app.screen
         assert isinstance(first, ClaimsListScreen)
         claim_id = first.table.cursor_id
@@ -175,10 +214,90 @@ async def measure(
         if only is not None:
             cases = [case for case in cases if issubclass(case[2], only)]
         figures: Figures = {label: [] for label, *_ in cases}
-        for _ in range(repeat):
-            for label, keys, kind, close in cases:
-                figures[label].append(await timed_open(app, keys, kind, close))
-    return cases, figures
+        if switch is None:
+            for _ in range(repeat):
+                for label, keys, kind, close in cases:
+                    figures[label].append(await timed_open(app, keys, kind, close))
+            return cases, figures, collections
+        owner, flag = switch
+        figures.update({label + OFF: [] for label, *_ in cases})
+        for _, keys, kind, close in cases:  # untimed: each screen's first in this app
+            await timed_open(app, keys, kind, close)
+        try:
+            for round in range(2 * repeat):
+                on = round % 4 in (0, 3)
+                setattr(owner, flag, on)
+                for label, keys, kind, close in cases:
+                    opening = await timed_open(app, keys, kind, close)
+                    figures[label if on else label + OFF].append(opening)
+        finally:
+            setattr(owner, flag, True)
+    return cases, figures, collections
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """A speed mechanism switched off by a class flag: its screens built anew, in one
+    app, the flag on and off in alternate rounds."""
+
+    label: str
+    owner: type[Any]
+    flag: str
+    only: type[Screen[Any]] | tuple[type[Screen[Any]], ...] | None
+
+    def measure(self, count: int, repeat: int) -> Figures:
+        switch = (self.owner, self.flag)
+        _, figures, _ = asyncio.run(
+            measure_with_rest(count, repeat, keep=False, only=self.only, switch=switch)
+        )
+        return figures
+
+
+ABSENCES = [
+    Absence("bg each time", TypeAheadModal, "KEEP_BACKGROUND", TypeAheadModal),
+    Absence("resize laid out", DetailScreen, "SKIP_SAME_SIZE_RESIZE", DetailScreen),
+    Absence("gc in openings", ReviewApp, "COLLECT_AFTER_CLOSE", None),
+]
+
+
+async def key_after_close(count: int, repeat: int) -> dict[bool, list[float]]:
+    """Seconds from a cursor key, sent the moment the list is drawn again after a
+    detail (built anew) closed, to the list drawn with the cursor moved; with the
+    collection after a close (`ReviewApp.COLLECT_AFTER_CLOSE`) on and off in
+    alternate rounds, and made due at every close (Python's third threshold at 1):
+    what that collection can cost the next key, at worst."""
+    root = make_corpus(count)
+    project = load_project(root)
+    app = ReviewApp(project, "bench", poll_seconds=None, keep_screens=False)
+    thresholds = gc.get_threshold()
+    latencies: dict[bool, list[float]] = {True: [], False: []}
+    async with app.run_test(size=SIZE):
+        await wait_until(lambda: isinstance(app.screen, ClaimsListScreen) and app.screen.ready)
+        await app.workers.wait_for_complete()
+        gc.set_threshold(thresholds[0], thresholds[1], 1)
+        try:
+            for round in range(2 * repeat):
+                on = round % 4 in (0, 3)
+                ReviewApp.COLLECT_AFTER_CLOSE = on
+                send_key(app, "enter")
+                await drawn(app, DetailScreen)
+                await asyncio.sleep(0.05)
+                send_key(app, "escape")
+                await drawn(app, ClaimsListScreen)
+                screen = app.screen
+                assert isinstance(screen, ClaimsListScreen)
+                before = screen.table.cursor_id
+                started = time.perf_counter()
+                send_key(app, "down")
+                await wait_until(lambda: screen.table.cursor_id != before)  # noqa: B023
+                await drawn(app, ClaimsListScreen)
+                latencies[on].append(time.perf_counter() - started)
+                send_key(app, "up")
+                await asyncio.sleep(0.15)
+        finally:
+            ReviewApp.COLLECT_AFTER_CLOSE = True
+            gc.set_threshold(*thresholds)
+    return latencies
 
 
 def report(count: int, baseline: int, repeat: int) -> None:
@@ -188,16 +307,14 @@ def report(count: int, baseline: int, repeat: int) -> None:
         _, built = asyncio.run(measure(count, repeat, keep=False))
         small_cases, small = asyncio.run(measure(baseline, repeat))
         cases, large = asyncio.run(measure(count, repeat))
-        TypeAheadModal.KEEP_BACKGROUND = False
+        absent = [absence.measure(count, repeat) for absence in ABSENCES]
+        *_, rest_frozen = asyncio.run(measure_with_rest(count, repeat, only=()))
+        ClaimsListScreen.FREEZE_VOCABULARY = False
         try:
-            _, redrawn = asyncio.run(measure(count, repeat, keep=False, only=TypeAheadModal))
+            *_, rest_unfrozen = asyncio.run(measure_with_rest(count, repeat, only=()))
         finally:
-            TypeAheadModal.KEEP_BACKGROUND = True
-        DetailScreen.SKIP_SAME_SIZE_RESIZE = False
-        try:
-            _, resized = asyncio.run(measure(count, repeat, keep=False, only=DetailScreen))
-        finally:
-            DetailScreen.SKIP_SAME_SIZE_RESIZE = True
+            ClaimsListScreen.FREEZE_VOCABULARY = True
+        latencies = asyncio.run(key_after_close(count, repeat))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; medians of {repeat}")
@@ -207,9 +324,10 @@ def report(count: int, baseline: int, repeat: int) -> None:
     )
     print(f"  {'':<30} {'drawn (wall clock)':^27} {'CPU of the app thread':^27}")
     sizes = f"{baseline:>8,} {count:>8,}  ratio"
+    absences = "".join(f"  {absence.label + ': on/off wall, CPU':<32}" for absence in ABSENCES)
     print(
         f"  {'screen':<30} {sizes} {sizes}  built anew: wall, CPU  first: wall, CPU"
-        "  bg each time: wall, CPU  resize laid out: wall, CPU   filled"
+        f"{absences}  filled"
     )
     for (label, *_), (small_label, *_) in zip(cases, small_cases, strict=True):
         line = f"  {label:<30}"
@@ -222,17 +340,38 @@ def report(count: int, baseline: int, repeat: int) -> None:
         line += f"  {built_wall * 1000:5.0f} ms {built_cpu * 1000:5.0f} ms"
         first = built[label][0]
         line += f"  {first.drawn * 1000:5.0f} ms {first.cpu * 1000:5.0f} ms"
-        for absence in (redrawn, resized):
+        for absence in absent:
             if label in absence:
-                absent_wall = statistics.median(value.drawn for value in absence[label])
-                absent_cpu = statistics.median(value.cpu for value in absence[label])
-                line += f"  {absent_wall * 1000:5.0f} ms {absent_cpu * 1000:5.0f} ms"
+                walls = [
+                    statistics.median(value.drawn for value in absence[key]) * 1000
+                    for key in (label, label + OFF)
+                ]
+                cpus = [
+                    statistics.median(value.cpu for value in absence[key]) * 1000
+                    for key in (label, label + OFF)
+                ]
+                line += f"  {walls[0]:4.0f}/{walls[1]:4.0f} ms {cpus[0]:4.0f}/{cpus[1]:4.0f} ms"
+                line += " " * 10
             else:
-                line += " " * 20
+                line += " " * 34
         filled = [value.filled for value in large[label] if value.filled is not None]
         if filled:
-            line += f"   {statistics.median(filled) * 1000:6.0f} ms (worker thread)"
+            line += f" {statistics.median(filled) * 1000:6.0f} ms (worker thread)"
         print(line)
+    print(
+        "\n== a full garbage collection, the list at rest, before any opening: "
+        f"vocabulary frozen {statistics.median(rest_frozen) * 1000:.1f} ms, "
+        f"not frozen {statistics.median(rest_unfrozen) * 1000:.1f} ms"
+    )
+    print(
+        "== a cursor key the moment the list is drawn again after a detail closed, the "
+        "collection due at every close: "
+        + ", ".join(
+            f"collection {'on' if on else 'off'} {statistics.median(values) * 1000:.0f} ms "
+            f"(max {max(values) * 1000:.0f})"
+            for on, values in latencies.items()
+        )
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import io
 import json
 import subprocess
 import sys
+import weakref
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -1005,3 +1007,40 @@ def test_the_disagreement_queue_reads_verdicts_from_summaries_and_builds_no_mode
     assert btx.reason == "desk-review: false, seed-review: misleading"
     assert btx.statement.startswith("DeepSeek adopted an innovation called BTX")
     assert all(record.deferred_model for record in warm.claims.values()), "a model was built"
+
+
+@sync
+async def test_screens_closed_for_good_are_collected_once_the_list_is_drawn(
+    desk: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closing a screen runs the full garbage collection that Python would soon run on
+    its own, once the screen below is drawn (`ReviewApp.pop_screen`): the screens
+    closed for good before are freed then, not in the middle of the next opening.
+    (Textual lets go of the screen just closed a little later, and of the first
+    detail of a session not at all.)"""
+    thresholds = gc.get_threshold()
+    gc.disable()  # no collection but the app's own
+    gc.set_threshold(thresholds[0], thresholds[1], 1)  # a full collection always due
+    try:
+        for collect in (True, False):
+            monkeypatch.setattr(ReviewApp, "COLLECT_AFTER_CLOSE", collect)
+            assert await second_closed_detail_freed(desk) is collect
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.enable()
+
+
+async def second_closed_detail_freed(desk: Path) -> bool:
+    """Open and close three claim details built anew; whether the second is freed."""
+    app = ReviewApp(load_project(desk), "tester", poll_seconds=None, keep_screens=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: list_screen(app).ready)
+        closed = []
+        for _ in range(3):
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+            closed.append(weakref.ref(app.screen))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, ClaimsListScreen))
+            await pilot.pause(0.2)
+        return closed[1]() is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import json
 import os
 import time
@@ -25,6 +26,7 @@ from workbench.app.screens.claims_list import ClaimsListScreen
 from workbench.app.widgets.claim_table import ClaimTable, fit, printable
 from workbench.app.widgets.footer import KeyFooter
 from workbench.project import load_project
+from workbench.search import Vocabulary
 from workbench.tomlio import parse_toml
 
 from .conftest import ProjectFactory
@@ -588,3 +590,27 @@ def test_review_command_prints_a_summary_without_a_terminal(
     assert main(["review", "--root", str(root), "--reviewer", "kim"]) == 0
     out = capsys.readouterr().out
     assert "4 claims from 1 sources" in out
+
+
+@sync
+async def test_the_search_vocabulary_is_frozen_for_the_collector(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vocabulary lives as long as the list's index: once built (in a worker, after
+    the app's own freezes), it is frozen for the garbage collector, whose full
+    collections then no longer walk its lists (`ClaimsListScreen._prepare_vocabulary`)."""
+    root = make_project(CLAIMS)
+    words = Vocabulary.words
+
+    def slow_words(vocabulary: Vocabulary) -> list[str]:
+        time.sleep(0.2)  # done after the app's freezes at its first paint
+        return words(vocabulary)
+
+    monkeypatch.setattr(Vocabulary, "words", slow_words)
+    for freeze in (True, False):
+        monkeypatch.setattr(ClaimsListScreen, "FREEZE_VOCABULARY", freeze)
+        async with running(root) as run:
+            built = run.table.index.vocabulary.words()
+            assert built
+            walked = any(tracked is built for tracked in gc.get_objects())
+            assert walked is not freeze
