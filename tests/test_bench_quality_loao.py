@@ -84,11 +84,16 @@ def hand_proposer(ids: list[str], asked: list[frozenset[str]]) -> bench_quality.
     return proposer
 
 
-def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
-    bundled: tuple[object, ...], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each fold's neighbour lists are made among the other four articles' claims; with
-    one choice of weights the merged ranking is the engine's with the proposer's pairs."""
+def semantic_fit(
+    bundled: tuple[object, ...],
+    monkeypatch: pytest.MonkeyPatch,
+    proposer: bench_quality.Proposer,
+    *,
+    top_k: tuple[int, ...],
+) -> bench_quality.Fitted:
+    """The ranking leave-one-article-out with the engine's relatedness weights, one
+    choice of semantic weights (a place in each claim's list, 0.5) and these choices of
+    neighbours per claim."""
     project, claims, labels, published, views = bundled
     assert isinstance(labels, bench_quality.Labels)
     monkeypatch.setattr(
@@ -97,11 +102,8 @@ def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
         {name: (getattr(DEFAULT_RELATEDNESS, name),) for name in bench_quality.GRID},
     )
     monkeypatch.setattr(bench_quality, "SEMANTIC_GRID", (SemanticWeights(weight=0.5, mode="rank"),))
-    monkeypatch.setattr(bench_quality, "TOP_K_GRID", (3,))
-    ids = [claim.id for claim in claims]  # type: ignore[attr-defined]
-    asked: list[frozenset[str]] = []
-    proposer = hand_proposer(ids, asked)
-    fitted = leave_one_article_out(
+    monkeypatch.setattr(bench_quality, "TOP_K_GRID", top_k)
+    return leave_one_article_out(
         claims,  # type: ignore[arg-type]
         published,  # type: ignore[arg-type]
         views,  # type: ignore[arg-type]
@@ -109,6 +111,19 @@ def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
         labels,
         proposer,
     )
+
+
+def test_the_semantic_fit_sees_no_claim_of_the_held_out_article(
+    bundled: tuple[object, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each fold's neighbour lists are made among the other four articles' claims; with
+    one choice of weights the merged ranking is the engine's with the proposer's pairs."""
+    project, claims, labels, published, views = bundled
+    assert isinstance(labels, bench_quality.Labels)
+    ids = [claim.id for claim in claims]  # type: ignore[attr-defined]
+    asked: list[frozenset[str]] = []
+    proposer = hand_proposer(ids, asked)
+    fitted = semantic_fit(bundled, monkeypatch, proposer, top_k=(3,))
     articles = sorted(set(labels.article.values()))
     assert len(asked) == len(articles) + 1  # one per fold, then all claims for the ranking
     for article, among in zip(articles, asked, strict=False):
@@ -128,25 +143,11 @@ def test_the_semantic_fit_chooses_the_neighbours_per_claim_without_the_article(
 ) -> None:
     """Each fold asks the proposer once per choice of neighbours, among the other four
     articles' claims, and keeps one of them; the ranking asks once per choice kept."""
-    project, claims, labels, published, views = bundled
+    _, claims, labels, _, _ = bundled
     assert isinstance(labels, bench_quality.Labels)
-    monkeypatch.setattr(
-        bench_quality,
-        "GRID",
-        {name: (getattr(DEFAULT_RELATEDNESS, name),) for name in bench_quality.GRID},
-    )
-    monkeypatch.setattr(bench_quality, "SEMANTIC_GRID", (SemanticWeights(weight=0.5, mode="rank"),))
-    monkeypatch.setattr(bench_quality, "TOP_K_GRID", (1, 3))
     ids = [claim.id for claim in claims]  # type: ignore[attr-defined]
     asked: list[frozenset[str]] = []
-    fitted = leave_one_article_out(
-        claims,  # type: ignore[arg-type]
-        published,  # type: ignore[arg-type]
-        views,  # type: ignore[arg-type]
-        project,  # type: ignore[arg-type]
-        labels,
-        hand_proposer(ids, asked),
-    )
+    fitted = semantic_fit(bundled, monkeypatch, hand_proposer(ids, asked), top_k=(1, 3))
     articles = sorted(set(labels.article.values()))
     kept = {top_k for _, top_k in fitted.chosen.values()}
     assert kept <= {1, 3}
