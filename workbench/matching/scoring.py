@@ -452,7 +452,7 @@ class Comparer:
             if stance is not None:
                 found.append(stance)
         if not opposed and not negations_differ:
-            duplicate = self._duplicate(a, b, related, words, shared, opposed)
+            duplicate = self._duplicate(a, b, related, words, shared)
             if duplicate is not None:
                 found.append(duplicate)
         if a.source_id != b.source_id:
@@ -628,10 +628,9 @@ class Comparer:
         related: float,
         words: float,
         shared: frozenset[str],
-        opposed: bool,
     ) -> Scored | None:
-        if opposed or a.negated != b.negated or a.quote_negated != b.quote_negated:
-            return None
+        """The same fact twice, or the same side argued twice: asked by `compare_all`
+        only of pairs whose stances do not oppose and whose negations agree."""
         alike = a.entities == b.entities and words >= SAME_FACT_WORDS
         if alike and a.figures != b.figures and a.figures and b.figures:
             if a.amount is None and b.amount is None:
