@@ -235,6 +235,8 @@ class Comparer:
         ]
         self.tolerance = tolerance
         self.approximate_tolerance = approximate_tolerance
+        # Pairs of stances (or views) that oppose, as `LexiconIndex.opposes` reads them: one
+        # set lookup per pair of claims instead of a call and two.
         self._opposed = frozenset(
             (stance, other) for stance, others in index.opposing.items() for other in others
         )
@@ -408,7 +410,7 @@ class Comparer:
         """`worth` of two claims from two sources: by their views and publication dates
         alone, the same for every kind the pair makes (`compare_all` asks once)."""
         factor = 1.0
-        if a.view and b.view and self.index.opposes(a.view, b.view):
+        if a.view and b.view and (a.view, b.view) in self._opposed:
             factor += OPPOSING_VIEWS_BONUS
         if a.published is not None and b.published is not None:
             apart = abs((a.published - b.published).days)
