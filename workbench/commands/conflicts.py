@@ -8,9 +8,10 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator
 
     from workbench.matching import Candidate
+    from workbench.matching.semantic import SemanticSearch
 
 KIND_CHOICES = ("numeric", "stance", "date", "duplicate")
 """The kinds `--kind` accepts (the same as `workbench.matching.KINDS`, kept here so that
@@ -117,24 +118,14 @@ def run(arguments: argparse.Namespace) -> int:
         )
     except FilterError as error:
         raise UsageError(str(error)) from None
-    similarities: Mapping[tuple[str, str], float] | None = None
-    how = "lexical only (--lexical-only)" if arguments.lexical_only else ""
+    search: SemanticSearch | None = None
+    neighbours = 0
     if not arguments.lexical_only:
-        from workbench.matching.semantic import DEFAULT_TOP_K, semantic_similarities
+        from workbench.matching.semantic import DEFAULT_TOP_K, SemanticSearch
 
         neighbours = arguments.neighbours or DEFAULT_TOP_K
-        semantic = semantic_similarities(project, top_k=neighbours)
-        for notice in semantic.notices:
-            print(f"workbench conflicts: {notice}", file=sys.stderr)
-        if semantic.available:
-            similarities = semantic.similarities
-            how = (
-                f"lexical + semantic: {len(similarities):,} pairs of {neighbours} "
-                f"nearest per claim; {semantic.encoded} statements encoded, "
-                f"{semantic.reused} from the store"
-            )
-        else:
-            how = "lexical only"
+        # Started before the frames are read: the search runs alongside them.
+        search = SemanticSearch(project, top_k=neighbours, alongside=True)
     by_source = wanted.sources or wanted.across
     claim_count = len(project.claims)
     # The claim records are not needed once the frames have what they need of them:
@@ -147,8 +138,9 @@ def run(arguments: argparse.Namespace) -> int:
         kinds=wanted.kinds,
         topic=wanted.topic,
         limit=None if by_source else arguments.limit,
-        similarities=similarities,
+        similarities=search.similarities if search is not None else None,
     )
+    how = _how(search, neighbours)
     if by_source:
         found = (c for c in found if wanted.accepts(c.kind, where[c.first], where[c.second]))
     candidates = islice(found, arguments.limit)
@@ -174,6 +166,22 @@ def run(arguments: argparse.Namespace) -> int:
     noun = "candidate" if shown == 1 else "candidates"
     print(f"{shown} {noun} among {claim_count} claims ({how}).", file=sys.stderr)
     return 0
+
+
+def _how(search: SemanticSearch | None, neighbours: int) -> str:
+    """How the candidates were found, for the summary line; the search's notices said."""
+    if search is None:
+        return "lexical only (--lexical-only)"
+    semantic = search.result()
+    for notice in semantic.notices:
+        print(f"workbench conflicts: {notice}", file=sys.stderr)
+    if not semantic.available:
+        return "lexical only"
+    return (
+        f"lexical + semantic: {len(semantic.similarities):,} pairs of {neighbours} "
+        f"nearest per claim; {semantic.encoded} statements encoded, "
+        f"{semantic.reused} from the store"
+    )
 
 
 _CHUNK = 2048

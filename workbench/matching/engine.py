@@ -77,6 +77,11 @@ KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(Cand
 Similarities = Mapping[tuple[str, str], float]
 """Cosine similarity of claim pairs, keyed by (smaller id, larger id)."""
 
+Proposed = Similarities | Callable[[], Similarities | None]
+"""The semantic proposer's pairs, or a call that waits for them (None: none after all):
+the engine compares the blocking's pairs first, while a search started before it
+(`workbench.matching.semantic.SemanticSearch`) runs alongside."""
+
 _Found = tuple[float, str, str, str, Frame, Frame, str, str | Callable[[], str]]
 """A pair that makes a candidate: minus its score, first id, second id, kind (the sort
 key), then its frames, relation and reason (`Scored`'s, without the object: 300,000 of
@@ -150,7 +155,7 @@ def find_candidates(
     kinds: Collection[str] | None = None,
     topic: str | None = None,
     limit: int | None = None,
-    similarities: Similarities | None = None,
+    similarities: Proposed | None = None,
 ) -> list[Candidate]:
     """Ranked candidates among the project's claims (the conflict queue, `workbench conflicts`).
 
@@ -183,7 +188,7 @@ def match_claims(
     limit: int | None = None,
     respect_recorded: bool = True,
     exhaustive: bool = False,
-    similarities: Similarities | None = None,
+    similarities: Proposed | None = None,
     settings: MatchSettings = DEFAULT_SETTINGS,
 ) -> list[Candidate]:
     """`find_candidates` for a list of claims, with the knobs benchmarks and tests need.
@@ -220,7 +225,7 @@ def match_facts(
     limit: int | None = None,
     respect_recorded: bool = True,
     exhaustive: bool = False,
-    similarities: Similarities | None = None,
+    similarities: Proposed | None = None,
     settings: MatchSettings = DEFAULT_SETTINGS,
 ) -> list[Candidate]:
     """`match_claims` for claims read as plain data (`workbench.matching.facts`), as
@@ -253,7 +258,7 @@ def iter_match_facts(
     limit: int | None = None,
     respect_recorded: bool = True,
     exhaustive: bool = False,
-    similarities: Similarities | None = None,
+    similarities: Proposed | None = None,
     settings: MatchSettings = DEFAULT_SETTINGS,
 ) -> Iterator[Candidate]:
     """`match_facts`, its candidates made one at a time as they are taken (best first):
@@ -285,7 +290,7 @@ def iter_match_frames(
     limit: int | None = None,
     respect_recorded: bool = True,
     exhaustive: bool = False,
-    similarities: Similarities | None = None,
+    similarities: Proposed | None = None,
     settings: MatchSettings = DEFAULT_SETTINGS,
 ) -> Iterator[Candidate]:
     """`iter_match_facts` for frames already read (`workbench.matching.stored`:
@@ -324,7 +329,7 @@ def _match(
     *,
     respect_recorded: bool,
     exhaustive: bool,
-    similarities: Similarities | None,
+    similarities: Proposed | None,
     settings: MatchSettings,
     limit: int | None,
 ) -> list[_Found | None]:
@@ -342,66 +347,120 @@ def _match(
     codes = _pairs(frames, comparer, settings, exhaustive=exhaustive)
     for frame in frames:
         frame.text_key = ""  # only for pairing: a string per claim let go
-    n = len(frames)
-    if similarities:
-        ordered, closeness = _with_semantic_pairs(
-            codes, similarities, frames, prepared.reader, settings
-        )
-    else:
-        ordered, closeness = sorted(codes), {}
+    lexical = sorted(codes)
     del codes  # the set is three times the size of the sorted list
-    closeness_of = closeness.get
     found: list[_Found] = []
-    append = found.append
-    minimum = settings.min_score
-    compare_all = comparer.compare_all
-    for code in ordered:
-        i, j = divmod(code, n)
-        a, b = frames[i], frames[j]
-        first_id, second_id = a.claim_id, b.claim_id
-        if second_id < first_id:
-            a, b, first_id, second_id = b, a, second_id, first_id
-        elif first_id == second_id:
-            continue
-        if topic is not None and a.topic != topic and b.topic != topic:
-            continue
-        key = (first_id, second_id)
-        if key in excluded:
-            continue
-        semantic = closeness_of(code)
-        best: Scored | None = None  # the best kind the pair makes
-        for item in compare_all(a, b, semantic):
-            if (
-                item.kind in wanted
-                and item.score >= minimum
-                and (best is None or item.score > best.score)
-            ):
-                best = item
-        if best is None:
-            continue
-        if best.relation == "updates" and not best.newer_first:
-            first_id, second_id = second_id, first_id
-        score = round(min(1.0, best.score), 3)
-        append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
+    compare = _Comparing(frames, comparer, wanted, topic, excluded, settings.min_score, found)
+    if similarities is None:
+        compare(lexical)
+    else:
+        # The blocking's pairs first, without the proposer's closeness: its search may
+        # still run alongside (`workbench.matching.semantic.SemanticSearch`).  Then the
+        # pairs it names, each with its closeness: those the blocking also named are
+        # compared again, their first findings dropped.
+        compared = compare(lexical, keep_codes=True)
+        named = similarities() if callable(similarities) else similarities
+        if named:
+            again, closeness = _semantic_pairs(lexical, named, frames, prepared.reader, settings)
+            if again:
+                dropped = set(again)
+                kept = [
+                    item for item, code in zip(found, compared, strict=True) if code not in dropped
+                ]
+                found[:] = kept
+                del kept, dropped
+            del compared
+            compare(again, closeness.get)
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
 
-def _with_semantic_pairs(
-    codes: set[int],
+class _Comparing:
+    """Compares pairs of claims by their codes `i * n + j` and keeps, for each pair that
+    makes a candidate of a wanted kind and score, its best (`_Found`)."""
+
+    def __init__(
+        self,
+        frames: list[Frame],
+        comparer: Comparer,
+        wanted: frozenset[str],
+        topic: str | None,
+        excluded: Collection[tuple[str, str]],
+        minimum: float,
+        found: list[_Found],
+    ) -> None:
+        self.frames = frames
+        self.comparer = comparer
+        self.wanted = wanted
+        self.topic = topic
+        self.excluded = excluded
+        self.minimum = minimum
+        self.found = found
+
+    def __call__(
+        self,
+        ordered: list[int],
+        closeness_of: Callable[[int], float | None] | None = None,
+        *,
+        keep_codes: bool = False,
+    ) -> list[int]:
+        """Compare the pairs of `ordered` (with the proposer's closeness of each, if any)
+        and add what they make to `found`; with `keep_codes`, the code of each item
+        added, in order."""
+        frames, wanted, topic, excluded = self.frames, self.wanted, self.topic, self.excluded
+        n = len(frames)
+        found, codes = self.found, list[int]()
+        append, append_code = found.append, codes.append
+        minimum = self.minimum
+        compare_all = self.comparer.compare_all
+        for code in ordered:
+            i, j = divmod(code, n)
+            a, b = frames[i], frames[j]
+            first_id, second_id = a.claim_id, b.claim_id
+            if second_id < first_id:
+                a, b, first_id, second_id = b, a, second_id, first_id
+            elif first_id == second_id:
+                continue
+            if topic is not None and a.topic != topic and b.topic != topic:
+                continue
+            key = (first_id, second_id)
+            if key in excluded:
+                continue
+            best: Scored | None = None  # the best kind the pair makes
+            for item in compare_all(a, b, closeness_of(code) if closeness_of else None):
+                if (
+                    item.kind in wanted
+                    and item.score >= minimum
+                    and (best is None or item.score > best.score)
+                ):
+                    best = item
+            if best is None:
+                continue
+            if best.relation == "updates" and not best.newer_first:
+                first_id, second_id = second_id, first_id
+            score = round(min(1.0, best.score), 3)
+            append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
+            if keep_codes:
+                append_code(code)
+        return codes
+
+
+def _semantic_pairs(
+    lexical: list[int],
     similarities: Similarities,
     frames: list[Frame],
     reader: FrameReader,
     settings: MatchSettings,
 ) -> tuple[list[int], dict[int, float]]:
-    """The pairs to compare, sorted: the blocking's `codes` and those the semantic
-    proposer names (but those within one source that cannot disagree, unless
-    `settings.semantic_within_source`); and how close the proposer finds each pair it
-    names (`semantic_closeness`), by code.
+    """The pairs the semantic proposer names that are to be compared with its closeness,
+    sorted: all of them but those within one source that cannot disagree (unless
+    `settings.semantic_within_source`), which stay only where the blocking's `lexical`
+    (sorted codes) names them too; and how close the proposer finds each pair it names
+    (`semantic_closeness`), by code.
 
     The proposer's own pairs (`NeighbourPairs` for these claims) come as arrays of
-    positions: numbered, sifted and merged in numpy, and their closeness read by pairs
-    of positions (ids and positions of distinct claims are one to one, so the closeness
+    positions: numbered and sifted in numpy, and their closeness read by pairs of
+    positions (ids and positions of distinct claims are one to one, so the closeness
     is the same), without a pair of ids made for each (a million at 100,000 claims).
     Other mappings are read by id, as the engine read them before."""
     from workbench.matching.semantic import pair_codes, pair_positions
@@ -412,54 +471,59 @@ def _with_semantic_pairs(
     keys = None if settings.semantic_within_source else _disagreement_keys(frames, reader)
     found = pair_positions(similarities, ids)
     if found is None:
-        for code in pair_codes(similarities, ids):
-            if keys is None or code in codes or _may_disagree(code // n, code % n, *keys):
-                codes.add(code)
-        ordered = sorted(codes)
+        known = set(lexical)
+        named = sorted(
+            {
+                code
+                for code in pair_codes(similarities, ids)
+                if keys is None or code in known or _may_disagree(code // n, code % n, *keys)
+            }
+        )
         close_by_id = semantic_closeness(similarities, weights)
         by_id: dict[int, float] = {}
-        for code in ordered:
+        for code in named:
             first_id, second_id = ids[code // n], ids[code % n]
             value = close_by_id(
                 (first_id, second_id) if first_id < second_id else (second_id, first_id)
             )
             if value is not None:
                 by_id[code] = value
-        return ordered, by_id
+        return named, by_id
     import numpy as np
 
     smaller, larger, cosines = found
     firsts, seconds = np.minimum(smaller, larger), np.maximum(smaller, larger)
-    named = firsts * n + seconds
-    lexical = np.sort(np.fromiter(codes, dtype=np.int64, count=len(codes)))
-    at = np.minimum(np.searchsorted(lexical, named), max(lexical.size - 1, 0))
-    blocked = lexical[at] == named if lexical.size else np.zeros(named.size, dtype=bool)
-    wanted = np.ones(named.size, dtype=bool)
+    codes = firsts * n + seconds
+    wanted = np.ones(codes.size, dtype=bool)
     if keys is not None:
+        sorted_codes = np.asarray(lexical, dtype=np.int64)
+        at = np.minimum(np.searchsorted(sorted_codes, codes), max(sorted_codes.size - 1, 0))
+        blocked = (
+            sorted_codes[at] == codes if sorted_codes.size else np.zeros(codes.size, dtype=bool)
+        )
         wanted = blocked | _may_disagree(firsts, seconds, *[np.asarray(part) for part in keys])
     if weights.mode == "cosine":
         # Each pair's closeness from its own cosine, as `semantic_closeness` reads it, in
         # numpy: the same float operations, the same values.
         floor = weights.floor
         close_values = np.minimum(1.0, np.maximum(0.0, (cosines[wanted] - floor) / (1.0 - floor)))
-        named = named[wanted]
-        closeness = dict(zip(named.tolist(), close_values.tolist(), strict=True))
+        codes = codes[wanted]
+        closeness = dict(zip(codes.tolist(), close_values.tolist(), strict=True))
     else:
         # A place in each claim's list reads every pair's cosine.
         positions = zip(firsts.tolist(), seconds.tolist(), strict=True)
         close = semantic_closeness(dict(zip(positions, cosines.tolist(), strict=True)), weights)
-        named, firsts, seconds = named[wanted], firsts[wanted], seconds[wanted]
+        codes, firsts, seconds = codes[wanted], firsts[wanted], seconds[wanted]
         closeness = {
             code: value
             for code, value in zip(
-                named.tolist(),
+                codes.tolist(),
                 map(close, zip(firsts.tolist(), seconds.tolist(), strict=True)),
                 strict=True,
             )
             if value is not None
         }
-    added = named[~blocked[wanted]]  # not blocked: none of them is among `codes`
-    return np.sort(np.concatenate([lexical, added])).tolist(), closeness
+    return np.unique(codes).tolist(), closeness
 
 
 def _disagreement_keys(
