@@ -17,7 +17,10 @@ memory:
   alternated, with the candidates each gives per claim (the target
   at 100,000 claims: under 15 s with warm vectors); and as shipped with one BLAS
   thread (`OPENBLAS_NUM_THREADS=1`: on a shared machine two threads of the neighbour
-  search wait on each other, see `--search-threads`);
+  search wait on each other, see `--search-threads`), and with the search in the
+  command's own process before the engine (`SEARCH_ALONGSIDE` off, as before: as
+  shipped it runs in a second process alongside), the peak of that process shown
+  beside the command's own;
 * `semantic_similarities` alone in this process, warm (read the store, top-k);
 * the engine reading the proposed pairs (numbering, sifting and merging them with
   the blocking's, and their closeness) from their positions against reading them
@@ -67,7 +70,7 @@ from typing import Any
 import numpy as np
 
 from bench.corpus import REPO, make_corpus
-from workbench.matching.engine import DEFAULT_SETTINGS, _pairs, _with_semantic_pairs
+from workbench.matching.engine import DEFAULT_SETTINGS, _pairs, _semantic_pairs
 from workbench.matching.scoring import Comparer
 from workbench.matching.semantic import (
     BATCH,
@@ -195,15 +198,25 @@ WITHIN_SOURCE = (
 """Run before `conflicts` in the child: the engine's settings with the proposer's pairs
 within one source that cannot disagree added, as before."""
 
+SEARCH_FIRST = "import workbench.matching.semantic as semantic\nsemantic.SEARCH_ALONGSIDE = False\n"
+"""Run before `conflicts` in the child: the semantic search in the command's own process,
+before the engine, as before `SEARCH_ALONGSIDE`."""
+
+
+Run = tuple[float, float, float, float, float]
+"""Seconds, peak MiB, CPU seconds, candidates per claim, the search process's peak MiB."""
+
 
 def run_conflicts(
-    root: Path, *extra: str, within_source: bool = False, blas_threads: int | None = None
-) -> tuple[float, float, float, float]:
-    """Seconds, peak MiB, CPU seconds and candidates per claim of one `workbench
-    conflicts` in a fresh process (CPU as well as wall: on a shared machine the wall
-    clock also measures the others)."""
+    root: Path, *extra: str, prefix: str = "", blas_threads: int | None = None
+) -> Run:
+    """Seconds, peak MiB, CPU seconds, candidates per claim and the peak MiB of the
+    search's own process (0 without one: `SEARCH_ALONGSIDE`) of one `workbench
+    conflicts` in a fresh process, after `prefix` (CPU as well as wall, its search's
+    process counted in: on a shared machine the wall clock also measures the
+    others)."""
     code = (
-        (WITHIN_SOURCE if within_source else "") + "import resource, sys\n"
+        prefix + "import resource, sys\n"
         "from workbench.cli import main\n"
         "code = main(sys.argv[1:])\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -212,6 +225,8 @@ def run_conflicts(
         "        peak = [int(l.split()[1]) for l in status if l.startswith('VmHWM:')][0]\n"
         "except (OSError, IndexError):\n"
         "    pass\n"
+        "search = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(search, file=sys.stderr)\n"
         "print(peak, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
@@ -238,7 +253,7 @@ def run_conflicts(
     summary = re.search(r"^(\d+) candidates? among (\d+) claims", result.stderr, re.MULTILINE)
     assert summary is not None, result.stderr
     per_claim = int(summary[1]) / int(summary[2])
-    return elapsed, int(lines[-1]) / 1024, cpu, per_claim
+    return elapsed, int(lines[-1]) / 1024, cpu, per_claim, int(lines[-2]) / 1024
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -320,48 +335,52 @@ def main(argv: Sequence[str] | None = None) -> None:
         tolerance=DEFAULT_SETTINGS.tolerance,
         approximate_tolerance=DEFAULT_SETTINGS.approximate_tolerance,
     )
-    blocked = _pairs(prepared.frames, comparer, DEFAULT_SETTINGS, exhaustive=False)
+    blocked = sorted(_pairs(prepared.frames, comparer, DEFAULT_SETTINGS, exhaustive=False))
     for _ in range(arguments.repeat):
         result = semantic_similarities(project, progress=False)
         assert result.encoded == 0, "the store should hold every statement"
         warm.append(result.seconds)
         pairs = len(result.similarities)
         started = time.process_time()
-        from_positions = _with_semantic_pairs(
-            set(blocked), result.similarities, prepared.frames, prepared.reader, DEFAULT_SETTINGS
+        from_positions = _semantic_pairs(
+            blocked, result.similarities, prepared.frames, prepared.reader, DEFAULT_SETTINGS
         )
         positions.append(time.process_time() - started)
         started = time.process_time()
         plain = dict(result.similarities)  # the pairs of ids, as the proposer made them
-        from_ids = _with_semantic_pairs(
-            set(blocked), plain, prepared.frames, prepared.reader, DEFAULT_SETTINGS
+        from_ids = _semantic_pairs(
+            blocked, plain, prepared.frames, prepared.reader, DEFAULT_SETTINGS
         )
         by_ids.append(time.process_time() - started)
         assert from_positions == from_ids
         del from_positions, from_ids, plain
     del prepared, comparer, blocked
-    runs: dict[str, list[tuple[float, float, float, float]]] = {
+    runs: dict[str, list[Run]] = {
         "lexical": [],
         "semantic": [],
         "within": [],
         "ten": [],
         "one thread": [],
+        "first": [],
     }
     for _ in range(arguments.repeat):  # alternated: the machine's load falls on all three
         runs["lexical"].append(run_conflicts(root, "--lexical-only"))
         runs["semantic"].append(run_conflicts(root))
-        runs["within"].append(run_conflicts(root, within_source=True))
+        runs["within"].append(run_conflicts(root, prefix=WITHIN_SOURCE))
         runs["ten"].append(run_conflicts(root, "--neighbours", "10"))
         runs["one thread"].append(run_conflicts(root, blas_threads=1))
+        runs["first"].append(run_conflicts(root, prefix=SEARCH_FIRST))
 
-    def row(label: str, found: list[tuple[float, float, float, float]]) -> float:
+    def row(label: str, found: list[Run]) -> float:
         seconds = statistics.median(run[0] for run in found)
         peak = max(run[1] for run in found)
         cpu = statistics.median(run[2] for run in found)
         per_claim = found[0][3]
+        search = max(run[4] for run in found)
+        beside = f" + {search:4.0f} MiB search process" if search else ""
         print(
-            f"    {label:<54} {seconds:6.2f} s   CPU {cpu:6.2f} s   peak {peak:6.0f} MiB   "
-            f"{per_claim:5.2f} candidates a claim"
+            f"    {label:<54} {seconds:6.2f} s   CPU {cpu:6.2f} s   peak {peak:6.0f} MiB"
+            f"{beside}   {per_claim:5.2f} candidates a claim"
         )
         return seconds
 
@@ -371,10 +390,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     within_seconds = row("  with its pairs within a source that cannot disagree", runs["within"])
     ten_seconds = row("  with 10 neighbours per claim (before; 5 now)", runs["ten"])
     row("  as shipped, one BLAS thread (OPENBLAS_NUM_THREADS=1)", runs["one thread"])
+    first_seconds = row("  the search first, not alongside (before)", runs["first"])
     print(
         f"    semantic adds {semantic_seconds - lexical_seconds:+.2f} s; leaving out its pairs "
         f"within a source that cannot disagree saves {within_seconds - semantic_seconds:+.2f} s; "
-        f"5 neighbours per claim instead of 10 saves {ten_seconds - semantic_seconds:+.2f} s"
+        f"5 neighbours per claim instead of 10 saves {ten_seconds - semantic_seconds:+.2f} s; "
+        f"the search alongside saves {first_seconds - semantic_seconds:+.2f} s "
+        f"({first_seconds / semantic_seconds:.2f}x)"
     )
     warm_seconds = statistics.median(warm)
     print(f"  semantic_similarities, warm: {warm_seconds:.2f} s for {pairs:,} pairs")
