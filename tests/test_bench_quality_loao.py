@@ -12,7 +12,7 @@ from bench.bench_quality import (
     stripped,
     without_article,
 )
-from workbench.matching import MatchSettings
+from workbench.matching import Candidate, MatchSettings
 from workbench.matching.scoring import DEFAULT_RELATEDNESS, DEFAULT_SEMANTIC, SemanticWeights
 from workbench.project import load_project
 
@@ -156,3 +156,31 @@ def test_the_semantic_fit_chooses_the_neighbours_per_claim_without_the_article(
         for among in asked[2 * position : 2 * position + 2]:
             assert all(labels.article[claim_id] != article for claim_id in among)
     assert all(among == frozenset(ids) for among in asked[2 * len(articles) :])
+
+
+def test_a_fit_scores_a_ranking_by_where_its_cross_article_conflicts_rank() -> None:
+    """`discounted_gain`: 1 / log2(rank + 1) for each labelled contradicts/updates pair
+    across two articles; pairs within one article and other kinds count nothing."""
+    article = {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}
+    kinds = {
+        frozenset(("a1", "b1")): "contradicts",
+        frozenset(("a2", "b2")): "updates",
+        frozenset(("a1", "a2")): "contradicts",  # within one article
+        frozenset(("a2", "b1")): "supports",
+    }
+    cross = frozenset(pair for pair in kinds if len({article[c] for c in pair}) == 2)
+    labels = bench_quality.Labels(kinds, cross, article)
+
+    def ranking(*pairs: tuple[str, str]) -> list[Candidate]:
+        return [
+            Candidate(first, second, "stance", 0.5, "", "contradicts") for first, second in pairs
+        ]
+
+    gain = bench_quality.discounted_gain
+    assert gain(ranking(("a1", "b1"), ("a1", "a2"), ("a2", "b2")), labels) == 1.5  # 1 + 1/2
+    assert gain(ranking(("a1", "a2"), ("a2", "b1"), ("b1", "a1")), labels) == 0.5
+    assert gain(ranking(("a1", "a2"), ("a2", "b1")), labels) == 0.0
+    # Raising a pair by one place raises the gain, wherever it ranks: no cut-off.
+    lower = ranking(*[("x", str(n)) for n in range(150)], ("a1", "b1"))
+    higher = ranking(*[("x", str(n)) for n in range(149)], ("a1", "b1"))
+    assert gain(higher, labels) > gain(lower, labels) > 0
