@@ -361,16 +361,16 @@ def _match(
         compared = compare(lexical, keep_codes=True)
         named = similarities() if callable(similarities) else similarities
         if named:
-            again, closeness = _semantic_pairs(lexical, named, frames, prepared.reader, settings)
-            if again:
-                dropped = set(again)
+            proposed, closeness = _semantic_pairs(lexical, named, frames, prepared.reader, settings)
+            if proposed:
+                dropped = set(proposed)
                 kept = [
                     item for item, code in zip(found, compared, strict=True) if code not in dropped
                 ]
                 found[:] = kept
                 del kept, dropped
             del compared
-            compare(again, closeness.get)
+            compare(proposed, closeness.get)
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
