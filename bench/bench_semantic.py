@@ -198,7 +198,9 @@ WITHIN_SOURCE = (
 """Run before `conflicts` in the child: the engine's settings with the proposer's pairs
 within one source that cannot disagree added, as before."""
 
-SEARCH_FIRST = "import workbench.matching.semantic as semantic\nsemantic.SEARCH_ALONGSIDE = False\n"
+SEARCH_FIRST = (
+    "import workbench.matching.alongside as alongside\nalongside.SEARCH_ALONGSIDE = False\n"
+)
 """Run before `conflicts` in the child: the semantic search in the command's own process,
 before the engine, as before `SEARCH_ALONGSIDE`."""
 

@@ -22,8 +22,10 @@ import pytest
 
 from tests.conftest import REPO, ProjectFactory
 from workbench.cli import main
+from workbench.matching import alongside as alongside_module
 from workbench.matching import find_candidates, iter_match_frames
 from workbench.matching import semantic as semantic_module
+from workbench.matching.alongside import SemanticSearch
 from workbench.matching.engine import (
     DEFAULT_SETTINGS,
     MatchSettings,
@@ -36,7 +38,6 @@ from workbench.matching.semantic import (
     EXTRA_MISSING,
     NeighbourPairs,
     SemanticResult,
-    SemanticSearch,
     pair_codes,
     semantic_available,
     semantic_similarities,
@@ -429,7 +430,7 @@ def test_the_search_in_a_process_of_its_own_gives_the_pairs_of_the_search_in_thi
     engine works: the same pairs, the same candidates, the store written by it."""
     root = build(make_project, PARAPHRASES)
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(root.parent / "cache"))
-    monkeypatch.setattr(semantic_module, "ALONGSIDE_FROM", 0)  # this small project counts
+    monkeypatch.setattr(alongside_module, "ALONGSIDE_FROM", 0)  # this small project counts
     project = load_project(root, use_cache=False)
     search = SemanticSearch(project, top_k=1, progress=False, alongside=True)
     assert search.alongside
@@ -444,7 +445,7 @@ def test_the_search_in_a_process_of_its_own_gives_the_pairs_of_the_search_in_thi
     capsys.readouterr()
     assert main(["conflicts", "--root", str(root)]) == 0
     alongside = capsys.readouterr()
-    monkeypatch.setattr(semantic_module, "SEARCH_ALONGSIDE", False)
+    monkeypatch.setattr(alongside_module, "SEARCH_ALONGSIDE", False)
     assert main(["conflicts", "--root", str(root)]) == 0
     first = capsys.readouterr()
     assert (alongside.out, alongside.err) == (first.out, first.err)
@@ -458,7 +459,7 @@ def test_a_search_process_killed_leaves_lexical_matching_with_one_notice(
 ) -> None:
     root = build(make_project, PARAPHRASES)
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", "off")
-    monkeypatch.setattr(semantic_module, "ALONGSIDE_FROM", 0)
+    monkeypatch.setattr(alongside_module, "ALONGSIDE_FROM", 0)
     project = load_project(root, use_cache=False)
     before = {process.pid for process in multiprocessing.active_children()}
     search = SemanticSearch(project, progress=False, alongside=True)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from workbench.matching import Candidate
-    from workbench.matching.semantic import SemanticSearch
+    from workbench.matching.alongside import SemanticSearch
 
 KIND_CHOICES = ("numeric", "stance", "date", "duplicate")
 """The kinds `--kind` accepts (the same as `workbench.matching.KINDS`, kept here so that
@@ -121,7 +121,8 @@ def run(arguments: argparse.Namespace) -> int:
     search: SemanticSearch | None = None
     neighbours = 0
     if not arguments.lexical_only:
-        from workbench.matching.semantic import DEFAULT_TOP_K, SemanticSearch
+        from workbench.matching.alongside import SemanticSearch
+        from workbench.matching.semantic import DEFAULT_TOP_K
 
         neighbours = arguments.neighbours or DEFAULT_TOP_K
         # Started before the frames are read: the search runs alongside them.

@@ -80,7 +80,7 @@ Similarities = Mapping[tuple[str, str], float]
 Proposed = Similarities | Callable[[], Similarities | None]
 """The semantic proposer's pairs, or a call that waits for them (None: none after all):
 the engine compares the blocking's pairs first, while a search started before it
-(`workbench.matching.semantic.SemanticSearch`) runs alongside."""
+(`workbench.matching.alongside.SemanticSearch`) runs alongside."""
 
 _Found = tuple[float, str, str, str, Frame, Frame, str, str | Callable[[], str]]
 """A pair that makes a candidate: minus its score, first id, second id, kind (the sort
@@ -355,7 +355,7 @@ def _match(
         compare(lexical)
     else:
         # The blocking's pairs first, without the proposer's closeness: its search may
-        # still run alongside (`workbench.matching.semantic.SemanticSearch`).  Then the
+        # still run alongside (`workbench.matching.alongside.SemanticSearch`).  Then the
         # pairs it names, each with its closeness: those the blocking also named are
         # compared again, their first findings dropped.
         compared = compare(lexical, keep_codes=True)

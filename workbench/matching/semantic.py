@@ -54,12 +54,13 @@ __all__ = [
     "Encoder",
     "NeighbourPairs",
     "SemanticResult",
-    "SemanticSearch",
     "UseEncoder",
+    "find_pairs",
     "pair_codes",
     "pair_positions",
     "semantic_available",
     "semantic_similarities",
+    "statements_of",
     "store_path",
     "top_k_pairs",
 ]
@@ -761,118 +762,13 @@ def _kmeans(
     return groups, centroids
 
 
-SEARCH_ALONGSIDE = True
-"""`SemanticSearch(..., alongside=True)` (what `workbench conflicts` asks) reads the
-vectors and searches the neighbours of a large project (`ALONGSIDE_FROM` claims) in a
-second process while the caller goes on (the engine reads frames and compares the
-blocking's pairs meanwhile).  A thread would not do: the search holds Python's lock
-between its many numpy calls, and at 100,000 claims a search alongside the engine in a
-thread took 9-11 s instead of 4.  `bench.bench_semantic` has the row without it
-(`SEARCH_ALONGSIDE = False`: the search first, as before)."""
-
-ALONGSIDE_FROM = 20_000
-"""Claims from which the search runs in a second process: starting one (an interpreter,
-its imports) costs about half a second of the machine's time, more than the whole
-search of a project of a few thousand claims."""
-
-
-class SemanticSearch:
-    """The project's semantic pairs, found alongside the caller's own work.
-
-    The statements are read when it starts, so the caller may let the claim records go
-    (`project_frames(..., release=True)`).  With `alongside`, the vectors of a large
-    project are read and its neighbours searched in a second process
-    (`SEARCH_ALONGSIDE`), started the portable way, by spawning: it imports the
-    caller's main module again, which must keep its work under
-    `if __name__ == "__main__":`, as `workbench`'s own entry points do.  Otherwise they
-    are found at once.  `result` waits for them; the engine takes `similarities` as the
-    call that waits (`workbench.matching.engine.Proposed`)."""
-
-    def __init__(
-        self,
-        project: Project,
-        *,
-        top_k: int = DEFAULT_TOP_K,
-        min_similarity: float = MIN_SIMILARITY,
-        progress: bool | None = None,
-        encoder: Encoder | None = None,
-        alongside: bool = False,
-    ) -> None:
-        self._started = time.perf_counter()
-        self._result: SemanticResult | None = None
-        self._pending: Any = None
-        self.alongside = False
-        """Whether the search runs in a second process."""
-        if encoder is None and not semantic_available():
-            self._result = SemanticResult(notices=[EXTRA_MISSING])
-            return
-        self._ids: list[str] = []
-        texts: list[str] = []
-        for claim_id, record in project.claims.items():
-            self._ids.append(claim_id)
-            texts.append(record.summary.statement)
-        if progress is None:
-            progress = sys.stderr.isatty()
-        alongside = alongside and SEARCH_ALONGSIDE and len(texts) >= ALONGSIDE_FROM
-        work = (project.root, self._ids, texts, top_k, min_similarity, progress)
-        if encoder is not None or not alongside:
-            self._result = self._received(_search(*work, encoder=encoder))
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.alongside = True
-        pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_a_core
-        )
-        self._pending = pool.submit(_search, *work, as_positions=True)
-        pool.shutdown(wait=False)  # the process ends with its one task
-
-    def _received(self, found: _Found) -> SemanticResult:
-        result, positions = found
-        if positions is not None:  # the pairs as positions in these ids (`NeighbourPairs`)
-            result.similarities = NeighbourPairs(positions=(self._ids, *positions))
-        result.seconds = time.perf_counter() - self._started
-        return result
-
-    def result(self) -> SemanticResult:
-        """The pairs (or the notices why none), once found."""
-        if self._result is None:
-            try:
-                self._result = self._received(self._pending.result())
-            except Exception as error:  # the process died (killed, out of memory)
-                message = " ".join(str(error).split())[:200] or "its process ended"
-                self._result = SemanticResult(
-                    notices=[
-                        f"semantic matching failed ({type(error).__name__}: {message}); "
-                        "lexical only"
-                    ]
-                )
-            self._pending = None
-        return self._result
-
-    def similarities(self) -> Mapping[tuple[str, str], float] | None:
-        """The pairs once found, or None when there are none to use (see `result`)."""
-        found = self.result()
-        return found.similarities if found.available else None
-
-
-def _leave_a_core() -> None:
-    """In the search's own process, before numpy loads: its matrix products use every
-    core but one, which the caller's Python needs (on two cores, two threads of products
-    and the engine took turns); a thread count the user set is kept."""
-    threads = str(max(1, (os.cpu_count() or 2) - 1))
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, threads)
-
-
-_Found = tuple["SemanticResult", tuple[Any, Any, Any] | None]
-"""What `_search` gives back: the result, and its pairs as arrays of positions (the
+FoundPairs = tuple["SemanticResult", tuple[Any, Any, Any] | None]
+"""What `find_pairs` gives back: the result, and its pairs as arrays of positions (the
 smaller id's, the larger id's, the cosine) when they are to be rebuilt on the ids of
 the caller (a second process sends arrays rather than 100,000 ids and a dict)."""
 
 
-def _search(
+def find_pairs(
     root: Path,
     ids: list[str],
     texts: list[str],
@@ -882,9 +778,9 @@ def _search(
     *,
     encoder: Encoder | None = None,
     as_positions: bool = False,
-) -> _Found:
-    """Read or encode the vectors and find the neighbours (`SemanticSearch`), in this
-    process or in a second one; `as_positions` gives the pairs back as arrays of
+) -> FoundPairs:
+    """Read or encode the vectors and find the neighbours, in this process or in a
+    second one (`workbench.matching.alongside`); `as_positions` gives the pairs back as arrays of
     positions in `ids` where it can, for the caller to rebuild on its own list."""
     result = SemanticResult()
     try:
@@ -915,11 +811,24 @@ def semantic_similarities(
     `progress` shows a bar on stderr while encoding (default: when stderr is a
     terminal).  `encoder` replaces the model (benchmarks, a counting wrapper).
     """
-    search = SemanticSearch(
-        project,
-        top_k=top_k,
-        min_similarity=min_similarity,
-        progress=progress,
-        encoder=encoder,
-    )
-    return search.result()
+    started = time.perf_counter()
+    if encoder is None and not semantic_available():
+        return SemanticResult(notices=[EXTRA_MISSING])
+    ids, texts = statements_of(project)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    work = (project.root, ids, texts, top_k, min_similarity, progress)
+    result, _ = find_pairs(*work, encoder=encoder)
+    if result.available:
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def statements_of(project: Project) -> tuple[list[str], list[str]]:
+    """The claims' ids and statements, in the project's order."""
+    ids: list[str] = []
+    texts: list[str] = []
+    for claim_id, record in project.claims.items():
+        ids.append(claim_id)
+        texts.append(record.summary.statement)
+    return ids, texts
