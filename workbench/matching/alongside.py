@@ -18,14 +18,14 @@ from typing import Any
 
 from workbench.matching.semantic import (
     DEFAULT_TOP_K,
-    EXTRA_MISSING,
     MIN_SIMILARITY,
     Encoder,
-    FoundPairs,
     NeighbourPairs,
     SemanticResult,
+    failure_notice,
     find_pairs,
     semantic_available,
+    semantic_similarities,
     statements_of,
 )
 from workbench.project import Project
@@ -69,52 +69,47 @@ class SemanticSearch:
         encoder: Encoder | None = None,
         alongside: bool = False,
     ) -> None:
-        self._started = time.perf_counter()
         self._result: SemanticResult | None = None
         self._pending: Any = None
         self.alongside = False
         """Whether the search runs in a second process."""
-        if encoder is None and not semantic_available():
-            self._result = SemanticResult(notices=[EXTRA_MISSING])
+        alongside = alongside and SEARCH_ALONGSIDE and len(project.claims) >= ALONGSIDE_FROM
+        if encoder is not None or not alongside or not semantic_available():
+            self._result = semantic_similarities(
+                project,
+                top_k=top_k,
+                min_similarity=min_similarity,
+                progress=progress,
+                encoder=encoder,
+            )
             return
         self._ids, texts = statements_of(project)
         if progress is None:
             progress = sys.stderr.isatty()
-        alongside = alongside and SEARCH_ALONGSIDE and len(texts) >= ALONGSIDE_FROM
-        work = (project.root, self._ids, texts, top_k, min_similarity, progress)
-        if encoder is not None or not alongside:
-            self._result = self._received(find_pairs(*work, encoder=encoder))
-            return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.alongside = True
+        self._started = time.perf_counter()
         pool = ProcessPoolExecutor(
             1, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_a_core
         )
+        work = (project.root, self._ids, texts, top_k, min_similarity, progress)
         self._pending = pool.submit(find_pairs, *work, as_positions=True)
         pool.shutdown(wait=False)  # the process ends with its one task
-
-    def _received(self, found: FoundPairs) -> SemanticResult:
-        result, positions = found
-        if positions is not None:  # the pairs as positions in these ids (`NeighbourPairs`)
-            result.similarities = NeighbourPairs(positions=(self._ids, *positions))
-        result.seconds = time.perf_counter() - self._started
-        return result
 
     def result(self) -> SemanticResult:
         """The pairs (or the notices why none), once found."""
         if self._result is None:
             try:
-                self._result = self._received(self._pending.result())
+                result, positions = self._pending.result()
             except Exception as error:  # the process died (killed, out of memory)
-                message = " ".join(str(error).split())[:200] or "its process ended"
-                self._result = SemanticResult(
-                    notices=[
-                        f"semantic matching failed ({type(error).__name__}: {message}); "
-                        "lexical only"
-                    ]
-                )
+                self._result = SemanticResult(notices=[failure_notice(error)])
+            else:
+                if positions is not None:  # positions in these ids (`NeighbourPairs`)
+                    result.similarities = NeighbourPairs(positions=(self._ids, *positions))
+                result.seconds = time.perf_counter() - self._started
+                self._result = result
             self._pending = None
         return self._result
 

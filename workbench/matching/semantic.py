@@ -55,6 +55,7 @@ __all__ = [
     "NeighbourPairs",
     "SemanticResult",
     "UseEncoder",
+    "failure_notice",
     "find_pairs",
     "pair_codes",
     "pair_positions",
@@ -788,14 +789,19 @@ def find_pairs(
         vectors = claim_vectors(root, texts, encoder, progress=progress, result=result)
         found = top_k_pairs(ids, vectors, top_k=top_k, min_similarity=min_similarity)
     except Exception as error:  # the model failing must not stop lexical matching
-        message = " ".join(str(error).split())[:200]
-        failed = f"semantic matching failed ({type(error).__name__}: {message}); lexical only"
-        return SemanticResult(notices=[*result.notices, failed]), None
+        return SemanticResult(notices=[*result.notices, failure_notice(error)]), None
     result.available = True
     if as_positions and found.positions is not None:
         return result, found.positions[1:]
     result.similarities = found
     return result, None
+
+
+def failure_notice(error: Exception) -> str:
+    """The one line said when the search fails (the model, its store, its process):
+    matching goes on lexical only."""
+    message = " ".join(str(error).split())[:200]
+    return f"semantic matching failed ({type(error).__name__}: {message}); lexical only"
 
 
 def semantic_similarities(
