@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from workbench.cli import main
 from workbench.models import Claim
 from workbench.storage import create_claim
-from workbench.terminal import BIDI_CONTROLS, json_visible, visible
+from workbench.terminal import BIDI_CONTROLS, json_visible, visible, visible_lines
 
 from .conftest import ProjectFactory, claim_toml
 from .test_matching import FUNDING, claim
@@ -60,6 +60,13 @@ def test_visible_leaves_nothing_a_terminal_acts_on(text: str) -> None:
     assert "\n" not in shown
     if not _raw_controls(text) and "\n" not in text:
         assert shown == text
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab\n\t\x1b\x9b\u202e중"))))
+def test_visible_lines_is_each_line_visible_joined(lines: list[str]) -> None:
+    """The one-scan shortcut gives what escaping line by line gives, a newline inside
+    a line included (it must not pass as a line break)."""
+    assert visible_lines(lines) == "\n".join(visible(line) for line in lines)
 
 
 @given(st.recursive(st.text() | st.integers(), lambda inner: st.lists(inner, max_size=3)))

@@ -49,6 +49,16 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def visible_lines(lines: list[str]) -> str:
+    """`lines`, each made `visible`, joined by newlines: one scan of the joined text
+    for the common case that no line holds anything to escape (the candidates of
+    `workbench conflicts`, 600,000 lines at 100,000 claims, took 0.5 s one by one)."""
+    joined = "\n".join(lines)
+    if _UNSAFE_KEEP_NEWLINES.search(joined) is None and joined.count("\n") == len(lines) - 1:
+        return joined
+    return "\n".join(map(visible, lines))
+
+
 def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 

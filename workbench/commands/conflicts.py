@@ -104,7 +104,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.matching.filters import FilterError, check_filter
     from workbench.matching.stored import project_frames
     from workbench.project import load_project
-    from workbench.terminal import json_visible, visible
+    from workbench.terminal import json_visible, visible_lines
 
     project = load_project(arguments.root)
     try:
@@ -139,7 +139,7 @@ def run(arguments: argparse.Namespace) -> int:
         kinds=wanted.kinds,
         topic=wanted.topic,
         limit=None if by_source else arguments.limit,
-        similarities=search.similarities if search is not None else None,
+        similarities=search,
     )
     how = _how(search, neighbours)
     if by_source:
@@ -156,14 +156,11 @@ def run(arguments: argparse.Namespace) -> int:
         lines = []
         for candidate in batch:
             lines.append(
-                visible(
-                    f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
-                    f"{candidate.suggested_relation}  {candidate.second}"
-                )
+                f"{candidate.score:.3f}  {candidate.kind:<9}  {candidate.first}  "
+                f"{candidate.suggested_relation}  {candidate.second}"
             )
-            lines.append(visible(f"       {candidate.reason}"))
-        lines.append("")
-        sys.stdout.write("\n".join(lines))
+            lines.append(f"       {candidate.reason}")
+        sys.stdout.write(visible_lines(lines) + "\n")
     noun = "candidate" if shown == 1 else "candidates"
     print(f"{shown} {noun} among {claim_count} claims ({how}).", file=sys.stderr)
     return 0
