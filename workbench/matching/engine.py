@@ -42,7 +42,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, Protocol, cast, get_args
 
 from workbench.matching.facts import ClaimFacts, collector_paused, facts_of
 from workbench.matching.frames import Frame, FrameReader, Period
@@ -77,10 +77,26 @@ KINDS: tuple[CandidateKind, ...] = cast(tuple[CandidateKind, ...], get_args(Cand
 Similarities = Mapping[tuple[str, str], float]
 """Cosine similarity of claim pairs, keyed by (smaller id, larger id)."""
 
-Proposed = Similarities | Callable[[], Similarities | None]
+
+class Pending(Protocol):
+    """A search under way: called, it waits for its pairs (None: none after all);
+    `done` says, without waiting, whether they are found."""
+
+    def __call__(self) -> Similarities | None: ...
+
+    def done(self) -> bool: ...
+
+
+Proposed = Similarities | Callable[[], Similarities | None] | Pending
 """The semantic proposer's pairs, or a call that waits for them (None: none after all):
 the engine compares the blocking's pairs first, while a search started before it
-(`workbench.matching.alongside.SemanticSearch`) runs alongside."""
+(`workbench.matching.alongside.SemanticSearch`) runs alongside.  A `Pending` search is
+asked between batches of them whether it is done: from then on, a pair it names is
+left for its turn (compared once, with its closeness, instead of twice)."""
+
+_BATCH = 16_384
+"""The blocking's pairs compared between two questions to a `Pending` search (about
+0.1 s of comparing)."""
 
 _Found = tuple[float, str, str, str, Frame, Frame, str, str | Callable[[], str]]
 """A pair that makes a candidate: minus its score, first id, second id, kind (the sort
@@ -356,21 +372,34 @@ def _match(
     else:
         # The blocking's pairs first, without the proposer's closeness: its search may
         # still run alongside (`workbench.matching.alongside.SemanticSearch`).  Then the
-        # pairs it names, each with its closeness: those the blocking also named are
-        # compared again, their first findings dropped.
-        compared = compare(lexical, keep_codes=True)
+        # pairs it names, each with its closeness: those the blocking also named and
+        # were compared before it was done are compared again, their first findings
+        # dropped.
+        compared: list[int] = []
+        start = 0
+        # A mapping is there at once; a plain call is asked after all of them.
+        done: Callable[[], bool] = getattr(similarities, "done", None) or (
+            lambda: not callable(similarities)
+        )
+        while start < len(lexical) and not done():
+            compared += compare(lexical[start : start + _BATCH], keep_codes=True)
+            start += _BATCH
         named = similarities() if callable(similarities) else similarities
+        proposed: list[int] = []
+        closeness: dict[int, float] = {}
         if named:
             proposed, closeness = _semantic_pairs(lexical, named, frames, prepared.reader, settings)
-            if proposed:
-                dropped = set(proposed)
-                kept = [
-                    item for item, code in zip(found, compared, strict=True) if code not in dropped
-                ]
-                found[:] = kept
-                del kept, dropped
-            del compared
-            compare(proposed, closeness.get)
+        if proposed:
+            later = set(proposed)
+            found[:] = [
+                item for item, code in zip(found, compared, strict=True) if code not in later
+            ]
+            compare([code for code in lexical[start:] if code not in later])
+            del later
+        else:
+            compare(lexical[start:])
+        del compared
+        compare(proposed, closeness.get)
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
