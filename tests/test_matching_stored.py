@@ -99,6 +99,21 @@ def test_frames_from_rows_are_the_frames_read() -> None:
     )
 
 
+def test_released_frames_are_the_frames_and_let_the_records_and_texts_go() -> None:
+    """`project_frames(..., release=True)` (what `workbench conflicts` asks) gives the
+    frames it gives otherwise, and leaves the project without its claim records and
+    its sources' texts, which no frame reads: their memory serves the frames."""
+    kept = project_frames(load_project(REPO))
+    project = load_project(REPO)
+    assert all(record.text for record in project.sources.values())
+    released = project_frames(project, release=True)
+    assert [f.claim_id for f in released.frames] == [f.claim_id for f in kept.frames]
+    assert all(same_frame(a, b) for a, b in zip(kept.frames, released.frames, strict=True))
+    assert released.recorded == kept.recorded
+    assert not project.claims
+    assert project.sources and not any(record.text for record in project.sources.values())
+
+
 def test_a_frame_whose_text_holds_a_separator_gets_no_row() -> None:
     """Every bundled claim's frame gets a row that reads back; one whose quantity's
     subject (or a name) holds a separator of the row's format gets none, and is read

@@ -427,8 +427,9 @@ def project_frames(project: Project, *, stored: bool = True, release: bool = Fal
     written for next time).  Builds no model unless the index cannot vouch for a claim.
 
     `release` empties `project.claims` once what the frames need is taken from the
-    records, before any frame is built: a caller that needs nothing more of them
-    (`workbench conflicts`) then builds the frames in the records' memory."""
+    records, before any frame is built, and the sources' texts (no frame reads them): a
+    caller that needs nothing more of them (`workbench conflicts`) then builds the frames
+    in their memory (at 100,000 claims of 2,600 articles, the texts are 13 MB)."""
     with collector_paused():
         return _project_frames(project, stored, release)
 
@@ -442,6 +443,8 @@ def _project_frames(project: Project, stored: bool, release: bool) -> Prepared:
     records = list(project.claims.values())
     if release:
         project.claims.clear()
+        for source in project.sources.values():
+            source.text = ""
     published = {key: record.source.published for key, record in project.sources.items()}
     views = {key: record.source.view for key, record in project.sources.items()}
     lexicon = project.settings.lexicon
