@@ -240,7 +240,7 @@ _WITHOUT = {
 
 
 def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, ...]:
-    """One measured `workbench conflicts`: wall, cpu, peak MB and candidates."""
+    """One measured `workbench conflicts`: wall, cpu, peak MiB (1,048,576 bytes) and candidates."""
     import subprocess
 
     started = time.perf_counter()
@@ -271,7 +271,7 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
     print("workbench conflicts --format json --lexical-only, fresh process, warm claim cache")
     print(f"(medians of {repeat} runs, variants alternating):")
     print(
-        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} "
+        f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MiB':>8} "
         f"{'per claim':>9} {'candidates':>10}  variant"
     )
     with tempfile.TemporaryDirectory() as cache:
