@@ -467,7 +467,7 @@ class _Comparing:
                 continue
             if best.relation == "updates" and not best.newer_first:
                 first_id, second_id = second_id, first_id
-            score = round(min(1.0, best.score), 3)
+            score = round(best.score if best.score < 1.0 else 1.0, 3)
             append((-score, first_id, second_id, best.kind, a, b, best.relation, best.reason))
             if keep_codes:
                 append_code(code)

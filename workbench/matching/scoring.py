@@ -292,7 +292,8 @@ class Comparer:
         )
         shared_entities = a.entities & b.entities  # `names_alike`, inline for 10^6 pairs
         weights = self.relatedness_weights
-        score = weights.words * min(1.0, weights.words_scale * words)
+        scaled = weights.words_scale * words
+        score = weights.words * (scaled if scaled < 1.0 else 1.0)  # `min`, inline: 10^6 pairs
         if shared_entities:
             score += weights.entities * max(map(self._specificity_of, shared_entities))
         if a.topic == b.topic:
@@ -414,7 +415,8 @@ class Comparer:
             factor += OPPOSING_VIEWS_BONUS
         if a.published is not None and b.published is not None:
             apart = abs((a.published - b.published).days)
-            factor += YEAR_APART_BONUS * min(1.0, apart / YEAR_APART_DAYS)
+            share = apart / YEAR_APART_DAYS
+            factor += YEAR_APART_BONUS * (share if share < 1.0 else 1.0)
         return factor
 
     @staticmethod
@@ -435,7 +437,8 @@ class Comparer:
         related, words, shared = self._relatedness(a, b, placed, counted)
         if semantic is not None:
             # A neighbour of the semantic proposer: raised by how close, never lowered.
-            related = min(1.0, related + self.semantic_weights.weight * semantic)
+            related += self.semantic_weights.weight * semantic
+            related = related if related < 1.0 else 1.0
         found: list[Scored] = []
         if a.amount is not None and b.amount is not None:
             numeric = self._amounts(a, b, a.amount, b.amount)
@@ -460,10 +463,12 @@ class Comparer:
         if a.source_id != b.source_id:
             factor = self._worth_across(a, b)
             for item in found:
-                item.score = min(1.0, item.score * factor / MAXIMUM_WORTH)
+                scaled = item.score * factor / MAXIMUM_WORTH
+                item.score = scaled if scaled < 1.0 else 1.0  # `min`, inline
         else:
             for item in found:
-                item.score = min(1.0, item.score * self.worth(a, b, item) / MAXIMUM_WORTH)
+                scaled = item.score * self.worth(a, b, item) / MAXIMUM_WORTH
+                item.score = scaled if scaled < 1.0 else 1.0
         return found
 
     def _same_subject(self, a: Amount, b: Amount) -> float:
