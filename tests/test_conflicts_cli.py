@@ -12,6 +12,7 @@ import json
 import pytest
 
 from tests.conftest import REPO
+from workbench import project as project_module
 from workbench.cli import main
 from workbench.project import load_project
 
@@ -102,3 +103,29 @@ def test_the_neighbours_help_gives_the_proposers_default(
         main(["conflicts", "--help"])
     assert exited.value.code == 0
     assert f"(default {DEFAULT_TOP_K};" in " ".join(capsys.readouterr().out.split())
+
+
+def test_conflicts_reads_no_article_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`workbench conflicts` loads the sources' metadata but never their texts (no frame
+    reads them; at 100,000 claims of 2,600 articles they took 0.4 s to read)."""
+    assert main(["conflicts", "--root", str(REPO), "--lexical-only", "--format", "json"]) == 0
+    before = capsys.readouterr().out
+
+    def unread(*arguments: object) -> None:
+        raise AssertionError("an article text was read")
+
+    monkeypatch.setattr(project_module, "_read_source_text", unread)
+    assert main(["conflicts", "--root", str(REPO), "--lexical-only", "--format", "json"]) == 0
+    assert capsys.readouterr().out == before
+    project = load_project(REPO, source_texts=False)
+    monkeypatch.undo()
+    texts = load_project(REPO)
+    assert {key: record.text for key, record in project.sources.items()} == dict.fromkeys(
+        texts.sources, ""
+    )
+    assert {key: record.source for key, record in project.sources.items()} == {
+        key: record.source for key, record in texts.sources.items()
+    }
+    assert project.claims.keys() == texts.claims.keys()

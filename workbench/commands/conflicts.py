@@ -106,7 +106,7 @@ def run(arguments: argparse.Namespace) -> int:
     from workbench.project import load_project
     from workbench.terminal import json_visible, visible_lines
 
-    project = load_project(arguments.root)
+    project = load_project(arguments.root, source_texts=False)  # no article is read
     try:
         wanted = check_filter(
             project,
