@@ -53,7 +53,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from bench.corpus import make_corpus, median_seconds, python_pace
+from bench.corpus import make_corpus, median_seconds
 from workbench.matching import (
     Candidate,
     MatchSettings,
@@ -269,7 +269,6 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
     import tempfile
 
     print("workbench conflicts --format json --lexical-only, fresh process, warm claim cache")
-    print(python_pace())
     print(f"(medians of {repeat} runs, variants alternating):")
     print(
         f"{'claims':>9} {'wall s':>8} {'cpu s':>8} {'peak MiB':>8} "

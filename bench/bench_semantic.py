@@ -69,7 +69,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.corpus import REPO, make_corpus, python_pace
+from bench.corpus import REPO, make_corpus
 from workbench.matching.engine import DEFAULT_SETTINGS, _pairs, _semantic_pairs
 from workbench.matching.scoring import Comparer
 from workbench.matching.semantic import (
@@ -325,7 +325,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         probe[:512] @ probe.T
     gflops = 3 * 2 * 512 * 512 * 20_000 / (time.perf_counter() - started) / 1e9
     print(f"  BLAS in this run: {gflops:.0f} GFLOPS (float32 products; a busy machine shows)")
-    print(f"  {python_pace()}")
 
     warm = []
     pairs = 0

@@ -153,26 +153,3 @@ def median_seconds(function: Callable[[], object], repeat: int = 5) -> float:
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def _fixed_work() -> int:
-    """Dictionary, set and arithmetic work in plain Python, the engine's kind of work."""
-    seen: dict[int, int] = {}
-    found: set[int] = set()
-    total = 0
-    for value in range(400_000):
-        key = value * 7919 % 65_521
-        seen[key] = seen.get(key, 0) + 1
-        if key & 1:
-            found.add(key)
-        total += key if key < 30_000 else 30_000
-    return total + len(found)
-
-
-def python_pace() -> str:
-    """How fast this machine runs plain Python now, for reading a run's absolute times:
-    the same fixed loop takes longer on a busy or throttled machine (on the shared
-    two-core machine these benchmarks were written on, one Python run took from 9 to
-    13 s by the hour)."""
-    seconds = median_seconds(_fixed_work, 5)
-    return f"Python in this run: a fixed loop took {seconds * 1000:.0f} ms (median of 5)"
