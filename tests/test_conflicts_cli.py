@@ -7,13 +7,16 @@ are one line on stderr with a did-you-mean, and exit 2.
 
 from __future__ import annotations
 
+import gc
 import json
+from typing import Any
 
 import pytest
 
 from tests.conftest import REPO
 from workbench import project as project_module
 from workbench.cli import main
+from workbench.commands import conflicts as conflicts_module
 from workbench.project import load_project
 
 OLD = "chosun-2024-lagging"
@@ -129,3 +132,26 @@ def test_conflicts_reads_no_article_text(
         key: record.source for key, record in texts.sources.items()
     }
     assert project.claims.keys() == texts.claims.keys()
+
+
+def test_conflicts_runs_without_the_cyclic_collector_and_turns_it_on_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The collector is off for the whole command: turned on between reading the frames
+    and matching, its collections walked every object made meanwhile to free none of
+    them (0.45 s of a 9 s run at 100,000 claims).  It is on again afterwards, after a
+    refused filter too."""
+    seen: list[bool] = []
+    original = conflicts_module._run
+
+    def watched(arguments: Any) -> int:
+        seen.append(gc.isenabled())
+        return original(arguments)
+
+    monkeypatch.setattr(conflicts_module, "_run", watched)
+    assert gc.isenabled()
+    assert main(["conflicts", "--root", str(REPO), "--lexical-only", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+    assert seen == [False] and gc.isenabled()
+    assert main(["conflicts", "--root", str(REPO), "--source", "no-such-source"]) == 2
+    assert seen == [False, False] and gc.isenabled()
