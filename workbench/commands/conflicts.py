@@ -102,7 +102,7 @@ def run(arguments: argparse.Namespace) -> int:
     """The command, with Python's cyclic garbage collector off until all it made is let
     go.  Reading the frames and matching pause it already; turned on between them and
     at the end, its first collection walked every object made meanwhile (the frames and
-    their sets, a million objects at 100,000 claims: 0.5 s of a 10 s run), to free none
+    their sets, a million objects at 100,000 claims: 0.45 s of a 9 s run), to free none
     of them.  Off for the whole command, it is on again only once `_run` has returned
     and its objects are freed."""
     from workbench.matching.facts import collector_paused
