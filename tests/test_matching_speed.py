@@ -121,7 +121,7 @@ def test_blocking_pairs_the_claims_that_string_keys_paired() -> None:
     ):
         expected = _string_keyed_pairs(frames, comparer, chosen)
         found = _pairs(frames, comparer, chosen, exhaustive=False)
-        assert found == expected
+        assert found == sorted(expected)  # each pair once, in order
         assert len(found) < len(frames) * (len(frames) - 1) // 2, "blocking was not used"
 
 
