@@ -14,7 +14,8 @@ user does, in a fresh process with a warm claim cache, and reports its wall
 time, CPU time and peak memory (the whole process: loading the project
 included) and its findings per claim (`bench.bench_semantic` times the
 semantic proposer); at the largest size it also runs the command without each of the
-engine's mechanisms (stored frames), in alternating runs.  The collector
+engine's mechanisms (stored frames; the collector paused while matching and for the
+whole command), in alternating runs.  The collector
 row times the largest size with the cyclic garbage collector paused (the
 default) and running, in alternating runs, the row that keeps `MatchSettings.pause_collector`; the
 stored-frames row times it with each claim's frame from the load index's rows
@@ -211,6 +212,13 @@ _MEASURED = (
     "    stored.project_frames = lambda project, **options: read(\n"
     "        project, **{**options, 'stored': False}\n"
     "    )\n"
+    "if without == 'collector':\n"
+    "    import contextlib\n"
+    "    import workbench.matching.engine as engine\n"
+    "    import workbench.matching.facts as facts\n"
+    "    import workbench.matching.stored as stored\n"
+    "    for module in (facts, engine, stored):\n"
+    "        module.collector_paused = lambda pause=True: contextlib.nullcontext()\n"
     "sys.argv = ['workbench', *sys.argv[1:]]\n"
     "try:\n"
     "    runpy.run_module('workbench', run_name='__main__')\n"
@@ -235,6 +243,7 @@ its CPU seconds: a wall time well above them is a busy machine or waiting on the
 _WITHOUT = {
     "": "default",
     "stored": "without stored frames",
+    "collector": "with the collector running (matching and the command pause it)",
 }
 """The CLI variants the bench times (`BENCH_MATCHING_WITHOUT`, read by `_MEASURED`)."""
 
