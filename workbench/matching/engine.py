@@ -734,14 +734,9 @@ def _pairs(
         if size < 2:
             continue
         if size <= settings.block_size:
-            for x in range(size):
-                i = members[x]
-                for y in range(x + 1, size):
-                    j = members[y]
-                    if i < j:
-                        partners[i].append(j)
-                    else:
-                        partners[j].append(i)
+            # A posting lists its claims in frame order: each meets all those after it.
+            for x in range(size - 1):
+                partners[members[x]].extend(members[x + 1 :])
             continue
         members.sort(key=scattered.__getitem__)
         for x in range(size - 1):
