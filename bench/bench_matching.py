@@ -20,7 +20,7 @@ row times the largest size with the cyclic garbage collector paused (the
 default) and running, in alternating runs, in this process, where the project
 loaded beforehand makes full collections rare (x0.96 to x1.11 at 100,000 claims
 on 2026-12-07); the CLI's collector variant, a fresh process as a user runs it, is
-the row that keeps the pause (x1.47 the same day); the
+the row that keeps the pause (x1.22 to x1.47 the same day); the
 stored-frames row times it with each claim's frame from the load index's rows
 (the default) and read from the claims, the row that keeps
 `workbench.matching.stored`.
