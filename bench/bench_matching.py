@@ -23,7 +23,10 @@ on 2026-12-07); the CLI's collector variant, a fresh process as a user runs it, 
 the row that keeps the pause (x1.22 to x1.47 the same day); the
 stored-frames row times it with each claim's frame from the load index's rows
 (the default) and read from the claims, the row that keeps
-`workbench.matching.stored`.
+`workbench.matching.stored`.  Beside the largest size's runs it also times
+`bench/reference.py`, a fixed pure-Python workload, and prints the default's time
+as a multiple of it: the shared machine's speed changes by the hour (the same
+command took 10 s and 20 s on 2026-12-07), and the multiple is what compares.
 
 For each size the bundled claims are cloned with `bench.corpus.make_corpus`,
 loaded once (outside the timing, as the app and the CLI have them loaded), and
@@ -251,6 +254,16 @@ _WITHOUT = {
 """The CLI variants the bench times (`BENCH_MATCHING_WITHOUT`, read by `_MEASURED`)."""
 
 
+def _reference_once() -> float:
+    """Wall seconds of one run of `bench/reference.py`, in a fresh process."""
+    import subprocess
+
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.py")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, script], capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
 def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, ...]:
     """One measured `workbench conflicts`: wall, cpu, peak MiB (1,048,576 bytes) and candidates."""
     import subprocess
@@ -300,6 +313,7 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
                     "BENCH_MATCHING_WITHOUT": variant,
                 }
                 subprocess.run(command, env=environment, capture_output=True, check=False)
+            references: list[float] = []
             for _ in range(repeat):
                 for variant in variants:
                     environment = {
@@ -308,6 +322,8 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
                         "BENCH_MATCHING_WITHOUT": variant,
                     }
                     runs[variant].append(_cli_once(command, environment))
+                if count == sizes[-1]:
+                    references.append(_reference_once())
             default_wall = statistics.median(run[0] for run in runs[""])
             default_cpu = statistics.median(run[1] for run in runs[""])
             for variant in variants:
@@ -323,6 +339,13 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
                 print(
                     f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
                     f"{found / count:>9.3f} {int(found):>10,}  {_WITHOUT[variant]}{ratio}"
+                )
+            if references:
+                reference = statistics.median(references)
+                print(
+                    f"  reference: {reference:.2f} s for the fixed pure-Python workload of "
+                    f"`bench/reference.py` (a fresh process, alternating with the runs above); "
+                    f"the default took {default_wall / reference:.2f} times as long"
                 )
 
 
