@@ -238,6 +238,69 @@ def test_an_empty_or_control_alias_is_reported_at_its_line(
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_entry_in_error_is_left_out_and_the_rest_of_the_lexicon_is_used(
+    make_project: ProjectFactory, layout: str
+) -> None:
+    """One mistake costs its entry, not the lexicon: an entity with an empty alias and
+    an event without a date are reported and left out; the other entity, the event
+    words and the opposing stances are used, and their own checks still run."""
+    body = GOOD_LEXICON + '\n[[entities]]\nname = "Alibaba"\naliases = ["알리바바", ""]\n'
+    body = body.replace("date = 2025-01-21\n", "")
+    body = body.replace('["lagging", "catching-up"]', '["lagging", "catchingup"]')
+    root, path = lexicon_project(make_project, body, layout)
+    project = load_project(root, use_cache=False)
+    lexicon = project.settings.lexicon
+    assert [entity.name for entity in lexicon.entities] == ["Nvidia", "DeepSeek"]
+    assert lexicon.events == []
+    assert lexicon.event_words == ["released", "launched", "출시", "발표"]
+    assert lexicon.rivals == [("china", "us")]
+    problems = check_project(project)
+    assert sorted(p.code for p in problems) == ["WB101", "WB103", "WB801"]
+    assert all(p.path == path for p in problems)
+    assert only(problems, "WB101").line == line_with(path, '"알리바바", ""')
+    assert only(problems, "WB801").line == line_with(path, "catchingup")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'opposing_stances = "lagging"\n[[entities]]\nname = "Nvidia"\n',
+        'colour = "red"\n[[entities]]\nname = "Nvidia"\n',
+    ],
+)
+def test_an_error_outside_the_entries_leaves_the_lexicon_empty(
+    make_project: ProjectFactory, body: str
+) -> None:
+    """Only the items of the lexicon's lists can be left out on their own: a key of the
+    wrong shape or an unknown key leaves nothing to trust, as before."""
+    root, _path = lexicon_project(make_project, body, "file")
+    project = load_project(root, use_cache=False)
+    assert project.settings.lexicon.entities == []
+    assert [p.code for p in check_project(project)] in (["WB101"], ["WB102"])
+
+
+def test_conflicts_says_once_that_the_lexicon_has_errors_and_still_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the bundled claims with one alias emptied, `conflicts` names the file and
+    the count on standard error and finds candidates (with no lexicon it found none)."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "bench", "tests"))
+    lexicon = root / "lexicon.toml"
+    text = lexicon.read_text(encoding="utf-8")
+    assert text.count('aliases = ["Korea", ') == 1
+    lexicon.write_text(text.replace('aliases = ["Korea", ', 'aliases = ["", '), "utf-8")
+    assert main(["conflicts", "--root", str(root), "--lexical-only", "--limit", "20"]) == 0
+    out, err = capsys.readouterr()
+    notices = [line for line in err.splitlines() if "lexicon.toml has 1 error" in line]
+    assert len(notices) == 1 and "workbench check" in notices[0]
+    assert out.count("opposing stances (lagging / catching-up)") >= 5
+    lexicon.write_text(text, "utf-8")
+    assert main(["conflicts", "--root", str(root), "--lexical-only", "--limit", "1"]) == 0
+    assert "lexicon.toml has" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
 def test_an_invisible_alias_is_reported_with_its_code_points(
     make_project: ProjectFactory, layout: str
 ) -> None:

@@ -9,7 +9,7 @@ empty `workbench.toml` to start.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
 
@@ -153,7 +153,8 @@ def _read_lexicon(
         from workbench.validation import problems_from_validation_error
 
         index = KeyIndex(config_text)
-        return Lexicon(), problems_from_validation_error(error, config_path, index, _InlineLexicon)
+        problems = problems_from_validation_error(error, config_path, index, _InlineLexicon)
+        return _without_errors(value, error, ("lexicon",)), problems
 
 
 def load_lexicon(
@@ -162,7 +163,9 @@ def load_lexicon(
     """The lexicon file that `lexicon = "FILE"` in `workbench.toml` names.
 
     A missing or broken file is reported at its own path (or at the `lexicon`
-    line of `workbench.toml`); matching then runs with an empty lexicon.
+    line of `workbench.toml`).  An entry in error (an entity with an empty alias) is
+    reported and left out, and the rest is used (`_without_errors`); a file that
+    cannot be read or parsed gives an empty lexicon.
     """
     lexicon_path = root / name
     position = KeyIndex(config_text).find(("lexicon",))
@@ -209,7 +212,42 @@ def load_lexicon(
         from workbench.validation import problems_from_validation_error
 
         index = KeyIndex(lexicon_text)
-        return Lexicon(), problems_from_validation_error(error, lexicon_path, index, Lexicon)
+        problems = problems_from_validation_error(error, lexicon_path, index, Lexicon)
+        return _without_errors(lexicon_data, error, ()), problems
+
+
+_LEXICON_LISTS = frozenset(
+    name for name, field in Lexicon.model_fields.items() if get_origin(field.annotation) is list
+)
+"""The lexicon's lists (entities, events, event words, opposing stances, rivals)."""
+
+
+def _without_errors(data: object, error: ValidationError, prefix: tuple[str, ...]) -> Lexicon:
+    """The lexicon `data` without the items of its lists that `error` finds wrong (an
+    entity with an empty alias, an event without a date), so that one mistake costs
+    its entry, not the whole lexicon: with none of it, `workbench conflicts` found
+    nothing on the bundled claims.  Empty if an error lies outside the lists' items
+    (`prefix` is where the lexicon sits in the file's keys)."""
+    if not isinstance(data, dict):
+        return Lexicon()
+    wrong: dict[str, set[int]] = {}
+    for detail in error.errors():
+        location = tuple(detail["loc"])[len(prefix) :]
+        if (
+            len(location) < 2
+            or location[0] not in _LEXICON_LISTS
+            or not isinstance(location[1], int)
+            or not isinstance(data.get(str(location[0])), list)
+        ):
+            return Lexicon()
+        wrong.setdefault(str(location[0]), set()).add(location[1])
+    kept = dict(data)
+    for name, positions in wrong.items():
+        kept[name] = [item for at, item in enumerate(data[name]) if at not in positions]
+    try:
+        return Lexicon.model_validate(kept)
+    except ValidationError:
+        return Lexicon()
 
 
 __all__ = [

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from workbench.matching import Candidate
     from workbench.matching.alongside import SemanticSearch
+    from workbench.project import Project
 
 KIND_CHOICES = ("numeric", "stance", "date", "duplicate")
 """The kinds `--kind` accepts (the same as `workbench.matching.KINDS`, kept here so that
@@ -120,6 +121,7 @@ def _run(arguments: argparse.Namespace) -> int:
     from workbench.terminal import json_visible, visible_lines
 
     project = load_project(arguments.root, source_texts=False)  # no article is read
+    _lexicon_notice(project)
     try:
         wanted = check_filter(
             project,
@@ -177,6 +179,36 @@ def _run(arguments: argparse.Namespace) -> int:
     noun = "candidate" if shown == 1 else "candidates"
     print(f"{shown} {noun} among {claim_count} claims ({how}).", file=sys.stderr)
     return 0
+
+
+def _lexicon_notice(project: Project) -> None:
+    """One line on standard error if the file that holds the lexicon did not load
+    cleanly: its entries in error are left out of matching (`workbench.config`), and
+    the user should know why a candidate may be missing."""
+    from workbench.lexicon_checks import lexicon_location
+    from workbench.problems import Severity, display_path
+    from workbench.terminal import visible_lines
+
+    location = lexicon_location(project.root)
+    if location is None:
+        return
+    errors = sum(
+        1
+        for problem in project.problems
+        if problem.path == location[0] and problem.severity is Severity.ERROR
+    )
+    if errors:
+        where = display_path(location[0], project.root)
+        noun = "error" if errors == 1 else "errors"
+        print(
+            visible_lines(
+                [
+                    f"workbench conflicts: {where} has {errors} {noun}; matching leaves out "
+                    "the lexicon's entries in error (`workbench check` lists them)"
+                ]
+            ),
+            file=sys.stderr,
+        )
 
 
 def _how(search: SemanticSearch | None, neighbours: int) -> str:
