@@ -61,6 +61,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from bench.corpus import make_corpus, median_seconds
+from bench.reference import seconds_in_fresh_process
 from workbench.matching import (
     Candidate,
     MatchSettings,
@@ -254,16 +255,6 @@ _WITHOUT = {
 """The CLI variants the bench times (`BENCH_MATCHING_WITHOUT`, read by `_MEASURED`)."""
 
 
-def _reference_once() -> float:
-    """Wall seconds of one run of `bench/reference.py`, in a fresh process."""
-    import subprocess
-
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.py")
-    started = time.perf_counter()
-    subprocess.run([sys.executable, script], capture_output=True, check=True)
-    return time.perf_counter() - started
-
-
 def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, ...]:
     """One measured `workbench conflicts`: wall, cpu, peak MiB (1,048,576 bytes) and candidates."""
     import subprocess
@@ -323,7 +314,7 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
                     }
                     runs[variant].append(_cli_once(command, environment))
                 if count == sizes[-1]:
-                    references.append(_reference_once())
+                    references.append(seconds_in_fresh_process())
             default_wall = statistics.median(run[0] for run in runs[""])
             default_cpu = statistics.median(run[1] for run in runs[""])
             for variant in variants:

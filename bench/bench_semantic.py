@@ -20,7 +20,9 @@ memory:
   search wait on each other, see `--search-threads`), and with the search in the
   command's own process before the engine (`SEARCH_ALONGSIDE` off, as before: as
   shipped it runs in a second process alongside), the peak of that process shown
-  beside the command's own;
+  beside the command's own; and `bench/reference.py`, a fixed pure-Python workload,
+  alternated with them, with each row's time as a multiple of it (the machine's
+  speed changes by the hour; the multiple compares);
 * `semantic_similarities` alone in this process, warm (read the store, top-k);
 * the engine reading the proposed pairs (numbering, sifting and merging them with
   the blocking's, and their closeness) from their positions against reading them
@@ -70,6 +72,7 @@ from typing import Any
 import numpy as np
 
 from bench.corpus import REPO, make_corpus
+from bench.reference import seconds_in_fresh_process
 from workbench.matching.engine import DEFAULT_SETTINGS, _pairs, _semantic_pairs
 from workbench.matching.scoring import Comparer
 from workbench.matching.semantic import (
@@ -365,7 +368,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "one thread": [],
         "first": [],
     }
+    references: list[float] = []
     for _ in range(arguments.repeat):  # alternated: the machine's load falls on all three
+        references.append(seconds_in_fresh_process())
         runs["lexical"].append(run_conflicts(root, "--lexical-only"))
         runs["semantic"].append(run_conflicts(root))
         runs["within"].append(run_conflicts(root, prefix=WITHIN_SOURCE))
@@ -399,6 +404,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"5 neighbours per claim instead of 10 saves {ten_seconds - semantic_seconds:+.2f} s; "
         f"the search alongside saves {first_seconds - semantic_seconds:+.2f} s "
         f"({first_seconds / semantic_seconds:.2f}x)"
+    )
+    reference = statistics.median(references)
+    print(
+        f"  reference: {reference:.2f} s for the fixed pure-Python workload of "
+        f"`bench/reference.py` (alternating with the runs above); --lexical-only took "
+        f"{lexical_seconds / reference:.2f} times as long, the semantic proposer "
+        f"{semantic_seconds / reference:.2f} times"
     )
     warm_seconds = statistics.median(warm)
     print(f"  semantic_similarities, warm: {warm_seconds:.2f} s for {pairs:,} pairs")

@@ -5,8 +5,8 @@
 The same shared machine ran the same `workbench conflicts` in 10 s one hour and
 in 20 s another.  A C baseline (`rapidfuzz.process.cdist`) slowed less than the
 engine did, since it works in a small space and the engine walks a heap of
-hundreds of megabytes.  So `bench.bench_matching --cli` also times this script in
-a fresh process, alternating with the command. The workload does what the engine
+hundreds of megabytes.  So `bench.bench_matching --cli` and `bench.bench_semantic` also
+time this script in a fresh process, alternating with the command. The workload does what the engine
 does most: it builds 100,000 small objects holding sets of interned words, then
 intersects 400,000 pairs of them, sums the shared words' weights and formats a
 line for each.  It imports nothing of the workbench, so no change to the engine
@@ -54,6 +54,17 @@ def run() -> int:
             total += sum(map(weight.__getitem__, shared))
         lines.append(f"{first.label} {second.label} {total:.3f}")
     return len(lines)
+
+
+def seconds_in_fresh_process() -> float:
+    """Wall seconds of one run of this script in a fresh interpreter, as the benches
+    time `workbench conflicts`."""
+    import subprocess
+    import time
+
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__], capture_output=True, check=True)
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":
