@@ -5,13 +5,13 @@
 The same shared machine ran the same `workbench conflicts` in 10 s one hour and
 in 20 s another.  A C baseline (`rapidfuzz.process.cdist`) slowed less than the
 engine did, since it works in a small space and the engine walks a heap of
-hundreds of megabytes.  So `bench.bench_matching --cli` and `bench.bench_semantic` also
-time this script in a fresh process, alternating with the command. The workload does what the engine
-does most: it builds 100,000 small objects holding sets of interned words, then
-intersects 400,000 pairs of them, sums the shared words' weights and formats a
-line for each.  It imports nothing of the workbench, so no change to the engine
-moves it.  The ratio of the command to it is what compares across hours and
-machines.
+hundreds of megabytes.  So `bench.bench_matching --cli` and `bench.bench_semantic`
+also time this script in a fresh process, alternating with the command.  The
+workload does what the engine does most: it builds 100,000 small objects holding
+sets of interned words, then intersects 400,000 pairs of them, sums the shared
+words' weights and formats a line for each.  It imports nothing of the
+workbench, so no change to the engine moves it.  The ratio of the command to it
+is what compares across hours and machines.
 """
 
 from __future__ import annotations

@@ -326,16 +326,17 @@ def claim_vectors(
         try:
             stored_keys, stored = read_store_matrix(path, identity, dimension)
         except StoreError as error:
-            if path.is_dir():  # nothing can be written there either: one line says both
-                result.notices.append(
-                    f"vector store {path} set aside: a folder, not a file; encoding the "
-                    "statements afresh, not stored until the folder is removed"
-                )
+            folder = path.is_dir()  # nothing can be written there either: one line says both
+            why, after = (
+                ("a folder, not a file", ", not stored until the folder is removed")
+                if folder
+                else (str(error), "")
+            )
+            result.notices.append(
+                f"vector store {path} set aside: {why}; encoding the statements afresh{after}"
+            )
+            if folder:
                 path = None
-            else:
-                result.notices.append(
-                    f"vector store {path} set aside: {error}; encoding the statements afresh"
-                )
     stored_row = {key: row for row, key in enumerate(stored_keys)}
     keys = [text_key(text) for text in texts]
     position_of: dict[bytes, int] = {}
