@@ -6,6 +6,7 @@
     python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample
     python -m bench.bench_matching 10000 100000 --cli --cli-repeat 5 --no-baseline --sample
     python -m bench.bench_matching 10000 100000 --cli --no-baseline --sample --spread-sources
+    python -m bench.bench_matching 100000 --cli --first-runs 3 --no-baseline --sample
 
 The findings per claim are printed for each size: blocking must not lose pairs
 as the corpus grows (each claim keeps its best `per_claim` partners, so the
@@ -27,6 +28,10 @@ stored-frames row times it with each claim's frame from the load index's rows
 `bench/reference.py`, a fixed pure-Python workload, and prints the default's time
 as a multiple of it: the shared machine's speed changes by the hour (the same
 command took 10 s and 20 s on 2026-12-07), and the multiple is what compares.
+`--first-runs N` also times, at the largest size, the command's first run on the
+project (an empty claim cache: every file read, and its rows written) against the
+claim cache off, in alternating runs: what filling the cache costs once, and the
+first run's peak memory.
 
 For each size the bundled claims are cloned with `bench.corpus.make_corpus`,
 loaded once (outside the timing, as the app and the CLI have them loaded), and
@@ -277,7 +282,7 @@ def _cli_once(command: list[str], environment: dict[str, str]) -> tuple[float, .
     )
 
 
-def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
+def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool, first_runs: int = 0) -> None:
     """`workbench conflicts` as a user runs it: a fresh process, a warm claim cache; at
     the largest size also without each of the engine's mechanisms, in alternating runs
     (medians of `repeat`)."""
@@ -338,6 +343,42 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool) -> None:
                     f"`bench/reference.py` (a fresh process, alternating with the runs above); "
                     f"the default took {default_wall / reference:.2f} times as long"
                 )
+            if first_runs and count == sizes[-1]:
+                _first_runs(command, count, first_runs)
+
+
+def _first_runs(command: list[str], count: int, repeat: int) -> None:
+    """The command's first run on the project, with an empty claim cache (every file
+    read, and its rows and frame rows written), against the claim cache off (every file
+    read, nothing written), in alternating runs: what filling the cache costs once."""
+    import tempfile
+
+    runs: dict[str, list[tuple[float, ...]]] = {"first": [], "off": []}
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as empty:
+            first = {**os.environ, "WORKBENCH_CACHE_DIR": empty, "BENCH_MATCHING_WITHOUT": ""}
+            runs["first"].append(_cli_once(command, first))
+        off = {**os.environ, "WORKBENCH_CACHE_DIR": "off", "BENCH_MATCHING_WITHOUT": ""}
+        runs["off"].append(_cli_once(command, off))
+    medians = {
+        name: [statistics.median(run[column] for run in found) for column in range(4)]
+        for name, found in runs.items()
+    }
+    labels = {
+        "first": "first run: an empty claim cache (every file read, its rows written)",
+        "off": "the claim cache off (every file read, nothing written)",
+    }
+    print(f"first runs (medians of {repeat}, alternating):")
+    for name, (wall, cpu, peak, found) in medians.items():
+        ratio = (
+            f": the first run takes x{medians['first'][0] / wall:.2f} as long"
+            if name == "off"
+            else ""
+        )
+        print(
+            f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
+            f"{found / count:>9.3f} {int(found):>10,}  {labels[name]}{ratio}"
+        )
 
 
 def cdist_baseline(count: int, spread_sources: bool) -> float:
@@ -424,6 +465,14 @@ def main(argv: list[str] | None = None) -> int:
         "--cli-repeat", type=int, default=3, help="runs of each `workbench conflicts` (median)"
     )
     parser.add_argument(
+        "--first-runs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --cli, also time N first runs at the largest size (an empty claim "
+        "cache) against N with the cache off",
+    )
+    parser.add_argument(
         "--spread-sources",
         action="store_true",
         help="each clone group cites its own copies of the sources (thousands of articles "
@@ -438,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: the bundled claims cloned, {shape}")
     engine_runs(sizes, arguments.repeat, spread)
     if arguments.cli:
-        cli_runs(sizes, arguments.cli_repeat, spread)
+        cli_runs(sizes, arguments.cli_repeat, spread, arguments.first_runs)
     if not arguments.no_baseline:
         baseline = cdist_baseline(sizes[0], spread)
         project = load_project(make_corpus(sizes[0], spread_sources=spread))

@@ -191,6 +191,44 @@ def test_a_warm_stats_builds_no_model(repo_copy: Path) -> None:
     assert counted.with_evidence > 0
 
 
+def test_a_first_load_without_models_keeps_none_once_their_rows_are_written(
+    repo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`models=False` (what `workbench conflicts` loads with): each batch of files read
+    is written to the index as it fills, and its records let their models go; the
+    claims are those of a load that keeps them, and the next load reads no file."""
+    monkeypatch.setattr(index, "FILES_PER_WRITE", 7)
+    age_claim_files(repo_copy)
+    first = load_project(repo_copy, models=False)
+    assert index.last_load.parsed == len(first.claims) > 7 * 3
+    kept = [record.deferred_model for record in first.claims.values()]
+    # every full batch lets its models go; the rest, written at the end, keeps them
+    whole = len(kept) - len(kept) % 7
+    assert all(kept[:whole]) and not any(kept[whole:])
+    cold = load_project(repo_copy, use_cache=False)
+    assert (_claims(first), _problems(first)) == (_claims(cold), _problems(cold))
+    assert _claims(load_project(repo_copy)) == _claims(cold)
+    assert index.last_load.parsed == 0
+
+
+def test_a_first_load_with_models_keeps_them_and_writes_in_batches(
+    repo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index, "FILES_PER_WRITE", 7)
+    written: list[int] = []
+    update = index.LoadIndex.update
+
+    def counted(self: index.LoadIndex, upserts: list[object], *rest: object) -> int | None:
+        written.append(len(upserts))
+        return update(self, upserts, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index.LoadIndex, "update", counted)
+    project = load_project(repo_copy)
+    assert not any(record.deferred_model for record in project.claims.values())
+    assert sum(written) == index.last_load.written == index.last_load.parsed
+    assert max(written) == 7 and len(written) >= 3
+
+
 # --------------------------------------------------------------------------- bad rows
 
 

@@ -157,6 +157,7 @@ def load_project(
     use_cache: bool = True,
     start: Path | None = None,
     source_texts: bool = True,
+    models: bool = True,
 ) -> Project:
     """Load the project at `root` (or the one found above `start` / the working folder).
 
@@ -167,12 +168,18 @@ def load_project(
     checked): for a caller that reads no article (`workbench conflicts`; at 100,000
     claims of 2,600 articles, reading them took 0.4 s of its 10).
 
+    Without `models`, a claim file read afresh (not from the index) keeps no model
+    once the index has its row: the model is built from the row when first asked
+    for, as on a warm start (`files.index.load_indexed`).  For a caller that needs
+    few models: `workbench conflicts`, whose first run at 100,000 claims held 1 GB
+    of models otherwise.
+
     Raises `ProjectNotFound` only when there is no project at all; every problem
     with the files inside it is reported in `Project.problems`.
     """
     resolved = find_root(start=start, override=Path(root) if root is not None else None)
     settings, sources, problems = _load_settings_and_sources(resolved, source_texts)
-    claims, claim_problems, index = _load_claim_files(resolved, use_cache)
+    claims, claim_problems, index = _load_claim_files(resolved, use_cache, models=models)
     problems.extend(claim_problems)
     return Project(resolved, settings, sources, claims, problems, load_index=index)
 
@@ -188,7 +195,7 @@ def _load_settings_and_sources(
 
 
 def _load_claim_files(
-    root: Path, use_cache: bool, unchecked: UncheckedLoad | None = None
+    root: Path, use_cache: bool, unchecked: UncheckedLoad | None = None, *, models: bool = True
 ) -> tuple[dict[str, ClaimRecord], list[Problem], LoadIndex | None]:
     """The claims folder listed, each file loaded (through the index), ids checked."""
     listing = list_claim_files(root / CLAIMS_DIR, root)
@@ -197,7 +204,7 @@ def _load_claim_files(
     with gc_paused():
         if use_cache:
             records, claim_problems, index = load_indexed(
-                root, listing.paths, listing.stats, unchecked
+                root, listing.paths, listing.stats, unchecked, models=models
             )
         else:
             records, claim_problems = load_claims(listing.paths)

@@ -120,7 +120,8 @@ def _run(arguments: argparse.Namespace) -> int:
     from workbench.project import load_project
     from workbench.terminal import json_visible, visible_lines
 
-    project = load_project(arguments.root, source_texts=False)  # no article is read
+    # no article is read, and a claim's model only if its frame cannot do without
+    project = load_project(arguments.root, source_texts=False, models=False)
     _lexicon_notice(project)
     try:
         wanted = check_filter(

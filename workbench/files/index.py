@@ -422,16 +422,20 @@ class LoadIndex:
         upserts: list[tuple[tuple[Any, ...], bytes | None]],
         stale_ids: list[int],
         settled: list[tuple[int, int]],
-    ) -> bool:
+    ) -> int | None:
         """Delete the rows `stale_ids` (changed and removed files), write the new rows
         (each with its JSON), and re-date rows whose racy files were hashed and
-        found settled (`settled`: indexed_ns and row id).  One transaction; False
-        (and nothing written) if another process held the database past
-        `BUSY_SECONDS` or it failed otherwise."""
+        found settled (`settled`: indexed_ns and row id).  One transaction.
+
+        The id of the first new row (the others follow it in order), or None if
+        nothing was written: nothing to write, or another process held the
+        database past `BUSY_SECONDS`, or it failed otherwise."""
         if not (upserts or stale_ids or settled) or not self.usable:
-            return True
+            return None
+        first = 0
 
         def write(connection: sqlite3.Connection) -> None:
+            nonlocal first
             gone = [(rowid,) for rowid in stale_ids]
             connection.executemany("DELETE FROM files WHERE id = ?", gone)
             connection.executemany("DELETE FROM claim_json WHERE id = ?", gone)
@@ -449,7 +453,7 @@ class LoadIndex:
             )
             connection.executemany("UPDATE files SET indexed_ns = ? WHERE id = ?", settled)
 
-        return self._write(write)
+        return first if self._write(write) else None
 
     def _write(self, write: Callable[[sqlite3.Connection], None]) -> bool:
         """`write` in one immediate transaction; False (and nothing written) if another
@@ -698,6 +702,10 @@ def _unpack_summary(packed: str) -> ClaimSummary:
     return tuple.__new__(ClaimSummary, fields)
 
 
+_JSON_DIGEST_AT = 7
+"""Where `_row_values` puts the JSON's digest."""
+
+
 def _row_values(
     path: str,
     file_stat: FileStat,
@@ -720,11 +728,18 @@ def _same_content(path: str, digest: str) -> bool:
     return file_digest(path) == digest
 
 
+FILES_PER_WRITE = 2000
+"""Rows of files read that `load_indexed` writes at a time: all 100,000 of a first
+run held until the end (each with its JSON) took 400 MB at the peak."""
+
+
 def load_indexed(
     root: Path,
     paths: list[str],
     stats: list[FileStat],
     unchecked: UncheckedLoad | None = None,
+    *,
+    models: bool = True,
 ) -> tuple[list[ClaimRecord], list[Problem], LoadIndex | None]:
     """Load the claim files `paths` (with their `stats`, from the listing) through the
     index of the project at `root`: unchanged files from their rows, the rest read.
@@ -732,6 +747,11 @@ def load_indexed(
     `unchecked` is what `load_unchecked` gave earlier: a record of it whose
     row is unchanged and passes every check now is returned as it is (the same
     object), so the caller sees what changed by identity.
+
+    Without `models`, a file read is kept as its row is: its summary, and its model
+    built from the index when first asked for, as on a warm start.  For a caller
+    that needs few models (`workbench conflicts`): at 100,000 claims, a first run
+    holding every model peaked at 1.6 GB.
 
     Never raises for the index: without one (off, unusable), every file is read.
     """
@@ -744,9 +764,10 @@ def load_indexed(
     records: list[ClaimRecord] = []
     problems: list[Problem] = []
     upserts: list[tuple[tuple[Any, ...], bytes | None]] = []
+    owners: list[int | None] = []  # the position in `records` of each upsert's record
     settled: list[tuple[int, int]] = []
     stale_ids: list[int] = []
-    reused = 0
+    reused = rows_written = 0
     append = records.append
     crc32, dumps, partial = zlib.crc32, marshal.dumps, functools.partial
     pop = rows.pop
@@ -791,14 +812,47 @@ def load_indexed(
         if record is not None:
             append(record)
         problems.extend(found)
-        if upsert is not None:
+        if upsert is not None and index is not None:
             upserts.append(upsert)
+            owners.append(len(records) - 1 if record is not None else None)
+            if len(upserts) >= FILES_PER_WRITE:
+                _write_read(index, upserts, [], [], records, owners if not models else None)
+                rows_written += len(upserts)
+                upserts.clear()
+                owners.clear()
     removed = [row[0] for row in rows.values()]
     if index is not None:
-        index.update(upserts, stale_ids + removed, settled)
+        _write_read(index, upserts, stale_ids + removed, settled, records, None)
         index.close()  # reopened if a deferred model is built: no lock held meanwhile
-    last_load = IndexStats(reused, len(paths) - reused, len(upserts), len(removed))
+    last_load = IndexStats(reused, len(paths) - reused, rows_written + len(upserts), len(removed))
     return records, problems, index
+
+
+def _write_read(
+    index: LoadIndex,
+    upserts: list[tuple[tuple[Any, ...], bytes | None]],
+    stale_ids: list[int],
+    settled: list[tuple[int, int]],
+    records: list[ClaimRecord],
+    owners: list[int | None] | None,
+) -> None:
+    """`LoadIndex.update`, then (given `owners`, each upsert's position in `records`)
+    each record whose row was written replaced by one that builds its model from
+    that row, as a warm start's record does: its model is let go."""
+    first = index.update(upserts, stale_ids, settled)
+    if first is None or owners is None:
+        return
+    partial = functools.partial
+    for at, ((values, _), position) in enumerate(zip(upserts, owners, strict=True)):
+        if position is not None:
+            record = records[position]
+            records[position] = ClaimRecord(
+                None,
+                record.file,
+                record.fingerprint,
+                summary=record.summary,
+                loader=partial(index.claim, first + at, values[_JSON_DIGEST_AT], record.file),
+            )
 
 
 def _made_from(row: tuple[Any, ...], quick: tuple[Any, ...]) -> bool:
@@ -1007,6 +1061,7 @@ def _read_file(
         packed = _pack_summary(summary)
         if packed is None:
             return record, problems, None
+        record = ClaimRecord(claim, path, fingerprint, summary=summary)
         data = claim.model_dump_json(by_alias=True, exclude_defaults=True).encode()
         values = _row_values(
             path, file_stat, now_ns, fingerprint.digest, packed, _json_check(data), None, summary
