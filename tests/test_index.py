@@ -206,7 +206,11 @@ def test_a_first_load_without_models_keeps_none_once_their_rows_are_written(
     whole = len(kept) - len(kept) % 7
     assert all(kept[:whole]) and not any(kept[whole:])
     cold = load_project(repo_copy, use_cache=False)
+    # the models let go are built from their rows, not read from their files again
+    moved = repo_copy / "claims-moved"
+    (repo_copy / "claims").rename(moved)
     assert (_claims(first), _problems(first)) == (_claims(cold), _problems(cold))
+    moved.rename(repo_copy / "claims")
     assert _claims(load_project(repo_copy)) == _claims(cold)
     assert index.last_load.parsed == 0
 
@@ -506,6 +510,56 @@ def test_processes_loading_at_once_do_not_disturb_each_other(repo_copy: Path) ->
         assert process.returncode == 0, err
         assert out.strip() == "ok"
         assert "Traceback" not in err
+    _warm_equals_cold(repo_copy)
+
+
+_LOAD_WITHOUT_MODELS = """
+import hashlib, sys
+from workbench import load_project
+from workbench.files import index
+index.FILES_PER_WRITE = 5
+for _ in range(int(sys.argv[2])):
+    project = load_project(sys.argv[1], models=False)
+    digest = hashlib.sha256()
+    for record in project.claims.values():
+        digest.update(record.claim.model_dump_json().encode())
+    print(digest.hexdigest())
+"""
+
+
+def test_processes_loading_without_models_at_once_build_the_models_of_the_files(
+    repo_copy: Path,
+) -> None:
+    """Processes load the same project at once without models (as `workbench conflicts`
+    does: each model let go once its row is written, and built from the row when asked
+    for) while its files are touched, so that each rewrites rows another's records
+    point at: every model they build is the one its file holds."""
+    import hashlib
+
+    cold = load_project(repo_copy, use_cache=False)
+    digest = hashlib.sha256()
+    for record in cold.claims.values():
+        digest.update(record.claim.model_dump_json().encode())
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _LOAD_WITHOUT_MODELS, str(repo_copy), "4"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
+        for _ in range(3)
+    ]
+    files = sorted((repo_copy / "claims").rglob("*.toml"))
+    for round_number in range(20):
+        for path in files[round_number::20]:
+            os.utime(path)
+        time.sleep(0.05)
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        assert "Traceback" not in err
+        assert out.split() == [digest.hexdigest()] * 4
     _warm_equals_cold(repo_copy)
 
 
