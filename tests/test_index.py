@@ -490,27 +490,38 @@ def test_processes_loading_at_once_do_not_disturb_each_other(repo_copy: Path) ->
     """Four processes load the same project at once while its files change under them."""
     cold = load_project(repo_copy, use_cache=False)
     expected = (len(cold.claims), len(cold.problems))
+    arguments = [_LOAD_REPEATEDLY, str(repo_copy), "6", *map(str, expected)]
+    for out in _outputs_while_files_are_touched(repo_copy, arguments, 4):
+        assert out.strip() == "ok"
+    _warm_equals_cold(repo_copy)
+
+
+def _outputs_while_files_are_touched(root: Path, arguments: list[str], count: int) -> list[str]:
+    """What `count` processes running `python -c *arguments` at once print, while the
+    project's claim files are touched meanwhile (so that their rows are rewritten);
+    each must end well."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", _LOAD_REPEATEDLY, str(repo_copy), "6", *map(str, expected)],
+            [sys.executable, "-c", *arguments],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             cwd=REPO,
         )
-        for _ in range(4)
+        for _ in range(count)
     ]
-    files = sorted((repo_copy / "claims").rglob("*.toml"))
-    for round_number in range(20):  # touch files so that rows are rewritten meanwhile
+    files = sorted((root / "claims").rglob("*.toml"))
+    for round_number in range(20):
         for path in files[round_number::20]:
             os.utime(path)
         time.sleep(0.05)
+    outputs = []
     for process in processes:
         out, err = process.communicate(timeout=300)
         assert process.returncode == 0, err
-        assert out.strip() == "ok"
         assert "Traceback" not in err
-    _warm_equals_cold(repo_copy)
+        outputs.append(out)
+    return outputs
 
 
 _LOAD_WITHOUT_MODELS = """
@@ -540,25 +551,8 @@ def test_processes_loading_without_models_at_once_build_the_models_of_the_files(
     digest = hashlib.sha256()
     for record in cold.claims.values():
         digest.update(record.claim.model_dump_json().encode())
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", _LOAD_WITHOUT_MODELS, str(repo_copy), "4"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
-        for _ in range(3)
-    ]
-    files = sorted((repo_copy / "claims").rglob("*.toml"))
-    for round_number in range(20):
-        for path in files[round_number::20]:
-            os.utime(path)
-        time.sleep(0.05)
-    for process in processes:
-        out, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
-        assert "Traceback" not in err
+    arguments = [_LOAD_WITHOUT_MODELS, str(repo_copy), "4"]
+    for out in _outputs_while_files_are_touched(repo_copy, arguments, 3):
         assert out.split() == [digest.hexdigest()] * 4
     _warm_equals_cold(repo_copy)
 
