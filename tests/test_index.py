@@ -201,10 +201,8 @@ def test_a_first_load_without_models_keeps_none_once_their_rows_are_written(
     age_claim_files(repo_copy)
     first = load_project(repo_copy, models=False)
     assert index.last_load.parsed == len(first.claims) > 7 * 3
-    kept = [record.deferred_model for record in first.claims.values()]
-    # every full batch lets its models go; the rest, written at the end, keeps them
-    whole = len(kept) - len(kept) % 7
-    assert all(kept[:whole]) and not any(kept[whole:])
+    assert len(first.claims) % 7  # the last batch, written with the rest, is not full
+    assert all(record.deferred_model for record in first.claims.values())
     cold = load_project(repo_copy, use_cache=False)
     # the models let go are built from their rows, not read from their files again
     moved = repo_copy / "claims-moved"

@@ -127,7 +127,7 @@ def test_the_apps_first_load_of_a_project_keeps_no_model_once_its_row_is_written
     project, pending, rest = load_project_for_review(root)
     assert (pending, rest) == (None, None)  # no index yet: every file read
     deferred = [record.deferred_model for record in project.claims.values()]
-    assert deferred == [True] * 6 + [False]
+    assert deferred == [True] * 7
     assert _state(project) == _state(load_project(root, use_cache=False))
 
 

@@ -816,13 +816,15 @@ def load_indexed(
             upserts.append(upsert)
             owners.append(len(records) - 1 if record is not None else None)
             if len(upserts) >= FILES_PER_WRITE:
-                _write_read(index, upserts, [], [], records, owners if not models else None)
+                _write_read(index, upserts, [], [], records, None if models else owners)
                 rows_written += len(upserts)
                 upserts.clear()
                 owners.clear()
     removed = [row[0] for row in rows.values()]
     if index is not None:
-        _write_read(index, upserts, stale_ids + removed, settled, records, None)
+        _write_read(
+            index, upserts, stale_ids + removed, settled, records, None if models else owners
+        )
         index.close()  # reopened if a deferred model is built: no lock held meanwhile
     last_load = IndexStats(reused, len(paths) - reused, rows_written + len(upserts), len(removed))
     return records, problems, index
