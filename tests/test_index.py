@@ -204,6 +204,9 @@ def test_a_first_load_without_models_keeps_none_once_their_rows_are_written(
     assert len(first.claims) % 7  # the last batch, written with the rest, is not full
     assert all(record.deferred_model for record in first.claims.values())
     cold = load_project(repo_copy, use_cache=False)
+    assert [record.summary for record in first.claims.values()] == [
+        record.summary for record in cold.claims.values()
+    ]
     # the models let go are built from their rows, not read from their files again
     moved = repo_copy / "claims-moved"
     (repo_copy / "claims").rename(moved)

@@ -702,8 +702,8 @@ def _unpack_summary(packed: str) -> ClaimSummary:
     return tuple.__new__(ClaimSummary, fields)
 
 
-_JSON_DIGEST_AT = 7
-"""Where `_row_values` puts the JSON's digest."""
+_SUMMARY_AT, _JSON_DIGEST_AT = 6, 7
+"""Where `_row_values` puts the packed summary and the JSON's digest."""
 
 
 def _row_values(
@@ -852,7 +852,10 @@ def _write_read(
                 None,
                 record.file,
                 record.fingerprint,
-                summary=record.summary,
+                # the summary read back from the row, as a warm start reads it: made
+                # now, its strings are not scattered among the freed model's (at
+                # 100,000 claims the first run's peak was 32 MiB higher)
+                summary=_unpack_summary(values[_SUMMARY_AT]),
                 loader=partial(index.claim, first + at, values[_JSON_DIGEST_AT], record.file),
             )
 
