@@ -1066,7 +1066,6 @@ def _read_file(
         packed = _pack_summary(summary)
         if packed is None:
             return record, problems, None
-        record = ClaimRecord(claim, path, fingerprint, summary=summary)
         data = claim.model_dump_json(by_alias=True, exclude_defaults=True).encode()
         values = _row_values(
             path, file_stat, now_ns, fingerprint.digest, packed, _json_check(data), None, summary
