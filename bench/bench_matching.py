@@ -332,10 +332,7 @@ def cli_runs(sizes: Sequence[int], repeat: int, spread_sources: bool, first_runs
                     if variant
                     else ""
                 )
-                print(
-                    f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
-                    f"{found / count:>9.3f} {int(found):>10,}  {_WITHOUT[variant]}{ratio}"
-                )
+                print(_cli_row(count, wall, cpu, peak, found, _WITHOUT[variant] + ratio))
             if references:
                 reference = statistics.median(references)
                 print(
@@ -375,10 +372,16 @@ def _first_runs(command: list[str], count: int, repeat: int) -> None:
             if name == "off"
             else ""
         )
-        print(
-            f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
-            f"{found / count:>9.3f} {int(found):>10,}  {labels[name]}{ratio}"
-        )
+        print(_cli_row(count, wall, cpu, peak, found, labels[name] + ratio))
+
+
+def _cli_row(count: int, wall: float, cpu: float, peak: float, found: float, label: str) -> str:
+    """One row of the CLI table: claims, wall and CPU seconds, peak MiB, candidates a
+    claim and in all, and what the row is."""
+    return (
+        f"{count:>9,} {wall:>8.2f} {cpu:>8.2f} {peak:>8.0f} "
+        f"{found / count:>9.3f} {int(found):>10,}  {label}"
+    )
 
 
 def cdist_baseline(count: int, spread_sources: bool) -> float:
