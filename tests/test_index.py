@@ -198,10 +198,14 @@ def test_a_first_load_without_models_keeps_none_once_their_rows_are_written(
     is written to the index as it fills, and its records let their models go; the
     claims are those of a load that keeps them, and the next load reads no file."""
     monkeypatch.setattr(index, "FILES_PER_WRITE", 7)
+    # a file that makes no claim, in a batch of files that do: its row is written,
+    # and no record stands for it (each record of a batch is let go, then made again)
+    (repo_copy / "claims" / "broken.toml").write_text('id = "broken"\n', encoding="utf-8")
     age_claim_files(repo_copy)
     first = load_project(repo_copy, models=False)
-    assert index.last_load.parsed == len(first.claims) > 7 * 3
-    assert len(first.claims) % 7  # the last batch, written with the rest, is not full
+    assert index.last_load.parsed == len(first.claims) + 1 > 7 * 3
+    assert any(problem.path.name == "broken.toml" for problem in first.problems)
+    assert (len(first.claims) + 1) % 7  # the last batch, written with the rest, is not full
     assert all(record.deferred_model for record in first.claims.values())
     cold = load_project(repo_copy, use_cache=False)
     assert [record.summary for record in first.claims.values()] == [
