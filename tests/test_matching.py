@@ -836,3 +836,19 @@ def test_crowded_keys_fall_back_to_neighbours_and_stay_a_subset() -> None:
     )
     assert set(blocked) <= set(exhaustive)
     assert len(blocked) < len(exhaustive)
+
+
+def test_candidates_are_the_dataclass_their_fields_make() -> None:
+    """The engine sets a candidate's slots directly rather than through its `__init__`:
+    each is still equal to, hashes and prints as the candidate its constructor makes,
+    and stays frozen."""
+    found = find_candidates(load_project(REPO), limit=200)
+    assert len(found) == 200
+    for candidate in found:
+        values = [getattr(candidate, field.name) for field in dataclasses.fields(Candidate)]
+        made = Candidate(*values)
+        assert (candidate, hash(candidate), repr(candidate)) == (made, hash(made), repr(made))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            candidate.score = 0.0  # type: ignore[misc]
+    assert {type(candidate.score) for candidate in found} == {float}
+    assert {type(candidate.same_source) for candidate in found} == {bool}

@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain
 from operator import itemgetter
 from typing import Any, Literal, Protocol, cast, get_args
@@ -119,6 +119,15 @@ class Candidate:
     suggested_relation: Literal["contradicts", "supports", "same-fact", "updates"]
     same_source: bool = False
     """Both claims come from one article."""
+
+
+_new_candidate = object.__new__
+_set_first, _set_second, _set_kind, _set_score, _set_reason, _set_relation, _set_same_source = (
+    Candidate.__dict__[field.name].__set__ for field in fields(Candidate)
+)
+"""Each field's slot, set directly (`_candidate`): the frozen dataclass's own `__init__`
+sets them through `object.__setattr__` and took 2.2 us a candidate, against 1.1 us, 0.3 s
+of a run of `workbench conflicts` at 100,000 claims (300,000 candidates)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,10 +615,6 @@ def _may_disagree(
     )
 
 
-_KindName = Literal["numeric", "stance", "date", "duplicate"]
-_RelationName = Literal["contradicts", "supports", "same-fact", "updates"]
-
-
 def _candidate(
     negative_score: float,
     first: str,
@@ -620,16 +625,15 @@ def _candidate(
     relation: str,
     said: str | Callable[[], str],
 ) -> Candidate:
-    reason = (said if isinstance(said, str) else said()) + _where(a, b)
-    return Candidate(
-        first,
-        second,
-        cast(_KindName, kind),
-        -negative_score,
-        reason,
-        cast(_RelationName, relation),
-        a.source_id == b.source_id,
-    )
+    candidate: Candidate = _new_candidate(Candidate)
+    _set_first(candidate, first)
+    _set_second(candidate, second)
+    _set_kind(candidate, kind)
+    _set_score(candidate, -negative_score)
+    _set_reason(candidate, (said if isinstance(said, str) else said()) + _where(a, b))
+    _set_relation(candidate, relation)
+    _set_same_source(candidate, a.source_id == b.source_id)
+    return candidate
 
 
 def _where(a: Frame, b: Frame) -> str:
