@@ -845,7 +845,8 @@ def _write_read(
     In two passes: every such record of the batch is let go first, then each is
     made again with its summary read back from its row.  The summaries' strings
     then take the place of the freed models' objects rather than lie among them: at
-    100,000 claims a first run of `workbench conflicts` peaked 32 MiB higher with the
+    100,000 claims (measured while the engine still held its pair codes through the
+    sort; see `_match`) a first run of `workbench conflicts` peaked 32 MiB higher with the
     summaries made from the models, 16 MiB higher with each record made again while
     its model was held (498 against 482 MiB; the review app's first open 413 against
     407), and 12 MiB higher with each let go just before it was made again."""
