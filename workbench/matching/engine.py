@@ -407,9 +407,9 @@ def _match(
             compare(lexical[start:])
         del compared
         compare(proposed, closeness.get)
-    # The pair codes let go before sorting, where the command peaks (at 100,000 claims
+    # The pair codes let go before sorting, where the command peaked (at 100,000 claims
     # 388,000 of them, 15 MB: a first run of `workbench conflicts` peaked at 481-483
-    # MiB with them held, 473-474 without).
+    # MiB with them held, 473-474 without, before the findings shared their scores).
     lexical.clear()
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
