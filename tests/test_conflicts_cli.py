@@ -144,9 +144,9 @@ def test_conflicts_runs_without_the_cyclic_collector_and_turns_it_on_again(
     seen: list[bool] = []
     original = conflicts_module._run
 
-    def watched(arguments: Any) -> int:
+    def watched(arguments: Any, progress: Any) -> int:
         seen.append(gc.isenabled())
-        return original(arguments)
+        return original(arguments, progress)
 
     monkeypatch.setattr(conflicts_module, "_run", watched)
     assert gc.isenabled()

@@ -7,7 +7,7 @@ of the project loads.  It does not import Textual.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,8 +158,12 @@ def load_project(
     start: Path | None = None,
     source_texts: bool = True,
     models: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Project:
     """Load the project at `root` (or the one found above `start` / the working folder).
+
+    `progress` is told now and then how many claim files are loaded, of how many
+    (`workbench.terminal.Progress`).
 
     Claims come through the load index (`files.index`) unless `use_cache` is
     False or `WORKBENCH_CACHE_DIR=off`; the result is the same either way.
@@ -179,7 +183,9 @@ def load_project(
     """
     resolved = find_root(start=start, override=Path(root) if root is not None else None)
     settings, sources, problems = _load_settings_and_sources(resolved, source_texts)
-    claims, claim_problems, index = _load_claim_files(resolved, use_cache, models=models)
+    claims, claim_problems, index = _load_claim_files(
+        resolved, use_cache, models=models, progress=progress
+    )
     problems.extend(claim_problems)
     return Project(resolved, settings, sources, claims, problems, load_index=index)
 
@@ -195,19 +201,24 @@ def _load_settings_and_sources(
 
 
 def _load_claim_files(
-    root: Path, use_cache: bool, unchecked: UncheckedLoad | None = None, *, models: bool = True
+    root: Path,
+    use_cache: bool,
+    unchecked: UncheckedLoad | None = None,
+    *,
+    models: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[str, ClaimRecord], list[Problem], LoadIndex | None]:
     """The claims folder listed, each file loaded (through the index), ids checked."""
-    listing = list_claim_files(root / CLAIMS_DIR, root)
+    listing = list_claim_files(root / CLAIMS_DIR, root, progress)
     problems = list(listing.problems)
     index: LoadIndex | None = None
     with gc_paused():
         if use_cache:
             records, claim_problems, index = load_indexed(
-                root, listing.paths, listing.stats, unchecked, models=models
+                root, listing.paths, listing.stats, unchecked, models=models, progress=progress
             )
         else:
-            records, claim_problems = load_claims(listing.paths)
+            records, claim_problems = load_claims(listing.paths, progress)
         claims, index_problems = index_claims(records)
     problems.extend(claim_problems)
     problems.extend(index_problems)
@@ -421,11 +432,16 @@ def _put_in_place(
     return changed
 
 
-def load_claims(paths: Sequence[str]) -> tuple[list[ClaimRecord], list[Problem]]:
-    """Read and validate each claim file (no index): records, and the files' problems."""
+def load_claims(
+    paths: Sequence[str], progress: Callable[[int, int], None] | None = None
+) -> tuple[list[ClaimRecord], list[Problem]]:
+    """Read and validate each claim file (no index): records, and the files' problems;
+    `progress` is told how many are read, of how many, before each."""
     records: list[ClaimRecord] = []
     problems: list[Problem] = []
-    for path in paths:
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress(done, len(paths))
         document = read_document(path)
         claim, found = validate_document(document, Claim)
         problems.extend(found)

@@ -55,9 +55,16 @@ def git_root(folder: Path) -> Path | None:
 def run(arguments: argparse.Namespace) -> int:
     from workbench.checks import check_project
     from workbench.project import load_project
+    from workbench.terminal import Progress
 
-    project = load_project(arguments.root)
-    problems = check_project(project, arguments.paths or None)
+    progress = Progress()  # on standard error if a terminal, emptied before the report
+    try:
+        progress.phase("reading the claims")
+        project = load_project(arguments.root, progress=progress)
+        progress.phase(f"checking {len(project.claims):,} claims")
+        problems = check_project(project, arguments.paths or None)
+    finally:
+        progress.stop()
     root = project.root
     if arguments.format == "json":
         print(json_visible(problems_to_json(problems, root)))

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from workbench.matching import Candidate
     from workbench.matching.alongside import SemanticSearch
     from workbench.project import Project
+    from workbench.terminal import Progress
 
 KIND_CHOICES = ("numeric", "stance", "date", "duplicate")
 """The kinds `--kind` accepts (the same as `workbench.matching.KINDS`, kept here so that
@@ -107,12 +108,19 @@ def run(arguments: argparse.Namespace) -> int:
     of them.  Off for the whole command, it is on again only once `_run` has returned
     and its objects are freed."""
     from workbench.matching.facts import collector_paused
+    from workbench.terminal import Progress
 
-    with collector_paused():
-        return _run(arguments)
+    # What it is doing, on standard error if that is a terminal: a first run at 100,000
+    # claims reads files for a minute.  Emptied before anything else is printed there.
+    progress = Progress()
+    try:
+        with collector_paused():
+            return _run(arguments, progress)
+    finally:
+        progress.stop()
 
 
-def _run(arguments: argparse.Namespace) -> int:
+def _run(arguments: argparse.Namespace, progress: Progress) -> int:
     from workbench.cli import UsageError
     from workbench.matching import iter_match_frames
     from workbench.matching.filters import FilterError, check_filter
@@ -120,8 +128,10 @@ def _run(arguments: argparse.Namespace) -> int:
     from workbench.project import load_project
     from workbench.terminal import json_visible, visible_lines
 
+    progress.phase("reading the claims")
     # no article is read, and a claim's model only if its frame cannot do without
-    project = load_project(arguments.root, source_texts=False, models=False)
+    project = load_project(arguments.root, source_texts=False, models=False, progress=progress)
+    progress.clear()
     _lexicon_notice(project)
     try:
         wanted = check_filter(
@@ -141,14 +151,19 @@ def _run(arguments: argparse.Namespace) -> int:
         from workbench.matching.semantic import DEFAULT_TOP_K
 
         neighbours = arguments.neighbours or DEFAULT_TOP_K
-        # Started before the frames are read: the search runs alongside them.
+        # Started before the frames are read: the search runs alongside them.  It shows
+        # its own progress while it encodes statements, on its own line.
+        progress.clear()
         search = SemanticSearch(project, top_k=neighbours, alongside=True)
+        if search.alongside:  # its process may write at any time: the line is its own
+            progress.stop()
     by_source = wanted.sources or wanted.across
     claim_count = len(project.claims)
     # The claim records are not needed once the frames have what they need of them:
     # released before the frames are built, their memory serves the frames (at 100,000
     # claims they hold 300 MB, most of the peak).
-    prepared = project_frames(project, release=True)
+    progress.phase(f"reading the frames of {claim_count:,} claims")
+    prepared = project_frames(project, release=True, progress=progress)
     where = {f.claim_id: (f.source_id, f.topic) for f in prepared.frames} if by_source else {}
     found: Iterator[Candidate] = iter_match_frames(
         prepared,
@@ -156,7 +171,9 @@ def _run(arguments: argparse.Namespace) -> int:
         topic=wanted.topic,
         limit=None if by_source else arguments.limit,
         similarities=search,
+        progress=progress,
     )
+    progress.stop()  # ranked: what is printed now is the candidates
     how = _how(search, neighbours)
     if by_source:
         found = (c for c in found if wanted.accepts(c.kind, where[c.first], where[c.second]))

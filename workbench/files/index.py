@@ -740,9 +740,11 @@ def load_indexed(
     unchecked: UncheckedLoad | None = None,
     *,
     models: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[ClaimRecord], list[Problem], LoadIndex | None]:
     """Load the claim files `paths` (with their `stats`, from the listing) through the
     index of the project at `root`: unchanged files from their rows, the rest read.
+    `progress` is told now and then how many of the files are done, of how many.
 
     `unchecked` is what `load_unchecked` gave earlier: a record of it whose
     row is unchanged and passes every check now is returned as it is (the same
@@ -772,7 +774,8 @@ def load_indexed(
     crc32, dumps, partial = zlib.crc32, marshal.dumps, functools.partial
     pop = rows.pop
     racy_after = now_ns - RACY_NS
-    for path, file_stat in zip(paths, stats, strict=True):
+    total = len(paths)
+    for looked, (path, file_stat) in enumerate(zip(paths, stats, strict=True)):
         row = pop(path, None)
         if row is not None and index is not None:
             if row[2:6] == file_stat:
@@ -806,8 +809,12 @@ def load_indexed(
                     if racy and changed_ns < racy_after:
                         settled.append((now_ns, row[0]))
                     reused += 1
+                    if progress is not None and not looked & 4095:
+                        progress(looked, total)
                     continue
             stale_ids.append(row[0])
+        if progress is not None:  # a file read takes a millisecond: told every time
+            progress(looked, total)
         record, found, upsert = _read_file(path, now_ns, index is not None)
         if record is not None:
             append(record)

@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -57,12 +58,15 @@ class Listing:
     leftovers: list[Path] = field(default_factory=list)
 
 
-def list_claim_files(folder: Path | str, root: Path | str) -> Listing:
+def list_claim_files(
+    folder: Path | str, root: Path | str, progress: Callable[[int, int], None] | None = None
+) -> Listing:
     """Every claim file below `folder`, sorted, with its stat; hostile entries as problems.
 
     `os.scandir` and plain strings rather than `Path.rglob`: at 100,000 claims
     pathlib's per-path overhead was a visible share of a warm start.  `root` is
-    the project folder that symlinks must stay inside.
+    the project folder that symlinks must stay inside.  `progress` is told now and
+    then how many files are found, of a total not known yet (0).
     """
     listing = Listing()
     found: list[tuple[str, FileStat]] = []
@@ -95,6 +99,8 @@ def list_claim_files(folder: Path | str, root: Path | str) -> Listing:
                     except OSError:
                         found_stat = None
                     if found_stat is not None and S_ISREG(found_stat.st_mode):
+                        if progress is not None and not len(found) & 4095:
+                            progress(len(found), 0)
                         found.append(
                             (
                                 entry.path,

@@ -64,6 +64,7 @@ __all__ = [
     "KINDS",
     "Candidate",
     "MatchSettings",
+    "Steps",
     "find_candidates",
     "iter_match_facts",
     "iter_match_frames",
@@ -93,6 +94,16 @@ the engine compares the blocking's pairs first, while a search started before it
 (`workbench.matching.alongside.SemanticSearch`) runs alongside.  A `Pending` search is
 asked between batches of them whether it is done: from then on, a pair it names is
 left for its turn (compared once, with its closeness, instead of twice)."""
+
+
+class Steps(Protocol):
+    """Where the engine says what it is doing (`workbench.terminal.Progress`, a line on
+    the terminal): `phase` names a step, a call says how much of it is done."""
+
+    def phase(self, label: str) -> None: ...
+
+    def __call__(self, done: int, total: int) -> None: ...
+
 
 _BATCH = 16_384
 """The blocking's pairs compared between two questions to a `Pending` search (about
@@ -317,9 +328,11 @@ def iter_match_frames(
     exhaustive: bool = False,
     similarities: Proposed | None = None,
     settings: MatchSettings = DEFAULT_SETTINGS,
+    progress: Steps | None = None,
 ) -> Iterator[Candidate]:
     """`iter_match_facts` for frames already read (`workbench.matching.stored`:
-    `project_frames` reads a project's from the load index where it can)."""
+    `project_frames` reads a project's from the load index where it can); `progress`
+    is told each step and how far it is (`Steps`) until the pairs are ranked."""
     wanted = _check_kinds(kinds)
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
@@ -333,6 +346,7 @@ def iter_match_frames(
             similarities=similarities,
             settings=settings,
             limit=limit,
+            progress=progress,
         )
     return _candidates(chosen, settings.pause_collector)
 
@@ -357,9 +371,12 @@ def _match(
     similarities: Proposed | None,
     settings: MatchSettings,
     limit: int | None,
+    progress: Steps | None = None,
 ) -> list[_Found | None]:
     """The pairs to propose, best first, as `_candidate` takes them."""
     frames = prepared.frames
+    if progress is not None:
+        progress.phase(f"pairing {len(frames):,} claims")
     comparer = Comparer(
         frames,
         prepared.reader,
@@ -374,8 +391,13 @@ def _match(
         frame.text_key = ""  # only for pairing: a string per claim let go
     found: list[_Found] = []
     compare = _Comparing(frames, comparer, wanted, topic, excluded, settings.min_score, found)
+    if progress is not None:
+        progress.phase(f"comparing {len(lexical):,} pairs")
     if similarities is None:
-        compare(lexical)
+        for start in range(0, len(lexical), _BATCH):
+            compare(lexical[start : start + _BATCH])
+            if progress is not None:
+                progress(min(start + _BATCH, len(lexical)), len(lexical))
     else:
         # The blocking's pairs first, without the proposer's closeness: its search may
         # still run alongside (`workbench.matching.alongside.SemanticSearch`).  Then the
@@ -391,6 +413,8 @@ def _match(
         while start < len(lexical) and not done():
             compared += compare(lexical[start : start + _BATCH], keep_codes=True)
             start += _BATCH
+            if progress is not None:
+                progress(start, len(lexical))
         named = similarities() if callable(similarities) else similarities
         proposed: list[int] = []
         closeness: dict[int, float] = {}
@@ -411,6 +435,8 @@ def _match(
     # 388,000 of them, 15 MB: a first run of `workbench conflicts` peaked at 481-483
     # MiB with them held, 473-474 without, before the findings shared their scores).
     lexical.clear()
+    if progress is not None:
+        progress.phase(f"ranking {len(found):,} pairs")
     found.sort(key=itemgetter(0, 1, 2, 3))
     return list(_keep_best_per_claim(found, settings.per_claim)[:limit])
 
