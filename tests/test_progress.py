@@ -24,7 +24,10 @@ from bench import corpus
 from tests.conftest import REPO, run_cli
 from workbench import terminal
 from workbench.matching import alongside as alongside_module
+from workbench.matching import iter_match_frames
 from workbench.matching.semantic import semantic_available
+from workbench.matching.stored import project_frames
+from workbench.project import load_project
 from workbench.terminal import Progress
 from workbench.tomlio import dumps_canonical
 
@@ -196,6 +199,47 @@ def test_the_line_is_left_to_a_search_in_a_process_of_its_own(
     steps = _steps(screen.getvalue())
     assert steps[0] == "reading the claims"
     assert not [step for step in steps if step.startswith(("pairing", "comparing"))], steps
+
+
+class _Recorder:
+    """A `Steps` that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[str, int, int]] = []
+        self.label = ""
+
+    def phase(self, label: str) -> None:
+        self.label = label
+        self.told.append((label, -1, -1))
+
+    def __call__(self, done: int, total: int) -> None:
+        self.told.append((self.label, done, total))
+
+
+class _NeverDone:
+    """A semantic search still under way until it is asked for its pairs (none)."""
+
+    def __call__(self) -> dict[tuple[str, str], float]:
+        return {}
+
+    def done(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("search", [None, _NeverDone()], ids=["lexical", "search under way"])
+def test_the_engine_tells_its_steps_in_order_and_never_past_the_whole(
+    search: _NeverDone | None,
+) -> None:
+    """193 claims make 18,528 pairs, compared in two batches of up to 16,384."""
+    prepared = project_frames(load_project(REPO, use_cache=False))
+    steps = _Recorder()
+    found = list(iter_match_frames(prepared, similarities=search, progress=steps))
+    labels = list(dict.fromkeys(label for label, _, _ in steps.told))
+    assert labels[:2] == ["pairing 193 claims", "comparing 18,528 pairs"] and len(labels) == 3
+    ranked = int(labels[2].removeprefix("ranking ").removesuffix(" pairs"))
+    assert ranked >= len(found) > 0  # each claim keeps its best: fewer are proposed
+    shares = [(done, total) for label, done, total in steps.told if done >= 0]
+    assert shares == [(16_384, 18_528), (18_528, 18_528)]
 
 
 def _cloned_project(root: Path, count: int) -> Path:

@@ -414,7 +414,7 @@ def _match(
             compared += compare(lexical[start : start + _BATCH], keep_codes=True)
             start += _BATCH
             if progress is not None:
-                progress(start, len(lexical))
+                progress(min(start, len(lexical)), len(lexical))
         named = similarities() if callable(similarities) else similarities
         proposed: list[int] = []
         closeness: dict[int, float] = {}
