@@ -152,8 +152,7 @@ def _run(arguments: argparse.Namespace, progress: Progress) -> int:
 
         neighbours = arguments.neighbours or DEFAULT_TOP_K
         # Started before the frames are read: the search runs alongside them.  It shows
-        # its own progress while it encodes statements, on its own line.
-        progress.clear()
+        # its own progress while it encodes statements (the line is empty by now).
         search = SemanticSearch(project, top_k=neighbours, alongside=True)
         if search.alongside:  # its process may write at any time: the line is its own
             progress.stop()
