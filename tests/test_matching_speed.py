@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import REPO
 from workbench.matching import MatchSettings
-from workbench.matching.engine import _pairs, _ranks
+from workbench.matching.blocking import pairs_to_compare, ranks
 from workbench.matching.facts import facts_of, project_facts
 from workbench.matching.frames import _TOKEN_RE, Frame, FrameReader, LexiconIndex, fold
 from workbench.matching.scoring import Comparer
@@ -82,8 +82,8 @@ def _string_keyed_pairs(frames: list[Frame], comparer: Comparer, chosen: MatchSe
         keys.extend(f"w:{word}" for word in rare[: chosen.keys_per_claim])
         for key in keys:
             postings.setdefault(key, []).append(frame.index)
-    forward = _ranks([frame.text_key for frame in frames])
-    scattered = _ranks([f"{zlib.crc32(frame.claim_id.encode()):08x}" for frame in frames])
+    forward = ranks([frame.text_key for frame in frames])
+    scattered = ranks([f"{zlib.crc32(frame.claim_id.encode()):08x}" for frame in frames])
     codes: set[int] = set()
     by_text = sorted(range(n), key=forward.__getitem__)
     for x in range(n - 1):
@@ -120,7 +120,7 @@ def test_blocking_pairs_the_claims_that_string_keys_paired() -> None:
         MatchSettings(pair_budget=100, block_size=2, window=1, stop_share=0.5),
     ):
         expected = _string_keyed_pairs(frames, comparer, chosen)
-        found = _pairs(frames, comparer, chosen, exhaustive=False)
+        found = pairs_to_compare(frames, comparer, chosen, exhaustive=False)
         assert found == sorted(expected)  # each pair once, in order
         assert len(found) < len(frames) * (len(frames) - 1) // 2, "blocking was not used"
 
