@@ -29,7 +29,6 @@ from workbench.matching.semantic import semantic_available
 from workbench.matching.stored import project_frames
 from workbench.project import load_project
 from workbench.terminal import Progress
-from workbench.tomlio import dumps_canonical
 
 
 class _Terminal(io.StringIO):
@@ -242,32 +241,16 @@ def test_the_engine_tells_its_steps_in_order_and_never_past_the_whole(
     assert shares == [(16_384, 18_528), (18_528, 18_528)]
 
 
-def _cloned_project(root: Path, count: int) -> Path:
-    """The bundled project with its claims cloned to `count` (`bench.corpus`)."""
-    root.mkdir()
-    (root / "claims").mkdir()
-    for name in ("workbench.toml", "lexicon.toml"):
-        (root / name).write_bytes((REPO / name).read_bytes())
-    (root / "seeds").mkdir()
-    for path in (REPO / "seeds").iterdir():
-        (root / "seeds" / path.name).write_bytes(path.read_bytes())
-    claims = corpus._bundled_claims()
-    groups = count // len(claims)
-    for group in range(groups):
-        for claim in claims:
-            data = corpus.clone(claim, group)
-            text = dumps_canonical(data)
-            (root / "claims" / f"{data['id']}.toml").write_text(text, "utf-8")
-    return root
-
-
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_a_real_terminal_sees_the_first_run_read_its_files(tmp_path: Path) -> None:
+def test_a_real_terminal_sees_the_first_run_read_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`workbench conflicts` in its own process, standard error on a pseudo-terminal and
     standard output to a file: a first run over 1,930 files (a few seconds) shows its
     steps in order and how far each is, empties the line at the end, and the JSON in the
     file has no carriage return."""
-    root = _cloned_project(tmp_path / "project", 2000)
+    monkeypatch.setattr(corpus, "OUT", tmp_path)
+    root = corpus.make_corpus(1930)  # the bundled claims cloned ten times
     environment = {**os.environ, "WORKBENCH_CACHE_DIR": str(tmp_path / "cache")}
     master, slave = os.openpty()
     command = [sys.executable, "-m", "workbench", "conflicts", "--root", str(root)]
