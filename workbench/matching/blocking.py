@@ -1,12 +1,6 @@
 """Which pairs of claims the engine compares: all of them in a small project, and
-beyond `MatchSettings.pair_budget` those that blocking finds (`pairs_to_compare`).
-
-Claims are indexed under their entities, their quantity's subject and their rarest
-words; a key held by too many claims says nothing, a small block pairs all its claims
-and a crowded one pairs each with its neighbours in a fixed scattering, and every
-claim meets the next in the order of their statements, where a near-duplicate would
-be.  Pairs come as codes `i * n + j` (i < j) of the frames' positions, sorted.
-"""
+beyond `MatchSettings.pair_budget` those that blocking finds (`pairs_to_compare`
+says how)."""
 
 from __future__ import annotations
 
